@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Independent client check: boto3 (botocore's own serialisers and parsers) against `sctui emulator`.
+
+Usage: sctui emulator --listen 127.0.0.1:0 --time-scale 0.05 --scale 250 &   # prints its URL
+       python3 scripts/interop_boto3.py http://127.0.0.1:PORT
+Needs boto3 (pip install boto3). Prints one line per check and exits non-zero on the first failure.
+"""
+import sys
+import time
+
+import boto3
+from botocore.exceptions import ClientError
+
+url = sys.argv[1]
+sc = boto3.client(
+    "servicecatalog", endpoint_url=url, region_name="eu-west-1",
+    aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
+)
+
+
+def check(name, cond, detail=""):
+    print(("ok   " if cond else "FAIL ") + name + (f": {detail}" if detail else ""))
+    if not cond:
+        sys.exit(1)
+
+
+def error_code(call, **kw):
+    try:
+        call(**kw)
+    except ClientError as e:
+        return e.response["Error"]["Code"], e.response["Error"]["Message"]
+    return None, None
+
+
+# Paging through every provisioned product with PageSize 100.
+seen, token, pages = [], None, 0
+while True:
+    kw = {"PageSize": 100}
+    if token:
+        kw["PageToken"] = token
+    out = sc.search_provisioned_products(**kw)
+    pages += 1
+    seen += [p["Id"] for p in out["ProvisionedProducts"]]
+    token = out.get("NextPageToken")
+    if not token:
+        break
+check("search pages", pages >= 2 and len(seen) == len(set(seen)) == out["TotalResultsCount"],
+      f"{len(seen)} products in {pages} pages, TotalResultsCount {out['TotalResultsCount']}")
+
+web = sc.describe_provisioned_product(Name="web-prod-01")["ProvisionedProductDetail"]
+check("describe by name", web["Id"].startswith("pp-") and hasattr(web["CreatedTime"], "year"),
+      f"{web['Id']} created {web['CreatedTime']}")
+
+actions = sc.list_service_actions_for_provisioning_artifact(
+    ProductId=web["ProductId"], ProvisioningArtifactId=web["ProvisioningArtifactId"])["ServiceActionSummaries"]
+restart = next(a for a in actions if a["Name"] == "AWS-RestartEC2Instance")
+check("list actions", len(actions) >= 3, ", ".join(a["Name"] for a in actions))
+
+definition = sc.describe_service_action(Id=restart["Id"])["ServiceActionDetail"]["Definition"]
+check("describe action", definition["Name"] == "AWS-RestartEC2Instance" and "TARGET" in definition["Parameters"],
+      str(definition))
+
+params = sc.describe_service_action_execution_parameters(
+    ProvisionedProductId=web["Id"], ServiceActionId=restart["Id"])["ServiceActionParameters"]
+target = next(p for p in params if p["Type"] == "TARGET")
+check("TARGET defaults", all(v.startswith("i-") for v in target["DefaultValues"]) and target["DefaultValues"],
+      str(target["DefaultValues"]))
+
+code, msg = error_code(sc.execute_provisioned_product_service_action,
+                       ProvisionedProductId=web["Id"], ServiceActionId=restart["Id"], ExecuteToken="-abc")
+check("validation error", code == "ValidationException" and "'executeToken'" in msg, msg)
+
+rec = sc.execute_provisioned_product_service_action(
+    ProvisionedProductId=web["Id"], ServiceActionId=restart["Id"], ExecuteToken="boto3-run-1")["RecordDetail"]
+again = sc.execute_provisioned_product_service_action(
+    ProvisionedProductId=web["Id"], ServiceActionId=restart["Id"], ExecuteToken="boto3-run-1")["RecordDetail"]
+check("idempotent execute", rec["RecordId"] == again["RecordId"], rec["RecordId"])
+
+code, msg = error_code(sc.execute_provisioned_product_service_action, ProvisionedProductId=web["Id"],
+                       ServiceActionId=restart["Id"], ExecuteToken="boto3-run-1",
+                       Parameters={"InstanceId": [target["DefaultValues"][0]]})
+check("token reuse with other input", code == "InvalidParametersException", msg)
+
+code, msg = error_code(sc.execute_provisioned_product_service_action,
+                       ProvisionedProductId=web["Id"], ServiceActionId=restart["Id"], ExecuteToken="boto3-run-2")
+check("busy product", code == "InvalidStateException", msg)
+
+statuses = []
+for _ in range(200):
+    d = sc.describe_record(Id=rec["RecordId"])
+    s = d["RecordDetail"]["Status"]
+    if not statuses or statuses[-1] != s:
+        statuses.append(s)
+    if s in ("SUCCEEDED", "FAILED"):
+        break
+    time.sleep(0.05)
+check("record lifecycle", statuses[-1] == "SUCCEEDED", " -> ".join(statuses) + f"; outputs {d['RecordOutputs']}")
+
+hist = sc.list_record_history(SearchFilter={"Key": "provisionedproduct", "Value": web["Id"]})["RecordDetails"]
+check("history newest first", hist[0]["RecordId"] == rec["RecordId"], f"{len(hist)} records")
+
+code, msg = error_code(sc.describe_record, Id="rec-doesnotexist1")
+check("not found", code == "ResourceNotFoundException", msg)
+print("all boto3 checks passed")

@@ -1,0 +1,298 @@
+//! CatalogClient: the calls sctui needs, over the real aws-sdk-servicecatalog client, speaking
+//! `domain` types. Actions are cached per (product, version): many provisioned products share one.
+
+pub mod connect;
+pub mod convert;
+pub mod error;
+
+use crate::domain::{
+    ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
+    ServiceAction,
+};
+use aws_sdk_servicecatalog::types::{ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder};
+pub use connect::{ClientSettings, LiveOptions, Target};
+pub use error::{Error, ErrorKind};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// How the products list is ordered (SearchProvisionedProducts SortBy).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProductQuery {
+    /// Free text or `field:value` terms, all of which must match.
+    pub query: Option<String>,
+    pub sort_by: Option<String>,
+    pub descending: bool,
+    pub page_size: i32,
+}
+
+#[derive(Clone)]
+pub struct CatalogClient {
+    sdk: aws_sdk_servicecatalog::Client,
+    accept_language: Option<String>,
+    pub target: Target,
+    actions: Arc<Mutex<HashMap<(String, String), Arc<Vec<ServiceAction>>>>>,
+}
+
+impl CatalogClient {
+    pub fn new(sdk: aws_sdk_servicecatalog::Client, target: Target, accept_language: Option<String>) -> Self {
+        CatalogClient { sdk, accept_language, target, actions: Arc::default() }
+    }
+
+    /// A client for a running emulator.
+    pub fn demo(endpoint: &str, region: &str, settings: &ClientSettings) -> Self {
+        let target = Target {
+            demo: true,
+            profile: None,
+            region: Some(region.to_string()),
+            endpoint: Some(endpoint.to_string()),
+        };
+        CatalogClient::new(connect::demo_client(endpoint, region, settings), target, None)
+    }
+
+    pub async fn live(opts: &LiveOptions, settings: &ClientSettings, accept_language: Option<String>) -> Result<Self, Error> {
+        let sdk = connect::live_client(opts, settings).await?;
+        let target = Target {
+            demo: false,
+            profile: opts.profile.clone(),
+            region: sdk.config().region().map(|r| r.to_string()),
+            endpoint: opts.endpoint_url.clone(),
+        };
+        Ok(CatalogClient::new(sdk, target, accept_language))
+    }
+
+    pub fn with_accept_language(mut self, lang: Option<String>) -> Self {
+        self.accept_language = lang;
+        self
+    }
+
+    fn err<E, R>(&self, op: &'static str) -> impl FnOnce(aws_sdk_servicecatalog::error::SdkError<E, R>) -> Error + '_
+    where
+        E: aws_sdk_servicecatalog::error::ProvideErrorMetadata
+            + aws_sdk_servicecatalog::operation::RequestId
+            + std::error::Error
+            + 'static,
+        R: std::fmt::Debug,
+    {
+        move |e| Error::from_sdk(op, e, self.target.profile.as_deref())
+    }
+
+    /// One page of provisioned products (SearchProvisionedProducts).
+    pub async fn products_page(&self, q: &ProductQuery, token: Option<String>) -> Result<Page<ProvisionedProduct>, Error> {
+        let mut req = self
+            .sdk
+            .search_provisioned_products()
+            .set_accept_language(self.accept_language.clone())
+            .page_size(if q.page_size > 0 { q.page_size } else { 100 })
+            .set_page_token(token);
+        if let Some(query) = q.query.as_ref().filter(|s| !s.trim().is_empty()) {
+            req = req.filters(ProvisionedProductViewFilterBy::SearchQuery, vec![query.clone()]);
+        }
+        if let Some(by) = &q.sort_by {
+            req = req.sort_by(by).sort_order(if q.descending { SortOrder::Descending } else { SortOrder::Ascending });
+        }
+        let out = req.send().await.map_err(self.err("SearchProvisionedProducts"))?;
+        Ok(Page {
+            items: out.provisioned_products().iter().map(convert::attribute).collect(),
+            next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
+            total: Some(out.total_results_count()),
+        })
+    }
+
+    /// Every page of a search, in order.
+    pub async fn all_products(&self, q: &ProductQuery) -> Result<(Vec<ProvisionedProduct>, i32), Error> {
+        let mut all = Vec::new();
+        let mut token = None;
+        let mut total = 0;
+        loop {
+            let page = self.products_page(q, token).await?;
+            all.extend(page.items);
+            total = page.total.unwrap_or(total);
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        Ok((all, total))
+    }
+
+    /// A provisioned product by id (`pp-…`) or exact name.
+    pub async fn product(&self, id_or_name: &str) -> Result<ProvisionedProduct, Error> {
+        let by_id = crate::validate::id("product", id_or_name).is_ok()
+            && (id_or_name.starts_with("pp-") || crate::validate::pp_name("product", id_or_name).is_err());
+        let by_name = |name: &str| {
+            self.sdk
+                .describe_provisioned_product()
+                .set_accept_language(self.accept_language.clone())
+                .name(name)
+                .send()
+        };
+        let out = if by_id {
+            self.sdk
+                .describe_provisioned_product()
+                .set_accept_language(self.accept_language.clone())
+                .id(id_or_name)
+                .send()
+                .await
+        } else {
+            by_name(id_or_name).await
+        };
+        let out = out.map_err(self.err("DescribeProvisionedProduct"))?;
+        out.provisioned_product_detail()
+            .map(convert::detail)
+            .ok_or_else(|| Error::new(ErrorKind::Other, "DescribeProvisionedProduct", "the answer had no product"))
+    }
+
+    /// The self-service actions of a (product, version), fetched once and cached.
+    pub async fn actions(&self, product_id: &str, version_id: &str) -> Result<Arc<Vec<ServiceAction>>, Error> {
+        let key = (product_id.to_string(), version_id.to_string());
+        if let Some(hit) = self.cached_actions(product_id, version_id) {
+            return Ok(hit);
+        }
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .sdk
+                .list_service_actions_for_provisioning_artifact()
+                .set_accept_language(self.accept_language.clone())
+                .product_id(product_id)
+                .provisioning_artifact_id(version_id)
+                .page_size(20)
+                .set_page_token(token)
+                .send()
+                .await
+                .map_err(self.err("ListServiceActionsForProvisioningArtifact"))?;
+            all.extend(out.service_action_summaries().iter().map(convert::action_summary));
+            match out.next_page_token().filter(|t| !t.is_empty()) {
+                Some(t) => token = Some(t.to_string()),
+                None => break,
+            }
+        }
+        let all = Arc::new(all);
+        self.actions.lock().unwrap_or_else(|p| p.into_inner()).insert(key, all.clone());
+        Ok(all)
+    }
+
+    pub fn cached_actions(&self, product_id: &str, version_id: &str) -> Option<Arc<Vec<ServiceAction>>> {
+        let key = (product_id.to_string(), version_id.to_string());
+        self.actions.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned()
+    }
+
+    pub async fn action_definition(&self, action_id: &str) -> Result<(ServiceAction, ActionDefinition), Error> {
+        let out = self
+            .sdk
+            .describe_service_action()
+            .set_accept_language(self.accept_language.clone())
+            .id(action_id)
+            .send()
+            .await
+            .map_err(self.err("DescribeServiceAction"))?;
+        let detail = out
+            .service_action_detail()
+            .ok_or_else(|| Error::new(ErrorKind::Other, "DescribeServiceAction", "the answer had no action"))?;
+        let summary = detail.service_action_summary().map(convert::action_summary).unwrap_or_default();
+        Ok((summary, convert::action_definition(detail)))
+    }
+
+    pub async fn execution_parameters(&self, pp_id: &str, action_id: &str) -> Result<Vec<ExecutionParameter>, Error> {
+        let out = self
+            .sdk
+            .describe_service_action_execution_parameters()
+            .set_accept_language(self.accept_language.clone())
+            .provisioned_product_id(pp_id)
+            .service_action_id(action_id)
+            .send()
+            .await
+            .map_err(self.err("DescribeServiceActionExecutionParameters"))?;
+        Ok(out.service_action_parameters().iter().map(convert::execution_parameter).collect())
+    }
+
+    /// Starts an action with the caller's ExecuteToken. The same token with the same input returns
+    /// the same record, so this is safe to repeat after any failure.
+    pub async fn execute(
+        &self,
+        pp_id: &str,
+        action_id: &str,
+        parameters: Option<&ParameterMap>,
+        token: &str,
+    ) -> Result<RecordDetail, Error> {
+        let params = parameters.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<HashMap<_, _>>());
+        let out = self
+            .sdk
+            .execute_provisioned_product_service_action()
+            .set_accept_language(self.accept_language.clone())
+            .provisioned_product_id(pp_id)
+            .service_action_id(action_id)
+            .execute_token(token)
+            .set_parameters(params)
+            .send()
+            .await
+            .map_err(self.err("ExecuteProvisionedProductServiceAction"))?;
+        out.record_detail()
+            .map(convert::record)
+            .ok_or_else(|| Error::new(ErrorKind::Other, "ExecuteProvisionedProductServiceAction", "the answer had no record"))
+    }
+
+    /// A record and all its outputs (every page of them).
+    pub async fn record(&self, record_id: &str) -> Result<(RecordDetail, Vec<RecordOutput>), Error> {
+        let mut outputs = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .sdk
+                .describe_record()
+                .set_accept_language(self.accept_language.clone())
+                .id(record_id)
+                .page_size(20)
+                .set_page_token(token)
+                .send()
+                .await
+                .map_err(self.err("DescribeRecord"))?;
+            outputs.extend(out.record_outputs().iter().map(convert::output));
+            match out.next_page_token().filter(|t| !t.is_empty()) {
+                Some(t) => token = Some(t.to_string()),
+                None => {
+                    let detail = out
+                        .record_detail()
+                        .map(convert::record)
+                        .ok_or_else(|| Error::new(ErrorKind::Other, "DescribeRecord", "the answer had no record"))?;
+                    return Ok((detail, outputs));
+                }
+            }
+        }
+    }
+
+    /// One page of a provisioned product's records, newest first.
+    pub async fn history_page(&self, pp_id: &str, token: Option<String>) -> Result<Page<RecordDetail>, Error> {
+        let filter = ListRecordHistorySearchFilter::builder().key("provisionedproduct").value(pp_id).build();
+        let out = self
+            .sdk
+            .list_record_history()
+            .set_accept_language(self.accept_language.clone())
+            .search_filter(filter)
+            .page_size(20)
+            .set_page_token(token)
+            .send()
+            .await
+            .map_err(self.err("ListRecordHistory"))?;
+        Ok(Page {
+            items: out.record_details().iter().map(convert::record).collect(),
+            next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
+            total: None,
+        })
+    }
+
+    /// Every record of a provisioned product, newest first.
+    pub async fn history(&self, pp_id: &str) -> Result<Vec<RecordDetail>, Error> {
+        let mut all = Vec::new();
+        let mut token = None;
+        loop {
+            let page = self.history_page(pp_id, token).await?;
+            all.extend(page.items);
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => return Ok(all),
+            }
+        }
+    }
+}

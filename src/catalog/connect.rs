@@ -1,0 +1,131 @@
+//! Building the SDK client: live (the standard credential chain, profiles, regions, endpoints) or
+//! demo (the embedded emulator, static credentials, nothing looked up on the network).
+
+use super::error::{Error, ErrorKind};
+use aws_config::BehaviorVersion;
+use aws_config::meta::region::RegionProviderChain;
+use aws_sdk_servicecatalog::config::{Credentials, Region, SharedHttpClient};
+use aws_sdk_servicecatalog::config::retry::RetryConfig;
+use aws_sdk_servicecatalog::config::timeout::TimeoutConfig;
+use std::time::Duration;
+
+/// Where sctui talks to, for the header and the journal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    pub demo: bool,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+}
+
+/// The connection the operator asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct LiveOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// Retry and timeout settings, explicit so that a bad `AWS_MAX_ATTEMPTS` cannot crash start-up.
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    pub max_attempts: u32,
+    pub initial_backoff: Duration,
+    pub connect_timeout: Duration,
+    pub attempt_timeout: Duration,
+    pub operation_timeout: Duration,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        ClientSettings {
+            max_attempts: 3,
+            initial_backoff: Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(3),
+            attempt_timeout: Duration::from_secs(10),
+            operation_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ClientSettings {
+    fn retry(&self) -> RetryConfig {
+        RetryConfig::standard()
+            .with_max_attempts(self.max_attempts.max(1))
+            .with_initial_backoff(self.initial_backoff)
+            .with_max_backoff(Duration::from_secs(20))
+    }
+
+    fn timeouts(&self) -> TimeoutConfig {
+        TimeoutConfig::builder()
+            .connect_timeout(self.connect_timeout)
+            .operation_attempt_timeout(self.attempt_timeout)
+            .operation_timeout(self.operation_timeout)
+            .build()
+    }
+}
+
+/// HTTPS with rustls on ring: no C toolchain needed, smaller and faster to build than aws-lc.
+fn http_client() -> SharedHttpClient {
+    use aws_smithy_http_client::tls;
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .build_https()
+}
+
+/// A client for the emulator at `endpoint`: fixed region, static credentials, no look-ups.
+pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> aws_sdk_servicecatalog::Client {
+    let config = aws_sdk_servicecatalog::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .credentials_provider(Credentials::new("AKIAIOSFODNN7DEMO0000", "sctui-demo-secret", None, None, "sctui-demo"))
+        .endpoint_url(endpoint)
+        .http_client(http_client())
+        .retry_config(settings.retry())
+        .timeout_config(settings.timeouts())
+        .build();
+    aws_sdk_servicecatalog::Client::from_conf(config)
+}
+
+/// A client from the standard chain. Instance metadata is asked once with short timeouts, so a
+/// laptop or jump host that is not on EC2 does not stall for seconds.
+pub async fn live_client(opts: &LiveOptions, settings: &ClientSettings) -> Result<aws_sdk_servicecatalog::Client, Error> {
+    let imds = aws_config::imds::Client::builder()
+        .max_attempts(1)
+        .connect_timeout(Duration::from_millis(500))
+        .read_timeout(Duration::from_millis(500))
+        .build();
+    let mut profile_region = aws_config::profile::ProfileFileRegionProvider::builder();
+    if let Some(p) = &opts.profile {
+        profile_region = profile_region.profile_name(p);
+    }
+    let region_chain = RegionProviderChain::first_try(opts.region.clone().map(Region::new))
+        .or_else(aws_config::environment::EnvironmentVariableRegionProvider::new())
+        .or_else(profile_region.build())
+        .or_else(aws_config::imds::region::ImdsRegionProvider::builder().imds_client(imds.clone()).build());
+    let Some(region) = region_chain.region().await else {
+        return Err(Error::new(ErrorKind::Credentials, "Connect", "no AWS region is configured")
+            .with_hint("Pass --region, set AWS_REGION, or set a region in the profile"));
+    };
+    let mut credentials = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+        .region(region.clone())
+        .imds_client(imds);
+    if let Some(p) = &opts.profile {
+        credentials = credentials.profile_name(p);
+    }
+    let credentials = credentials.build().await;
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
+        .region(region)
+        .credentials_provider(credentials)
+        .retry_config(settings.retry())
+        .timeout_config(settings.timeouts());
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let shared = loader.load().await;
+    Ok(aws_sdk_servicecatalog::Client::new(&shared))
+}

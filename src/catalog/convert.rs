@@ -1,0 +1,114 @@
+//! Where SDK types stop: every conversion from aws-sdk-servicecatalog shapes to `domain` types.
+
+use crate::domain::{
+    ActionDefinition, ExecutionParameter, ProductStatus, ProvisionedProduct, RecordDetail, RecordError, RecordOutput,
+    RecordStatus, ServiceAction, Tag, Timestamp,
+};
+use aws_sdk_servicecatalog::primitives::DateTime;
+use aws_sdk_servicecatalog::types as sdk;
+
+fn ts(t: Option<&DateTime>) -> Option<Timestamp> {
+    t.map(|t| Timestamp(t.as_secs_f64()))
+}
+
+fn s(v: Option<&str>) -> Option<String> {
+    v.map(str::to_string)
+}
+
+pub fn attribute(a: &sdk::ProvisionedProductAttribute) -> ProvisionedProduct {
+    ProvisionedProduct {
+        name: a.name().unwrap_or_default().to_string(),
+        arn: s(a.arn()),
+        kind: s(a.r#type()),
+        id: a.id().unwrap_or_default().to_string(),
+        status: a.status().map(|x| ProductStatus::parse(x.as_str())),
+        status_message: s(a.status_message()),
+        created_time: ts(a.created_time()),
+        last_record_id: s(a.last_record_id()),
+        tags: a.tags().iter().map(|t| Tag { key: t.key().to_string(), value: t.value().to_string() }).collect(),
+        physical_id: s(a.physical_id()),
+        product_id: s(a.product_id()),
+        product_name: s(a.product_name()),
+        provisioning_artifact_id: s(a.provisioning_artifact_id()),
+        provisioning_artifact_name: s(a.provisioning_artifact_name()),
+        user_arn: s(a.user_arn()),
+    }
+}
+
+pub fn detail(d: &sdk::ProvisionedProductDetail) -> ProvisionedProduct {
+    ProvisionedProduct {
+        name: d.name().unwrap_or_default().to_string(),
+        arn: s(d.arn()),
+        kind: s(d.r#type()),
+        id: d.id().unwrap_or_default().to_string(),
+        status: d.status().map(|x| ProductStatus::parse(x.as_str())),
+        status_message: s(d.status_message()),
+        created_time: ts(d.created_time()),
+        last_record_id: s(d.last_record_id()),
+        tags: Vec::new(),
+        physical_id: None,
+        product_id: s(d.product_id()),
+        product_name: None,
+        provisioning_artifact_id: s(d.provisioning_artifact_id()),
+        provisioning_artifact_name: None,
+        user_arn: None,
+    }
+}
+
+pub fn action_summary(a: &sdk::ServiceActionSummary) -> ServiceAction {
+    ServiceAction {
+        id: a.id().unwrap_or_default().to_string(),
+        name: a.name().unwrap_or_default().to_string(),
+        description: s(a.description()).filter(|d| !d.is_empty()),
+        definition_type: a.definition_type().map(|t| t.as_str().to_string()),
+    }
+}
+
+pub fn action_definition(d: &sdk::ServiceActionDetail) -> ActionDefinition {
+    let get = |k: sdk::ServiceActionDefinitionKey| d.definition().and_then(|m| m.get(&k)).cloned();
+    ActionDefinition {
+        name: get(sdk::ServiceActionDefinitionKey::Name),
+        version: get(sdk::ServiceActionDefinitionKey::Version),
+        assume_role: get(sdk::ServiceActionDefinitionKey::AssumeRole),
+        parameters: get(sdk::ServiceActionDefinitionKey::Parameters),
+    }
+}
+
+pub fn execution_parameter(p: &sdk::ExecutionParameter) -> ExecutionParameter {
+    ExecutionParameter {
+        name: p.name().unwrap_or_default().to_string(),
+        kind: p.r#type().unwrap_or_default().to_string(),
+        default_values: p.default_values().to_vec(),
+    }
+}
+
+pub fn record(r: &sdk::RecordDetail) -> RecordDetail {
+    RecordDetail {
+        record_id: r.record_id().unwrap_or_default().to_string(),
+        provisioned_product_name: s(r.provisioned_product_name()),
+        status: r.status().map(|x| RecordStatus::parse(x.as_str())),
+        created_time: ts(r.created_time()),
+        updated_time: ts(r.updated_time()),
+        provisioned_product_type: s(r.provisioned_product_type()),
+        record_type: s(r.record_type()),
+        provisioned_product_id: s(r.provisioned_product_id()),
+        product_id: s(r.product_id()),
+        provisioning_artifact_id: s(r.provisioning_artifact_id()),
+        path_id: s(r.path_id()),
+        record_errors: r
+            .record_errors()
+            .iter()
+            .map(|e| RecordError { code: s(e.code()), description: s(e.description()) })
+            .collect(),
+        record_tags: r
+            .record_tags()
+            .iter()
+            .map(|t| Tag { key: t.key().unwrap_or_default().to_string(), value: t.value().unwrap_or_default().to_string() })
+            .collect(),
+        launch_role_arn: s(r.launch_role_arn()),
+    }
+}
+
+pub fn output(o: &sdk::RecordOutput) -> RecordOutput {
+    RecordOutput { output_key: s(o.output_key()), output_value: s(o.output_value()), description: s(o.description()) }
+}

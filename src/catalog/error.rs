@@ -1,0 +1,218 @@
+//! Errors from Service Catalog, sorted into what the operator can do about them.
+
+use aws_sdk_servicecatalog::error::{ProvideErrorMetadata, SdkError};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A value broke one of the API's rules (ValidationException).
+    Validation,
+    /// The values are well-formed but do not fit together (InvalidParametersException).
+    InvalidParameters,
+    /// The product is busy (InvalidStateException).
+    InvalidState,
+    /// No such product, action or record, or no access to it (ResourceNotFoundException).
+    NotFound,
+    /// Too many requests, even after the SDK's retries.
+    Throttled,
+    /// Credentials are missing, expired or not accepted.
+    Credentials,
+    /// The caller may not do this (AccessDeniedException).
+    AccessDenied,
+    /// The endpoint could not be reached, or did not answer in time.
+    Network,
+    /// The service failed (HTTP 5xx).
+    Service,
+    Other,
+}
+
+/// A failed call, with a message written for the operator: what failed, why, what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub operation: &'static str,
+    /// The service's error code, when it sent one.
+    pub code: Option<String>,
+    /// What the service (or the connection) said.
+    pub message: String,
+    /// What to do next.
+    pub hint: String,
+    /// The member a ValidationException names, in lowerCamelCase (`executeToken`).
+    pub field: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: {}", self.operation, self.message)?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        if !self.hint.is_empty() {
+            write!(f, ". {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, operation: &'static str, message: impl Into<String>) -> Self {
+        let mut e = Error {
+            kind,
+            operation,
+            code: None,
+            message: message.into(),
+            hint: String::new(),
+            field: None,
+            request_id: None,
+        };
+        e.hint = default_hint(kind, None).into();
+        e
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = hint.into();
+        self
+    }
+
+    /// Worth trying again unchanged (the run worker retries these with the same ExecuteToken).
+    pub fn is_transient(&self) -> bool {
+        matches!(self.kind, ErrorKind::Throttled | ErrorKind::Network | ErrorKind::Service)
+    }
+
+    pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>, profile: Option<&str>) -> Self
+    where
+        E: ProvideErrorMetadata + aws_sdk_servicecatalog::operation::RequestId + std::error::Error + 'static,
+        R: fmt::Debug,
+    {
+        let detail = aws_sdk_servicecatalog::error::DisplayErrorContext(&err).to_string();
+        match &err {
+            SdkError::ServiceError(se) => {
+                let code = se.err().code().map(str::to_string);
+                let message = se.err().message().unwrap_or("").to_string();
+                let request_id = aws_sdk_servicecatalog::operation::RequestId::request_id(se.err()).map(str::to_string);
+                let status = format!("{:?}", se.raw());
+                let kind = classify(code.as_deref(), &status);
+                let field = (kind == ErrorKind::Validation).then(|| validation_field(&message)).flatten();
+                let message = if message.is_empty() { detail_tail(&detail) } else { message };
+                Error {
+                    kind,
+                    operation,
+                    hint: default_hint(kind, profile).into_owned(),
+                    code,
+                    message,
+                    field,
+                    request_id,
+                }
+            }
+            SdkError::TimeoutError(_) => Error::new(ErrorKind::Network, operation, "the request timed out"),
+            SdkError::DispatchFailure(df) => {
+                if credentials_problem(df.as_connector_error()) {
+                    let mut e = Error::new(ErrorKind::Credentials, operation, detail_tail(&detail));
+                    e.hint = default_hint(ErrorKind::Credentials, profile).into_owned();
+                    e
+                } else if df.is_timeout() {
+                    Error::new(ErrorKind::Network, operation, "the connection timed out")
+                } else {
+                    Error::new(ErrorKind::Network, operation, format!("could not reach the endpoint: {}", detail_tail(&detail)))
+                }
+            }
+            SdkError::ResponseError(_) => {
+                Error::new(ErrorKind::Network, operation, format!("the answer could not be read: {}", detail_tail(&detail)))
+            }
+            _ => Error::new(ErrorKind::Other, operation, detail_tail(&detail)),
+        }
+    }
+}
+
+/// The innermost, most specific part of an SDK error chain.
+fn detail_tail(detail: &str) -> String {
+    detail.rsplit(": ").next().unwrap_or(detail).trim().to_string()
+}
+
+fn credentials_problem(err: Option<&aws_sdk_servicecatalog::error::ConnectorError>) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = err.map(|e| e as _);
+    while let Some(e) = source {
+        if e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>().is_some() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
+fn classify(code: Option<&str>, raw_status: &str) -> ErrorKind {
+    match code {
+        Some("ValidationException") => ErrorKind::Validation,
+        Some("InvalidParametersException") => ErrorKind::InvalidParameters,
+        Some("InvalidStateException") => ErrorKind::InvalidState,
+        Some("ResourceNotFoundException") => ErrorKind::NotFound,
+        Some(
+            "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded"
+            | "LimitExceededException",
+        ) => ErrorKind::Throttled,
+        Some(
+            "ExpiredTokenException" | "ExpiredToken" | "UnrecognizedClientException" | "InvalidSignatureException"
+            | "IncompleteSignatureException" | "MissingAuthenticationTokenException" | "InvalidClientTokenId",
+        ) => ErrorKind::Credentials,
+        Some("AccessDeniedException" | "AccessDenied") => ErrorKind::AccessDenied,
+        Some("InternalFailure" | "ServiceUnavailable" | "InternalServerError") => ErrorKind::Service,
+        _ if raw_status.contains("status: StatusCode(5") => ErrorKind::Service,
+        _ => ErrorKind::Other,
+    }
+}
+
+/// `... at 'executeToken' failed to satisfy ...` -> `executeToken`.
+fn validation_field(message: &str) -> Option<String> {
+    let start = message.find(" at '")? + 5;
+    let end = message[start..].find('\'')?;
+    Some(message[start..start + end].to_string())
+}
+
+fn default_hint(kind: ErrorKind, profile: Option<&str>) -> std::borrow::Cow<'static, str> {
+    use std::borrow::Cow::*;
+    match kind {
+        ErrorKind::Validation => Borrowed("Correct the value the message names and try again"),
+        ErrorKind::InvalidParameters => Borrowed("Check that the action belongs to this product's version and the values fit it"),
+        ErrorKind::InvalidState => Borrowed("Another operation is running on this product; wait until it finishes, then try again"),
+        ErrorKind::NotFound => Borrowed("Check the id, the region and that your role has access to the portfolio"),
+        ErrorKind::Throttled => Borrowed("Service Catalog is limiting requests; wait a moment and try again"),
+        ErrorKind::Credentials => Owned(match profile {
+            Some(p) => format!(
+                "Refresh the credentials of profile {p} (for example `aws sso login --profile {p}`) and try again"
+            ),
+            None => "Provide credentials (environment, `--profile`, or `aws sso login`) and try again".into(),
+        }),
+        ErrorKind::AccessDenied => Borrowed("Your role lacks this permission; ask for access or use another profile"),
+        ErrorKind::Network => Borrowed("Check the network, the region and `--endpoint-url`; sctui retries with backoff"),
+        ErrorKind::Service => Borrowed("Service Catalog failed to answer; try again shortly"),
+        ErrorKind::Other => Borrowed(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_field_is_found() {
+        let m = "1 validation error detected: Value '-abc' at 'executeToken' failed to satisfy constraint: x";
+        assert_eq!(validation_field(m).as_deref(), Some("executeToken"));
+        assert_eq!(validation_field("nothing here"), None);
+    }
+
+    #[test]
+    fn codes_are_sorted() {
+        assert_eq!(classify(Some("ExpiredTokenException"), ""), ErrorKind::Credentials);
+        assert_eq!(classify(Some("InvalidStateException"), ""), ErrorKind::InvalidState);
+        assert_eq!(classify(None, "status: StatusCode(503)"), ErrorKind::Service);
+        assert_eq!(classify(Some("Whatever"), ""), ErrorKind::Other);
+    }
+
+    #[test]
+    fn credential_hint_names_the_profile() {
+        let e = Error::new(ErrorKind::Credentials, "DescribeRecord", "expired")
+            .with_hint(default_hint(ErrorKind::Credentials, Some("prod-admin")));
+        assert!(e.to_string().contains("aws sso login --profile prod-admin"), "{e}");
+    }
+}

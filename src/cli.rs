@@ -1,0 +1,180 @@
+//! The command line: global connection flags, the TUI's display flags and the headless commands.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sctui",
+    version,
+    about = "Run AWS Service Catalog self-service actions from a terminal",
+    long_about = "Run AWS Service Catalog self-service actions from a terminal.\n\n\
+        With no command, opens the interactive TUI. `--demo` runs everything on an embedded \
+        Service Catalog emulator; otherwise the standard AWS credential chain, profiles, regions \
+        and endpoints are used (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_SERVICE_CATALOG, ...)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Use the embedded Service Catalog emulator and its demo world (no AWS account needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// AWS profile (from ~/.aws/config and ~/.aws/credentials).
+    #[arg(long, global = true, conflicts_with = "demo")]
+    pub profile: Option<String>,
+    /// AWS region, for example eu-west-1.
+    #[arg(long, global = true, conflicts_with = "demo")]
+    pub region: Option<String>,
+    /// Send requests to this endpoint instead of AWS's (for example a local emulator).
+    #[arg(long, global = true, conflicts_with = "demo")]
+    pub endpoint_url: Option<String>,
+    /// Demo and emulator: multiply every action's duration (0 makes records end at once).
+    #[arg(long, global = true, default_value_t = 1.0, value_parser = non_negative)]
+    pub time_scale: f64,
+    /// Demo and emulator: add N synthetic provisioned products to the world.
+    #[arg(long, global = true, default_value_t = 0)]
+    pub scale: usize,
+    /// Language for Service Catalog's answers: en, jp or zh.
+    #[arg(long, global = true, value_parser = accept_language)]
+    pub accept_language: Option<String>,
+    /// Output of the headless commands: a table for people, or JSON with the AWS CLI's keys.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Write logs here (default: $XDG_STATE_HOME/sctui/sctui.log). Nothing is ever logged to the terminal.
+    #[arg(long, global = true)]
+    pub log_file: Option<PathBuf>,
+    /// TUI: no colours at all (also when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// TUI: ASCII borders and symbols (automatic when the locale is not UTF-8).
+    #[arg(long, global = true)]
+    pub ascii: bool,
+    /// TUI: do not ring the terminal bell when a run ends.
+    #[arg(long, global = true)]
+    pub no_bell: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the Service Catalog emulator (for tests, demos and other clients such as the AWS CLI).
+    Emulator(EmulatorArgs),
+    /// List provisioned products (SearchProvisionedProducts).
+    Products {
+        /// Free text or field:value terms such as name:web-prod-01 or status:AVAILABLE.
+        #[arg(long, short)]
+        query: Option<String>,
+    },
+    /// List the self-service actions of a provisioned product (by id or exact name).
+    Actions { product: String },
+    /// Show the parameters of an action on a product, with Service Catalog's defaults.
+    Params { product: String, action: String },
+    /// List a provisioned product's records, newest first.
+    History { product: String },
+    /// Show a record and its outputs.
+    Record { record_id: String },
+    /// Execute a self-service action on a provisioned product.
+    Exec(ExecArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Provisioned product id (pp-…) or exact name.
+    pub product: String,
+    /// Action id (act-…) or exact name.
+    pub action: String,
+    /// NAME=VALUE; repeat a NAME to send several values. Without one for a TARGET parameter,
+    /// Service Catalog's default (the product's own resources) is used.
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// ExecuteToken (idempotency token): the same token with the same input never runs twice.
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Wait until the record ends: exit 0 on SUCCEEDED, 1 on FAILED, 3 on timeout.
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: give up waiting after this many seconds (the run goes on in AWS).
+    #[arg(long, value_name = "SECS", default_value_t = 3600.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct EmulatorArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:4566")]
+    pub listen: std::net::SocketAddr,
+    /// Allow listening on an address that is not loopback.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Catalog file (JSON); default: the embedded demo world.
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    /// Fault injection: add this much latency to every request.
+    #[arg(long, default_value_t = 0)]
+    pub fault_latency_ms: u64,
+    /// Fault injection: share of requests answered with ThrottlingException (0..1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate)]
+    pub fault_throttle_rate: f64,
+    /// Fault injection: share of requests answered with HTTP 500 or 503 (0..1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate)]
+    pub fault_error_rate: f64,
+    /// Fault injection: share of requests applied, then dropped without an answer (0..1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate)]
+    pub fault_drop_rate: f64,
+    /// Fault injection: share of requests answered with ExpiredTokenException (0..1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate)]
+    pub fault_expired_rate: f64,
+    /// Seed for fault injection: the same seed gives the same faults.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+fn rate(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s} is not a number"))?;
+    if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("{s} is not between 0 and 1")) }
+}
+
+fn non_negative(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s} is not a number"))?;
+    if v >= 0.0 && v.is_finite() { Ok(v) } else { Err(format!("{s} must be 0 or more")) }
+}
+
+fn accept_language(s: &str) -> Result<String, String> {
+    crate::validate::accept_language(s).map(|_| s.to_string()).map_err(|e| e.rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn repeated_params_are_kept_in_order() {
+        let cli = Cli::parse_from(["sctui", "--demo", "exec", "web", "restart", "-p", "A=1", "--param", "A=2"]);
+        let Some(Command::Exec(e)) = cli.command else { panic!("not exec") };
+        assert_eq!(e.params, ["A=1", "A=2"]);
+    }
+
+    #[test]
+    fn bad_language_and_rates_are_refused() {
+        assert!(Cli::try_parse_from(["sctui", "--accept-language", "fr"]).is_err());
+        assert!(Cli::try_parse_from(["sctui", "emulator", "--fault-drop-rate", "1.5"]).is_err());
+        assert!(Cli::try_parse_from(["sctui", "--demo", "--profile", "x"]).is_err());
+    }
+}

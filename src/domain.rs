@@ -1,0 +1,307 @@
+//! The program's own vocabulary. SDK types stop at `catalog/convert.rs`; everything else speaks these.
+//!
+//! Field names serialise in AWS's PascalCase and timestamps as ISO 8601 text, so that `--output json`
+//! matches what the AWS CLI prints for the same operation and existing `jq` scripts keep working.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Seconds since the Unix epoch, with fractions. Serialised the way the AWS CLI prints timestamps.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Timestamp(pub f64);
+
+impl Timestamp {
+    pub fn now() -> Self {
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Timestamp(d.as_secs_f64())
+    }
+
+    /// ISO 8601 in UTC with microseconds when there are any, as Python's `isoformat()` (the CLI) does.
+    pub fn iso(&self) -> String {
+        let nanos = (self.0 * 1e9).round() as i128;
+        match time::OffsetDateTime::from_unix_timestamp_nanos(nanos) {
+            Ok(t) => {
+                let micros = t.microsecond();
+                let base = format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                    t.year(),
+                    u8::from(t.month()),
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                );
+                if micros == 0 {
+                    format!("{base}+00:00")
+                } else {
+                    format!("{base}.{micros:06}+00:00")
+                }
+            }
+            Err(_) => format!("{}", self.0),
+        }
+    }
+
+    /// Short form for tables: `2026-03-01 14:02`.
+    pub fn short(&self) -> String {
+        let iso = self.iso();
+        if iso.len() >= 16 {
+            format!("{} {}", &iso[..10], &iso[11..16])
+        } else {
+            iso
+        }
+    }
+
+    /// Time of day `14:02:07` (UTC), for run timelines.
+    pub fn clock(&self) -> String {
+        let iso = self.iso();
+        iso.get(11..19).unwrap_or(&iso).to_string()
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Num(f64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Num(n) => Ok(Timestamp(n)),
+            Raw::Text(s) => {
+                let t = time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+                    .map_err(serde::de::Error::custom)?;
+                Ok(Timestamp(t.unix_timestamp_nanos() as f64 / 1e9))
+            }
+        }
+    }
+}
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant,)+ /// A value this version of sctui does not know; shown as sent.
+            Other(String) }
+        impl $name {
+            pub fn as_str(&self) -> &str { match self { $(Self::$variant => $text,)+ Self::Other(s) => s } }
+            pub fn parse(s: &str) -> Self { match s { $($text => Self::$variant,)+ other => Self::Other(other.to_string()) } }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
+        }
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Ok(Self::parse(&String::deserialize(d)?))
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Status of a provisioned product.
+    ProductStatus {
+        Available => "AVAILABLE",
+        UnderChange => "UNDER_CHANGE",
+        Tainted => "TAINTED",
+        Error => "ERROR",
+        PlanInProgress => "PLAN_IN_PROGRESS",
+    }
+);
+
+string_enum!(
+    /// Status of a record (one request against a provisioned product).
+    RecordStatus {
+        Created => "CREATED",
+        InProgress => "IN_PROGRESS",
+        InProgressInError => "IN_PROGRESS_IN_ERROR",
+        Succeeded => "SUCCEEDED",
+        Failed => "FAILED",
+    }
+);
+
+impl RecordStatus {
+    /// SUCCEEDED and FAILED end a record; everything else means keep watching.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, RecordStatus::Succeeded | RecordStatus::Failed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// A provisioned product as SearchProvisionedProducts (ProvisionedProductAttribute) describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProvisionedProduct {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub id: String,
+    pub status: Option<ProductStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_record_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub tags: Vec<Tag>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_id: Option<String>,
+    pub product_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    pub provisioning_artifact_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning_artifact_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_arn: Option<String>,
+}
+
+impl ProvisionedProduct {
+    /// (product, version): the key under which self-service actions are associated.
+    pub fn artifact_key(&self) -> Option<(String, String)> {
+        Some((self.product_id.clone()?, self.provisioning_artifact_id.clone()?))
+    }
+}
+
+/// One page of results and the token for the next, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+    pub total: Option<i32>,
+}
+
+/// ServiceActionSummary, plus what DescribeServiceAction adds when it has been fetched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServiceAction {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition_type: Option<String>,
+}
+
+/// The SSM automation behind an action (DescribeServiceAction's Definition).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct ActionDefinition {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub assume_role: Option<String>,
+    /// The raw `Parameters` JSON text, as Service Catalog stores it.
+    pub parameters: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExecutionParameter {
+    pub name: String,
+    #[serde(rename = "Type")]
+    pub kind: String,
+    pub default_values: Vec<String>,
+}
+
+impl ExecutionParameter {
+    /// TARGET parameters are filled by Service Catalog from the product's own resources.
+    pub fn is_target(&self) -> bool {
+        self.kind.eq_ignore_ascii_case("TARGET")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RecordError {
+    pub code: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RecordOutput {
+    pub output_key: Option<String>,
+    pub output_value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct RecordDetail {
+    pub record_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned_product_name: Option<String>,
+    pub status: Option<RecordStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned_product_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned_product_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning_artifact_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_id: Option<String>,
+    pub record_errors: Vec<RecordError>,
+    pub record_tags: Vec<Tag>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub launch_role_arn: Option<String>,
+}
+
+impl RecordDetail {
+    pub fn is_terminal(&self) -> bool {
+        self.status.as_ref().is_some_and(RecordStatus::is_terminal)
+    }
+}
+
+/// Parameter values as sent in ExecuteProvisionedProductServiceAction. `None` means "send no
+/// Parameters at all": Service Catalog then resolves TARGET parameters itself.
+pub type ParameterMap = BTreeMap<String, Vec<String>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_print_like_the_aws_cli() {
+        assert_eq!(Timestamp(0.0).iso(), "1970-01-01T00:00:00+00:00");
+        assert_eq!(Timestamp(1577222793.362).iso(), "2019-12-24T21:26:33.362000+00:00");
+        assert_eq!(Timestamp(1577222793.0).short(), "2019-12-24 21:26");
+    }
+
+    #[test]
+    fn unknown_enum_values_survive() {
+        assert_eq!(RecordStatus::parse("SUCCEEDED"), RecordStatus::Succeeded);
+        let odd = RecordStatus::parse("PAUSED");
+        assert_eq!(odd.as_str(), "PAUSED");
+        assert!(!odd.is_terminal());
+    }
+}

@@ -1,0 +1,248 @@
+//! A wire-compatible AWS Service Catalog emulator (awsJson1_1), for `--demo` and for every test.
+//!
+//! It never imports the TUI, the run worker or SDK types: it could become its own crate.
+
+pub mod error;
+pub mod faults;
+pub mod handlers;
+pub mod lifecycle;
+pub mod protocol;
+pub mod store;
+pub mod wire;
+pub mod world;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Request};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use faults::{Fault, FaultConfig, Faults};
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+pub use error::ServiceError;
+pub use world::World;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Multiplies every scenario duration; 0 makes records end at once.
+    pub time_scale: f64,
+    pub faults: FaultConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { time_scale: 1.0, faults: FaultConfig::default() }
+    }
+}
+
+/// What clients did, for tests and benchmarks: `GET /_emulator/stats`.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct Stats {
+    /// Requests per operation, counted as they arrive (faulted ones included).
+    pub requests: BTreeMap<String, u64>,
+    /// Executions that created a new record (idempotent repeats excluded).
+    pub executions_started: u64,
+    /// Faults injected, by kind.
+    pub faults: BTreeMap<String, u64>,
+}
+
+struct Shared {
+    store: Mutex<store::Store>,
+    faults: Faults,
+    stats: Mutex<Stats>,
+}
+
+impl Shared {
+    fn count(&self, f: impl FnOnce(&mut Stats)) {
+        let mut s = self.stats.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut s);
+    }
+}
+
+/// Marks a response whose connection must be closed without sending it.
+#[derive(Clone, Copy)]
+struct DropConnection;
+
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped by fault injection")]
+struct Dropped;
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Emulator {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.shared.stats.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Account and region of the world it serves.
+    pub fn account_and_region(&self) -> (String, String) {
+        let s = self.shared.store.lock().unwrap_or_else(|p| p.into_inner());
+        (s.world.account_id.clone(), s.world.region.clone())
+    }
+
+    /// Stops accepting and waits for the accept loop to end.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// Binds `addr` (loopback unless `allow_remote`) and serves `world`.
+pub async fn bind(addr: SocketAddr, allow_remote: bool, world: World, options: Options) -> std::io::Result<Emulator> {
+    if !addr.ip().is_loopback() && !allow_remote {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("refusing to listen on {addr}: not a loopback address (pass --allow-remote to allow it)"),
+        ));
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve(listener, world, options)
+}
+
+/// Serves the emulator on 127.0.0.1 with a port chosen by the system.
+pub async fn start_local(world: World, options: Options) -> std::io::Result<Emulator> {
+    bind(SocketAddr::from(([127, 0, 0, 1], 0)), false, world, options).await
+}
+
+pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) -> std::io::Result<Emulator> {
+    let addr = listener.local_addr()?;
+    let shared = Arc::new(Shared {
+        store: Mutex::new(store::Store::new(world, options.time_scale)),
+        faults: Faults::new(options.faults.clone()),
+        stats: Mutex::new(Stats::default()),
+    });
+    let router = Router::new()
+        .route("/", post(api))
+        .route("/_emulator/stats", get(stats))
+        .fallback(not_found)
+        .with_state(shared.clone());
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
+        let mut connections = tokio::task::JoinSet::new();
+        loop {
+            tokio::select! {
+                _ = stopped.changed() => break,
+                accepted = listener.accept() => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    let _ = stream.set_nodelay(true);
+                    let router = router.clone();
+                    connections.spawn(async move {
+                        let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+                            let router = router.clone();
+                            async move {
+                                let response = router.oneshot(req.map(axum::body::Body::new)).await;
+                                let Ok(response) = response;
+                                if response.extensions().get::<DropConnection>().is_some() {
+                                    return Err(Dropped);
+                                }
+                                Ok(response)
+                            }
+                        });
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .keep_alive(true)
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    });
+                }
+                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            }
+        }
+        connections.abort_all();
+    });
+    Ok(Emulator { addr, shared, stop, task: Some(task) })
+}
+
+fn now() -> f64 {
+    crate::domain::Timestamp::now().0
+}
+
+async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request_id = protocol::request_id();
+    let op = match protocol::operation(&headers) {
+        Ok(op) => op.to_string(),
+        Err(e) => {
+            shared.count(|s| *s.requests.entry("(unknown)".into()).or_default() += 1);
+            return protocol::error(&e, &request_id);
+        }
+    };
+    shared.count(|s| *s.requests.entry(op.clone()).or_default() += 1);
+    if let Some(d) = shared.faults.latency() {
+        tokio::time::sleep(d).await;
+    }
+    if let Err(e) = protocol::check_signed(&headers) {
+        return protocol::error(&e, &request_id);
+    }
+    let fault = shared.faults.next();
+    let injected = |kind: &str| shared.count(|s| *s.faults.entry(kind.into()).or_default() += 1);
+    match fault {
+        Fault::Throttle => {
+            injected("throttle");
+            return protocol::error(&ServiceError::throttling(), &request_id);
+        }
+        Fault::ServerError(code) => {
+            injected("server_error");
+            let e = if code == 503 { ServiceError::unavailable() } else { ServiceError::internal() };
+            return protocol::error(&e, &request_id);
+        }
+        Fault::Expired => {
+            injected("expired_token");
+            return protocol::error(&ServiceError::expired_token(), &request_id);
+        }
+        Fault::Drop | Fault::None => {}
+    }
+    let mut effects = handlers::Effects::default();
+    let result = {
+        let mut store = shared.store.lock().unwrap_or_else(|p| p.into_inner());
+        handlers::dispatch(&mut store, &op, &body, now(), &mut effects)
+    };
+    if effects.execution_started {
+        shared.count(|s| s.executions_started += 1);
+    }
+    tracing::debug!(op, ok = result.is_ok(), "emulator request");
+    let mut response = match result {
+        Ok(body) => protocol::ok(&body, &request_id),
+        Err(e) => protocol::error(&e, &request_id),
+    };
+    if fault == Fault::Drop {
+        injected("drop");
+        response.extensions_mut().insert(DropConnection);
+    }
+    response
+}
+
+async fn stats(State(shared): State<Arc<Shared>>) -> Response {
+    let s = shared.stats.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    axum::Json(s).into_response()
+}
+
+async fn not_found() -> Response {
+    protocol::error(&ServiceError::unknown_operation("(requests must be POST /)"), &protocol::request_id())
+}

@@ -1,0 +1,107 @@
+//! Fault injection, off by default. Deterministic for a given seed: the n-th request always meets
+//! the same fault, so a failing test can be run again and fail the same way.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FaultConfig {
+    pub latency_ms: u64,
+    pub throttle_rate: f64,
+    pub error_rate: f64,
+    pub drop_rate: f64,
+    pub expired_rate: f64,
+    pub seed: u64,
+}
+
+impl FaultConfig {
+    pub fn is_off(&self) -> bool {
+        self.latency_ms == 0
+            && self.throttle_rate <= 0.0
+            && self.error_rate <= 0.0
+            && self.drop_rate <= 0.0
+            && self.expired_rate <= 0.0
+    }
+}
+
+/// What happens to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    None,
+    /// Answer ThrottlingException before doing anything.
+    Throttle,
+    /// Answer HTTP 500 (or 503) before doing anything.
+    ServerError(u16),
+    /// Answer ExpiredTokenException before doing anything.
+    Expired,
+    /// Do the work, then close the connection without an answer.
+    Drop,
+}
+
+pub struct Faults {
+    config: FaultConfig,
+    state: Mutex<u64>,
+}
+
+impl Faults {
+    pub fn new(config: FaultConfig) -> Faults {
+        let seed = super::world::splitmix(config.seed ^ 0x5c7u64);
+        Faults { config, state: Mutex::new(seed) }
+    }
+
+    pub fn latency(&self) -> Option<Duration> {
+        (self.config.latency_ms > 0).then(|| Duration::from_millis(self.config.latency_ms))
+    }
+
+    fn draw(&self) -> f64 {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        *s = super::world::splitmix(*s);
+        (*s >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    pub fn next(&self) -> Fault {
+        if self.config.is_off() {
+            return Fault::None;
+        }
+        // One draw per kind, so each rate holds on its own whatever the others are.
+        let (t, e, x, d) = (self.draw(), self.draw(), self.draw(), self.draw());
+        if t < self.config.throttle_rate {
+            Fault::Throttle
+        } else if e < self.config.error_rate {
+            Fault::ServerError(if self.draw() < 0.5 { 500 } else { 503 })
+        } else if x < self.config.expired_rate {
+            Fault::Expired
+        } else if d < self.config.drop_rate {
+            Fault::Drop
+        } else {
+            Fault::None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_hold_and_repeat_for_a_seed() {
+        let config = FaultConfig { throttle_rate: 0.3, drop_rate: 0.1, seed: 7, ..Default::default() };
+        let run = || {
+            let f = Faults::new(config.clone());
+            (0..10_000).map(|_| f.next()).collect::<Vec<_>>()
+        };
+        let a = run();
+        assert_eq!(a, run(), "same seed, same faults");
+        let throttled = a.iter().filter(|f| **f == Fault::Throttle).count();
+        let dropped = a.iter().filter(|f| **f == Fault::Drop).count();
+        assert!((2700..3300).contains(&throttled), "{throttled}");
+        // drops only among the 70% not throttled
+        assert!((500..900).contains(&dropped), "{dropped}");
+    }
+
+    #[test]
+    fn off_means_nothing() {
+        let f = Faults::new(FaultConfig::default());
+        assert!((0..100).all(|_| f.next() == Fault::None));
+    }
+}

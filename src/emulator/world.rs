@@ -1,0 +1,301 @@
+//! The emulator's world as read from a catalog file (JSON). `assets/demo-catalog.json` is embedded
+//! in the binary and is the default; `--scale N` adds N deterministic synthetic provisioned products.
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+
+pub const DEMO_CATALOG: &str = include_str!("../../assets/demo-catalog.json");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct World {
+    pub account_id: String,
+    pub region: String,
+    pub base_time: f64,
+    #[serde(default)]
+    pub portfolios: Vec<Portfolio>,
+    pub products: Vec<Product>,
+    pub actions: Vec<Action>,
+    pub provisioned_products: Vec<ProvisionedProduct>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portfolio {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub product_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub description: String,
+    pub versions: Vec<Version>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Version {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub action_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub document: String,
+    pub document_version: String,
+    pub assume_role: String,
+    pub target_type: String,
+    pub parameters: Vec<ParamDef>,
+    pub scenario: Scenario,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDef {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+    FailedAfterRollback,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub duration_secs: f64,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub errors: Vec<ErrorDef>,
+    #[serde(default)]
+    pub outputs: Vec<OutputDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDef {
+    pub code: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputDef {
+    pub key: String,
+    pub value: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionedProduct {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub product_id: String,
+    pub version_id: String,
+    pub status: String,
+    #[serde(default)]
+    pub status_message: Option<String>,
+    pub created_offset_secs: f64,
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub tags: Vec<TagDef>,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagDef {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    pub logical_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub physical_id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorldError {
+    #[error("the catalog file is not valid: {0}")]
+    Parse(#[from] serde_json::Error),
+    #[error("the catalog file is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+impl World {
+    pub fn demo() -> Result<World, WorldError> {
+        World::parse(DEMO_CATALOG)
+    }
+
+    pub fn parse(text: &str) -> Result<World, WorldError> {
+        let world: World = serde_json::from_str(text)?;
+        world.check()?;
+        Ok(world)
+    }
+
+    /// Every reference resolves and every id is unique, so handlers never meet a dangling id.
+    fn check(&self) -> Result<(), WorldError> {
+        let bad = |m: String| Err(WorldError::Inconsistent(m));
+        let mut seen = HashSet::new();
+        let ids = self
+            .products
+            .iter()
+            .map(|p| &p.id)
+            .chain(self.products.iter().flat_map(|p| p.versions.iter().map(|v| &v.id)))
+            .chain(self.actions.iter().map(|a| &a.id))
+            .chain(self.provisioned_products.iter().map(|p| &p.id));
+        for id in ids {
+            if !seen.insert(id.as_str()) {
+                return bad(format!("id {id} is used twice"));
+            }
+        }
+        let actions: HashSet<&str> = self.actions.iter().map(|a| a.id.as_str()).collect();
+        for p in &self.products {
+            for v in &p.versions {
+                for a in &v.action_ids {
+                    if !actions.contains(a.as_str()) {
+                        return bad(format!("version {} names unknown action {a}", v.id));
+                    }
+                }
+            }
+        }
+        let mut names = HashSet::new();
+        for pp in &self.provisioned_products {
+            if !names.insert(pp.name.as_str()) {
+                return bad(format!("provisioned product name {} is used twice", pp.name));
+            }
+            let Some(product) = self.products.iter().find(|p| p.id == pp.product_id) else {
+                return bad(format!("{} names unknown product {}", pp.id, pp.product_id));
+            };
+            if !product.versions.iter().any(|v| v.id == pp.version_id) {
+                return bad(format!("{} names version {} that {} does not have", pp.id, pp.version_id, product.id));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `n` synthetic provisioned products, the same ones every time for the same `n`.
+    pub fn scale(&mut self, n: usize) {
+        let candidates: Vec<(usize, usize)> = self
+            .products
+            .iter()
+            .enumerate()
+            .flat_map(|(pi, p)| (0..p.versions.len()).map(move |vi| (pi, vi)))
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        // Templates: the resources of a real provisioned product of the same product, renamed.
+        let templates: BTreeMap<&str, &ProvisionedProduct> =
+            self.provisioned_products.iter().map(|pp| (pp.product_id.as_str(), pp)).collect();
+        let envs = ["prod", "staging", "dev", "test", "qa"];
+        let teams = ["storefront", "payments", "data", "platform", "search", "identity"];
+        let mut extra = Vec::with_capacity(n);
+        for i in 0..n {
+            let (pi, vi) = candidates[i % candidates.len()];
+            let product = &self.products[pi];
+            let env = envs[(i / 7) % envs.len()];
+            let team = teams[(i / 3) % teams.len()];
+            let id = format!("pp-{}", short_id(&format!("synthetic-{i}")));
+            let stem: String = product
+                .name
+                .to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("-");
+            let resources = templates
+                .get(product.id.as_str())
+                .map(|t| {
+                    t.resources
+                        .iter()
+                        .map(|r| Resource {
+                            logical_id: r.logical_id.clone(),
+                            kind: r.kind.clone(),
+                            physical_id: format!("{}-{:05}", r.physical_id, i),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            extra.push(ProvisionedProduct {
+                id,
+                name: format!("{stem}-{env}-{i:05}"),
+                kind: "CFN_STACK".into(),
+                product_id: product.id.clone(),
+                version_id: product.versions[vi].id.clone(),
+                status: if i % 97 == 13 { "TAINTED".into() } else { "AVAILABLE".into() },
+                status_message: (i % 97 == 13).then(|| "Update rolled back: resource limit exceeded".into()),
+                created_offset_secs: -((i as f64) * 3600.0 + 60.0),
+                user: format!("user{}", i % 40),
+                tags: vec![
+                    TagDef { key: "env".into(), value: env.into() },
+                    TagDef { key: "team".into(), value: team.into() },
+                ],
+                resources,
+            });
+        }
+        self.provisioned_products.extend(extra);
+    }
+}
+
+/// 13 lowercase alphanumerics derived from `seed`, as in AWS's ids (`pp-abcd27bm4mldq`).
+pub fn short_id(seed: &str) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut h = fnv1a(seed.as_bytes());
+    let mut out = String::with_capacity(13);
+    for _ in 0..13 {
+        h = splitmix(h);
+        out.push(ALPHABET[(h % ALPHABET.len() as u64) as usize] as char);
+    }
+    out
+}
+
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+pub fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E3779B97F4A7C15);
+    let mut z = x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+    z ^ (z >> 31)
+}

@@ -1,0 +1,121 @@
+//! sctui: parse the command line, send logs to a file, dispatch.
+
+use anyhow::Context;
+use clap::Parser;
+use sctui::catalog::{CatalogClient, ClientSettings, LiveOptions};
+use sctui::cli::{Cli, Command, EmulatorArgs, Global};
+use sctui::emulator::{self, World, faults::FaultConfig};
+use sctui::headless;
+use std::io::Write;
+
+fn main() {
+    let cli = Cli::parse();
+    sctui::logging::init(cli.global.log_file.as_deref());
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("sctui: could not start the async runtime: {e}");
+            std::process::exit(headless::EXIT_API);
+        }
+    };
+    let code = runtime.block_on(run(cli));
+    // Do not wait for background tasks (a poll in flight) to finish.
+    runtime.shutdown_background();
+    std::process::exit(code);
+}
+
+async fn run(cli: Cli) -> i32 {
+    match &cli.command {
+        Some(Command::Emulator(args)) => match serve_emulator(&cli.global, args).await {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("sctui: {e:#}");
+                headless::EXIT_API
+            }
+        },
+        Some(command) => {
+            if let Err(errors) = headless::check_input(command) {
+                for e in errors {
+                    eprintln!("sctui: {e}");
+                }
+                return headless::EXIT_BAD_INPUT;
+            }
+            let (client, _emulator) = match connect(&cli.global).await {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("sctui: {e:#}");
+                    return headless::EXIT_API;
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            let mut err = std::io::stderr();
+            let code = headless::run(command, &client, cli.global.output, &mut out, &mut err).await;
+            let _ = out.flush();
+            code
+        }
+        None => {
+            eprintln!("sctui: the interactive TUI is not built yet; use a command such as `sctui --demo products` (see --help)");
+            headless::EXIT_BAD_INPUT
+        }
+    }
+}
+
+fn load_world(catalog: Option<&std::path::Path>, scale: usize) -> anyhow::Result<World> {
+    let mut world = match catalog {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("could not read the catalog file {}", path.display()))?;
+            World::parse(&text).with_context(|| format!("in {}", path.display()))?
+        }
+        None => World::demo().context("the embedded demo catalog")?,
+    };
+    world.scale(scale);
+    Ok(world)
+}
+
+/// A client for the embedded emulator (`--demo`, which is kept alive as long as the handle) or for AWS.
+async fn connect(g: &Global) -> anyhow::Result<(CatalogClient, Option<emulator::Emulator>)> {
+    let settings = ClientSettings::default();
+    if g.demo {
+        let world = load_world(None, g.scale)?;
+        let region = world.region.clone();
+        let options = emulator::Options { time_scale: g.time_scale, faults: FaultConfig::default() };
+        let emu = emulator::start_local(world, options).await.context("could not start the demo emulator")?;
+        let client = CatalogClient::demo(&emu.url(), &region, &settings).with_accept_language(g.accept_language.clone());
+        return Ok((client, Some(emu)));
+    }
+    let opts = LiveOptions { profile: g.profile.clone(), region: g.region.clone(), endpoint_url: g.endpoint_url.clone() };
+    let client = CatalogClient::live(&opts, &settings, g.accept_language.clone()).await?;
+    Ok((client, None))
+}
+
+async fn serve_emulator(g: &Global, args: &EmulatorArgs) -> anyhow::Result<()> {
+    let world = load_world(args.catalog.as_deref(), g.scale)?;
+    let options = emulator::Options {
+        time_scale: g.time_scale,
+        faults: FaultConfig {
+            latency_ms: args.fault_latency_ms,
+            throttle_rate: args.fault_throttle_rate,
+            error_rate: args.fault_error_rate,
+            drop_rate: args.fault_drop_rate,
+            expired_rate: args.fault_expired_rate,
+            seed: args.seed,
+        },
+    };
+    let emu = emulator::bind(args.listen, args.allow_remote, world, options)
+        .await
+        .with_context(|| format!("could not listen on {}", args.listen))?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "listening on {}", emu.url())?;
+        out.flush()?;
+    }
+    tracing::info!(addr = %emu.addr(), "emulator listening");
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    tracing::info!("emulator stopping");
+    emu.shutdown().await;
+    Ok(())
+}

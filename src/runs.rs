@@ -1,0 +1,3 @@
+//! Runs of self-service actions: tokens, polling, and (later) the journal.
+
+pub mod schedule;
