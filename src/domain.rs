@@ -21,7 +21,7 @@ impl Timestamp {
 
     /// ISO 8601 in UTC with microseconds when there are any, as Python's `isoformat()` (the CLI) does.
     pub fn iso(&self) -> String {
-        let nanos = (self.0 * 1e9).round() as i128;
+        let nanos = (self.0 * 1e6).round() as i128 * 1000;
         match time::OffsetDateTime::from_unix_timestamp_nanos(nanos) {
             Ok(t) => {
                 let micros = t.microsecond();
@@ -78,8 +78,9 @@ impl<'de> Deserialize<'de> for Timestamp {
         match Raw::deserialize(d)? {
             Raw::Num(n) => Ok(Timestamp(n)),
             Raw::Text(s) => {
-                let t = time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
-                    .map_err(serde::de::Error::custom)?;
+                let t =
+                    time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+                        .map_err(serde::de::Error::custom)?;
                 Ok(Timestamp(t.unix_timestamp_nanos() as f64 / 1e9))
             }
         }
@@ -180,7 +181,10 @@ pub struct ProvisionedProduct {
 impl ProvisionedProduct {
     /// (product, version): the key under which self-service actions are associated.
     pub fn artifact_key(&self) -> Option<(String, String)> {
-        Some((self.product_id.clone()?, self.provisioning_artifact_id.clone()?))
+        Some((
+            self.product_id.clone()?,
+            self.provisioning_artifact_id.clone()?,
+        ))
     }
 }
 
@@ -293,7 +297,10 @@ mod tests {
     #[test]
     fn timestamps_print_like_the_aws_cli() {
         assert_eq!(Timestamp(0.0).iso(), "1970-01-01T00:00:00+00:00");
-        assert_eq!(Timestamp(1577222793.362).iso(), "2019-12-24T21:26:33.362000+00:00");
+        assert_eq!(
+            Timestamp(1577222793.362).iso(),
+            "2019-12-24T21:26:33.362000+00:00"
+        );
         assert_eq!(Timestamp(1577222793.0).short(), "2019-12-24 21:26");
     }
 

@@ -37,7 +37,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { time_scale: 1.0, faults: FaultConfig::default() }
+        Options {
+            time_scale: 1.0,
+            faults: FaultConfig::default(),
+        }
     }
 }
 
@@ -91,7 +94,11 @@ impl Emulator {
     }
 
     pub fn stats(&self) -> Stats {
-        self.shared.stats.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.shared
+            .stats
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Account and region of the world it serves.
@@ -116,11 +123,18 @@ impl Drop for Emulator {
 }
 
 /// Binds `addr` (loopback unless `allow_remote`) and serves `world`.
-pub async fn bind(addr: SocketAddr, allow_remote: bool, world: World, options: Options) -> std::io::Result<Emulator> {
+pub async fn bind(
+    addr: SocketAddr,
+    allow_remote: bool,
+    world: World,
+    options: Options,
+) -> std::io::Result<Emulator> {
     if !addr.ip().is_loopback() && !allow_remote {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
-            format!("refusing to listen on {addr}: not a loopback address (pass --allow-remote to allow it)"),
+            format!(
+                "refusing to listen on {addr}: not a loopback address (pass --allow-remote to allow it)"
+            ),
         ));
     }
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -132,7 +146,11 @@ pub async fn start_local(world: World, options: Options) -> std::io::Result<Emul
     bind(SocketAddr::from(([127, 0, 0, 1], 0)), false, world, options).await
 }
 
-pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) -> std::io::Result<Emulator> {
+pub fn serve(
+    listener: tokio::net::TcpListener,
+    world: World,
+    options: Options,
+) -> std::io::Result<Emulator> {
     let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
         store: Mutex::new(store::Store::new(world, options.time_scale)),
@@ -177,7 +195,12 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
         }
         connections.abort_all();
     });
-    Ok(Emulator { addr, shared, stop, task: Some(task) })
+    Ok(Emulator {
+        addr,
+        shared,
+        stop,
+        task: Some(task),
+    })
 }
 
 fn now() -> f64 {
@@ -209,7 +232,11 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
         }
         Fault::ServerError(code) => {
             injected("server_error");
-            let e = if code == 503 { ServiceError::unavailable() } else { ServiceError::internal() };
+            let e = if code == 503 {
+                ServiceError::unavailable()
+            } else {
+                ServiceError::internal()
+            };
             return protocol::error(&e, &request_id);
         }
         Fault::Expired => {
@@ -239,10 +266,17 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
 }
 
 async fn stats(State(shared): State<Arc<Shared>>) -> Response {
-    let s = shared.stats.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let s = shared
+        .stats
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     axum::Json(s).into_response()
 }
 
 async fn not_found() -> Response {
-    protocol::error(&ServiceError::unknown_operation("(requests must be POST /)"), &protocol::request_id())
+    protocol::error(
+        &ServiceError::unknown_operation("(requests must be POST /)"),
+        &protocol::request_id(),
+    )
 }

@@ -28,7 +28,9 @@ pub fn check_input(command: &Command) -> Result<(), Vec<Invalid>> {
     };
     match command {
         Command::Emulator(_) | Command::Products { .. } => {}
-        Command::Actions { product } | Command::History { product } => push(validate::product_ref("product", product)),
+        Command::Actions { product } | Command::History { product } => {
+            push(validate::product_ref("product", product))
+        }
         Command::Params { product, action } => {
             push(validate::product_ref("product", product));
             push(action_ref(action));
@@ -51,7 +53,11 @@ pub fn check_input(command: &Command) -> Result<(), Vec<Invalid>> {
             }
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// An action is named by id or by name; names may hold characters ids may not (`.`), up to 256.
@@ -60,13 +66,16 @@ fn action_ref(value: &str) -> Result<(), Invalid> {
         return Ok(());
     }
     let ok = (1..=256).contains(&validate::len(value))
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if ok {
         Ok(())
     } else {
         Err(Invalid {
             field: "action".into(),
-            rule: "must be an action id (act-…) or a name of letters, digits, '.', '_' and '-'".into(),
+            rule: "must be an action id (act-…) or a name of letters, digits, '.', '_' and '-'"
+                .into(),
             shown: validate::show(value),
         })
     }
@@ -81,7 +90,10 @@ pub fn parse_params(params: &[String]) -> Result<Option<ParameterMap>, Vec<Inval
     let mut errors = Vec::new();
     for p in params {
         match p.split_once('=') {
-            Some((name, value)) => map.entry(name.to_string()).or_default().push(value.to_string()),
+            Some((name, value)) => map
+                .entry(name.to_string())
+                .or_default()
+                .push(value.to_string()),
             None => errors.push(Invalid {
                 field: "--param".into(),
                 rule: "must be NAME=VALUE".into(),
@@ -89,11 +101,21 @@ pub fn parse_params(params: &[String]) -> Result<Option<ParameterMap>, Vec<Inval
             }),
         }
     }
-    if errors.is_empty() { Ok(Some(map)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(Some(map))
+    } else {
+        Err(errors)
+    }
 }
 
 /// Runs a headless command and returns the process exit code.
-pub async fn run(command: &Command, client: &CatalogClient, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub async fn run(
+    command: &Command,
+    client: &CatalogClient,
+    output: Output,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let result = match command {
         Command::Emulator(_) => Ok(EXIT_OK),
         Command::Products { query } => products(client, query.clone(), output, out).await,
@@ -134,12 +156,23 @@ fn print_json(out: &mut dyn Write, v: &serde_json::Value) {
 
 /// Text for a table cell: no control characters (an ESC in a value must never reach the terminal).
 pub fn clean(s: &str) -> String {
-    s.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 fn print_table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| clean(c)).collect()).collect();
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| clean(c)).collect())
+        .collect();
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
             widths[i] = widths[i].max(c.chars().count());
@@ -166,11 +199,23 @@ fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| "-".into())
 }
 
-async fn products(client: &CatalogClient, query: Option<String>, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
-    let q = ProductQuery { query, page_size: 100, ..Default::default() };
+async fn products(
+    client: &CatalogClient,
+    query: Option<String>,
+    output: Output,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let q = ProductQuery {
+        query,
+        page_size: 100,
+        ..Default::default()
+    };
     let (items, total) = client.all_products(&q).await?;
     match output {
-        Output::Json => print_json(out, &json!({"ProvisionedProducts": items, "TotalResultsCount": total})),
+        Output::Json => print_json(
+            out,
+            &json!({"ProvisionedProducts": items, "TotalResultsCount": total}),
+        ),
         Output::Table => {
             let rows: Vec<Vec<String>> = items
                 .iter()
@@ -185,24 +230,38 @@ async fn products(client: &CatalogClient, query: Option<String>, output: Output,
                     ]
                 })
                 .collect();
-            print_table(out, &["NAME", "STATUS", "PRODUCT", "VERSION", "ID", "LAST RECORD"], &rows);
+            print_table(
+                out,
+                &["NAME", "STATUS", "PRODUCT", "VERSION", "ID", "LAST RECORD"],
+                &rows,
+            );
             let _ = writeln!(out, "{} of {total} provisioned products", items.len());
         }
     }
     Ok(EXIT_OK)
 }
 
-async fn actions(client: &CatalogClient, product: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
+async fn actions(
+    client: &CatalogClient,
+    product: &str,
+    output: Output,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
     let pp = client.product(product).await?;
     let Some((prod, version)) = pp.artifact_key() else {
-        return Err(Failure::BadInput(format!("{} has no product version; it has no actions", pp.name)));
+        return Err(Failure::BadInput(format!(
+            "{} has no product version; it has no actions",
+            pp.name
+        )));
     };
     let list = client.actions(&prod, &version).await?;
     match output {
         Output::Json => print_json(out, &json!({"ServiceActionSummaries": *list})),
         Output::Table => {
-            let rows: Vec<Vec<String>> =
-                list.iter().map(|a| vec![a.name.clone(), a.id.clone(), opt(&a.description)]).collect();
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|a| vec![a.name.clone(), a.id.clone(), opt(&a.description)])
+                .collect();
             print_table(out, &["NAME", "ID", "DESCRIPTION"], &rows);
         }
     }
@@ -210,13 +269,24 @@ async fn actions(client: &CatalogClient, product: &str, output: Output, out: &mu
 }
 
 /// The product and the action's id, the action found by id or exact name among the product's.
-async fn resolve(client: &CatalogClient, product: &str, action: &str) -> Result<(crate::domain::ProvisionedProduct, String), Failure> {
+async fn resolve(
+    client: &CatalogClient,
+    product: &str,
+    action: &str,
+) -> Result<(crate::domain::ProvisionedProduct, String), Failure> {
     let pp = client.product(product).await?;
     let Some((prod, version)) = pp.artifact_key() else {
-        return Err(Failure::BadInput(format!("{} has no product version; it has no actions", pp.name)));
+        return Err(Failure::BadInput(format!(
+            "{} has no product version; it has no actions",
+            pp.name
+        )));
     };
     let list = client.actions(&prod, &version).await?;
-    if let Some(a) = list.iter().find(|a| a.id == action).or_else(|| list.iter().find(|a| a.name == action)) {
+    if let Some(a) = list
+        .iter()
+        .find(|a| a.id == action)
+        .or_else(|| list.iter().find(|a| a.name == action))
+    {
         return Ok((pp, a.id.clone()));
     }
     if action.starts_with("act-") {
@@ -228,11 +298,21 @@ async fn resolve(client: &CatalogClient, product: &str, action: &str) -> Result<
         "{} has no action named {}; its actions are: {}",
         pp.name,
         clean(action),
-        if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
+        if names.is_empty() {
+            "(none)".to_string()
+        } else {
+            names.join(", ")
+        }
     )))
 }
 
-async fn params(client: &CatalogClient, product: &str, action: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
+async fn params(
+    client: &CatalogClient,
+    product: &str,
+    action: &str,
+    output: Output,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
     let (pp, action_id) = resolve(client, product, action).await?;
     let list = client.execution_parameters(&pp.id, &action_id).await?;
     match output {
@@ -241,7 +321,11 @@ async fn params(client: &CatalogClient, product: &str, action: &str, output: Out
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|p| {
-                    let defaults = if p.default_values.is_empty() { "-".to_string() } else { p.default_values.join(", ") };
+                    let defaults = if p.default_values.is_empty() {
+                        "-".to_string()
+                    } else {
+                        p.default_values.join(", ")
+                    };
                     vec![p.name.clone(), p.kind.clone(), defaults]
                 })
                 .collect();
@@ -266,12 +350,21 @@ fn record_rows(records: &[RecordDetail]) -> Vec<Vec<String>> {
         .collect()
 }
 
-async fn history(client: &CatalogClient, product: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
+async fn history(
+    client: &CatalogClient,
+    product: &str,
+    output: Output,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
     let pp = client.product(product).await?;
     let records = client.history(&pp.id).await?;
     match output {
         Output::Json => print_json(out, &json!({"RecordDetails": records})),
-        Output::Table => print_table(out, &["RECORD", "TYPE", "STATUS", "CREATED", "UPDATED"], &record_rows(&records)),
+        Output::Table => print_table(
+            out,
+            &["RECORD", "TYPE", "STATUS", "CREATED", "UPDATED"],
+            &record_rows(&records),
+        ),
     }
     Ok(EXIT_OK)
 }
@@ -280,32 +373,74 @@ fn print_record(out: &mut dyn Write, r: &RecordDetail, outputs: Option<&[RecordO
     let status = r.status.as_ref().map(|s| s.to_string()).unwrap_or_default();
     let _ = writeln!(out, "Record     {}", r.record_id);
     let _ = writeln!(out, "Status     {status}");
-    let _ = writeln!(out, "Product    {} ({})", clean(&opt(&r.provisioned_product_name)), opt(&r.provisioned_product_id));
+    let _ = writeln!(
+        out,
+        "Product    {} ({})",
+        clean(&opt(&r.provisioned_product_name)),
+        opt(&r.provisioned_product_id)
+    );
     let _ = writeln!(out, "Type       {}", opt(&r.record_type));
-    let _ = writeln!(out, "Created    {}", r.created_time.map(|t| t.iso()).unwrap_or_default());
-    let _ = writeln!(out, "Updated    {}", r.updated_time.map(|t| t.iso()).unwrap_or_default());
+    let _ = writeln!(
+        out,
+        "Created    {}",
+        r.created_time.map(|t| t.iso()).unwrap_or_default()
+    );
+    let _ = writeln!(
+        out,
+        "Updated    {}",
+        r.updated_time.map(|t| t.iso()).unwrap_or_default()
+    );
     for e in &r.record_errors {
-        let _ = writeln!(out, "Error      {}: {}", clean(&opt(&e.code)), clean(&opt(&e.description)));
+        let _ = writeln!(
+            out,
+            "Error      {}: {}",
+            clean(&opt(&e.code)),
+            clean(&opt(&e.description))
+        );
     }
     for o in outputs.unwrap_or_default() {
-        let _ = writeln!(out, "Output     {} = {}", clean(&opt(&o.output_key)), clean(&opt(&o.output_value)));
+        let _ = writeln!(
+            out,
+            "Output     {} = {}",
+            clean(&opt(&o.output_key)),
+            clean(&opt(&o.output_value))
+        );
     }
 }
 
-async fn record(client: &CatalogClient, id: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
+async fn record(
+    client: &CatalogClient,
+    id: &str,
+    output: Output,
+    out: &mut dyn Write,
+) -> Result<i32, Failure> {
     let (detail, outputs) = client.record(id).await?;
     match output {
-        Output::Json => print_json(out, &json!({"RecordDetail": detail, "RecordOutputs": outputs})),
+        Output::Json => print_json(
+            out,
+            &json!({"RecordDetail": detail, "RecordOutputs": outputs}),
+        ),
         Output::Table => print_record(out, &detail, Some(&outputs)),
     }
     Ok(EXIT_OK)
 }
 
-async fn exec(client: &CatalogClient, args: &ExecArgs, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
+async fn exec(
+    client: &CatalogClient,
+    args: &ExecArgs,
+    output: Output,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
     let params = parse_params(&args.params).map_err(|es| Failure::BadInput(join(&es)))?;
-    let token = args.token.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let token = args
+        .token
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let (pp, action_id) = resolve(client, &args.product, &args.action).await?;
-    let detail = client.execute(&pp.id, &action_id, params.as_ref(), &token).await?;
+    let detail = client
+        .execute(&pp.id, &action_id, params.as_ref(), &token)
+        .await?;
     if !args.wait {
         match output {
             Output::Json => print_json(out, &json!({"RecordDetail": detail})),
@@ -318,10 +453,19 @@ async fn exec(client: &CatalogClient, args: &ExecArgs, output: Output, out: &mut
     }
     let started = Instant::now();
     let deadline = Duration::from_secs_f64(args.timeout);
-    let mut schedule = PollSchedule::starting_at(Duration::from_millis(250), crate::emulator::world::fnv1a(token.as_bytes()));
+    let mut schedule = PollSchedule::starting_at(
+        Duration::from_millis(250),
+        crate::emulator::world::fnv1a(token.as_bytes()),
+    );
     let mut last_status = detail.status.clone();
     if output == Output::Table {
-        let _ = writeln!(err, "{}  {}  {}", detail.record_id, status_text(&last_status), clean(&pp.name));
+        let _ = writeln!(
+            err,
+            "{}  {}  {}",
+            detail.record_id,
+            status_text(&last_status),
+            clean(&pp.name)
+        );
     }
     let mut wait = Duration::ZERO;
     let (detail, outputs) = loop {
@@ -359,16 +503,29 @@ async fn exec(client: &CatalogClient, args: &ExecArgs, output: Output, out: &mut
         }
     };
     match output {
-        Output::Json => print_json(out, &json!({"RecordDetail": detail, "RecordOutputs": outputs})),
+        Output::Json => print_json(
+            out,
+            &json!({"RecordDetail": detail, "RecordOutputs": outputs}),
+        ),
         Output::Table => print_record(out, &detail, Some(&outputs)),
     }
-    Ok(if detail.status == Some(RecordStatus::Succeeded) { EXIT_OK } else { EXIT_FAILED })
+    Ok(if detail.status == Some(RecordStatus::Succeeded) {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
 }
 
 fn status_text(s: &Option<RecordStatus>) -> String {
-    s.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "UNKNOWN".into())
+    s.as_ref()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "UNKNOWN".into())
 }
 
 pub fn join(errors: &[Invalid]) -> String {
-    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+    errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -14,14 +14,23 @@ pub fn state_dir() -> Option<PathBuf> {
 pub fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
     }
-    std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
 }
 
 /// Installs the file logger. Level from `SCTUI_LOG` (default `info`). Returns the path in use, if any.
 pub fn init(path: Option<&Path>) -> Option<PathBuf> {
-    let path = path.map(Path::to_path_buf).or_else(|| state_dir().map(|d| d.join("sctui.log")))?;
+    let path = path
+        .map(Path::to_path_buf)
+        .or_else(|| state_dir().map(|d| d.join("sctui.log")))?;
     let file = open_private(&path).ok()?;
     let filter = tracing_subscriber::EnvFilter::try_from_env("SCTUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

@@ -11,7 +11,10 @@ use std::io::Write;
 fn main() {
     let cli = Cli::parse();
     sctui::logging::init(cli.global.log_file.as_deref());
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("sctui: could not start the async runtime: {e}");
@@ -54,7 +57,9 @@ async fn run(cli: Cli) -> i32 {
             code
         }
         None => {
-            eprintln!("sctui: the interactive TUI is not built yet; use a command such as `sctui --demo products` (see --help)");
+            eprintln!(
+                "sctui: the interactive TUI is not built yet; use a command such as `sctui --demo products` (see --help)"
+            );
             headless::EXIT_BAD_INPUT
         }
     }
@@ -63,7 +68,8 @@ async fn run(cli: Cli) -> i32 {
 fn load_world(catalog: Option<&std::path::Path>, scale: usize) -> anyhow::Result<World> {
     let mut world = match catalog {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("could not read the catalog file {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("could not read the catalog file {}", path.display()))?;
             World::parse(&text).with_context(|| format!("in {}", path.display()))?
         }
         None => World::demo().context("the embedded demo catalog")?,
@@ -78,12 +84,22 @@ async fn connect(g: &Global) -> anyhow::Result<(CatalogClient, Option<emulator::
     if g.demo {
         let world = load_world(None, g.scale)?;
         let region = world.region.clone();
-        let options = emulator::Options { time_scale: g.time_scale, faults: FaultConfig::default() };
-        let emu = emulator::start_local(world, options).await.context("could not start the demo emulator")?;
-        let client = CatalogClient::demo(&emu.url(), &region, &settings).with_accept_language(g.accept_language.clone());
+        let options = emulator::Options {
+            time_scale: g.time_scale,
+            faults: FaultConfig::default(),
+        };
+        let emu = emulator::start_local(world, options)
+            .await
+            .context("could not start the demo emulator")?;
+        let client = CatalogClient::demo(&emu.url(), &region, &settings)
+            .with_accept_language(g.accept_language.clone());
         return Ok((client, Some(emu)));
     }
-    let opts = LiveOptions { profile: g.profile.clone(), region: g.region.clone(), endpoint_url: g.endpoint_url.clone() };
+    let opts = LiveOptions {
+        profile: g.profile.clone(),
+        region: g.region.clone(),
+        endpoint_url: g.endpoint_url.clone(),
+    };
     let client = CatalogClient::live(&opts, &settings, g.accept_language.clone()).await?;
     Ok((client, None))
 }

@@ -4,9 +4,9 @@
 use super::error::{Error, ErrorKind};
 use aws_config::BehaviorVersion;
 use aws_config::meta::region::RegionProviderChain;
-use aws_sdk_servicecatalog::config::{Credentials, Region, SharedHttpClient};
 use aws_sdk_servicecatalog::config::retry::RetryConfig;
 use aws_sdk_servicecatalog::config::timeout::TimeoutConfig;
+use aws_sdk_servicecatalog::config::{Credentials, Region, SharedHttpClient};
 use std::time::Duration;
 
 /// Where sctui talks to, for the header and the journal.
@@ -69,16 +69,28 @@ impl ClientSettings {
 fn http_client() -> SharedHttpClient {
     use aws_smithy_http_client::tls;
     aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
         .build_https()
 }
 
 /// A client for the emulator at `endpoint`: fixed region, static credentials, no look-ups.
-pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> aws_sdk_servicecatalog::Client {
+pub fn demo_client(
+    endpoint: &str,
+    region: &str,
+    settings: &ClientSettings,
+) -> aws_sdk_servicecatalog::Client {
     let config = aws_sdk_servicecatalog::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .credentials_provider(Credentials::new("AKIAIOSFODNN7DEMO0000", "sctui-demo-secret", None, None, "sctui-demo"))
+        .credentials_provider(Credentials::new(
+            "AKIAIOSFODNN7DEMO0000",
+            "sctui-demo-secret",
+            None,
+            None,
+            "sctui-demo",
+        ))
         .endpoint_url(endpoint)
         .http_client(http_client())
         .retry_config(settings.retry())
@@ -89,33 +101,52 @@ pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> a
 
 /// A client from the standard chain. Instance metadata is asked once with short timeouts, so a
 /// laptop or jump host that is not on EC2 does not stall for seconds.
-pub async fn live_client(opts: &LiveOptions, settings: &ClientSettings) -> Result<aws_sdk_servicecatalog::Client, Error> {
+pub async fn live_client(
+    opts: &LiveOptions,
+    settings: &ClientSettings,
+) -> Result<aws_sdk_servicecatalog::Client, Error> {
+    let http = http_client();
+    let provider_config = aws_config::provider_config::ProviderConfig::without_region()
+        .with_http_client(http.clone());
     let imds = aws_config::imds::Client::builder()
+        .configure(&provider_config)
         .max_attempts(1)
         .connect_timeout(Duration::from_millis(500))
         .read_timeout(Duration::from_millis(500))
         .build();
-    let mut profile_region = aws_config::profile::ProfileFileRegionProvider::builder();
+    let mut profile_region =
+        aws_config::profile::ProfileFileRegionProvider::builder().configure(&provider_config);
     if let Some(p) = &opts.profile {
         profile_region = profile_region.profile_name(p);
     }
     let region_chain = RegionProviderChain::first_try(opts.region.clone().map(Region::new))
         .or_else(aws_config::environment::EnvironmentVariableRegionProvider::new())
         .or_else(profile_region.build())
-        .or_else(aws_config::imds::region::ImdsRegionProvider::builder().imds_client(imds.clone()).build());
+        .or_else(
+            aws_config::imds::region::ImdsRegionProvider::builder()
+                .configure(&provider_config)
+                .imds_client(imds.clone())
+                .build(),
+        );
     let Some(region) = region_chain.region().await else {
-        return Err(Error::new(ErrorKind::Credentials, "Connect", "no AWS region is configured")
-            .with_hint("Pass --region, set AWS_REGION, or set a region in the profile"));
+        return Err(Error::new(
+            ErrorKind::Credentials,
+            "Connect",
+            "no AWS region is configured",
+        )
+        .with_hint("Pass --region, set AWS_REGION, or set a region in the profile"));
     };
-    let mut credentials = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
-        .region(region.clone())
-        .imds_client(imds);
+    let mut credentials =
+        aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+            .configure(provider_config.with_region(Some(region.clone())))
+            .region(region.clone())
+            .imds_client(imds);
     if let Some(p) = &opts.profile {
         credentials = credentials.profile_name(p);
     }
     let credentials = credentials.build().await;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http_client())
+        .http_client(http)
         .region(region)
         .credentials_provider(credentials)
         .retry_config(settings.retry())

@@ -46,7 +46,10 @@ pub struct Faults {
 impl Faults {
     pub fn new(config: FaultConfig) -> Faults {
         let seed = super::world::splitmix(config.seed ^ 0x5c7u64);
-        Faults { config, state: Mutex::new(seed) }
+        Faults {
+            config,
+            state: Mutex::new(seed),
+        }
     }
 
     pub fn latency(&self) -> Option<Duration> {
@@ -85,7 +88,12 @@ mod tests {
 
     #[test]
     fn rates_hold_and_repeat_for_a_seed() {
-        let config = FaultConfig { throttle_rate: 0.3, drop_rate: 0.1, seed: 7, ..Default::default() };
+        let config = FaultConfig {
+            throttle_rate: 0.3,
+            drop_rate: 0.1,
+            seed: 7,
+            ..Default::default()
+        };
         let run = || {
             let f = Faults::new(config.clone());
             (0..10_000).map(|_| f.next()).collect::<Vec<_>>()

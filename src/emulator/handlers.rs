@@ -43,7 +43,10 @@ pub fn dispatch(
         "ExecuteProvisionedProductServiceAction" => execute(store, decode(body)?, now, effects),
         "DescribeRecord" => describe_record(store, decode(body)?, now),
         "ListRecordHistory" => history(store, decode(body)?, now),
-        other => Err(ServiceError::unknown_operation(&format!("{}{other}", super::protocol::TARGET_PREFIX))),
+        other => Err(ServiceError::unknown_operation(&format!(
+            "{}{other}",
+            super::protocol::TARGET_PREFIX
+        ))),
     }
 }
 
@@ -51,13 +54,20 @@ fn decode<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, ServiceError>
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ServiceError::serialization(format!("The request body is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        ServiceError::serialization(format!("The request body is not valid JSON: {e}"))
+    })?;
     if !value.is_object() {
-        return Err(ServiceError::serialization("The request body must be a JSON object."));
+        return Err(ServiceError::serialization(
+            "The request body must be a JSON object.",
+        ));
     }
-    serde_json::from_value(value).map_err(|e| ServiceError::serialization(format!("Could not read the request: {e}")))
+    serde_json::from_value(value)
+        .map_err(|e| ServiceError::serialization(format!("Could not read the request: {e}")))
 }
+
+/// A pattern's text as the model writes it, and its predicate.
+type Pattern<'a> = Option<(&'a str, fn(&str) -> bool)>;
 
 /// Collects constraint violations in AWS's (Coral) wording.
 #[derive(Default)]
@@ -71,7 +81,9 @@ impl Check {
             Some(v) => format!("'{v}'"),
             None => "null".into(),
         };
-        self.errors.push(format!("Value {shown} at '{path}' failed to satisfy constraint: Member must {rule}"));
+        self.errors.push(format!(
+            "Value {shown} at '{path}' failed to satisfy constraint: Member must {rule}"
+        ));
     }
 
     fn required<T>(&mut self, path: &str, value: &Option<T>) {
@@ -80,24 +92,49 @@ impl Check {
         }
     }
 
-    fn string(&mut self, path: &str, value: Option<&str>, min: usize, max: usize, pattern: Option<(&str, fn(&str) -> bool)>) {
+    fn string(
+        &mut self,
+        path: &str,
+        value: Option<&str>,
+        min: usize,
+        max: usize,
+        pattern: Pattern<'_>,
+    ) {
         let Some(s) = value else { return };
         let n = len(s);
         if n > max {
-            self.push(Some(s), path, format!("have length less than or equal to {max}"));
+            self.push(
+                Some(s),
+                path,
+                format!("have length less than or equal to {max}"),
+            );
         }
         if n < min {
-            self.push(Some(s), path, format!("have length greater than or equal to {min}"));
+            self.push(
+                Some(s),
+                path,
+                format!("have length greater than or equal to {min}"),
+            );
         }
         if let Some((text, matches)) = pattern
             && !matches(s)
         {
-            self.push(Some(s), path, format!("satisfy regular expression pattern: {text}"));
+            self.push(
+                Some(s),
+                path,
+                format!("satisfy regular expression pattern: {text}"),
+            );
         }
     }
 
     fn id(&mut self, path: &str, value: Option<&str>) {
-        self.string(path, value, v::ID_MIN, v::ID_MAX, Some((v::ID_PATTERN, v::matches_id)));
+        self.string(
+            path,
+            value,
+            v::ID_MIN,
+            v::ID_MAX,
+            Some((v::ID_PATTERN, v::matches_id)),
+        );
     }
 
     fn required_id(&mut self, path: &str, value: &Option<String>) {
@@ -106,7 +143,13 @@ impl Check {
     }
 
     fn accept_language(&mut self, value: &Option<String>) {
-        self.string("acceptLanguage", value.as_deref(), 0, v::ACCEPT_LANGUAGE_MAX, None);
+        self.string(
+            "acceptLanguage",
+            value.as_deref(),
+            0,
+            v::ACCEPT_LANGUAGE_MAX,
+            None,
+        );
     }
 
     fn page_token(&mut self, value: &Option<String>) {
@@ -115,7 +158,10 @@ impl Check {
             value.as_deref(),
             0,
             v::PAGE_TOKEN_MAX,
-            Some((r"[\u0009\u000a\u000d\u0020-\uD7FF\uE000-\uFFFD]*", v::matches_page_token)),
+            Some((
+                r"[\u0009\u000a\u000d\u0020-\uD7FF\uE000-\uFFFD]*",
+                v::matches_page_token,
+            )),
         );
     }
 
@@ -123,10 +169,18 @@ impl Check {
         let Some(n) = value else { return };
         let shown = n.to_string();
         if n > max {
-            self.push(Some(&shown), path, format!("have value less than or equal to {max}"));
+            self.push(
+                Some(&shown),
+                path,
+                format!("have value less than or equal to {max}"),
+            );
         }
         if n < min {
-            self.push(Some(&shown), path, format!("have value greater than or equal to {min}"));
+            self.push(
+                Some(&shown),
+                path,
+                format!("have value greater than or equal to {min}"),
+            );
         }
     }
 
@@ -134,21 +188,35 @@ impl Check {
         if let Some(s) = value
             && !allowed.contains(&s)
         {
-            self.push(Some(s), path, format!("satisfy enum value set: [{}]", allowed.join(", ")));
+            self.push(
+                Some(s),
+                path,
+                format!("satisfy enum value set: [{}]", allowed.join(", ")),
+            );
         }
     }
 
     fn access_level(&mut self, filter: &Option<wire::AccessLevelFilter>) {
         if let Some(f) = filter {
-            self.one_of("accessLevelFilter.key", f.key.as_deref(), &["Account", "Role", "User"]);
+            self.one_of(
+                "accessLevelFilter.key",
+                f.key.as_deref(),
+                &["Account", "Role", "User"],
+            );
         }
     }
 
     fn finish(self) -> Result<(), ServiceError> {
         match self.errors.len() {
             0 => Ok(()),
-            1 => Err(ServiceError::validation(format!("1 validation error detected: {}", self.errors[0]))),
-            n => Err(ServiceError::validation(format!("{n} validation errors detected: {}", self.errors.join("; ")))),
+            1 => Err(ServiceError::validation(format!(
+                "1 validation error detected: {}",
+                self.errors[0]
+            ))),
+            n => Err(ServiceError::validation(format!(
+                "{n} validation errors detected: {}",
+                self.errors.join("; ")
+            ))),
         }
     }
 }
@@ -178,7 +246,10 @@ fn page_offset(token: &Option<String>) -> Result<usize, ServiceError> {
 
 fn page<T: Clone>(items: &[T], offset: usize, size: usize) -> (Vec<T>, Option<String>) {
     let end = (offset + size).min(items.len());
-    let slice = items.get(offset..end).map(<[T]>::to_vec).unwrap_or_default();
+    let slice = items
+        .get(offset..end)
+        .map(<[T]>::to_vec)
+        .unwrap_or_default();
     let next = (end < items.len()).then(|| format!("pt1-{end}"));
     (slice, next)
 }
@@ -197,7 +268,11 @@ fn with_token(mut body: Value, next: Option<String>) -> Value {
     body
 }
 
-fn search(store: &mut Store, r: wire::SearchProvisionedProducts, now: f64) -> Result<Value, ServiceError> {
+fn search(
+    store: &mut Store,
+    r: wire::SearchProvisionedProducts,
+    now: f64,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.accept_language(&r.accept_language);
     c.access_level(&r.access_level_filter);
@@ -206,7 +281,11 @@ fn search(store: &mut Store, r: wire::SearchProvisionedProducts, now: f64) -> Re
             c.one_of("filters", Some(key), &["SearchQuery"]);
         }
     }
-    c.one_of("sortOrder", r.sort_order.as_deref(), &["ASCENDING", "DESCENDING"]);
+    c.one_of(
+        "sortOrder",
+        r.sort_order.as_deref(),
+        &["ASCENDING", "DESCENDING"],
+    );
     c.range("pageSize", r.page_size, 0, 100);
     c.page_token(&r.page_token);
     c.finish()?;
@@ -219,18 +298,31 @@ fn search(store: &mut Store, r: wire::SearchProvisionedProducts, now: f64) -> Re
         )));
     }
     let args = SearchArgs {
-        queries: r.filters.and_then(|mut f| f.remove("SearchQuery")).unwrap_or_default(),
+        queries: r
+            .filters
+            .and_then(|mut f| f.remove("SearchQuery"))
+            .unwrap_or_default(),
         sort_by: r.sort_by,
         descending: r.sort_order.as_deref() == Some("DESCENDING"),
     };
     let hits = store.search(&args, now);
     let offset = page_offset(&r.page_token)?;
     let (slice, next) = page(&hits, offset, page_size(r.page_size, 100));
-    let items: Vec<Value> = slice.into_iter().map(|i| store.pp_attribute(i, now)).collect();
-    Ok(with_token(json!({"ProvisionedProducts": items, "TotalResultsCount": hits.len()}), next))
+    let items: Vec<Value> = slice
+        .into_iter()
+        .map(|i| store.pp_attribute(i, now))
+        .collect();
+    Ok(with_token(
+        json!({"ProvisionedProducts": items, "TotalResultsCount": hits.len()}),
+        next,
+    ))
 }
 
-fn scan(store: &mut Store, r: wire::ScanProvisionedProducts, now: f64) -> Result<Value, ServiceError> {
+fn scan(
+    store: &mut Store,
+    r: wire::ScanProvisionedProducts,
+    now: f64,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.accept_language(&r.accept_language);
     c.access_level(&r.access_level_filter);
@@ -239,28 +331,51 @@ fn scan(store: &mut Store, r: wire::ScanProvisionedProducts, now: f64) -> Result
     c.finish()?;
     access_level_semantics(&r.access_level_filter)?;
     let all: Vec<usize> = (0..store.pp_count()).collect();
-    let (slice, next) = page(&all, page_offset(&r.page_token)?, page_size(r.page_size, 20));
+    let (slice, next) = page(
+        &all,
+        page_offset(&r.page_token)?,
+        page_size(r.page_size, 20),
+    );
     let items: Vec<Value> = slice.into_iter().map(|i| store.pp_detail(i, now)).collect();
     Ok(with_token(json!({"ProvisionedProducts": items}), next))
 }
 
-fn describe_pp(store: &mut Store, r: wire::DescribeProvisionedProduct, now: f64) -> Result<Value, ServiceError> {
+fn describe_pp(
+    store: &mut Store,
+    r: wire::DescribeProvisionedProduct,
+    now: f64,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.accept_language(&r.accept_language);
     c.id("id", r.id.as_deref());
-    c.string("name", r.name.as_deref(), 1, v::PP_NAME_MAX, Some((v::PP_NAME_PATTERN, v::matches_pp_name)));
+    c.string(
+        "name",
+        r.name.as_deref(),
+        1,
+        v::PP_NAME_MAX,
+        Some((v::PP_NAME_PATTERN, v::matches_pp_name)),
+    );
     c.finish()?;
     let pp = match (&r.id, &r.name) {
-        (Some(id), None) => store.pp_by_id(id).ok_or_else(|| ServiceError::not_found(format!("Provisioned product {id} not found.")))?,
-        (None, Some(name)) => store
-            .pp_by_name(name)
-            .ok_or_else(|| ServiceError::not_found(format!("Provisioned product {name} not found.")))?,
-        _ => return Err(ServiceError::invalid_parameters("Provide exactly one of Id or Name.")),
+        (Some(id), None) => store.pp_by_id(id).ok_or_else(|| {
+            ServiceError::not_found(format!("Provisioned product {id} not found."))
+        })?,
+        (None, Some(name)) => store.pp_by_name(name).ok_or_else(|| {
+            ServiceError::not_found(format!("Provisioned product {name} not found."))
+        })?,
+        _ => {
+            return Err(ServiceError::invalid_parameters(
+                "Provide exactly one of Id or Name.",
+            ));
+        }
     };
     Ok(json!({"ProvisionedProductDetail": store.pp_detail(pp, now), "CloudWatchDashboards": []}))
 }
 
-fn list_actions(store: &mut Store, r: wire::ListServiceActionsForProvisioningArtifact) -> Result<Value, ServiceError> {
+fn list_actions(
+    store: &mut Store,
+    r: wire::ListServiceActionsForProvisioningArtifact,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.required_id("productId", &r.product_id);
     c.required_id("provisioningArtifactId", &r.provisioning_artifact_id);
@@ -268,23 +383,36 @@ fn list_actions(store: &mut Store, r: wire::ListServiceActionsForProvisioningArt
     c.page_token(&r.page_token);
     c.accept_language(&r.accept_language);
     c.finish()?;
-    let ids = store.actions_for(r.product_id.as_deref().unwrap_or_default(), r.provisioning_artifact_id.as_deref().unwrap_or_default())?;
+    let ids = store.actions_for(
+        r.product_id.as_deref().unwrap_or_default(),
+        r.provisioning_artifact_id.as_deref().unwrap_or_default(),
+    )?;
     let (slice, next) = page(ids, page_offset(&r.page_token)?, page_size(r.page_size, 20));
     let mut summaries = Vec::new();
     for id in slice {
         let a = store.action(&id)?;
         summaries.push(json!({"Id": a.id, "Name": a.name, "Description": a.description, "DefinitionType": "SSM_AUTOMATION"}));
     }
-    Ok(with_token(json!({"ServiceActionSummaries": summaries}), next))
+    Ok(with_token(
+        json!({"ServiceActionSummaries": summaries}),
+        next,
+    ))
 }
 
-fn describe_action(store: &mut Store, r: wire::DescribeServiceAction) -> Result<Value, ServiceError> {
+fn describe_action(
+    store: &mut Store,
+    r: wire::DescribeServiceAction,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.required_id("id", &r.id);
     c.accept_language(&r.accept_language);
     c.finish()?;
     let a = store.action(r.id.as_deref().unwrap_or_default())?;
-    let defs: Vec<Value> = a.parameters.iter().map(|p| json!({"Name": p.name, "Type": p.kind})).collect();
+    let defs: Vec<Value> = a
+        .parameters
+        .iter()
+        .map(|p| json!({"Name": p.name, "Type": p.kind}))
+        .collect();
     let parameters = Value::Array(defs).to_string();
     Ok(json!({"ServiceActionDetail": {
         "ServiceActionSummary": {"Id": a.id, "Name": a.name, "Description": a.description, "DefinitionType": "SSM_AUTOMATION"},
@@ -292,7 +420,10 @@ fn describe_action(store: &mut Store, r: wire::DescribeServiceAction) -> Result<
     }}))
 }
 
-fn execution_parameters(store: &mut Store, r: wire::DescribeServiceActionExecutionParameters) -> Result<Value, ServiceError> {
+fn execution_parameters(
+    store: &mut Store,
+    r: wire::DescribeServiceActionExecutionParameters,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.required_id("provisionedProductId", &r.provisioned_product_id);
     c.required_id("serviceActionId", &r.service_action_id);
@@ -304,38 +435,74 @@ fn execution_parameters(store: &mut Store, r: wire::DescribeServiceActionExecuti
     )
 }
 
-fn check_parameters(c: &mut Check, params: &Option<std::collections::BTreeMap<String, Vec<String>>>) {
+fn check_parameters(
+    c: &mut Check,
+    params: &Option<std::collections::BTreeMap<String, Vec<String>>>,
+) {
     let Some(map) = params else { return };
     let shown = || format!("{map:?}");
     if map.is_empty() {
-        c.push(Some(&shown()), "parameters", "have length greater than or equal to 1".into());
+        c.push(
+            Some(&shown()),
+            "parameters",
+            "have length greater than or equal to 1".into(),
+        );
     }
     if map.len() > v::PARAM_ENTRIES_MAX {
-        c.push(Some(&shown()), "parameters", format!("have length less than or equal to {}", v::PARAM_ENTRIES_MAX));
+        c.push(
+            Some(&shown()),
+            "parameters",
+            format!("have length less than or equal to {}", v::PARAM_ENTRIES_MAX),
+        );
     }
     for (key, values) in map {
         let n = len(key);
-        if n < 1 || n > v::PARAM_KEY_MAX {
-            let rule = if n < 1 { "greater than or equal to 1".to_string() } else { format!("less than or equal to {}", v::PARAM_KEY_MAX) };
+        if !(1..=v::PARAM_KEY_MAX).contains(&n) {
+            let rule = if n < 1 {
+                "greater than or equal to 1".to_string()
+            } else {
+                format!("less than or equal to {}", v::PARAM_KEY_MAX)
+            };
             c.errors.push(format!(
                 "Value '{key}' at 'parameters' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length {rule}]"
             ));
         }
         if values.len() > v::PARAM_VALUES_MAX {
-            c.push(Some(&format!("{values:?}")), &format!("parameters.{key}"), format!("have length less than or equal to {}", v::PARAM_VALUES_MAX));
+            c.push(
+                Some(&format!("{values:?}")),
+                &format!("parameters.{key}"),
+                format!("have length less than or equal to {}", v::PARAM_VALUES_MAX),
+            );
         }
         for value in values {
-            c.string(&format!("parameters.{key}.member"), Some(value), 0, v::PARAM_VALUE_MAX, None);
+            c.string(
+                &format!("parameters.{key}.member"),
+                Some(value),
+                0,
+                v::PARAM_VALUE_MAX,
+                None,
+            );
         }
     }
 }
 
-fn execute(store: &mut Store, r: wire::ExecuteProvisionedProductServiceAction, now: f64, effects: &mut Effects) -> Result<Value, ServiceError> {
+fn execute(
+    store: &mut Store,
+    r: wire::ExecuteProvisionedProductServiceAction,
+    now: f64,
+    effects: &mut Effects,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.required_id("provisionedProductId", &r.provisioned_product_id);
     c.required_id("serviceActionId", &r.service_action_id);
     c.required("executeToken", &r.execute_token);
-    c.string("executeToken", r.execute_token.as_deref(), 1, v::TOKEN_MAX, Some((v::TOKEN_PATTERN, v::matches_token)));
+    c.string(
+        "executeToken",
+        r.execute_token.as_deref(),
+        1,
+        v::TOKEN_MAX,
+        Some((v::TOKEN_PATTERN, v::matches_token)),
+    );
     c.accept_language(&r.accept_language);
     check_parameters(&mut c, &r.parameters);
     c.finish()?;
@@ -350,7 +517,11 @@ fn execute(store: &mut Store, r: wire::ExecuteProvisionedProductServiceAction, n
     Ok(json!({"RecordDetail": store.record_detail(idx, now)}))
 }
 
-fn describe_record(store: &mut Store, r: wire::DescribeRecord, now: f64) -> Result<Value, ServiceError> {
+fn describe_record(
+    store: &mut Store,
+    r: wire::DescribeRecord,
+    now: f64,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.accept_language(&r.accept_language);
     c.required_id("id", &r.id);
@@ -359,8 +530,15 @@ fn describe_record(store: &mut Store, r: wire::DescribeRecord, now: f64) -> Resu
     c.finish()?;
     let idx = store.record_by_id(r.id.as_deref().unwrap_or_default())?;
     let outputs = store.record_outputs(idx, now);
-    let (slice, next) = page(&outputs, page_offset(&r.page_token)?, page_size(r.page_size, 20));
-    Ok(with_token(json!({"RecordDetail": store.record_detail(idx, now), "RecordOutputs": slice}), next))
+    let (slice, next) = page(
+        &outputs,
+        page_offset(&r.page_token)?,
+        page_size(r.page_size, 20),
+    );
+    Ok(with_token(
+        json!({"RecordDetail": store.record_detail(idx, now), "RecordOutputs": slice}),
+        next,
+    ))
 }
 
 fn history(store: &mut Store, r: wire::ListRecordHistory, now: f64) -> Result<Value, ServiceError> {
@@ -373,7 +551,14 @@ fn history(store: &mut Store, r: wire::ListRecordHistory, now: f64) -> Result<Va
     access_level_semantics(&r.access_level_filter)?;
     let filter = r.search_filter.unwrap_or_default();
     let hits = store.history(filter.key.as_deref(), filter.value.as_deref())?;
-    let (slice, next) = page(&hits, page_offset(&r.page_token)?, page_size(r.page_size, 20));
-    let details: Vec<Value> = slice.into_iter().map(|i| store.record_detail(i, now)).collect();
+    let (slice, next) = page(
+        &hits,
+        page_offset(&r.page_token)?,
+        page_size(r.page_size, 20),
+    );
+    let details: Vec<Value> = slice
+        .into_iter()
+        .map(|i| store.record_detail(i, now))
+        .collect();
     Ok(with_token(json!({"RecordDetails": details}), next))
 }

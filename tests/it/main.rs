@@ -1,1 +1,7 @@
-mod x {}
+//! The one integration test binary (linking the SDK is the slow part of a build).
+
+mod contract;
+mod faults;
+mod headless;
+mod protocol;
+mod support;

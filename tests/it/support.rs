@@ -1,0 +1,137 @@
+//! Shared test plumbing: an emulator per test, SDK clients pointed at it, the real binary.
+
+use sctui::catalog::{CatalogClient, ClientSettings};
+use sctui::emulator::{self, Emulator, Options, World, faults::FaultConfig};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+pub const WEB: &str = "web-prod-01";
+pub const RESTART: &str = "AWS-RestartEC2Instance";
+
+pub fn world(scale: usize) -> World {
+    let mut w = World::demo().expect("demo catalog parses");
+    w.scale(scale);
+    w
+}
+
+pub async fn emulator_with(scale: usize, time_scale: f64, faults: FaultConfig) -> Emulator {
+    emulator::start_local(world(scale), Options { time_scale, faults })
+        .await
+        .expect("emulator starts")
+}
+
+pub async fn emulator(time_scale: f64) -> Emulator {
+    emulator_with(0, time_scale, FaultConfig::default()).await
+}
+
+/// Fast retries so that fault tests finish quickly; attempts enough to outlast the injected rates.
+pub fn fast_settings(max_attempts: u32) -> ClientSettings {
+    ClientSettings {
+        max_attempts,
+        initial_backoff: Duration::from_millis(5),
+        connect_timeout: Duration::from_secs(2),
+        attempt_timeout: Duration::from_secs(5),
+        operation_timeout: Duration::from_secs(30),
+    }
+}
+
+pub fn client(emu: &Emulator) -> CatalogClient {
+    let (_, region) = emu.account_and_region();
+    CatalogClient::demo(&emu.url(), &region, &fast_settings(3))
+}
+
+/// The raw SDK client, for checking error codes exactly as the SDK parses them.
+pub fn sdk(emu: &Emulator) -> aws_sdk_servicecatalog::Client {
+    let (_, region) = emu.account_and_region();
+    sctui::catalog::connect::demo_client(&emu.url(), &region, &fast_settings(1))
+}
+
+/// Error code of a failed SDK call, as the SDK read it.
+pub fn err_code<T, E, R>(
+    r: Result<T, aws_sdk_servicecatalog::error::SdkError<E, R>>,
+) -> (String, String)
+where
+    E: aws_sdk_servicecatalog::error::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+    T: std::fmt::Debug,
+{
+    use aws_sdk_servicecatalog::error::ProvideErrorMetadata;
+    let e = r.expect_err("the call should fail");
+    (
+        e.code().unwrap_or("(none)").to_string(),
+        e.message().unwrap_or("").to_string(),
+    )
+}
+
+pub async fn pp_id(client: &CatalogClient, name: &str) -> String {
+    client.product(name).await.expect("product exists").id
+}
+
+pub async fn action_id(client: &CatalogClient, pp: &str, name: &str) -> String {
+    let p = client.product(pp).await.expect("product exists");
+    let (prod, ver) = p.artifact_key().expect("has a version");
+    let actions = client.actions(&prod, &ver).await.expect("actions");
+    actions
+        .iter()
+        .find(|a| a.name == name)
+        .unwrap_or_else(|| panic!("{pp} has no action {name}"))
+        .id
+        .clone()
+}
+
+/// Polls a record until it ends, returning each distinct status seen in order.
+pub async fn follow(
+    client: &CatalogClient,
+    record_id: &str,
+) -> (
+    Vec<String>,
+    sctui::domain::RecordDetail,
+    Vec<sctui::domain::RecordOutput>,
+) {
+    let mut seen: Vec<String> = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (d, o) = client.record(record_id).await.expect("describe record");
+        let s = d.status.as_ref().map(|s| s.to_string()).unwrap_or_default();
+        if seen.last() != Some(&s) {
+            seen.push(s);
+        }
+        if d.is_terminal() {
+            return (seen, d, o);
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "record {record_id} did not end: {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The sctui binary with a clean environment: no real AWS profile can be used by accident.
+pub fn sctui(home: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sctui"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("LANG", "C.UTF-8");
+    cmd
+}
+
+/// Runs sctui against an emulator of the test's own, so its stats show what the process sent.
+pub async fn run_against(emu: &Emulator, home: &std::path::Path, args: &[&str]) -> Output {
+    let (_, region) = emu.account_and_region();
+    let mut cmd = sctui(home);
+    cmd.args(["--endpoint-url", &emu.url(), "--region", &region])
+        .args(args);
+    tokio::task::spawn_blocking(move || cmd.output().expect("sctui runs"))
+        .await
+        .expect("join")
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
