@@ -8,4 +8,5 @@ pub mod emulator;
 pub mod headless;
 pub mod logging;
 pub mod runs;
+pub mod tui;
 pub mod validate;

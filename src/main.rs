@@ -57,10 +57,29 @@ async fn run(cli: Cli) -> i32 {
             code
         }
         None => {
-            eprintln!(
-                "sctui: the interactive TUI is not built yet; use a command such as `sctui --demo products` (see --help)"
-            );
-            headless::EXIT_BAD_INPUT
+            let g = &cli.global;
+            let options = sctui::tui::Options {
+                theme: sctui::tui::theme::Theme::detect(g.no_color, g.ascii),
+                bell: !g.no_bell,
+            };
+            if g.demo {
+                let (client, _emulator) = match connect(g).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("sctui: {e:#}");
+                        return headless::EXIT_API;
+                    }
+                };
+                sctui::tui::run(sctui::tui::demo(client), options).await
+            } else {
+                let live = sctui::tui::live(
+                    g.profile.clone(),
+                    g.region.clone(),
+                    g.endpoint_url.clone(),
+                    g.accept_language.clone(),
+                );
+                sctui::tui::run(live, options).await
+            }
         }
     }
 }

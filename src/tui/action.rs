@@ -1,0 +1,54 @@
+//! Everything that can change the App: what the operator did (keys, paste, resize) and what
+//! background work reports back (past tense). Background tasks never touch the App directly.
+
+use crate::catalog::{Error, Target};
+use crate::domain::{
+    ActionDefinition, ExecutionParameter, Page, ProvisionedProduct, RecordDetail, RecordOutput,
+    ServiceAction, Timestamp,
+};
+use crossterm::event::KeyEvent;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunId(pub u64);
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// The clock moved (only sent while something animates).
+    Tick(Timestamp),
+    ClientReady(Result<Target, Error>),
+    ProductsPage {
+        generation: u64,
+        page: Page<ProvisionedProduct>,
+    },
+    ProductsFailed {
+        generation: u64,
+        error: Error,
+    },
+    ProductUpdated(ProvisionedProduct),
+    ActionsLoaded {
+        key: (String, String),
+        result: Result<Arc<Vec<ServiceAction>>, Error>,
+    },
+    FormLoaded {
+        pp_id: String,
+        action_id: String,
+        result: Result<(Vec<ExecutionParameter>, ActionDefinition), Error>,
+    },
+    /// A transient failure sending the execute; it is being sent again with the same token.
+    RunRetrying {
+        run: RunId,
+        error: Error,
+    },
+    RunSubmitted {
+        run: RunId,
+        result: Result<RecordDetail, Error>,
+    },
+    RecordPolled {
+        run: RunId,
+        result: Result<(RecordDetail, Vec<RecordOutput>), Error>,
+    },
+}

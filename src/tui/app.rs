@@ -1,0 +1,1373 @@
+//! The one owner of state, changed only by `update(&mut App, Action) -> Vec<Effect>`: pure, no I/O,
+//! no await, so every behaviour of the TUI can be tested by feeding it actions.
+
+use super::action::{Action, RunId};
+use super::effect::Effect;
+use super::form::Form;
+use super::keymap::{self, Cmd, KeyMode};
+use super::theme::Theme;
+use crate::catalog::{Error, ErrorKind, ProductQuery, Target};
+use crate::domain::{
+    ParameterMap, ProductStatus, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus,
+    ServiceAction, Timestamp,
+};
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Conn {
+    Resolving,
+    Ready,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Products,
+    Actions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Browse,
+    Form,
+    Review,
+    Run(RunId),
+    Runs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Listed,
+    Name,
+    Status,
+    Product,
+    Created,
+}
+
+impl SortKey {
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Listed => "as listed",
+            SortKey::Name => "name",
+            SortKey::Status => "status",
+            SortKey::Product => "product",
+            SortKey::Created => "created",
+        }
+    }
+
+    fn next(self) -> SortKey {
+        match self {
+            SortKey::Listed => SortKey::Name,
+            SortKey::Name => SortKey::Status,
+            SortKey::Status => SortKey::Product,
+            SortKey::Product => SortKey::Created,
+            SortKey::Created => SortKey::Listed,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Fetch<T> {
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Loading {
+    pub generation: u64,
+    pub pages: usize,
+    pub done: bool,
+    pub total: Option<i32>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum FormScreen {
+    Loading {
+        product: ProvisionedProduct,
+        action: ServiceAction,
+    },
+    Failed {
+        product: ProvisionedProduct,
+        action: ServiceAction,
+        message: String,
+    },
+    Ready(Box<Form>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub token: String,
+    pub parameters: Option<ParameterMap>,
+    /// The Execute button has the focus; Cancel is the default.
+    pub on_execute: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunPhase {
+    Submitting,
+    Watching,
+    Ended,
+    SubmitFailed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub id: RunId,
+    pub product: ProvisionedProduct,
+    pub action: ServiceAction,
+    pub document: Option<String>,
+    pub parameters: Option<ParameterMap>,
+    pub token: String,
+    pub started: Timestamp,
+    pub record: Option<RecordDetail>,
+    pub outputs: Vec<RecordOutput>,
+    /// Each status with the time it was first seen (the record's UpdatedTime when it has one).
+    pub timeline: Vec<(Timestamp, RecordStatus)>,
+    pub phase: RunPhase,
+    /// The last problem reaching Service Catalog while watching; cleared by the next answer.
+    pub problem: Option<String>,
+}
+
+impl Run {
+    pub fn status(&self) -> Option<&RecordStatus> {
+        self.record.as_ref().and_then(|r| r.status.as_ref())
+    }
+
+    pub fn in_flight(&self) -> bool {
+        matches!(self.phase, RunPhase::Submitting | RunPhase::Watching)
+    }
+
+    /// Since when the run has been in its current status.
+    pub fn since(&self) -> Timestamp {
+        self.timeline.last().map(|t| t.0).unwrap_or(self.started)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub until: f64,
+}
+
+pub struct App {
+    pub theme: Theme,
+    pub target: Target,
+    pub bell: bool,
+    pub conn: Conn,
+    pub products: Vec<ProvisionedProduct>,
+    /// Indices into `products` that pass the filter, in display order.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub selected: usize,
+    /// The selected product's id: the selection follows the product, not the row.
+    pub selected_id: Option<String>,
+    pub loading: Loading,
+    pub filter: Input,
+    pub filtering: bool,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub focus: Pane,
+    pub actions: HashMap<(String, String), Fetch<Arc<Vec<ServiceAction>>>>,
+    pub action_selected: usize,
+    pub screen: Screen,
+    pub form: Option<FormScreen>,
+    pub review: Option<Review>,
+    pub runs: Vec<Run>,
+    pub runs_selected: usize,
+    pub help: bool,
+    pub confirm_quit: bool,
+    pub quit: bool,
+    pub toast: Option<Toast>,
+    pub now: Timestamp,
+    pub frame: usize,
+    pub size: (u16, u16),
+    /// Something changed since the last draw.
+    pub dirty: bool,
+    next_run: u64,
+}
+
+const TOAST_SECS: f64 = 6.0;
+
+impl App {
+    pub fn new(theme: Theme, target: Target, bell: bool, now: Timestamp) -> App {
+        App {
+            theme,
+            conn: if target.demo {
+                Conn::Ready
+            } else {
+                Conn::Resolving
+            },
+            target,
+            bell,
+            products: Vec::new(),
+            visible: Vec::new(),
+            selected: 0,
+            selected_id: None,
+            loading: Loading::default(),
+            filter: Input::default(),
+            filtering: false,
+            sort: SortKey::Listed,
+            descending: false,
+            focus: Pane::Products,
+            actions: HashMap::new(),
+            action_selected: 0,
+            screen: Screen::Browse,
+            form: None,
+            review: None,
+            runs: Vec::new(),
+            runs_selected: 0,
+            help: false,
+            confirm_quit: false,
+            quit: false,
+            toast: None,
+            now,
+            frame: 0,
+            size: (80, 24),
+            dirty: true,
+            next_run: 1,
+        }
+    }
+
+    /// The effects to run at start: connect (live) or load the products (demo).
+    pub fn start(&mut self) -> Vec<Effect> {
+        match self.conn {
+            Conn::Ready => self.reload(),
+            _ => vec![Effect::Connect],
+        }
+    }
+
+    pub fn selected_product(&self) -> Option<&ProvisionedProduct> {
+        self.visible.get(self.selected).map(|&i| &self.products[i])
+    }
+
+    pub fn actions_of_selected(&self) -> Option<&Fetch<Arc<Vec<ServiceAction>>>> {
+        let key = self.selected_product()?.artifact_key()?;
+        self.actions.get(&key)
+    }
+
+    pub fn selected_action(&self) -> Option<&ServiceAction> {
+        match self.actions_of_selected()? {
+            Fetch::Ready(list) => list.get(self.action_selected),
+            _ => None,
+        }
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.runs.iter().filter(|r| r.in_flight()).count()
+    }
+
+    pub fn run(&self, id: RunId) -> Option<&Run> {
+        self.runs.iter().find(|r| r.id == id)
+    }
+
+    /// Something on screen moves with time (spinner, elapsed time, loading, a toast to expire).
+    pub fn animating(&self) -> bool {
+        self.in_flight() > 0
+            || (!self.loading.done && self.conn == Conn::Ready && self.loading.error.is_none())
+            || self.conn == Conn::Resolving
+            || matches!(self.form, Some(FormScreen::Loading { .. }))
+            || self.toast.is_some()
+    }
+
+    /// The key table of the screen under the help overlay (what the help lists).
+    pub fn key_mode_below_help(&self) -> KeyMode {
+        if self.confirm_quit {
+            KeyMode::ConfirmQuit
+        } else {
+            self.screen_mode()
+        }
+    }
+
+    pub fn key_mode(&self) -> KeyMode {
+        if self.confirm_quit {
+            return KeyMode::ConfirmQuit;
+        }
+        if self.help {
+            return KeyMode::Help;
+        }
+        self.screen_mode()
+    }
+
+    fn screen_mode(&self) -> KeyMode {
+        match self.screen {
+            Screen::Browse if self.filtering => KeyMode::Filter,
+            Screen::Browse => match self.focus {
+                Pane::Products => KeyMode::Products,
+                Pane::Actions => KeyMode::Actions,
+            },
+            Screen::Form => match &self.form {
+                Some(FormScreen::Ready(f)) => match f.focused() {
+                    None => KeyMode::FormButton,
+                    Some(field) if field.on_input() => KeyMode::FormText,
+                    Some(_) => KeyMode::FormChecklist,
+                },
+                _ => KeyMode::FormButton,
+            },
+            Screen::Review => KeyMode::Review,
+            Screen::Run(_) => KeyMode::Run,
+            Screen::Runs => KeyMode::Runs,
+        }
+    }
+
+    fn toast(&mut self, text: impl Into<String>, error: bool) {
+        self.toast = Some(Toast {
+            text: text.into(),
+            error,
+            until: self.now.0 + TOAST_SECS,
+        });
+    }
+
+    fn reload(&mut self) -> Vec<Effect> {
+        self.loading = Loading {
+            generation: self.loading.generation + 1,
+            ..Default::default()
+        };
+        vec![Effect::LoadProducts {
+            generation: self.loading.generation,
+            query: ProductQuery {
+                page_size: 100,
+                ..Default::default()
+            },
+        }]
+    }
+
+    /// Recomputes the visible rows after the list, filter or sort changed, keeping the selection
+    /// on the same product.
+    fn recompute(&mut self) {
+        let needle = self.filter.value().to_lowercase();
+        let mut visible: Vec<usize> = (0..self.products.len())
+            .filter(|&i| needle.is_empty() || matches_filter(&self.products[i], &needle))
+            .collect();
+        let p = &self.products;
+        match self.sort {
+            SortKey::Listed => {}
+            SortKey::Name => visible.sort_by(|a, b| p[*a].name.cmp(&p[*b].name)),
+            SortKey::Status => visible.sort_by_key(|i| p[*i].status.clone()),
+            SortKey::Product => visible.sort_by(|a, b| {
+                p[*a]
+                    .product_name
+                    .cmp(&p[*b].product_name)
+                    .then(p[*a].name.cmp(&p[*b].name))
+            }),
+            SortKey::Created => visible.sort_by(|a, b| {
+                p[*a]
+                    .created_time
+                    .partial_cmp(&p[*b].created_time)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            }),
+        }
+        if self.descending {
+            visible.reverse();
+        }
+        self.visible = visible;
+        let found = self.selected_id.as_ref().and_then(|id| {
+            self.visible
+                .iter()
+                .position(|&i| self.products[i].id == *id)
+        });
+        match found {
+            Some(pos) => self.selected = pos,
+            None => {
+                self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+                // Keep remembering a product that is not (yet) loaded; otherwise follow the row.
+                if self.selected_id.is_none() || self.loading.done {
+                    self.selected_id = self.selected_product().map(|p| p.id.clone());
+                }
+            }
+        }
+    }
+
+    /// After the selection moved: remember it, and fetch its actions once per (product, version).
+    fn selection_changed(&mut self) -> Vec<Effect> {
+        self.selected_id = self.selected_product().map(|p| p.id.clone());
+        self.action_selected = 0;
+        self.ensure_actions()
+    }
+
+    fn ensure_actions(&mut self) -> Vec<Effect> {
+        let Some((product_id, version_id)) = self.selected_product().and_then(|p| p.artifact_key())
+        else {
+            return vec![];
+        };
+        if self
+            .actions
+            .contains_key(&(product_id.clone(), version_id.clone()))
+        {
+            return vec![];
+        }
+        self.actions
+            .insert((product_id.clone(), version_id.clone()), Fetch::Loading);
+        vec![Effect::LoadActions {
+            product_id,
+            version_id,
+        }]
+    }
+
+    fn move_selection(&mut self, delta: isize) -> Vec<Effect> {
+        if self.visible.is_empty() {
+            return vec![];
+        }
+        let last = self.visible.len() as isize - 1;
+        let next = (self.selected as isize + delta).clamp(0, last) as usize;
+        if next == self.selected {
+            return vec![];
+        }
+        self.selected = next;
+        self.selection_changed()
+    }
+
+    fn page(&self) -> isize {
+        (self.size.1 as isize - 14).max(1)
+    }
+
+    fn start_run(&mut self) -> Vec<Effect> {
+        let (Some(FormScreen::Ready(form)), Some(review)) = (&self.form, &self.review) else {
+            return vec![];
+        };
+        let id = RunId(self.next_run);
+        self.next_run += 1;
+        let run = Run {
+            id,
+            product: form.product.clone(),
+            action: form.action.clone(),
+            document: form.definition.name.clone(),
+            parameters: review.parameters.clone(),
+            token: review.token.clone(),
+            started: self.now,
+            record: None,
+            outputs: Vec::new(),
+            timeline: Vec::new(),
+            phase: RunPhase::Submitting,
+            problem: None,
+        };
+        let effect = Effect::Execute {
+            run: id,
+            pp_id: run.product.id.clone(),
+            action_id: run.action.id.clone(),
+            parameters: run.parameters.clone(),
+            token: run.token.clone(),
+        };
+        self.runs.push(run);
+        self.form = None;
+        self.review = None;
+        self.screen = Screen::Run(id);
+        vec![effect]
+    }
+
+    fn command(&mut self, cmd: Cmd) -> Vec<Effect> {
+        let mode = self.key_mode();
+        match (mode, cmd) {
+            (_, Cmd::ForceQuit) => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            (_, Cmd::Suspend) => vec![Effect::Suspend],
+            (KeyMode::ConfirmQuit, Cmd::Execute) => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            (KeyMode::ConfirmQuit, _) => {
+                self.confirm_quit = false;
+                vec![]
+            }
+            (KeyMode::Help, _) => {
+                self.help = false;
+                vec![]
+            }
+            (_, Cmd::Help) => {
+                self.help = true;
+                vec![]
+            }
+            (_, Cmd::Quit) => {
+                if self.in_flight() > 0 {
+                    self.confirm_quit = true;
+                    vec![]
+                } else {
+                    self.quit = true;
+                    vec![Effect::Quit]
+                }
+            }
+            (_, Cmd::Runs) => {
+                self.screen = Screen::Runs;
+                self.runs_selected = self.runs.len().saturating_sub(1);
+                vec![]
+            }
+            (_, Cmd::LastRun) => {
+                if let Some(r) = self.runs.last() {
+                    self.screen = Screen::Run(r.id);
+                } else {
+                    self.toast("No run has been started in this session yet", false);
+                }
+                vec![]
+            }
+            (KeyMode::Products | KeyMode::Actions, Cmd::Refresh) => self.reload(),
+            (KeyMode::Products, Cmd::Up) => self.move_selection(-1),
+            (KeyMode::Products, Cmd::Down) => self.move_selection(1),
+            (KeyMode::Products, Cmd::PageUp) => self.move_selection(-self.page()),
+            (KeyMode::Products, Cmd::PageDown) => self.move_selection(self.page()),
+            (KeyMode::Products, Cmd::Top) => self.move_selection(isize::MIN / 2),
+            (KeyMode::Products, Cmd::Bottom) => self.move_selection(isize::MAX / 2),
+            (KeyMode::Products, Cmd::SwitchPane) => {
+                if self.selected_product().is_some() {
+                    self.focus = Pane::Actions;
+                }
+                self.ensure_actions()
+            }
+            (KeyMode::Products | KeyMode::Actions, Cmd::Filter) => {
+                self.focus = Pane::Products;
+                self.filtering = true;
+                vec![]
+            }
+            (KeyMode::Products, Cmd::SortNext) => {
+                self.sort = self.sort.next();
+                self.recompute();
+                vec![]
+            }
+            (KeyMode::Products, Cmd::SortReverse) => {
+                self.descending = !self.descending;
+                self.recompute();
+                vec![]
+            }
+            (KeyMode::Filter, Cmd::Open) => {
+                self.filtering = false;
+                if !self.visible.is_empty() {
+                    self.selected = 0;
+                }
+                self.selection_changed()
+            }
+            (KeyMode::Filter, Cmd::Cancel) => {
+                self.filtering = false;
+                self.filter.reset();
+                self.recompute();
+                self.ensure_actions()
+            }
+            (KeyMode::Filter, Cmd::Up) => self.move_selection(-1),
+            (KeyMode::Filter, Cmd::Down) => self.move_selection(1),
+            (KeyMode::Actions, Cmd::SwitchPane) => {
+                self.focus = Pane::Products;
+                vec![]
+            }
+            (KeyMode::Actions, Cmd::Up) => {
+                self.action_selected = self.action_selected.saturating_sub(1);
+                vec![]
+            }
+            (KeyMode::Actions, Cmd::Down) => {
+                if let Some(Fetch::Ready(list)) = self.actions_of_selected() {
+                    self.action_selected =
+                        (self.action_selected + 1).min(list.len().saturating_sub(1));
+                }
+                vec![]
+            }
+            (KeyMode::Actions, Cmd::Open) => {
+                let (Some(product), Some(action)) = (
+                    self.selected_product().cloned(),
+                    self.selected_action().cloned(),
+                ) else {
+                    return vec![];
+                };
+                let effect = Effect::LoadForm {
+                    pp_id: product.id.clone(),
+                    action_id: action.id.clone(),
+                };
+                self.form = Some(FormScreen::Loading { product, action });
+                self.screen = Screen::Form;
+                vec![effect]
+            }
+            (KeyMode::FormText | KeyMode::FormChecklist | KeyMode::FormButton, Cmd::Back) => {
+                self.form = None;
+                self.screen = Screen::Browse;
+                self.focus = Pane::Actions;
+                vec![]
+            }
+            (KeyMode::FormText | KeyMode::FormChecklist | KeyMode::FormButton, c) => {
+                self.form_command(c)
+            }
+            (KeyMode::Review, Cmd::Execute) => self.start_run(),
+            (KeyMode::Review, Cmd::Cancel) => {
+                self.review = None;
+                self.screen = Screen::Form;
+                vec![]
+            }
+            (KeyMode::Review, Cmd::Open) => {
+                if self.review.as_ref().is_some_and(|r| r.on_execute) {
+                    self.start_run()
+                } else {
+                    self.review = None;
+                    self.screen = Screen::Form;
+                    vec![]
+                }
+            }
+            (KeyMode::Review, Cmd::Left | Cmd::Right) => {
+                if let Some(r) = &mut self.review {
+                    r.on_execute = cmd == Cmd::Right;
+                }
+                vec![]
+            }
+            (KeyMode::Run, Cmd::Back) | (KeyMode::Runs, Cmd::Back) => {
+                self.screen = Screen::Browse;
+                vec![]
+            }
+            (KeyMode::Runs, Cmd::Up) => {
+                self.runs_selected = self.runs_selected.saturating_sub(1);
+                vec![]
+            }
+            (KeyMode::Runs, Cmd::Down) => {
+                self.runs_selected =
+                    (self.runs_selected + 1).min(self.runs.len().saturating_sub(1));
+                vec![]
+            }
+            (KeyMode::Runs, Cmd::Open) => {
+                if let Some(r) = self.runs.get(self.runs_selected) {
+                    self.screen = Screen::Run(r.id);
+                }
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn form_command(&mut self, cmd: Cmd) -> Vec<Effect> {
+        let Some(FormScreen::Ready(form)) = &mut self.form else {
+            return vec![];
+        };
+        match cmd {
+            Cmd::NextField => form.next(),
+            Cmd::PrevField => form.prev(),
+            Cmd::Up => {
+                if let Some(f) = form.focused_mut()
+                    && !f.cursor_up()
+                {
+                    form.prev();
+                }
+            }
+            Cmd::Down => {
+                if let Some(f) = form.focused_mut()
+                    && !f.cursor_down()
+                {
+                    form.next();
+                }
+            }
+            Cmd::Toggle => {
+                if let Some(f) = form.focused_mut() {
+                    f.toggle_or_add();
+                }
+            }
+            Cmd::ResetTarget => {
+                if let Some(f) = form.focused_mut() {
+                    f.reset_target();
+                }
+            }
+            Cmd::Review => {
+                let problems = form.problems();
+                if let Some((field, problem)) = problems.first() {
+                    let text = format!("{field}: {problem}");
+                    self.toast(text, true);
+                    return vec![];
+                }
+                self.review = Some(Review {
+                    token: uuid::Uuid::new_v4().to_string(),
+                    parameters: form.parameters(),
+                    on_execute: false,
+                });
+                self.screen = Screen::Review;
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// A key that is not a command: typed into the focused input.
+    fn typed(&mut self, key: KeyEvent) -> bool {
+        let event = Event::Key(key);
+        match self.key_mode() {
+            KeyMode::Filter => {
+                let Some(req) = to_input_request(&event) else {
+                    return false;
+                };
+                if self.filter.handle(req).is_some() {
+                    self.recompute();
+                }
+                true
+            }
+            KeyMode::FormText => {
+                let Some(FormScreen::Ready(form)) = &mut self.form else {
+                    return false;
+                };
+                let Some(field) = form.focused_mut() else {
+                    return false;
+                };
+                if key.code == KeyCode::Backspace && field.input.value().is_empty() {
+                    return field.pop_value();
+                }
+                let Some(req) = to_input_request(&event) else {
+                    return false;
+                };
+                field.input.handle(req).is_some()
+            }
+            _ => false,
+        }
+    }
+
+    fn paste(&mut self, text: &str) -> bool {
+        match self.key_mode() {
+            KeyMode::Filter => {
+                let line: String = text.chars().filter(|c| !c.is_control()).collect();
+                for c in line.chars() {
+                    self.filter.handle(tui_input::InputRequest::InsertChar(c));
+                }
+                self.recompute();
+                true
+            }
+            KeyMode::FormText | KeyMode::FormChecklist => {
+                let Some(FormScreen::Ready(form)) = &mut self.form else {
+                    return false;
+                };
+                let Some(field) = form.focused_mut() else {
+                    return false;
+                };
+                if !field.on_input() {
+                    while field.cursor_down() {}
+                }
+                field.paste(text);
+                true
+            }
+            // A paste is never taken as keys: no Enter inside it can confirm anything.
+            _ => false,
+        }
+    }
+}
+
+fn matches_filter(p: &ProvisionedProduct, needle: &str) -> bool {
+    let has = |s: &str| s.to_lowercase().contains(needle);
+    has(&p.name)
+        || has(&p.id)
+        || p.product_name.as_deref().is_some_and(has)
+        || p.status.as_ref().is_some_and(|s| has(s.as_str()))
+        || p.tags
+            .iter()
+            .any(|t| has(&t.key) || has(&t.value) || has(&format!("{}={}", t.key, t.value)))
+}
+
+/// An error in the operator's words, naming the product when it is about one.
+pub fn operator_message(e: &Error, product: Option<&str>) -> String {
+    match (e.kind, product) {
+        (ErrorKind::InvalidState, Some(p)) => {
+            format!(
+                "{p} is UNDER_CHANGE: another operation is running on it; wait until it finishes"
+            )
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// Applies one action. Returns what the runtime must do next.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut changed = true;
+    let effects = match action {
+        Action::Key(key) => {
+            let mode = app.key_mode();
+            match keymap::lookup(mode, &key) {
+                Some(cmd) => app.command(cmd),
+                None => {
+                    changed = app.typed(key);
+                    vec![]
+                }
+            }
+        }
+        Action::Paste(text) => {
+            changed = app.paste(&text);
+            vec![]
+        }
+        Action::Resize(w, h) => {
+            app.size = (w, h);
+            vec![]
+        }
+        Action::Tick(now) => {
+            app.now = now;
+            app.frame = app.frame.wrapping_add(1);
+            let expired = app.toast.as_ref().is_some_and(|t| t.until <= now.0);
+            if expired {
+                app.toast = None;
+            }
+            changed = expired || app.animating();
+            vec![]
+        }
+        Action::ClientReady(Ok(target)) => {
+            app.target = target;
+            app.conn = Conn::Ready;
+            app.reload()
+        }
+        Action::ClientReady(Err(e)) => {
+            app.conn = Conn::Failed(e.to_string());
+            vec![]
+        }
+        Action::ProductsPage { generation, page } => {
+            if generation != app.loading.generation {
+                return vec![];
+            }
+            if app.loading.pages == 0 {
+                app.products.clear();
+            }
+            app.loading.pages += 1;
+            app.loading.total = page.total.or(app.loading.total);
+            app.loading.done = page.next_token.is_none();
+            app.products.extend(page.items);
+            app.recompute();
+            app.ensure_actions()
+        }
+        Action::ProductsFailed { generation, error } => {
+            if generation == app.loading.generation {
+                let text = operator_message(&error, None);
+                app.loading.error = Some(text.clone());
+                app.toast(text, true);
+            }
+            vec![]
+        }
+        Action::ProductUpdated(fresh) => {
+            if let Some(p) = app.products.iter_mut().find(|p| p.id == fresh.id) {
+                p.status = fresh.status;
+                p.status_message = fresh.status_message;
+                p.last_record_id = fresh.last_record_id;
+            }
+            vec![]
+        }
+        Action::ActionsLoaded { key, result } => {
+            let value = match result {
+                Ok(list) => Fetch::Ready(list),
+                Err(e) => Fetch::Failed(operator_message(&e, None)),
+            };
+            app.actions.insert(key, value);
+            vec![]
+        }
+        Action::FormLoaded {
+            pp_id,
+            action_id,
+            result,
+        } => {
+            if let Some(FormScreen::Loading { product, action }) = &app.form
+                && product.id == pp_id
+                && action.id == action_id
+            {
+                let (product, action) = (product.clone(), action.clone());
+                app.form = Some(match result {
+                    Ok((params, definition)) => {
+                        FormScreen::Ready(Box::new(Form::new(product, action, definition, &params)))
+                    }
+                    Err(e) => {
+                        let message = operator_message(&e, Some(&product.name));
+                        FormScreen::Failed {
+                            product,
+                            action,
+                            message,
+                        }
+                    }
+                });
+            }
+            vec![]
+        }
+        Action::RunRetrying { run, error } => {
+            if let Some(r) = app.runs.iter_mut().find(|r| r.id == run) {
+                r.problem = Some(format!(
+                    "{} (sending again with the same token)",
+                    operator_message(&error, None)
+                ));
+            }
+            vec![]
+        }
+        Action::RunSubmitted { run, result } => run_submitted(app, run, result),
+        Action::RecordPolled { run, result } => record_polled(app, run, result),
+    };
+    if changed {
+        app.dirty = true;
+    }
+    effects
+}
+
+fn set_product_status(app: &mut App, pp_id: &str, status: ProductStatus, record_id: Option<&str>) {
+    if let Some(p) = app.products.iter_mut().find(|p| p.id == pp_id) {
+        p.status = Some(status);
+        if let Some(r) = record_id {
+            p.last_record_id = Some(r.to_string());
+        }
+    }
+}
+
+fn run_submitted(app: &mut App, run: RunId, result: Result<RecordDetail, Error>) -> Vec<Effect> {
+    let now = app.now;
+    let Some(r) = app.runs.iter_mut().find(|r| r.id == run) else {
+        return vec![];
+    };
+    match result {
+        Ok(record) => {
+            let status = record.status.clone().unwrap_or(RecordStatus::Created);
+            r.timeline
+                .push((record.created_time.unwrap_or(now), status));
+            r.problem = None;
+            let record_id = record.record_id.clone();
+            let pp_id = r.product.id.clone();
+            r.record = Some(record);
+            r.phase = RunPhase::Watching;
+            set_product_status(app, &pp_id, ProductStatus::UnderChange, Some(&record_id));
+            vec![Effect::Watch { run, record_id }]
+        }
+        Err(e) => {
+            let text = operator_message(&e, Some(&r.product.name));
+            r.phase = RunPhase::SubmitFailed(text.clone());
+            app.toast(text, true);
+            vec![]
+        }
+    }
+}
+
+fn record_polled(
+    app: &mut App,
+    run: RunId,
+    result: Result<(RecordDetail, Vec<RecordOutput>), Error>,
+) -> Vec<Effect> {
+    let now = app.now;
+    let bell = app.bell;
+    let Some(r) = app.runs.iter_mut().find(|r| r.id == run) else {
+        return vec![];
+    };
+    match result {
+        Ok((record, outputs)) => {
+            r.problem = None;
+            let status = record.status.clone();
+            if let Some(s) = &status
+                && r.timeline.last().map(|t| &t.1) != Some(s)
+            {
+                r.timeline
+                    .push((record.updated_time.unwrap_or(now), s.clone()));
+            }
+            r.outputs = outputs;
+            r.record = Some(record);
+            if status.as_ref().is_some_and(RecordStatus::is_terminal) && r.phase != RunPhase::Ended
+            {
+                r.phase = RunPhase::Ended;
+                let ok = status == Some(RecordStatus::Succeeded);
+                let text = format!(
+                    "{} on {}: {}",
+                    r.action.name,
+                    r.product.name,
+                    status.as_ref().map(|s| s.as_str()).unwrap_or_default()
+                );
+                let pp_id = r.product.id.clone();
+                app.toast(text, !ok);
+                let mut effects = vec![Effect::RefreshProduct { id: pp_id }];
+                if bell {
+                    effects.push(Effect::Bell);
+                }
+                return effects;
+            }
+            vec![]
+        }
+        Err(e) => {
+            r.problem = Some(format!("{} (still watching)", operator_message(&e, None)));
+            vec![]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ExecutionParameter, Page};
+    use crossterm::event::KeyModifiers;
+
+    fn key(c: KeyCode) -> Action {
+        Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    }
+
+    fn ch(c: char) -> Action {
+        key(KeyCode::Char(c))
+    }
+
+    fn product(i: usize, status: &str) -> ProvisionedProduct {
+        ProvisionedProduct {
+            name: format!("web-{i:02}"),
+            id: format!("pp-{i:013}"),
+            status: Some(ProductStatus::parse(status)),
+            product_id: Some("prod-1".into()),
+            product_name: Some("EC2 Web Server".into()),
+            provisioning_artifact_id: Some(
+                if i.is_multiple_of(2) {
+                    "pa-even"
+                } else {
+                    "pa-odd"
+                }
+                .into(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    fn app_with(n: usize) -> App {
+        let mut app = App::new(
+            Theme::plain_unicode(),
+            Target {
+                demo: true,
+                ..Default::default()
+            },
+            true,
+            Timestamp(1000.0),
+        );
+        app.start();
+        let items = (0..n).map(|i| product(i, "AVAILABLE")).collect();
+        update(
+            &mut app,
+            Action::ProductsPage {
+                generation: 1,
+                page: Page {
+                    items,
+                    next_token: None,
+                    total: Some(n as i32),
+                },
+            },
+        );
+        app
+    }
+
+    #[test]
+    fn demo_starts_loading_products_and_live_starts_connecting() {
+        let mut demo = App::new(
+            Theme::plain_unicode(),
+            Target {
+                demo: true,
+                ..Default::default()
+            },
+            true,
+            Timestamp(0.0),
+        );
+        assert!(matches!(
+            demo.start()[..],
+            [Effect::LoadProducts { generation: 1, .. }]
+        ));
+        let mut live = App::new(
+            Theme::plain_unicode(),
+            Target::default(),
+            true,
+            Timestamp(0.0),
+        );
+        assert_eq!(live.start(), vec![Effect::Connect]);
+        assert_eq!(live.conn, Conn::Resolving);
+    }
+
+    #[test]
+    fn the_first_page_selects_and_fetches_actions_once_per_version() {
+        let mut app = App::new(
+            Theme::plain_unicode(),
+            Target {
+                demo: true,
+                ..Default::default()
+            },
+            true,
+            Timestamp(0.0),
+        );
+        app.start();
+        let effects = update(
+            &mut app,
+            Action::ProductsPage {
+                generation: 1,
+                page: Page {
+                    items: vec![
+                        product(0, "AVAILABLE"),
+                        product(1, "AVAILABLE"),
+                        product(2, "AVAILABLE"),
+                    ],
+                    next_token: Some("t".into()),
+                    total: Some(5),
+                },
+            },
+        );
+        assert!(
+            matches!(&effects[..], [Effect::LoadActions { version_id, .. }] if version_id == "pa-even")
+        );
+        assert!(!app.loading.done);
+        let effects = update(&mut app, ch('j'));
+        assert!(
+            matches!(&effects[..], [Effect::LoadActions { version_id, .. }] if version_id == "pa-odd")
+        );
+        assert!(
+            update(&mut app, ch('j')).is_empty(),
+            "pa-even is already fetched"
+        );
+        assert!(update(&mut app, ch('k')).is_empty(), "pa-odd too");
+    }
+
+    #[test]
+    fn stale_pages_are_ignored() {
+        let mut app = app_with(3);
+        update(&mut app, ch('r'));
+        let before = app.products.len();
+        update(
+            &mut app,
+            Action::ProductsPage {
+                generation: 1,
+                page: Page {
+                    items: vec![product(9, "ERROR")],
+                    next_token: None,
+                    total: None,
+                },
+            },
+        );
+        assert_eq!(app.products.len(), before);
+    }
+
+    #[test]
+    fn the_selection_follows_the_product_across_a_refresh() {
+        let mut app = app_with(5);
+        update(&mut app, ch('j'));
+        update(&mut app, ch('j'));
+        assert_eq!(app.selected_product().unwrap().name, "web-02");
+        update(&mut app, ch('r'));
+        // The refreshed list comes back in another order, in two pages.
+        let first = vec![product(4, "AVAILABLE"), product(3, "AVAILABLE")];
+        update(
+            &mut app,
+            Action::ProductsPage {
+                generation: 2,
+                page: Page {
+                    items: first,
+                    next_token: Some("t".into()),
+                    total: Some(5),
+                },
+            },
+        );
+        let rest = vec![
+            product(2, "UNDER_CHANGE"),
+            product(1, "AVAILABLE"),
+            product(0, "AVAILABLE"),
+        ];
+        update(
+            &mut app,
+            Action::ProductsPage {
+                generation: 2,
+                page: Page {
+                    items: rest,
+                    next_token: None,
+                    total: Some(5),
+                },
+            },
+        );
+        assert_eq!(app.selected_product().unwrap().name, "web-02");
+        assert_eq!(app.selected, 2);
+    }
+
+    #[test]
+    fn filter_as_you_type_then_enter_keeps_it_and_esc_clears_it() {
+        let mut app = app_with(12);
+        update(&mut app, ch('/'));
+        assert_eq!(app.key_mode(), KeyMode::Filter);
+        update(&mut app, ch('1'));
+        assert_eq!(app.visible.len(), 3, "web-01, web-10, web-11");
+        update(&mut app, ch('1'));
+        assert_eq!(app.visible.len(), 1);
+        update(&mut app, key(KeyCode::Enter));
+        assert_eq!(app.key_mode(), KeyMode::Products);
+        assert_eq!(app.selected_product().unwrap().name, "web-11");
+        assert_eq!(app.filter.value(), "11");
+        update(&mut app, ch('/'));
+        update(&mut app, key(KeyCode::Esc));
+        assert_eq!(app.visible.len(), 12);
+        assert_eq!(
+            app.selected_product().unwrap().name,
+            "web-11",
+            "still selected after clearing"
+        );
+    }
+
+    #[test]
+    fn q_asks_first_when_runs_are_in_flight() {
+        let mut app = app_with(1);
+        assert_eq!(update(&mut app, ch('q')), vec![Effect::Quit]);
+        let mut app = app_with(1);
+        app.runs.push(Run {
+            id: RunId(1),
+            product: product(0, "AVAILABLE"),
+            action: ServiceAction::default(),
+            document: None,
+            parameters: None,
+            token: "t".into(),
+            started: Timestamp(0.0),
+            record: None,
+            outputs: vec![],
+            timeline: vec![],
+            phase: RunPhase::Watching,
+            problem: None,
+        });
+        assert!(update(&mut app, ch('q')).is_empty());
+        assert!(app.confirm_quit);
+        update(&mut app, ch('n'));
+        assert!(!app.confirm_quit && !app.quit);
+        update(&mut app, ch('q'));
+        assert_eq!(update(&mut app, ch('y')), vec![Effect::Quit]);
+    }
+
+    fn open_form(app: &mut App) {
+        let key = app.selected_product().unwrap().artifact_key().unwrap();
+        let restart = ServiceAction {
+            id: "act-1".into(),
+            name: "AWS-RestartEC2Instance".into(),
+            ..Default::default()
+        };
+        update(
+            app,
+            Action::ActionsLoaded {
+                key,
+                result: Ok(Arc::new(vec![restart])),
+            },
+        );
+        update(app, key_tab());
+        let effects = update(app, ch_enter());
+        assert!(
+            matches!(&effects[..], [Effect::LoadForm { action_id, .. }] if action_id == "act-1")
+        );
+        let pp_id = app.selected_product().unwrap().id.clone();
+        let params = vec![
+            ExecutionParameter {
+                name: "InstanceId".into(),
+                kind: "TARGET".into(),
+                default_values: vec!["i-1".into(), "i-2".into()],
+            },
+            ExecutionParameter {
+                name: "Reason".into(),
+                kind: "TEXT_VALUE".into(),
+                default_values: vec![],
+            },
+        ];
+        update(
+            app,
+            Action::FormLoaded {
+                pp_id,
+                action_id: "act-1".into(),
+                result: Ok((params, Default::default())),
+            },
+        );
+    }
+
+    fn key_tab() -> Action {
+        key(KeyCode::Tab)
+    }
+
+    fn ch_enter() -> Action {
+        key(KeyCode::Enter)
+    }
+
+    fn ctrl(c: char) -> Action {
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    #[test]
+    fn form_review_execute_watch() {
+        let mut app = app_with(2);
+        open_form(&mut app);
+        assert_eq!(app.key_mode(), KeyMode::FormChecklist);
+        update(&mut app, ch(' ')); // unselect i-1
+        update(&mut app, key_tab());
+        assert_eq!(app.key_mode(), KeyMode::FormText);
+        for c in "CHG-42 q".chars() {
+            update(&mut app, ch(c));
+        }
+        update(&mut app, ctrl('s'));
+        assert_eq!(app.screen, Screen::Review);
+        let review = app.review.clone().unwrap();
+        let params = review.parameters.unwrap();
+        assert_eq!(params["InstanceId"], ["i-2"]);
+        assert_eq!(
+            params["Reason"],
+            ["CHG-42 q"],
+            "q was typed, not taken as quit"
+        );
+        assert!(!review.on_execute, "Cancel is the default");
+        // Enter on the default button cancels.
+        update(&mut app, ch_enter());
+        assert_eq!(app.screen, Screen::Form);
+        update(&mut app, ctrl('s'));
+        let effects = update(&mut app, ch('y'));
+        let Some(Effect::Execute { run, token, .. }) = effects.first().cloned() else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(app.screen, Screen::Run(run));
+        assert_eq!(app.in_flight(), 1);
+        let record = RecordDetail {
+            record_id: "rec-1".into(),
+            status: Some(RecordStatus::Created),
+            ..Default::default()
+        };
+        let effects = update(
+            &mut app,
+            Action::RunSubmitted {
+                run,
+                result: Ok(record.clone()),
+            },
+        );
+        assert_eq!(
+            effects,
+            vec![Effect::Watch {
+                run,
+                record_id: "rec-1".into()
+            }]
+        );
+        assert_eq!(app.runs[0].token, token);
+        assert_eq!(
+            app.products[app.visible[0]].status,
+            Some(ProductStatus::UnderChange)
+        );
+        let done = RecordDetail {
+            status: Some(RecordStatus::Succeeded),
+            updated_time: Some(Timestamp(5.0)),
+            ..record
+        };
+        let effects = update(
+            &mut app,
+            Action::RecordPolled {
+                run,
+                result: Ok((done, vec![])),
+            },
+        );
+        assert!(effects.contains(&Effect::Bell));
+        assert_eq!(app.in_flight(), 0);
+        let statuses: Vec<_> = app.runs[0].timeline.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(statuses, ["CREATED", "SUCCEEDED"]);
+    }
+
+    #[test]
+    fn review_is_refused_while_a_field_breaks_a_limit() {
+        let mut app = app_with(1);
+        open_form(&mut app);
+        update(&mut app, key_tab());
+        update(&mut app, Action::Paste("x".repeat(513)));
+        update(&mut app, ctrl('s'));
+        assert_eq!(app.screen, Screen::Form);
+        assert!(app.toast.as_ref().unwrap().text.contains("513"));
+    }
+
+    #[test]
+    fn a_busy_product_is_explained_in_the_operators_words() {
+        let e = Error::new(
+            ErrorKind::InvalidState,
+            "ExecuteProvisionedProductServiceAction",
+            "x",
+        );
+        assert_eq!(
+            operator_message(&e, Some("web-prod-01")),
+            "web-prod-01 is UNDER_CHANGE: another operation is running on it; wait until it finishes"
+        );
+    }
+
+    #[test]
+    fn idle_ticks_do_not_redraw() {
+        let mut app = app_with(3);
+        app.dirty = false;
+        update(&mut app, Action::Tick(Timestamp(2000.0)));
+        assert!(!app.animating());
+        assert!(!app.dirty);
+    }
+}

@@ -1,0 +1,465 @@
+//! The parameter form: one field per execution parameter. A TARGET field is a checklist of the
+//! product's resources (Service Catalog's defaults) that the operator can narrow or extend; a
+//! TEXT_VALUE field is a list of values. Nothing here draws or does I/O.
+
+use crate::domain::{
+    ActionDefinition, ExecutionParameter, ParameterMap, ProvisionedProduct, ServiceAction,
+};
+use crate::validate;
+use tui_input::Input;
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Target {
+        defaults: Vec<String>,
+        selected: Vec<bool>,
+        /// Resources typed in by the operator, sent in addition to the selected defaults.
+        added: Vec<String>,
+        /// Row under the cursor: defaults, then added values, then the input row.
+        cursor: usize,
+    },
+    Text {
+        values: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    /// The parameter type as Service Catalog sent it (TARGET, TEXT_VALUE, ...).
+    pub kind: String,
+    pub body: Body,
+    /// What is being typed: a value to add to the list.
+    pub input: Input,
+}
+
+/// What a TARGET field will send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetChoice {
+    /// Nothing is sent; Service Catalog resolves the product's resources itself.
+    Default(usize),
+    /// These values are sent instead of the defaults.
+    Override(Vec<String>),
+}
+
+impl Field {
+    pub fn new(p: &ExecutionParameter) -> Field {
+        let body = if p.is_target() {
+            Body::Target {
+                selected: vec![true; p.default_values.len()],
+                defaults: p.default_values.clone(),
+                added: Vec::new(),
+                cursor: 0,
+            }
+        } else {
+            Body::Text {
+                values: p.default_values.clone(),
+            }
+        };
+        Field {
+            name: p.name.clone(),
+            kind: p.kind.clone(),
+            body,
+            input: Input::default(),
+        }
+    }
+
+    pub fn is_target(&self) -> bool {
+        matches!(self.body, Body::Target { .. })
+    }
+
+    /// The text input has the focus (letters are typed), rather than a checklist row.
+    pub fn on_input(&self) -> bool {
+        match &self.body {
+            Body::Target {
+                defaults,
+                added,
+                cursor,
+                ..
+            } => *cursor == defaults.len() + added.len(),
+            Body::Text { .. } => true,
+        }
+    }
+
+    fn pending(&self) -> Option<String> {
+        let v = self.input.value();
+        (!v.is_empty()).then(|| v.to_string())
+    }
+
+    pub fn target_choice(&self) -> Option<TargetChoice> {
+        let Body::Target {
+            defaults,
+            selected,
+            added,
+            ..
+        } = &self.body
+        else {
+            return None;
+        };
+        let all_defaults = selected.iter().all(|s| *s);
+        let pending = self.pending();
+        if all_defaults && added.is_empty() && pending.is_none() {
+            return Some(TargetChoice::Default(defaults.len()));
+        }
+        let mut values: Vec<String> = defaults
+            .iter()
+            .zip(selected)
+            .filter(|(_, s)| **s)
+            .map(|(d, _)| d.clone())
+            .collect();
+        values.extend(added.iter().cloned());
+        values.extend(pending);
+        Some(TargetChoice::Override(values))
+    }
+
+    /// The values this field sends, or None when it sends nothing.
+    pub fn values(&self) -> Option<Vec<String>> {
+        match &self.body {
+            Body::Target { .. } => match self.target_choice() {
+                Some(TargetChoice::Override(v)) => Some(v),
+                _ => None,
+            },
+            Body::Text { values } => {
+                let mut v = values.clone();
+                v.extend(self.pending());
+                (!v.is_empty()).then_some(v)
+            }
+        }
+    }
+
+    /// Problems with this field against the API's limits, in the operator's words.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Err(e) = validate::parameter_name(&self.name) {
+            out.push(format!("name {}", e.rule));
+        }
+        let values = self.values().unwrap_or_default();
+        if values.len() > validate::PARAM_VALUES_MAX {
+            out.push(format!(
+                "{} values: at most {} may be sent",
+                values.len(),
+                validate::PARAM_VALUES_MAX
+            ));
+        }
+        for v in &values {
+            let n = validate::len(v);
+            if n > validate::PARAM_VALUE_MAX {
+                out.push(format!(
+                    "a value is {n} characters long: at most {} allowed",
+                    validate::PARAM_VALUE_MAX
+                ));
+                break;
+            }
+        }
+        if let Some(TargetChoice::Override(v)) = self.target_choice()
+            && v.is_empty()
+        {
+            out.push(
+                "no resource selected: select at least one, or press d for the defaults".into(),
+            );
+        }
+        out
+    }
+
+    pub fn rows(&self) -> usize {
+        match &self.body {
+            Body::Target {
+                defaults, added, ..
+            } => defaults.len() + added.len() + 1,
+            Body::Text { .. } => 1,
+        }
+    }
+
+    pub fn cursor_up(&mut self) -> bool {
+        if let Body::Target { cursor, .. } = &mut self.body
+            && *cursor > 0
+        {
+            *cursor -= 1;
+            return true;
+        }
+        false
+    }
+
+    pub fn cursor_down(&mut self) -> bool {
+        let rows = self.rows();
+        if let Body::Target { cursor, .. } = &mut self.body
+            && *cursor + 1 < rows
+        {
+            *cursor += 1;
+            return true;
+        }
+        false
+    }
+
+    /// Space on a checklist row; Enter on the input row adds what was typed.
+    pub fn toggle_or_add(&mut self) {
+        let pending = self.pending();
+        match &mut self.body {
+            Body::Target {
+                defaults,
+                selected,
+                added,
+                cursor,
+            } => {
+                if *cursor < defaults.len() {
+                    selected[*cursor] = !selected[*cursor];
+                } else if *cursor < defaults.len() + added.len() {
+                    added.remove(*cursor - defaults.len());
+                } else if let Some(v) = pending {
+                    if !added.contains(&v) && !defaults.contains(&v) {
+                        added.push(v);
+                    } else if let Some(i) = defaults.iter().position(|d| *d == v) {
+                        selected[i] = true;
+                    }
+                    self.input.reset();
+                    *cursor = defaults.len() + added.len();
+                }
+            }
+            Body::Text { values } => {
+                if let Some(v) = pending {
+                    values.push(v);
+                    self.input.reset();
+                }
+            }
+        }
+    }
+
+    /// Backspace in an empty input takes back the last value added.
+    pub fn pop_value(&mut self) -> bool {
+        if self.pending().is_some() {
+            return false;
+        }
+        match &mut self.body {
+            Body::Text { values } => values.pop().is_some(),
+            Body::Target {
+                defaults,
+                added,
+                cursor,
+                ..
+            } => {
+                let popped = added.pop().is_some();
+                *cursor = defaults.len() + added.len();
+                popped
+            }
+        }
+    }
+
+    pub fn reset_target(&mut self) {
+        if let Body::Target {
+            selected,
+            added,
+            cursor,
+            ..
+        } = &mut self.body
+        {
+            selected.iter_mut().for_each(|s| *s = true);
+            added.clear();
+            *cursor = 0;
+            self.input.reset();
+        }
+    }
+
+    /// Pasted text: each line is one value; characters are kept exactly.
+    pub fn paste(&mut self, text: &str) {
+        let lines: Vec<&str> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect();
+        for (i, line) in lines.iter().enumerate() {
+            for c in line.chars() {
+                self.input.handle(tui_input::InputRequest::InsertChar(c));
+            }
+            if i + 1 < lines.len() && !self.input.value().is_empty() {
+                self.toggle_or_add();
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub product: ProvisionedProduct,
+    pub action: ServiceAction,
+    pub definition: ActionDefinition,
+    pub fields: Vec<Field>,
+    /// A field index, or `fields.len()` for the Review button.
+    pub focus: usize,
+}
+
+impl Form {
+    pub fn new(
+        product: ProvisionedProduct,
+        action: ServiceAction,
+        definition: ActionDefinition,
+        params: &[ExecutionParameter],
+    ) -> Form {
+        Form {
+            product,
+            action,
+            definition,
+            fields: params.iter().map(Field::new).collect(),
+            focus: 0,
+        }
+    }
+
+    pub fn on_button(&self) -> bool {
+        self.focus >= self.fields.len()
+    }
+
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    pub fn focused_mut(&mut self) -> Option<&mut Field> {
+        self.fields.get_mut(self.focus)
+    }
+
+    pub fn next(&mut self) {
+        self.focus = (self.focus + 1) % (self.fields.len() + 1);
+    }
+
+    pub fn prev(&mut self) {
+        let n = self.fields.len() + 1;
+        self.focus = (self.focus + n - 1) % n;
+    }
+
+    /// Every problem, with the field it belongs to.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .flat_map(|f| f.problems().into_iter().map(|p| (f.name.clone(), p)))
+            .collect()
+    }
+
+    /// The Parameters of the execute request; None sends no Parameters at all.
+    pub fn parameters(&self) -> Option<ParameterMap> {
+        let map: ParameterMap = self
+            .fields
+            .iter()
+            .filter_map(|f| Some((f.name.clone(), f.values()?)))
+            .collect();
+        (!map.is_empty()).then_some(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> Field {
+        Field::new(&ExecutionParameter {
+            name: "InstanceId".into(),
+            kind: "TARGET".into(),
+            default_values: vec!["i-1".into(), "i-2".into(), "i-3".into()],
+        })
+    }
+
+    fn text() -> Field {
+        Field::new(&ExecutionParameter {
+            name: "Reason".into(),
+            kind: "TEXT_VALUE".into(),
+            default_values: vec![],
+        })
+    }
+
+    #[test]
+    fn untouched_target_sends_nothing() {
+        let f = target();
+        assert_eq!(f.target_choice(), Some(TargetChoice::Default(3)));
+        assert_eq!(f.values(), None);
+        assert!(f.problems().is_empty());
+    }
+
+    #[test]
+    fn narrowing_and_adding_make_an_override() {
+        let mut f = target();
+        f.toggle_or_add(); // unselect i-1
+        assert_eq!(f.values(), Some(vec!["i-2".to_string(), "i-3".to_string()]));
+        for _ in 0..3 {
+            f.cursor_down();
+        }
+        assert!(f.on_input());
+        f.paste("i-9");
+        f.toggle_or_add();
+        assert_eq!(
+            f.values(),
+            Some(vec![
+                "i-2".to_string(),
+                "i-3".to_string(),
+                "i-9".to_string()
+            ])
+        );
+        f.reset_target();
+        assert_eq!(f.values(), None);
+    }
+
+    #[test]
+    fn unselecting_everything_is_a_problem() {
+        let mut f = target();
+        for _ in 0..3 {
+            f.toggle_or_add();
+            f.cursor_down();
+        }
+        assert_eq!(f.values(), Some(vec![]));
+        assert!(f.problems()[0].contains("no resource selected"));
+    }
+
+    #[test]
+    fn text_values_keep_every_character() {
+        let mut f = text();
+        f.paste("  spaced  \u{1b}[31m ");
+        assert_eq!(f.values(), Some(vec!["  spaced  \u{1b}[31m ".to_string()]));
+        f.toggle_or_add();
+        f.paste("second");
+        assert_eq!(f.values().unwrap().len(), 2);
+        assert!(!f.pop_value(), "the input is not empty");
+    }
+
+    #[test]
+    fn limits_are_checked_as_typed() {
+        let mut f = text();
+        f.paste(&"x".repeat(513));
+        assert!(f.problems()[0].contains("513"));
+        let mut many = text();
+        many.paste(
+            &(0..26)
+                .map(|i| format!("v{i}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        assert_eq!(many.values().unwrap().len(), 26);
+        assert!(many.problems()[0].contains("26 values"));
+    }
+
+    #[test]
+    fn the_form_sends_only_what_was_set() {
+        let form = Form::new(
+            Default::default(),
+            Default::default(),
+            Default::default(),
+            &[
+                ExecutionParameter {
+                    name: "InstanceId".into(),
+                    kind: "TARGET".into(),
+                    default_values: vec!["i-1".into()],
+                },
+                ExecutionParameter {
+                    name: "Reason".into(),
+                    kind: "TEXT_VALUE".into(),
+                    default_values: vec![],
+                },
+            ],
+        );
+        assert_eq!(form.parameters(), None);
+        let mut form = form;
+        form.fields[1].paste("CHG-1234");
+        let p = form.parameters().unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p["Reason"], ["CHG-1234"]);
+        form.next();
+        form.next();
+        assert!(form.on_button());
+        form.next();
+        assert_eq!(form.focus, 0);
+    }
+}

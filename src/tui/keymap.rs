@@ -1,0 +1,676 @@
+//! Keys as data: each mode's table drives `update`, the footer hints and the `?` help screen, so
+//! the three can never disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key asks for, whatever the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cmd {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    SwitchPane,
+    Open,
+    Back,
+    Filter,
+    Help,
+    Refresh,
+    Quit,
+    ForceQuit,
+    SortNext,
+    SortReverse,
+    Runs,
+    LastRun,
+    NextField,
+    PrevField,
+    Toggle,
+    ResetTarget,
+    Review,
+    Execute,
+    Cancel,
+    Left,
+    Right,
+    Suspend,
+}
+
+/// Which key table is in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMode {
+    Products,
+    Actions,
+    Filter,
+    /// The form, with a text input focused (letters are typed, not commands).
+    FormText,
+    /// The form, with a TARGET checklist row focused.
+    FormChecklist,
+    /// The form, with its Review button focused.
+    FormButton,
+    Review,
+    Run,
+    Runs,
+    Help,
+    ConfirmQuit,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    /// How the key is written in the footer and help (`j/↓`).
+    pub label: &'static str,
+    pub help: &'static str,
+    pub cmd: Cmd,
+    /// Shown in the footer as one of the main keys.
+    pub footer: bool,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+macro_rules! b {
+    ([$($k:expr),+], $label:literal, $help:literal, $cmd:ident, $footer:literal) => {
+        Binding { keys: &[$($k),+], label: $label, help: $help, cmd: Cmd::$cmd, footer: $footer }
+    };
+}
+
+use KeyCode::*;
+
+const UP: (KeyCode, KeyModifiers) = (Up, NONE);
+const DOWN: (KeyCode, KeyModifiers) = (Down, NONE);
+
+const GLOBAL: &[Binding] = &[
+    b!(
+        [(Char('c'), CTRL)],
+        "Ctrl-C",
+        "quit at once (runs go on in AWS)",
+        ForceQuit,
+        false
+    ),
+    b!(
+        [(Char('z'), CTRL)],
+        "Ctrl-Z",
+        "suspend (resume with fg)",
+        Suspend,
+        false
+    ),
+];
+
+const PRODUCTS: &[Binding] = &[
+    b!(
+        [UP, (Char('k'), NONE)],
+        "↑/k",
+        "previous product",
+        Up,
+        false
+    ),
+    b!(
+        [DOWN, (Char('j'), NONE)],
+        "↓/j",
+        "next product",
+        Down,
+        false
+    ),
+    b!([(PageUp, NONE)], "PgUp", "page up", PageUp, false),
+    b!([(PageDown, NONE)], "PgDn", "page down", PageDown, false),
+    b!(
+        [(Home, NONE), (Char('g'), NONE)],
+        "g/Home",
+        "first product",
+        Top,
+        false
+    ),
+    b!(
+        [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)],
+        "G/End",
+        "last product",
+        Bottom,
+        false
+    ),
+    b!(
+        [(Enter, NONE), (Tab, NONE)],
+        "Enter/Tab",
+        "go to the product's actions",
+        SwitchPane,
+        true
+    ),
+    b!(
+        [(Char('/'), NONE)],
+        "/",
+        "filter by name, id, product, status or tag",
+        Filter,
+        true
+    ),
+    b!(
+        [(Char('s'), NONE)],
+        "s",
+        "sort by the next column",
+        SortNext,
+        false
+    ),
+    b!(
+        [(Char('S'), SHIFT), (Char('S'), NONE)],
+        "S",
+        "reverse the sort order",
+        SortReverse,
+        false
+    ),
+    b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, true),
+    b!(
+        [(Char('R'), SHIFT), (Char('R'), NONE)],
+        "R",
+        "runs started in this session",
+        Runs,
+        true
+    ),
+    b!(
+        [(Char('l'), NONE)],
+        "l",
+        "watch the latest run",
+        LastRun,
+        false
+    ),
+    b!(
+        [(Char('?'), NONE), (F(1), NONE)],
+        "?",
+        "help: every key of this screen",
+        Help,
+        true
+    ),
+    b!(
+        [(Char('q'), NONE)],
+        "q",
+        "quit (asks first when runs are in flight)",
+        Quit,
+        true
+    ),
+];
+
+const ACTIONS: &[Binding] = &[
+    b!([UP, (Char('k'), NONE)], "↑/k", "previous action", Up, false),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "next action", Down, false),
+    b!(
+        [(Enter, NONE)],
+        "Enter",
+        "fill in the action's parameters",
+        Open,
+        true
+    ),
+    b!(
+        [(Tab, NONE), (BackTab, SHIFT), (BackTab, NONE), (Esc, NONE)],
+        "Tab/Esc",
+        "back to the products",
+        SwitchPane,
+        true
+    ),
+    b!(
+        [(Char('/'), NONE)],
+        "/",
+        "filter the products",
+        Filter,
+        false
+    ),
+    b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, false),
+    b!(
+        [(Char('R'), SHIFT), (Char('R'), NONE)],
+        "R",
+        "runs started in this session",
+        Runs,
+        true
+    ),
+    b!(
+        [(Char('l'), NONE)],
+        "l",
+        "watch the latest run",
+        LastRun,
+        false
+    ),
+    b!(
+        [(Char('?'), NONE), (F(1), NONE)],
+        "?",
+        "help: every key of this screen",
+        Help,
+        true
+    ),
+    b!(
+        [(Char('q'), NONE)],
+        "q",
+        "quit (asks first when runs are in flight)",
+        Quit,
+        true
+    ),
+];
+
+const FILTER: &[Binding] = &[
+    b!(
+        [(Enter, NONE)],
+        "Enter",
+        "keep the filter, select the first match",
+        Open,
+        true
+    ),
+    b!([(Esc, NONE)], "Esc", "clear the filter", Cancel, true),
+    b!([UP], "↑", "previous match", Up, false),
+    b!([DOWN], "↓", "next match", Down, false),
+];
+
+const FORM_TEXT: &[Binding] = &[
+    b!([(Tab, NONE)], "Tab", "next field", NextField, true),
+    b!(
+        [(BackTab, SHIFT), (BackTab, NONE)],
+        "Shift-Tab",
+        "previous field",
+        PrevField,
+        true
+    ),
+    b!(
+        [(Char('s'), CTRL)],
+        "Ctrl-S",
+        "review what will be sent",
+        Review,
+        true
+    ),
+    b!(
+        [(Char('r'), CTRL)],
+        "Ctrl-R",
+        "TARGET: back to Service Catalog's defaults",
+        ResetTarget,
+        false
+    ),
+    b!([UP], "↑", "TARGET: up the checklist", Up, false),
+    b!([DOWN], "↓", "TARGET: down the checklist", Down, false),
+    b!(
+        [(Enter, NONE)],
+        "Enter",
+        "add the typed value to the list",
+        Toggle,
+        false
+    ),
+    b!(
+        [(Esc, NONE)],
+        "Esc",
+        "back to the actions (the form is dropped)",
+        Back,
+        true
+    ),
+    b!(
+        [(F(1), NONE)],
+        "F1",
+        "help: every key of this screen",
+        Help,
+        false
+    ),
+];
+
+const FORM_CHECKLIST: &[Binding] = &[
+    b!(
+        [UP, (Char('k'), NONE)],
+        "↑/k",
+        "previous resource",
+        Up,
+        false
+    ),
+    b!(
+        [DOWN, (Char('j'), NONE)],
+        "↓/j",
+        "next resource",
+        Down,
+        false
+    ),
+    b!(
+        [(Char(' '), NONE), (Enter, NONE)],
+        "Space",
+        "select or unselect the resource",
+        Toggle,
+        true
+    ),
+    b!(
+        [(Char('d'), NONE), (Char('r'), CTRL)],
+        "d",
+        "back to Service Catalog's defaults",
+        ResetTarget,
+        true
+    ),
+    b!([(Tab, NONE)], "Tab", "next field", NextField, true),
+    b!(
+        [(BackTab, SHIFT), (BackTab, NONE)],
+        "Shift-Tab",
+        "previous field",
+        PrevField,
+        false
+    ),
+    b!(
+        [(Char('s'), CTRL)],
+        "Ctrl-S",
+        "review what will be sent",
+        Review,
+        true
+    ),
+    b!(
+        [(Esc, NONE)],
+        "Esc",
+        "back to the actions (the form is dropped)",
+        Back,
+        true
+    ),
+    b!(
+        [(Char('?'), NONE), (F(1), NONE)],
+        "?",
+        "help: every key of this screen",
+        Help,
+        false
+    ),
+];
+
+const FORM_BUTTON: &[Binding] = &[
+    b!(
+        [(Enter, NONE), (Char('s'), CTRL)],
+        "Enter",
+        "review what will be sent",
+        Review,
+        true
+    ),
+    b!([(Tab, NONE)], "Tab", "next field", NextField, true),
+    b!(
+        [(BackTab, SHIFT), (BackTab, NONE)],
+        "Shift-Tab",
+        "previous field",
+        PrevField,
+        false
+    ),
+    b!(
+        [(Esc, NONE)],
+        "Esc",
+        "back to the actions (the form is dropped)",
+        Back,
+        true
+    ),
+    b!(
+        [(Char('?'), NONE), (F(1), NONE)],
+        "?",
+        "help: every key of this screen",
+        Help,
+        false
+    ),
+];
+
+const REVIEW: &[Binding] = &[
+    b!([(Char('y'), NONE)], "y", "execute now", Execute, true),
+    b!(
+        [(Char('n'), NONE), (Esc, NONE)],
+        "n/Esc",
+        "cancel, back to the form",
+        Cancel,
+        true
+    ),
+    b!(
+        [(Enter, NONE)],
+        "Enter",
+        "press the focused button (Cancel unless moved)",
+        Open,
+        true
+    ),
+    b!(
+        [
+            (Left, NONE),
+            (Char('h'), NONE),
+            (BackTab, SHIFT),
+            (BackTab, NONE)
+        ],
+        "←",
+        "focus Cancel",
+        Left,
+        false
+    ),
+    b!(
+        [(Right, NONE), (Tab, NONE)],
+        "→/Tab",
+        "focus Execute",
+        Right,
+        false
+    ),
+    b!(
+        [(Char('?'), NONE), (F(1), NONE)],
+        "?",
+        "help: every key of this screen",
+        Help,
+        false
+    ),
+];
+
+const RUN: &[Binding] = &[
+    b!(
+        [(Esc, NONE), (Char('b'), NONE)],
+        "Esc",
+        "back (the run is still watched)",
+        Back,
+        true
+    ),
+    b!(
+        [(Char('R'), SHIFT), (Char('R'), NONE)],
+        "R",
+        "all runs",
+        Runs,
+        true
+    ),
+    b!(
+        [(Char('?'), NONE), (F(1), NONE)],
+        "?",
+        "help: every key of this screen",
+        Help,
+        true
+    ),
+    b!(
+        [(Char('q'), NONE)],
+        "q",
+        "quit (asks first when runs are in flight)",
+        Quit,
+        true
+    ),
+];
+
+const RUNS: &[Binding] = &[
+    b!([UP, (Char('k'), NONE)], "↑/k", "previous run", Up, false),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "next run", Down, false),
+    b!([(Enter, NONE)], "Enter", "watch the run", Open, true),
+    b!([(Esc, NONE)], "Esc", "back to the products", Back, true),
+    b!(
+        [(Char('?'), NONE), (F(1), NONE)],
+        "?",
+        "help: every key of this screen",
+        Help,
+        true
+    ),
+    b!(
+        [(Char('q'), NONE)],
+        "q",
+        "quit (asks first when runs are in flight)",
+        Quit,
+        true
+    ),
+];
+
+const HELP: &[Binding] = &[b!(
+    [
+        (Esc, NONE),
+        (Char('?'), NONE),
+        (Char('q'), NONE),
+        (F(1), NONE)
+    ],
+    "Esc",
+    "close the help",
+    Back,
+    true
+)];
+
+const CONFIRM_QUIT: &[Binding] = &[
+    b!(
+        [(Char('y'), NONE)],
+        "y",
+        "quit; the runs go on in AWS",
+        Execute,
+        true
+    ),
+    b!(
+        [(Char('n'), NONE), (Esc, NONE), (Enter, NONE)],
+        "n/Esc",
+        "stay",
+        Cancel,
+        true
+    ),
+];
+
+pub fn bindings(mode: KeyMode) -> &'static [Binding] {
+    match mode {
+        KeyMode::Products => PRODUCTS,
+        KeyMode::Actions => ACTIONS,
+        KeyMode::Filter => FILTER,
+        KeyMode::FormText => FORM_TEXT,
+        KeyMode::FormChecklist => FORM_CHECKLIST,
+        KeyMode::FormButton => FORM_BUTTON,
+        KeyMode::Review => REVIEW,
+        KeyMode::Run => RUN,
+        KeyMode::Runs => RUNS,
+        KeyMode::Help => HELP,
+        KeyMode::ConfirmQuit => CONFIRM_QUIT,
+    }
+}
+
+pub fn global() -> &'static [Binding] {
+    GLOBAL
+}
+
+fn matches(binding: &Binding, key: &KeyEvent) -> bool {
+    binding.keys.iter().any(|(code, mods)| {
+        // Shifted letters arrive with or without SHIFT depending on the terminal.
+        *code == key.code
+            && (*mods == key.modifiers
+                || (matches!(code, Char(_)) && *mods == NONE && key.modifiers == SHIFT))
+    })
+}
+
+/// The command a key means in `mode`, global keys first.
+pub fn lookup(mode: KeyMode, key: &KeyEvent) -> Option<Cmd> {
+    GLOBAL
+        .iter()
+        .chain(bindings(mode))
+        .find(|b| matches(b, key))
+        .map(|b| b.cmd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, NONE)
+    }
+
+    const ALL: [KeyMode; 11] = [
+        KeyMode::Products,
+        KeyMode::Actions,
+        KeyMode::Filter,
+        KeyMode::FormText,
+        KeyMode::FormChecklist,
+        KeyMode::FormButton,
+        KeyMode::Review,
+        KeyMode::Run,
+        KeyMode::Runs,
+        KeyMode::Help,
+        KeyMode::ConfirmQuit,
+    ];
+
+    #[test]
+    fn the_minimum_keys_are_bound() {
+        assert_eq!(lookup(KeyMode::Products, &key(Char('j'))), Some(Cmd::Down));
+        assert_eq!(lookup(KeyMode::Products, &key(Down)), Some(Cmd::Down));
+        assert_eq!(lookup(KeyMode::Products, &key(Char('k'))), Some(Cmd::Up));
+        assert_eq!(lookup(KeyMode::Products, &key(Tab)), Some(Cmd::SwitchPane));
+        assert_eq!(
+            lookup(KeyMode::Products, &key(Char('/'))),
+            Some(Cmd::Filter)
+        );
+        assert_eq!(lookup(KeyMode::Products, &key(Char('?'))), Some(Cmd::Help));
+        assert_eq!(
+            lookup(KeyMode::Products, &key(Char('r'))),
+            Some(Cmd::Refresh)
+        );
+        assert_eq!(lookup(KeyMode::Products, &key(Char('q'))), Some(Cmd::Quit));
+        assert_eq!(lookup(KeyMode::Actions, &key(Enter)), Some(Cmd::Open));
+        assert_eq!(lookup(KeyMode::Actions, &key(Esc)), Some(Cmd::SwitchPane));
+        assert_eq!(
+            lookup(KeyMode::FormText, &KeyEvent::new(Char('s'), CTRL)),
+            Some(Cmd::Review)
+        );
+        assert_eq!(lookup(KeyMode::Review, &key(Char('y'))), Some(Cmd::Execute));
+        assert_eq!(lookup(KeyMode::Review, &key(Char('n'))), Some(Cmd::Cancel));
+        assert_eq!(lookup(KeyMode::Review, &key(Esc)), Some(Cmd::Cancel));
+        assert_eq!(
+            lookup(KeyMode::FormChecklist, &key(Char(' '))),
+            Some(Cmd::Toggle)
+        );
+    }
+
+    #[test]
+    fn ctrl_c_quits_everywhere() {
+        for mode in ALL {
+            assert_eq!(
+                lookup(mode, &KeyEvent::new(Char('c'), CTRL)),
+                Some(Cmd::ForceQuit),
+                "{mode:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn letters_are_typed_in_text_fields() {
+        for c in ['q', 'j', 'k', '?', '/', 'y', 'n', 'r', ' '] {
+            assert_eq!(
+                lookup(KeyMode::FormText, &key(Char(c))),
+                None,
+                "{c} must reach the input"
+            );
+            assert_eq!(
+                lookup(KeyMode::Filter, &key(Char(c))),
+                None,
+                "{c} must reach the filter"
+            );
+        }
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_mode() {
+        for mode in ALL {
+            let table: Vec<&Binding> = GLOBAL.iter().chain(bindings(mode)).collect();
+            for (i, a) in table.iter().enumerate() {
+                for b in &table[i + 1..] {
+                    for k in a.keys {
+                        assert!(
+                            !b.keys.contains(k) || a.cmd == b.cmd,
+                            "{mode:?}: {k:?} is both {:?} and {:?}",
+                            a.cmd,
+                            b.cmd
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_mode_has_a_way_out() {
+        for mode in ALL {
+            let cmds: Vec<Cmd> = bindings(mode).iter().map(|b| b.cmd).collect();
+            let out = [
+                Cmd::Back,
+                Cmd::Cancel,
+                Cmd::SwitchPane,
+                Cmd::Quit,
+                Cmd::Open,
+            ];
+            assert!(cmds.iter().any(|c| out.contains(c)), "{mode:?}");
+        }
+    }
+}

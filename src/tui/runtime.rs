@@ -1,0 +1,308 @@
+//! Runs the effects `update` asks for, off the UI path, and feeds the results back as actions
+//! over one channel. Draws only when something changed.
+
+use super::action::{Action, RunId};
+use super::app::{App, update};
+use super::effect::Effect;
+use super::view;
+use crate::catalog::{CatalogClient, ClientSettings, LiveOptions, ProductQuery, Target};
+use crate::domain::Timestamp;
+use crate::runs::{self, RunEvent};
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+/// How the client is obtained: ready (demo) or resolved in the background (live).
+pub enum Connection {
+    Ready(CatalogClient),
+    Live {
+        options: LiveOptions,
+        settings: ClientSettings,
+        accept_language: Option<String>,
+    },
+}
+
+pub struct Runtime {
+    tx: UnboundedSender<Action>,
+    client: Arc<Mutex<Option<CatalogClient>>>,
+    connection: Option<Connection>,
+    products_task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// The terminal operations the runtime needs besides drawing (the real one lives in `tui.rs`).
+pub trait Host {
+    fn suspend(&mut self) -> std::io::Result<()>;
+    fn bell(&mut self);
+    fn draw(&mut self, app: &App) -> std::io::Result<()>;
+}
+
+impl Runtime {
+    pub fn new(connection: Connection) -> (Runtime, UnboundedReceiver<Action>) {
+        let (tx, rx) = unbounded_channel();
+        let client = match &connection {
+            Connection::Ready(c) => Some(c.clone()),
+            Connection::Live { .. } => None,
+        };
+        (
+            Runtime {
+                tx,
+                client: Arc::new(Mutex::new(client)),
+                connection: Some(connection),
+                products_task: None,
+            },
+            rx,
+        )
+    }
+
+    pub fn sender(&self) -> UnboundedSender<Action> {
+        self.tx.clone()
+    }
+
+    fn client(&self) -> Option<CatalogClient> {
+        self.client
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Starts the work an effect asks for. Terminal effects (bell, suspend) go to the host.
+    pub fn run(&mut self, effect: Effect, host: &mut dyn Host) {
+        let tx = self.tx.clone();
+        let send = move |a: Action| {
+            let _ = tx.send(a);
+        };
+        match effect {
+            Effect::Connect => {
+                let Some(Connection::Live {
+                    options,
+                    settings,
+                    accept_language,
+                }) = self.connection.take()
+                else {
+                    return;
+                };
+                let slot = self.client.clone();
+                tokio::spawn(async move {
+                    let result = CatalogClient::live(&options, &settings, accept_language).await;
+                    let result = result.map(|c| {
+                        let target = c.target.clone();
+                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(c);
+                        target
+                    });
+                    send(Action::ClientReady(result));
+                });
+            }
+            Effect::LoadProducts { generation, query } => {
+                let Some(client) = self.client() else { return };
+                if let Some(old) = self.products_task.take() {
+                    old.abort();
+                }
+                self.products_task =
+                    Some(tokio::spawn(load_products(client, generation, query, send)));
+            }
+            Effect::RefreshProduct { id } => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    if let Ok(p) = client.product(&id).await {
+                        send(Action::ProductUpdated(p));
+                    }
+                });
+            }
+            Effect::LoadActions {
+                product_id,
+                version_id,
+            } => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    let result = client.actions(&product_id, &version_id).await;
+                    send(Action::ActionsLoaded {
+                        key: (product_id, version_id),
+                        result,
+                    });
+                });
+            }
+            Effect::LoadForm { pp_id, action_id } => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    let (params, def) = tokio::join!(
+                        client.execution_parameters(&pp_id, &action_id),
+                        client.action_definition(&action_id)
+                    );
+                    let result = match (params, def) {
+                        (Ok(p), Ok((_, d))) => Ok((p, d)),
+                        (Err(e), _) | (_, Err(e)) => Err(e),
+                    };
+                    send(Action::FormLoaded {
+                        pp_id,
+                        action_id,
+                        result,
+                    });
+                });
+            }
+            Effect::Execute {
+                run,
+                pp_id,
+                action_id,
+                parameters,
+                token,
+            } => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    let report = move |e: RunEvent| send(run_action(run, e));
+                    runs::submit(
+                        &client,
+                        &pp_id,
+                        &action_id,
+                        parameters.as_ref(),
+                        &token,
+                        &report,
+                    )
+                    .await;
+                });
+            }
+            Effect::Watch { run, record_id } => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    let report = move |e: RunEvent| send(run_action(run, e));
+                    runs::watch(&client, &record_id, &report).await;
+                });
+            }
+            Effect::Bell => host.bell(),
+            Effect::Suspend => {
+                if let Err(e) = host.suspend() {
+                    tracing::warn!(error = %e, "suspend failed");
+                }
+            }
+            Effect::Quit => {}
+        }
+    }
+}
+
+fn run_action(run: RunId, e: RunEvent) -> Action {
+    match e {
+        RunEvent::Retrying(error) => Action::RunRetrying { run, error },
+        RunEvent::Submitted(result) => Action::RunSubmitted { run, result },
+        RunEvent::Polled(result) => Action::RecordPolled { run, result },
+    }
+}
+
+async fn load_products(
+    client: CatalogClient,
+    generation: u64,
+    query: ProductQuery,
+    send: impl Fn(Action),
+) {
+    let mut token = None;
+    loop {
+        match client.products_page(&query, token).await {
+            Ok(page) => {
+                token = page.next_token.clone();
+                send(Action::ProductsPage { generation, page });
+                if token.is_none() {
+                    return;
+                }
+            }
+            Err(error) => {
+                send(Action::ProductsFailed { generation, error });
+                return;
+            }
+        }
+    }
+}
+
+fn translate(event: Event) -> Option<Action> {
+    match event {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+        Event::Paste(s) => Some(Action::Paste(s)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+const TICK: Duration = Duration::from_millis(250);
+
+/// The loop: wait for input, results or (only while something animates) the tick; apply; draw
+/// once per batch.
+pub async fn run_loop(
+    app: &mut App,
+    runtime: &mut Runtime,
+    mut rx: UnboundedReceiver<Action>,
+    host: &mut dyn Host,
+    terminal_size: Option<(u16, u16)>,
+) -> std::io::Result<()> {
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    if let Some((w, h)) = terminal_size {
+        update(app, Action::Resize(w, h));
+    }
+    for effect in app.start() {
+        runtime.run(effect, host);
+    }
+    let apply = |app: &mut App, runtime: &mut Runtime, host: &mut dyn Host, action: Action| {
+        app.now = Timestamp::now();
+        for effect in update(app, action) {
+            runtime.run(effect, host);
+        }
+    };
+    loop {
+        if app.quit {
+            return Ok(());
+        }
+        if app.dirty {
+            host.draw(app)?;
+            app.dirty = false;
+        }
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(e)) => translate(e),
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(action) = rx.recv() => Some(action),
+            _ = tick.tick(), if app.animating() => Some(Action::Tick(Timestamp::now())),
+            _ = term.recv() => { tracing::info!("SIGTERM: quitting"); return Ok(()) }
+            _ = hup.recv() => { tracing::info!("SIGHUP (terminal gone): quitting"); return Ok(()) }
+        };
+        if let Some(action) = action {
+            apply(app, runtime, host, action);
+        }
+        // Take everything else that is already waiting before drawing again.
+        while let Ok(action) = rx.try_recv() {
+            apply(app, runtime, host, action);
+        }
+    }
+}
+
+/// Draws a frame wrapped in synchronized output, so a terminal never shows half of it.
+pub fn draw_synchronized<B: Backend + std::io::Write>(
+    terminal: &mut Terminal<B>,
+    app: &App,
+) -> std::io::Result<()>
+where
+    B::Error: Into<std::io::Error>,
+{
+    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal
+        .draw(|f| view::render(app, f))
+        .map_err(Into::into)?;
+    crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    Ok(())
+}
+
+/// What the header shows for a live connection before the client exists.
+pub fn live_target(options: &LiveOptions) -> Target {
+    Target {
+        demo: false,
+        profile: options.profile.clone(),
+        region: options.region.clone(),
+        endpoint: options.endpoint_url.clone(),
+    }
+}

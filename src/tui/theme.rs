@@ -1,0 +1,192 @@
+//! Colours and symbols. The 16 named colours by default (they follow the operator's palette), no
+//! colour at all under NO_COLOR or `--no-color` (meaning is still carried by text and reverse video),
+//! ASCII borders and symbols when the locale is not UTF-8 or with `--ascii`.
+
+use crate::domain::{ProductStatus, RecordStatus};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    pub color: bool,
+    pub ascii: bool,
+    /// COLORTERM says truecolor: a few RGB accents are allowed.
+    pub truecolor: bool,
+}
+
+const ASCII_BORDER: border::Set = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+impl Theme {
+    /// From the environment and the flags.
+    pub fn detect(no_color_flag: bool, ascii_flag: bool) -> Theme {
+        let env = |k: &str| std::env::var(k).unwrap_or_default();
+        let no_color = no_color_flag || !env("NO_COLOR").is_empty();
+        let locale = [env("LC_ALL"), env("LC_CTYPE"), env("LANG")]
+            .into_iter()
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        let utf8 = locale
+            .to_ascii_lowercase()
+            .replace('-', "")
+            .contains("utf8");
+        let term = env("TERM");
+        let ascii = ascii_flag || !utf8 || matches!(term.as_str(), "linux" | "vt100" | "vt220");
+        let colorterm = env("COLORTERM");
+        Theme {
+            color: !no_color,
+            ascii,
+            truecolor: matches!(colorterm.as_str(), "truecolor" | "24bit"),
+        }
+    }
+
+    /// The theme of the snapshot tests: colour on, Unicode borders.
+    pub fn plain_unicode() -> Theme {
+        Theme {
+            color: true,
+            ascii: false,
+            truecolor: false,
+        }
+    }
+
+    fn fg(&self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn border(&self) -> border::Set<'static> {
+        if self.ascii {
+            ASCII_BORDER
+        } else {
+            border::PLAIN
+        }
+    }
+
+    pub fn border_style(&self, focused: bool) -> Style {
+        if focused {
+            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            self.fg(Color::DarkGray)
+        }
+    }
+
+    pub fn title(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    /// The selected row: reverse video, visible without colour.
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+
+    pub fn dim(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
+    }
+
+    pub fn key(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn badge(&self, c: Color) -> Style {
+        if self.color {
+            Style::new()
+                .fg(Color::Black)
+                .bg(c)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        }
+    }
+
+    pub fn error(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn warn(&self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    pub fn ok(&self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    pub fn accent(&self) -> Style {
+        if self.truecolor && self.color {
+            Style::new().fg(Color::Rgb(0x4f, 0xb3, 0xff))
+        } else {
+            self.fg(Color::Blue)
+        }
+    }
+
+    pub fn product_status(&self, s: Option<&ProductStatus>) -> Style {
+        match s {
+            Some(ProductStatus::Available) => self.ok(),
+            Some(ProductStatus::UnderChange | ProductStatus::PlanInProgress) => {
+                self.warn().add_modifier(Modifier::BOLD)
+            }
+            Some(ProductStatus::Tainted) => self.warn(),
+            Some(ProductStatus::Error) => self.error(),
+            _ => Style::new(),
+        }
+    }
+
+    pub fn record_status(&self, s: Option<&RecordStatus>) -> Style {
+        match s {
+            Some(RecordStatus::Succeeded) => self.ok().add_modifier(Modifier::BOLD),
+            Some(RecordStatus::Failed) => self.error(),
+            Some(RecordStatus::InProgressInError) => self.warn().add_modifier(Modifier::BOLD),
+            Some(RecordStatus::Created | RecordStatus::InProgress) => {
+                self.accent().add_modifier(Modifier::BOLD)
+            }
+            _ => Style::new(),
+        }
+    }
+
+    /// A symbol that says the status without colour.
+    pub fn record_mark(&self, s: Option<&RecordStatus>) -> &'static str {
+        match (s, self.ascii) {
+            (Some(RecordStatus::Succeeded), false) => "✓",
+            (Some(RecordStatus::Succeeded), true) => "OK",
+            (Some(RecordStatus::Failed), false) => "✗",
+            (Some(RecordStatus::Failed), true) => "X",
+            (Some(RecordStatus::InProgressInError), _) => "!",
+            _ => "",
+        }
+    }
+
+    pub fn spinner(&self, frame: usize) -> &'static str {
+        const FRAMES: [&str; 4] = ["-", "\\", "|", "/"];
+        FRAMES[frame % FRAMES.len()]
+    }
+
+    pub fn checkbox(&self, on: bool) -> &'static str {
+        if on { "[x]" } else { "[ ]" }
+    }
+
+    pub fn pointer(&self) -> &'static str {
+        "> "
+    }
+
+    pub fn ellipsis(&self) -> &'static str {
+        if self.ascii { "..." } else { "…" }
+    }
+
+    pub fn arrow(&self) -> &'static str {
+        if self.ascii { "->" } else { "→" }
+    }
+}

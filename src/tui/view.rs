@@ -1,0 +1,260 @@
+//! Drawing: `render(&App, &mut Frame)` reads the App and never changes it. One module per region.
+
+mod browse;
+mod form;
+mod run;
+
+use super::app::{App, Conn, Screen};
+use super::keymap::{self, Cmd};
+use crate::headless::clean;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn render(app: &App, f: &mut Frame) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(app, f, area);
+        return;
+    }
+    let [header_area, body, footer_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header(app, f, header_area);
+    match app.screen {
+        Screen::Browse => browse::render(app, f, body),
+        Screen::Form => form::form(app, f, body),
+        Screen::Review => form::review(app, f, body),
+        Screen::Run(id) => run::run(app, f, body, id),
+        Screen::Runs => run::runs(app, f, body),
+    }
+    footer(app, f, footer_area);
+    if app.help {
+        help(app, f, body);
+    }
+    if app.confirm_quit {
+        confirm_quit(app, f, body);
+    }
+}
+
+fn too_small(app: &App, f: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from(Span::styled("Terminal too small", app.theme.title())),
+        Line::from(format!(
+            "{}x{}: sctui needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
+            area.width, area.height
+        )),
+        Line::from("Enlarge the window, or press q to quit."),
+    ];
+    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+fn header(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut spans = vec![Span::styled(" sctui ", t.title()), Span::raw(" ")];
+    if app.target.demo {
+        spans.push(Span::styled(" DEMO ", t.badge(Color::Magenta)));
+        spans.push(Span::styled(" embedded emulator", t.dim()));
+    } else {
+        if let Some(p) = &app.target.profile {
+            spans.push(Span::raw(format!("profile {}", clean(p))));
+            spans.push(Span::styled(" · ", t.dim()));
+        }
+        match &app.conn {
+            Conn::Resolving => spans.push(Span::styled("resolving credentials…", t.warn())),
+            Conn::Failed(_) => spans.push(Span::styled("not connected", t.error())),
+            Conn::Ready => {}
+        }
+    }
+    if let Some(r) = &app.target.region {
+        spans.push(Span::styled(" · ", t.dim()));
+        spans.push(Span::raw(format!("region {}", clean(r))));
+    }
+    if !app.target.demo
+        && let Some(e) = &app.target.endpoint
+    {
+        spans.push(Span::styled(" · ", t.dim()));
+        spans.push(Span::raw(format!("endpoint {}", clean(e))));
+    }
+    let n = app.in_flight();
+    if n > 0 {
+        spans.push(Span::styled(" · ", t.dim()));
+        let label = if n == 1 {
+            "1 run in flight".to_string()
+        } else {
+            format!("{n} runs in flight")
+        };
+        spans.push(Span::styled(
+            format!("{} {label}", t.spinner(app.frame)),
+            t.accent().add_modifier(Modifier::BOLD),
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn short(cmd: Cmd) -> &'static str {
+    match cmd {
+        Cmd::SwitchPane => "switch",
+        Cmd::Open => "open",
+        Cmd::Back => "back",
+        Cmd::Filter => "filter",
+        Cmd::Help => "help",
+        Cmd::Refresh => "refresh",
+        Cmd::Quit => "quit",
+        Cmd::Runs => "runs",
+        Cmd::NextField => "next field",
+        Cmd::PrevField => "prev field",
+        Cmd::Toggle => "toggle",
+        Cmd::ResetTarget => "defaults",
+        Cmd::Review => "review",
+        Cmd::Execute => "execute",
+        Cmd::Cancel => "cancel",
+        _ => "",
+    }
+}
+
+fn footer(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    if app.filtering {
+        let prefix = " Filter: ";
+        let line = Line::from(vec![
+            Span::styled(prefix, t.key()),
+            Span::raw(clean(app.filter.value())),
+            Span::styled("   Enter keep · Esc clear", t.dim()),
+        ]);
+        f.render_widget(Paragraph::new(line), area);
+        let x = area.x + prefix.len() as u16 + app.filter.visual_cursor() as u16;
+        f.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+        return;
+    }
+    if let Some(toast) = &app.toast {
+        let style = if toast.error { t.error() } else { t.ok() };
+        let mark = if toast.error { "! " } else { "· " };
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(
+                format!(" {mark}{}", clean(&toast.text)),
+                style,
+            ))),
+            area,
+        );
+        return;
+    }
+    let mut spans = Vec::new();
+    for b in keymap::bindings(app.key_mode()).iter().filter(|b| b.footer) {
+        spans.push(Span::styled(format!(" {}", b.label), t.key()));
+        spans.push(Span::raw(format!(" {} ", short(b.cmd))));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A box centred in `area`, at most `w` x `h`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+pub fn block<'a>(app: &App, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    Block::bordered()
+        .border_set(app.theme.border())
+        .border_style(app.theme.border_style(focused))
+        .title(title)
+}
+
+fn help(app: &App, f: &mut Frame, body: Rect) {
+    let t = &app.theme;
+    let mode = app.key_mode_below_help();
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!("Keys: {}", mode_name(mode)),
+            t.title(),
+        )),
+        Line::default(),
+    ];
+    for b in keymap::bindings(mode).iter().chain(keymap::global()) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<12}", b.label), t.key()),
+            Span::raw(b.help),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "  Esc or ? closes this help",
+        t.dim(),
+    )));
+    let h = lines.len() as u16 + 2;
+    let area = centered(body, 72, h);
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines).block(block(app, " Help ", true)),
+        area,
+    );
+}
+
+fn mode_name(mode: keymap::KeyMode) -> &'static str {
+    use keymap::KeyMode::*;
+    match mode {
+        Products => "products list",
+        Actions => "actions list",
+        Filter => "filter",
+        FormText => "parameter form, typing a value",
+        FormChecklist => "parameter form, TARGET checklist",
+        FormButton => "parameter form",
+        Review => "review before execute",
+        Run => "run",
+        Runs => "runs",
+        Help => "help",
+        ConfirmQuit => "quit",
+    }
+}
+
+fn confirm_quit(app: &App, f: &mut Frame, body: Rect) {
+    let t = &app.theme;
+    let n = app.in_flight();
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("{n} run(s) still in progress."),
+            t.warn().add_modifier(Modifier::BOLD),
+        )),
+        Line::from("They go on in AWS; sctui only stops watching them."),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("y", t.key()),
+            Span::raw(" quit    "),
+            Span::styled("n/Esc", t.key()),
+            Span::raw(" stay"),
+        ]),
+    ];
+    let area = centered(body, 56, 6);
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines).block(block(app, " Quit sctui? ", true)),
+        area,
+    );
+}
+
+/// Text that may come from the network, made safe to print: control characters escaped.
+pub fn safe(s: &str) -> String {
+    clean(s)
+}
+
+pub fn label(app: &App, s: &str) -> Span<'static> {
+    Span::styled(format!("{s:<14}"), app.theme.dim())
+}
+
+pub fn styled(s: impl Into<String>, style: Style) -> Span<'static> {
+    Span::styled(s.into(), style)
+}
