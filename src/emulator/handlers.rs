@@ -514,7 +514,13 @@ fn execute(
         now,
     )?;
     effects.execution_started = started;
-    Ok(json!({"RecordDetail": store.record_detail(idx, now)}))
+    // A new run answers with the record as created; a repeat of a token with its current state.
+    let detail = if started {
+        store.record_detail_created(idx)
+    } else {
+        store.record_detail(idx, now)
+    };
+    Ok(json!({"RecordDetail": detail}))
 }
 
 fn describe_record(

@@ -612,9 +612,19 @@ impl Store {
     }
 
     pub fn record_detail(&self, idx: usize, now: f64) -> Value {
+        let (status, updated) = self.records[idx].plan.at(now);
+        self.record_detail_as(idx, status, updated)
+    }
+
+    /// The record as it was when it was created (what Execute answers for a new run).
+    pub fn record_detail_created(&self, idx: usize) -> Value {
+        let (created, status) = self.records[idx].plan.steps[0];
+        self.record_detail_as(idx, status, created)
+    }
+
+    fn record_detail_as(&self, idx: usize, status: &str, updated: f64) -> Value {
         let r = &self.records[idx];
         let def = &self.world.provisioned_products[r.pp];
-        let (status, updated) = r.plan.at(now);
         let terminal_failure = status == lifecycle::FAILED;
         let errors: Vec<Value> = if terminal_failure || status == lifecycle::IN_PROGRESS_IN_ERROR {
             r.errors

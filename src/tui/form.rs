@@ -259,12 +259,11 @@ impl Field {
         }
     }
 
-    /// Pasted text: each line is one value; characters are kept exactly.
+    /// Pasted text: each line is one value (terminals send pasted newlines as CR); the characters
+    /// of a line are kept exactly.
     pub fn paste(&mut self, text: &str) {
-        let lines: Vec<&str> = text
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .collect();
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let lines: Vec<&str> = text.split('\n').collect();
         for (i, line) in lines.iter().enumerate() {
             for c in line.chars() {
                 self.input.handle(tui_input::InputRequest::InsertChar(c));

@@ -4,4 +4,6 @@ mod contract;
 mod faults;
 mod headless;
 mod protocol;
+mod pty;
 mod support;
+mod tui;

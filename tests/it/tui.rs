@@ -1,0 +1,349 @@
+//! The real App and runtime driven by actions against the emulator, drawn on a TestBackend:
+//! snapshots of every screen, and whole flows from filter to a finished run.
+
+use crate::support::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use sctui::domain::{RecordStatus, Timestamp};
+use sctui::emulator::Emulator;
+use sctui::tui::action::Action;
+use sctui::tui::app::{App, RunPhase, update};
+use sctui::tui::runtime::{Connection, Host, Runtime};
+use sctui::tui::theme::Theme;
+use sctui::tui::view;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+#[derive(Default)]
+struct TestHost {
+    bells: usize,
+}
+
+impl Host for TestHost {
+    fn suspend(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn bell(&mut self) {
+        self.bells += 1;
+    }
+    fn draw(&mut self, _: &App) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub struct Driver {
+    pub app: App,
+    rt: Runtime,
+    rx: UnboundedReceiver<Action>,
+    host: TestHost,
+    pub emu: Emulator,
+}
+
+impl Driver {
+    pub async fn new(time_scale: f64) -> Driver {
+        let emu = emulator(time_scale).await;
+        let client = client(&emu);
+        let mut app = App::new(
+            Theme::plain_unicode(),
+            client.target.clone(),
+            true,
+            Timestamp::now(),
+        );
+        let (mut rt, rx) = Runtime::new(Connection::Ready(client));
+        let mut host = TestHost::default();
+        for e in app.start() {
+            rt.run(e, &mut host);
+        }
+        let mut d = Driver {
+            app,
+            rt,
+            rx,
+            host,
+            emu,
+        };
+        d.until("the products are loaded", |a| {
+            a.loading.done
+                && a.actions_of_selected()
+                    .is_some_and(|f| matches!(f, sctui::tui::app::Fetch::Ready(_)))
+        })
+        .await;
+        d
+    }
+
+    fn apply(&mut self, action: Action) {
+        self.app.now = Timestamp::now();
+        for e in update(&mut self.app, action) {
+            self.rt.run(e, &mut self.host);
+        }
+    }
+
+    pub fn key(&mut self, code: KeyCode) {
+        self.apply(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    pub fn ctrl(&mut self, c: char) {
+        self.apply(Action::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    pub fn type_text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Applies background results until `cond` holds; fails with the screen after 20 s.
+    pub async fn until(&mut self, what: &str, cond: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !cond(&self.app) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(a)) => self.apply(a),
+                _ => panic!(
+                    "timed out waiting for {what}; screen:\n{}",
+                    self.screen(120, 40)
+                ),
+            }
+        }
+    }
+
+    pub fn screen(&self, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| view::render(&self.app, f)).unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Filters the products to `name` and moves to its actions, on `action`.
+    pub async fn pick(&mut self, name: &str, action: &str) {
+        self.key(KeyCode::Char('/'));
+        self.type_text(name);
+        self.key(KeyCode::Enter);
+        assert_eq!(self.app.selected_product().unwrap().name, name);
+        self.until("the actions", |a| {
+            matches!(
+                a.actions_of_selected(),
+                Some(sctui::tui::app::Fetch::Ready(_))
+            )
+        })
+        .await;
+        self.key(KeyCode::Tab);
+        for _ in 0..20 {
+            if self.app.selected_action().is_some_and(|a| a.name == action) {
+                return;
+            }
+            self.key(KeyCode::Down);
+        }
+        panic!("no action {action} on {name}");
+    }
+
+    pub async fn open_form(&mut self) {
+        self.key(KeyCode::Enter);
+        self.until("the form", |a| {
+            matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))
+        })
+        .await;
+    }
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => "snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        filters => vec![
+            (r"rec-[a-z0-9]{13}", "rec-[RECORD]"),
+            (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[UUID]"),
+            (r"\b\d\d:\d\d:\d\d\b", "[TIME]"),
+            (r"elapsed \d+s", "elapsed [N]s"),
+            (r"for \d+s", "for [N]s"),
+            (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
+        ],
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+fn both_sizes(d: &Driver, name: &str) {
+    snapshot(&format!("{name}_80x24"), &d.screen(80, 24));
+    snapshot(&format!("{name}_120x40"), &d.screen(120, 40));
+}
+
+#[tokio::test]
+async fn snapshots_of_every_screen() {
+    let mut d = Driver::new(1.0).await;
+    both_sizes(&d, "products");
+    snapshot("too_small_79x23", &d.screen(79, 23));
+    snapshot("too_small_60x20", &d.screen(60, 20));
+    d.key(KeyCode::Char('?'));
+    both_sizes(&d, "help");
+    d.key(KeyCode::Esc);
+    d.pick(WEB, RESTART).await;
+    both_sizes(&d, "actions");
+    d.open_form().await;
+    d.key(KeyCode::Char(' ')); // narrow: unselect the first instance
+    d.key(KeyCode::Down);
+    both_sizes(&d, "form_target_checklist");
+    d.ctrl('s');
+    both_sizes(&d, "review");
+    d.key(KeyCode::Char('y'));
+    d.until("the run in progress", |a| {
+        a.runs[0].status() == Some(&RecordStatus::InProgress)
+    })
+    .await;
+    both_sizes(&d, "run_in_progress");
+
+    let mut f = Driver::new(0.0).await;
+    f.pick("orders-db-prod", "AWS-StopRdsInstance").await;
+    f.open_form().await;
+    f.ctrl('s');
+    f.key(KeyCode::Char('y'));
+    f.until("the failed run", |a| a.runs[0].phase == RunPhase::Ended)
+        .await;
+    both_sizes(&f, "run_failed");
+}
+
+#[tokio::test]
+async fn flow_filter_narrow_review_execute_succeeds() {
+    let mut d = Driver::new(0.05).await;
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    let screen = d.screen(120, 40);
+    assert!(
+        screen.contains("sends nothing: Service Catalog's default (3 resources)"),
+        "{screen}"
+    );
+    // Narrow the TARGET to the second instance only.
+    d.key(KeyCode::Char(' '));
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Down);
+    d.key(KeyCode::Char(' '));
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("OVERRIDE: sends 1 value"), "{screen}");
+    d.ctrl('s');
+    let review = d.screen(120, 40);
+    assert!(
+        review.contains("Review: nothing has been sent yet") && review.contains("[ Cancel (n) ]"),
+        "{review}"
+    );
+    assert_eq!(d.emu.stats().executions_started, 0, "nothing ran before y");
+    let token = d.app.review.as_ref().unwrap().token.clone();
+    assert!(
+        review.contains(&format!("--execute-token {token}")),
+        "the CLI line carries the token"
+    );
+    d.key(KeyCode::Char('y'));
+    d.until("SUCCEEDED", |a| a.runs[0].phase == RunPhase::Ended)
+        .await;
+    let screen = d.screen(120, 40);
+    assert!(
+        screen.contains("SUCCEEDED") && screen.contains("RestartedInstances = i-d17cc38c48aa68e6a"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("i-ca812554ca6a80470,"),
+        "only the narrowed instance was sent"
+    );
+    let statuses: Vec<_> = d.app.runs[0]
+        .timeline
+        .iter()
+        .map(|t| t.1.as_str().to_string())
+        .collect();
+    assert_eq!(statuses.first().map(String::as_str), Some("CREATED"));
+    assert_eq!(statuses.last().map(String::as_str), Some("SUCCEEDED"));
+    assert_eq!(d.host.bells, 1, "the bell rings when a run ends");
+    assert_eq!(d.emu.stats().executions_started, 1);
+    // The product is AVAILABLE again in the list once re-read.
+    d.until("the product re-read", |a| {
+        a.products.iter().any(|p| {
+            p.name == WEB
+                && p.status == Some(sctui::domain::ProductStatus::Available)
+                && p.last_record_id == a.runs[0].record.as_ref().map(|r| r.record_id.clone())
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn flow_failed_run_shows_its_record_errors_and_busy_products_are_explained() {
+    let mut d = Driver::new(0.0).await;
+    d.pick("orders-db-prod", "AWS-StopRdsInstance").await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.key(KeyCode::Char('y'));
+    d.until("FAILED", |a| a.runs[0].phase == RunPhase::Ended)
+        .await;
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("✗ FAILED"), "{screen}");
+    assert!(
+        screen.contains("Errors (RecordErrors)")
+            && screen.contains("AutomationStepFailed: ")
+            && screen.contains("read replica"),
+        "{screen}"
+    );
+
+    // A product that is busy: the second run is refused in the operator's words.
+    let mut b = Driver::new(1.0).await;
+    b.pick(WEB, RESTART).await;
+    b.open_form().await;
+    b.ctrl('s');
+    b.key(KeyCode::Char('y'));
+    b.until("the first run started", |a| {
+        a.runs[0].phase == RunPhase::Watching
+    })
+    .await;
+    b.key(KeyCode::Esc);
+    b.open_form().await;
+    b.ctrl('s');
+    b.key(KeyCode::Char('y'));
+    b.until("the refusal", |a| {
+        matches!(
+            a.runs.get(1).map(|r| &r.phase),
+            Some(RunPhase::SubmitFailed(_))
+        )
+    })
+    .await;
+    let screen = b.screen(120, 40);
+    assert!(screen.contains("web-prod-01 is UNDER_CHANGE: another operation is running on it; wait until it finishes"), "{screen}");
+    assert_eq!(b.emu.stats().executions_started, 1);
+}
+
+#[tokio::test]
+async fn actions_are_fetched_once_per_product_version() {
+    let mut d = Driver::new(1.0).await;
+    // Walk down the whole list and back up.
+    for _ in 0..25 {
+        d.key(KeyCode::Down);
+    }
+    for _ in 0..25 {
+        d.key(KeyCode::Up);
+    }
+    d.until("every version's actions", |a| {
+        a.actions
+            .values()
+            .all(|f| !matches!(f, sctui::tui::app::Fetch::Loading))
+    })
+    .await;
+    let versions: std::collections::HashSet<_> = d
+        .app
+        .products
+        .iter()
+        .filter_map(|p| p.artifact_key())
+        .collect();
+    assert_eq!(
+        d.emu.stats().requests["ListServiceActionsForProvisioningArtifact"] as usize,
+        versions.len()
+    );
+    assert!(versions.len() < d.app.products.len());
+}
