@@ -122,6 +122,13 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
         Ok(terminal) => {
             let mut host = TerminalHost { terminal };
             let size = host.terminal.size().ok().map(|s| (s.width, s.height));
+            // Test hook: a panic in a background thread must still restore the terminal.
+            if std::env::var_os("SCTUI_TEST_PANIC").is_some() {
+                tokio::spawn(async {
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                    panic!("SCTUI_TEST_PANIC was set");
+                });
+            }
             runtime::run_loop(&mut app, &mut rt, rx, &mut host, size).await
         }
         Err(e) => Err(e),

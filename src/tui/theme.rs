@@ -28,7 +28,13 @@ const ASCII_BORDER: border::Set = border::Set {
 impl Theme {
     /// From the environment and the flags.
     pub fn detect(no_color_flag: bool, ascii_flag: bool) -> Theme {
-        let env = |k: &str| std::env::var(k).unwrap_or_default();
+        Theme::from_env(no_color_flag, ascii_flag, |k| {
+            std::env::var(k).unwrap_or_default()
+        })
+    }
+
+    /// The same, reading variables through `env` (for tests).
+    pub fn from_env(no_color_flag: bool, ascii_flag: bool, env: impl Fn(&str) -> String) -> Theme {
         let no_color = no_color_flag || !env("NO_COLOR").is_empty();
         let locale = [env("LC_ALL"), env("LC_CTYPE"), env("LANG")]
             .into_iter()
@@ -188,5 +194,57 @@ impl Theme {
 
     pub fn arrow(&self) -> &'static str {
         if self.ascii { "->" } else { "→" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> String {
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default()
+        }
+    }
+
+    #[test]
+    fn detection_follows_the_environment() {
+        let utf8 = Theme::from_env(
+            false,
+            false,
+            env(&[("LANG", "en_US.UTF-8"), ("TERM", "xterm-256color")]),
+        );
+        assert_eq!(
+            utf8,
+            Theme {
+                color: true,
+                ascii: false,
+                truecolor: false
+            }
+        );
+        let no_color =
+            Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("NO_COLOR", "1")]));
+        assert!(!no_color.color);
+        let c_locale = Theme::from_env(false, false, env(&[("LANG", "C")]));
+        assert!(c_locale.ascii, "no UTF-8 in the locale");
+        let lc_all_wins = Theme::from_env(
+            false,
+            false,
+            env(&[("LC_ALL", "POSIX"), ("LANG", "en_US.UTF-8")]),
+        );
+        assert!(lc_all_wins.ascii);
+        let console = Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("TERM", "linux")]));
+        assert!(console.ascii);
+        let truecolor = Theme::from_env(
+            false,
+            false,
+            env(&[("LANG", "C.UTF-8"), ("COLORTERM", "truecolor")]),
+        );
+        assert!(truecolor.truecolor);
+        let flags = Theme::from_env(true, true, env(&[("LANG", "C.UTF-8")]));
+        assert!(!flags.color && flags.ascii);
     }
 }

@@ -31,7 +31,7 @@ struct Tui {
     parser: Arc<Mutex<vt100::Parser<Queries>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
     _home: tempfile::TempDir,
     queries: Arc<Mutex<usize>>,
     bytes: Arc<Mutex<usize>>,
@@ -39,6 +39,22 @@ struct Tui {
 
 impl Tui {
     fn spawn(args: &[&str], rows: u16, cols: u16) -> Tui {
+        Tui::spawn_with(
+            CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")),
+            args,
+            rows,
+            cols,
+            &[],
+        )
+    }
+
+    fn spawn_with(
+        mut cmd: CommandBuilder,
+        args: &[&str],
+        rows: u16,
+        cols: u16,
+        env: &[(&str, &str)],
+    ) -> Tui {
         let home = tempfile::tempdir().unwrap();
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -48,9 +64,12 @@ impl Tui {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sctui"));
         cmd.args(args);
         cmd.env_clear();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
         cmd.env("TERM", "xterm-256color");
         cmd.env("LANG", "C.UTF-8");
         cmd.env("HOME", home.path());
@@ -89,11 +108,26 @@ impl Tui {
             parser,
             writer,
             child,
-            _master: pair.master,
+            master: pair.master,
             _home: home,
             queries,
             bytes,
         }
+    }
+
+    fn resize(&self, rows: u16, cols: u16) {
+        self.parser.lock().unwrap().screen_mut().set_size(
+            NonZeroU16::new(rows).unwrap(),
+            NonZeroU16::new(cols).unwrap(),
+        );
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 
     fn screen(&self) -> String {
@@ -275,4 +309,56 @@ fn a_pipe_instead_of_a_terminal_gets_advice_not_a_crash() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("ssh -t"), "{stderr}");
+}
+
+#[test]
+fn resizing_re_lays_out_and_too_small_says_so() {
+    let mut t = Tui::spawn(&["--demo"], 30, 100);
+    t.wait_for("web-prod-01");
+    t.resize(20, 70);
+    t.wait_for("Terminal too small");
+    t.resize(40, 130);
+    t.wait_for("CREATED");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}
+
+#[test]
+fn a_panic_in_a_background_thread_restores_the_terminal() {
+    let mut t = Tui::spawn_with(
+        CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")),
+        &["--demo"],
+        24,
+        80,
+        &[("SCTUI_TEST_PANIC", "1")],
+    );
+    t.wait_for("web-prod-01");
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 101);
+    t.assert_restored();
+    t.wait_for("The terminal was restored");
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_repaints() {
+    let mut shell = CommandBuilder::new("bash");
+    shell.args(["--norc", "--noprofile", "-i"]);
+    // bash's readline turns bracketed paste on for its own prompt; keep it off so that what the
+    // test sees after Ctrl-Z is what sctui left behind.
+    let rc = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(rc.path(), "set enable-bracketed-paste off\n").unwrap();
+    let inputrc = rc.path().to_str().unwrap().to_string();
+    let mut t = Tui::spawn_with(shell, &[], 24, 80, &[("PS1", "$ "), ("INPUTRC", &inputrc)]);
+    t.wait_for("$ ");
+    t.send(&format!("{} --demo\r", env!("CARGO_BIN_EXE_sctui")));
+    t.wait_for("web-prod-01");
+    t.send("\x1a"); // Ctrl-Z
+    t.wait_for("Stopped");
+    t.assert_restored();
+    t.send("fg\r");
+    t.wait_for("web-prod-01");
+    t.send("q");
+    t.wait_for("$ ");
+    t.send("exit\r");
+    t.wait_exit();
 }

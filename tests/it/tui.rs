@@ -347,3 +347,66 @@ async fn actions_are_fetched_once_per_product_version() {
     );
     assert!(versions.len() < d.app.products.len());
 }
+
+#[tokio::test]
+async fn no_color_keeps_meaning_in_text_and_reverse_video_and_ascii_borders() {
+    let mut d = Driver::new(1.0).await;
+    d.app.theme = Theme {
+        color: false,
+        ascii: true,
+        truecolor: false,
+    };
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| view::render(&d.app, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    use ratatui::style::{Color, Modifier};
+    for cell in buf.content() {
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (Color::Reset, Color::Reset),
+            "a colour was drawn: {cell:?}"
+        );
+    }
+    // The selected row is reverse video; statuses are words.
+    let selected_row = (0..30)
+        .find(|&y| buf[(1, y)].symbol() == ">")
+        .expect("a selection marker");
+    assert!(buf[(4, selected_row)].modifier.contains(Modifier::REVERSED));
+    let screen = d.screen(100, 30);
+    assert!(screen.contains("TAINTED") && screen.contains("ERROR"));
+    assert!(
+        screen.lines().nth(1).unwrap().starts_with("+ Products"),
+        "{screen}"
+    );
+    assert!(!screen.contains('┌') && !screen.contains('│'), "{screen}");
+    d.key(KeyCode::Char('?'));
+    assert!(!d.screen(100, 30).contains('─'));
+}
+
+#[test]
+fn the_readme_lists_every_key() {
+    use sctui::tui::keymap::{self, KeyMode};
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let modes = [
+        KeyMode::Products,
+        KeyMode::Actions,
+        KeyMode::Filter,
+        KeyMode::FormText,
+        KeyMode::FormChecklist,
+        KeyMode::FormButton,
+        KeyMode::Review,
+        KeyMode::Run,
+        KeyMode::Runs,
+        KeyMode::Help,
+        KeyMode::ConfirmQuit,
+    ];
+    for b in modes
+        .iter()
+        .flat_map(|m| keymap::bindings(*m))
+        .chain(keymap::global())
+    {
+        let row = format!("| `{}` | {} |", b.label, b.help);
+        assert!(readme.contains(&row), "README.md lacks the key row {row}");
+    }
+}
