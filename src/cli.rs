@@ -49,6 +49,12 @@ pub struct Global {
     /// Write logs here (default: $XDG_STATE_HOME/sctui/sctui.log). Nothing is ever logged to the terminal.
     #[arg(long, global = true)]
     pub log_file: Option<PathBuf>,
+    /// The journal of runs (default: $XDG_STATE_HOME/sctui/journal.jsonl).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// Refuse to execute any action (browsing, history and watching still work).
+    #[arg(long, global = true)]
+    pub read_only: bool,
     /// TUI: no colours at all (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
@@ -86,6 +92,34 @@ pub enum Command {
     Record { record_id: String },
     /// Execute a self-service action on a provisioned product.
     Exec(ExecArgs),
+    /// Runs recorded in the journal: list them, export them for a change ticket, or resume the
+    /// ones that did not end.
+    Runs {
+        #[command(subcommand)]
+        action: Option<RunsAction>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsAction {
+    /// Write a summary fit for a change ticket: who, what, when, parameters, outcome, record ids.
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
+        format: ExportFormat,
+    },
+    /// Take up runs without an end: poll their record, or send the execute again with the same
+    /// token if no record id was ever received.
+    Resume {
+        /// Wait until every resumed run has ended (exit 0 only if all SUCCEEDED).
+        #[arg(long)]
+        wait: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -4,19 +4,31 @@
 //! waiting, 4 an API or connection error.
 
 use crate::catalog::{CatalogClient, Error, ProductQuery};
-use crate::cli::{Command, ExecArgs, Output};
+use crate::cli::{Command, ExecArgs, ExportFormat, Output};
 use crate::domain::{ParameterMap, RecordDetail, RecordOutput, RecordStatus};
-use crate::runs::schedule::PollSchedule;
+use crate::runs::journal::{self, Journal, JournalRun};
+use crate::runs::{RunEvent, RunSpec, Runner};
 use crate::validate::{self, Invalid};
 use serde_json::json;
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 pub const EXIT_TIMEOUT: i32 = 3;
 pub const EXIT_API: i32 = 4;
+/// `--read-only` refused to execute.
+pub const EXIT_REFUSED: i32 = 5;
+
+/// What a headless command works with.
+pub struct Context<'a> {
+    pub client: &'a CatalogClient,
+    pub output: Output,
+    pub journal: Option<Arc<Journal>>,
+    pub read_only: bool,
+}
 
 /// Checks every argument against the API's rules before anything is sent.
 pub fn check_input(command: &Command) -> Result<(), Vec<Invalid>> {
@@ -27,7 +39,7 @@ pub fn check_input(command: &Command) -> Result<(), Vec<Invalid>> {
         }
     };
     match command {
-        Command::Emulator(_) | Command::Products { .. } => {}
+        Command::Emulator(_) | Command::Products { .. } | Command::Runs { .. } => {}
         Command::Actions { product } | Command::History { product } => {
             push(validate::product_ref("product", product))
         }
@@ -111,19 +123,25 @@ pub fn parse_params(params: &[String]) -> Result<Option<ParameterMap>, Vec<Inval
 /// Runs a headless command and returns the process exit code.
 pub async fn run(
     command: &Command,
-    client: &CatalogClient,
-    output: Output,
+    ctx: &Context<'_>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    let (client, output) = (ctx.client, ctx.output);
     let result = match command {
-        Command::Emulator(_) => Ok(EXIT_OK),
+        Command::Emulator(_)
+        | Command::Runs {
+            action: None | Some(crate::cli::RunsAction::Export { .. }),
+        } => Ok(EXIT_OK),
+        Command::Runs {
+            action: Some(crate::cli::RunsAction::Resume { wait }),
+        } => resume(ctx, *wait, out, err).await,
         Command::Products { query } => products(client, query.clone(), output, out).await,
         Command::Actions { product } => actions(client, product, output, out).await,
         Command::Params { product, action } => params(client, product, action, output, out).await,
         Command::History { product } => history(client, product, output, out).await,
         Command::Record { record_id } => record(client, record_id, output, out).await,
-        Command::Exec(args) => exec(client, args, output, out, err).await,
+        Command::Exec(args) => exec(ctx, args, out, err).await,
     };
     match result {
         Ok(code) => code,
@@ -426,21 +444,83 @@ async fn record(
 }
 
 async fn exec(
-    client: &CatalogClient,
+    ctx: &Context<'_>,
     args: &ExecArgs,
-    output: Output,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Failure> {
+    let (client, output) = (ctx.client, ctx.output);
     let params = parse_params(&args.params).map_err(|es| Failure::BadInput(join(&es)))?;
     let token = args
         .token
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let (pp, action_id) = resolve(client, &args.product, &args.action).await?;
-    let detail = client
-        .execute(&pp.id, &action_id, params.as_ref(), &token)
-        .await?;
+    let action_name = client
+        .cached_actions(
+            pp.product_id.as_deref().unwrap_or_default(),
+            pp.provisioning_artifact_id.as_deref().unwrap_or_default(),
+        )
+        .and_then(|l| l.iter().find(|a| a.id == action_id).map(|a| a.name.clone()))
+        .unwrap_or_else(|| action_id.clone());
+    let action = crate::domain::ServiceAction {
+        id: action_id,
+        name: action_name,
+        ..Default::default()
+    };
+    let spec = RunSpec::new(&pp, &action, params, token.clone());
+    let runner = Runner::new(client.clone(), ctx.journal.clone(), ctx.read_only);
+    let refused: Mutex<Option<String>> = Mutex::new(None);
+    let failed: Mutex<Option<Error>> = Mutex::new(None);
+    let progress: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let report = |e: RunEvent| match e {
+        RunEvent::Refused(r) => *refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(r),
+        RunEvent::Submitted(Err(e)) => *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
+        RunEvent::Polled(Ok((d, _))) | RunEvent::Submitted(Ok(d)) => {
+            let line = format!(
+                "{}  {}  {}",
+                d.record_id,
+                status_text(&d.status),
+                clean(&pp.name)
+            );
+            progress
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(line);
+        }
+        RunEvent::Polled(Err(e)) | RunEvent::Retrying(e) => {
+            progress
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(format!("retrying: {e}"));
+        }
+    };
+    let flush_progress = |err: &mut dyn Write| {
+        if output == Output::Table {
+            let mut lines = progress.lock().unwrap_or_else(|p| p.into_inner());
+            let mut last: Option<String> = None;
+            for l in lines.drain(..) {
+                if last.as_ref() != Some(&l) {
+                    let _ = writeln!(err, "{l}");
+                }
+                last = Some(l);
+            }
+        }
+    };
+    let Some(detail) = runner.start(&spec, &report).await else {
+        if let Some(reason) = refused.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = writeln!(err, "sctui: {reason}");
+            return Ok(EXIT_REFUSED);
+        }
+        let e = failed.lock().unwrap_or_else(|p| p.into_inner()).take();
+        return Err(Failure::Api(e.unwrap_or_else(|| {
+            Error::new(
+                crate::catalog::ErrorKind::Other,
+                "ExecuteProvisionedProductServiceAction",
+                "the execute could not be sent",
+            )
+        })));
+    };
     if !args.wait {
         match output {
             Output::Json => print_json(out, &json!({"RecordDetail": detail})),
@@ -451,56 +531,26 @@ async fn exec(
         }
         return Ok(EXIT_OK);
     }
-    let started = Instant::now();
+    flush_progress(err);
     let deadline = Duration::from_secs_f64(args.timeout);
-    let mut schedule = PollSchedule::starting_at(
-        Duration::from_millis(250),
-        crate::emulator::world::fnv1a(token.as_bytes()),
-    );
-    let mut last_status = detail.status.clone();
-    if output == Output::Table {
+    let followed = tokio::time::timeout(
+        deadline,
+        runner.follow(&spec.run, &detail.record_id, &report),
+    )
+    .await;
+    flush_progress(err);
+    let Ok(detail) = followed else {
         let _ = writeln!(
             err,
-            "{}  {}  {}",
-            detail.record_id,
-            status_text(&last_status),
-            clean(&pp.name)
+            "sctui: gave up waiting after {:.0} s; record {} goes on in AWS (`sctui record {}`, or `sctui runs resume --wait`)",
+            args.timeout, detail.record_id, detail.record_id
         );
-    }
-    let mut wait = Duration::ZERO;
-    let (detail, outputs) = loop {
-        if started.elapsed() + wait > deadline {
-            let _ = writeln!(
-                err,
-                "sctui: gave up waiting after {:.0} s; record {} is still {} (it goes on in AWS: `sctui record {}`)",
-                args.timeout,
-                detail.record_id,
-                status_text(&last_status),
-                detail.record_id
-            );
-            return Ok(EXIT_TIMEOUT);
-        }
-        tokio::time::sleep(wait).await;
-        match client.record(&detail.record_id).await {
-            Ok((d, o)) => {
-                if d.status != last_status {
-                    schedule.on_change();
-                    last_status = d.status.clone();
-                    if output == Output::Table {
-                        let _ = writeln!(err, "{}  {}", d.record_id, status_text(&last_status));
-                    }
-                }
-                if d.is_terminal() {
-                    break (d, o);
-                }
-                wait = schedule.after_answer();
-            }
-            Err(e) if e.is_transient() => {
-                tracing::warn!(error = %e, "polling failed; retrying");
-                wait = schedule.after_throttle();
-            }
-            Err(e) => return Err(e.into()),
-        }
+        return Ok(EXIT_TIMEOUT);
+    };
+    // The last answer's outputs, read once more so they are complete.
+    let (detail, outputs) = match client.record(&detail.record_id).await {
+        Ok(x) => x,
+        Err(_) => (detail, Vec::new()),
     };
     match output {
         Output::Json => print_json(
@@ -514,6 +564,196 @@ async fn exec(
     } else {
         EXIT_FAILED
     })
+}
+
+/// `sctui runs resume [--wait]`: takes up every open run of this connection.
+async fn resume(
+    ctx: &Context<'_>,
+    wait: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let Some(j) = &ctx.journal else {
+        return Err(Failure::BadInput(
+            "there is no journal to resume from".into(),
+        ));
+    };
+    let (events, problems) =
+        Journal::read(j.path()).map_err(|e| Failure::BadInput(e.to_string()))?;
+    for p in &problems {
+        let _ = writeln!(err, "sctui: {p}");
+    }
+    let open = crate::runs::resumable(&journal::runs(&events), &ctx.client.target);
+    if open.is_empty() {
+        let _ = writeln!(out, "No open runs to resume.");
+        return Ok(EXIT_OK);
+    }
+    let runner = Runner::new(ctx.client.clone(), ctx.journal.clone(), ctx.read_only);
+    let quiet = |_: RunEvent| {};
+    let mut tasks = Vec::new();
+    for r in open {
+        let runner = runner.clone();
+        tasks.push(tokio::spawn(async move {
+            if wait {
+                let end = runner.resume(&r, &quiet).await;
+                (r, end)
+            } else {
+                // Without --wait: make sure each has a record, and say where it stands.
+                let end = match &r.record_id {
+                    Some(id) => runner.client.record(id).await.ok().map(|(d, _)| d),
+                    None => runner.submit_once(&r, &quiet).await,
+                };
+                (r, end)
+            }
+        }));
+    }
+    let mut all_ok = true;
+    let mut rows = Vec::new();
+    for t in tasks {
+        let Ok((r, end)) = t.await else { continue };
+        let status = end.as_ref().and_then(|d| d.status.clone());
+        all_ok &= status == Some(RecordStatus::Succeeded);
+        rows.push(vec![
+            r.run.clone(),
+            clean(&r.product_name),
+            clean(&r.action_name),
+            end.map(|d| d.record_id).unwrap_or_else(|| "-".into()),
+            status_text(&status),
+        ]);
+    }
+    match ctx.output {
+        Output::Json => print_json(out, &json!({"Resumed": rows})),
+        Output::Table => print_table(
+            out,
+            &["RUN", "PRODUCT", "ACTION", "RECORD", "STATUS"],
+            &rows,
+        ),
+    }
+    Ok(if !wait || all_ok {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
+}
+
+/// `sctui runs [export]`: reads the journal; needs no connection.
+pub fn runs_report(
+    path: &std::path::Path,
+    export: Option<ExportFormat>,
+    output: Output,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let (events, problems) = match Journal::read(path) {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = writeln!(err, "sctui: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    for p in &problems {
+        let _ = writeln!(err, "sctui: {p}");
+    }
+    let runs = journal::runs(&events);
+    match (export, output) {
+        (Some(ExportFormat::Json), _) | (None, Output::Json) => {
+            print_json(out, &json!({"Runs": runs}))
+        }
+        (Some(ExportFormat::Md), _) => export_md(&runs, out),
+        (None, Output::Table) => {
+            let rows: Vec<Vec<String>> = runs
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.requested_at.short(),
+                        clean(&r.product_name),
+                        clean(&r.action_name),
+                        r.record_id.clone().unwrap_or_else(|| "-".into()),
+                        r.outcome.clone().unwrap_or_else(|| {
+                            format!(
+                                "open ({})",
+                                r.last_status()
+                                    .map(|s| s.as_str())
+                                    .unwrap_or("not answered")
+                            )
+                        }),
+                        r.caller.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            print_table(
+                out,
+                &["REQUESTED", "PRODUCT", "ACTION", "RECORD", "OUTCOME", "BY"],
+                &rows,
+            );
+        }
+    }
+    EXIT_OK
+}
+
+fn export_md(runs: &[JournalRun], out: &mut dyn Write) {
+    let _ = writeln!(out, "# Service Catalog self-service actions\n");
+    for r in runs {
+        let _ = writeln!(
+            out,
+            "## {} on {}\n",
+            clean(&r.action_name),
+            clean(&r.product_name)
+        );
+        let _ = writeln!(out, "- Who: {}", r.caller.as_deref().unwrap_or("unknown"));
+        let target = match (&r.profile, &r.region) {
+            (Some(p), Some(g)) => format!("profile {p}, region {g}"),
+            (None, Some(g)) => format!("region {g}"),
+            _ => {
+                if r.demo {
+                    "demo emulator".to_string()
+                } else {
+                    "default".to_string()
+                }
+            }
+        };
+        let _ = writeln!(out, "- Where: {target}");
+        let _ = writeln!(out, "- Requested: {}", r.requested_at.iso());
+        if let Some(e) = r.ended_at {
+            let _ = writeln!(out, "- Ended: {}", e.iso());
+        }
+        let _ = writeln!(
+            out,
+            "- Product: {} ({})",
+            clean(&r.product_name),
+            r.product_id
+        );
+        let _ = writeln!(out, "- Action: {} ({})", clean(&r.action_name), r.action_id);
+        let params = match &r.parameters {
+            None => "none (Service Catalog's defaults)".to_string(),
+            Some(p) => p
+                .iter()
+                .map(|(k, v)| format!("`{}={}`", clean(k), clean(&v.join(","))))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let _ = writeln!(out, "- Parameters: {params}");
+        let _ = writeln!(out, "- ExecuteToken: `{}`", r.token);
+        let _ = writeln!(
+            out,
+            "- Record: {}",
+            r.record_id.as_deref().unwrap_or("none")
+        );
+        let outcome = r.outcome.clone().unwrap_or_else(|| "still open".into());
+        let _ = writeln!(out, "- Outcome: **{outcome}**");
+        for e in &r.errors {
+            let _ = writeln!(
+                out,
+                "  - {}: {}",
+                clean(e.code.as_deref().unwrap_or("")),
+                clean(e.description.as_deref().unwrap_or(""))
+            );
+        }
+        if let Some(reason) = &r.reason {
+            let _ = writeln!(out, "  - {}", clean(reason));
+        }
+        let _ = writeln!(out);
+    }
 }
 
 fn status_text(s: &Option<RecordStatus>) -> String {

@@ -3,10 +3,12 @@
 use anyhow::Context;
 use clap::Parser;
 use sctui::catalog::{CatalogClient, ClientSettings, LiveOptions};
-use sctui::cli::{Cli, Command, EmulatorArgs, Global};
+use sctui::cli::{Cli, Command, EmulatorArgs, Global, RunsAction};
 use sctui::emulator::{self, World, faults::FaultConfig};
 use sctui::headless;
+use sctui::runs::journal::{self, Journal};
 use std::io::Write;
+use std::sync::Arc;
 
 fn main() {
     let cli = Cli::parse();
@@ -36,6 +38,25 @@ async fn run(cli: Cli) -> i32 {
                 headless::EXIT_API
             }
         },
+        Some(Command::Runs { action }) if !matches!(action, Some(RunsAction::Resume { .. })) => {
+            let Some(path) = journal_path(&cli.global) else {
+                eprintln!(
+                    "sctui: no journal path: set HOME or XDG_STATE_HOME, or pass --journal PATH"
+                );
+                return headless::EXIT_BAD_INPUT;
+            };
+            let export = match action {
+                Some(RunsAction::Export { format }) => Some(*format),
+                _ => None,
+            };
+            headless::runs_report(
+                &path,
+                export,
+                cli.global.output,
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr(),
+            )
+        }
         Some(command) => {
             if let Err(errors) = headless::check_input(command) {
                 for e in errors {
@@ -50,17 +71,43 @@ async fn run(cli: Cli) -> i32 {
                     return headless::EXIT_API;
                 }
             };
+            let journal = if matches!(command, Command::Exec(_) | Command::Runs { .. }) {
+                match open_journal(&cli.global) {
+                    Ok(j) => Some(j),
+                    Err(e) => {
+                        eprintln!("sctui: {e}");
+                        return headless::EXIT_API;
+                    }
+                }
+            } else {
+                None
+            };
+            let ctx = headless::Context {
+                client: &client,
+                output: cli.global.output,
+                journal,
+                read_only: cli.global.read_only,
+            };
             let mut out = std::io::stdout().lock();
             let mut err = std::io::stderr();
-            let code = headless::run(command, &client, cli.global.output, &mut out, &mut err).await;
+            let code = headless::run(command, &ctx, &mut out, &mut err).await;
             let _ = out.flush();
             code
         }
         None => {
             let g = &cli.global;
+            let journal = match open_journal(g) {
+                Ok(j) => Some(j),
+                Err(e) => {
+                    eprintln!("sctui: {e:#}");
+                    return headless::EXIT_API;
+                }
+            };
             let options = sctui::tui::Options {
                 theme: sctui::tui::theme::Theme::detect(g.no_color, g.ascii),
                 bell: !g.no_bell,
+                journal,
+                read_only: g.read_only,
             };
             if g.demo {
                 let (client, _emulator) = match connect(g).await {
@@ -82,6 +129,16 @@ async fn run(cli: Cli) -> i32 {
             }
         }
     }
+}
+
+fn journal_path(g: &Global) -> Option<std::path::PathBuf> {
+    g.journal.clone().or_else(journal::default_path)
+}
+
+fn open_journal(g: &Global) -> anyhow::Result<Arc<Journal>> {
+    let path = journal_path(g)
+        .context("no journal path: set HOME or XDG_STATE_HOME, or pass --journal PATH")?;
+    Ok(Arc::new(Journal::open(&path)?))
 }
 
 fn load_world(catalog: Option<&std::path::Path>, scale: usize) -> anyhow::Result<World> {

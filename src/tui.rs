@@ -95,6 +95,8 @@ impl Host for TerminalHost {
 pub struct Options {
     pub theme: Theme,
     pub bell: bool,
+    pub journal: Option<std::sync::Arc<crate::runs::journal::Journal>>,
+    pub read_only: bool,
 }
 
 /// Opens the TUI on a ready client (demo) or resolves one in the background (live).
@@ -111,7 +113,7 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
         Connection::Live { options, .. } => runtime::live_target(options),
     };
     let mut app = App::new(options.theme, target, options.bell, Timestamp::now());
-    let (mut rt, rx) = Runtime::new(connection);
+    let (mut rt, rx) = Runtime::new(connection, options.journal, options.read_only);
     install_panic_hook();
     if let Err(e) = enter() {
         leave();

@@ -6,6 +6,7 @@ use crate::domain::{
     ActionDefinition, ExecutionParameter, Page, ProvisionedProduct, RecordDetail, RecordOutput,
     ServiceAction, Timestamp,
 };
+use crate::runs::journal::JournalRun;
 use crossterm::event::KeyEvent;
 use std::sync::Arc;
 
@@ -50,5 +51,15 @@ pub enum Action {
     RecordPolled {
         run: RunId,
         result: Result<(RecordDetail, Vec<RecordOutput>), Error>,
+    },
+    /// `--read-only` refused the run; nothing was sent.
+    RunRefused {
+        run: RunId,
+        reason: String,
+    },
+    /// Runs of earlier sessions that did not end, and journal lines that could not be read.
+    JournalLoaded {
+        open: Vec<JournalRun>,
+        problems: Vec<String>,
     },
 }

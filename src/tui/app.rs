@@ -11,6 +11,8 @@ use crate::domain::{
     ParameterMap, ProductStatus, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus,
     ServiceAction, Timestamp,
 };
+use crate::runs::RunSpec;
+use crate::runs::journal::JournalRun;
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -132,6 +134,10 @@ pub struct Run {
     pub phase: RunPhase,
     /// The last problem reaching Service Catalog while watching; cleared by the next answer.
     pub problem: Option<String>,
+    /// The run's id in the journal.
+    pub journal_id: String,
+    /// Taken up from the journal of an earlier session.
+    pub resumed: bool,
 }
 
 impl Run {
@@ -238,7 +244,11 @@ impl App {
     /// The effects to run at start: connect (live) or load the products (demo).
     pub fn start(&mut self) -> Vec<Effect> {
         match self.conn {
-            Conn::Ready => self.reload(),
+            Conn::Ready => {
+                let mut effects = self.reload();
+                effects.push(Effect::LoadJournal);
+                effects
+            }
             _ => vec![Effect::Connect],
         }
     }
@@ -446,14 +456,19 @@ impl App {
             timeline: Vec::new(),
             phase: RunPhase::Submitting,
             problem: None,
+            journal_id: uuid::Uuid::new_v4().to_string(),
+            resumed: false,
         };
-        let effect = Effect::Execute {
-            run: id,
-            pp_id: run.product.id.clone(),
+        let spec = RunSpec {
+            run: run.journal_id.clone(),
+            product_id: run.product.id.clone(),
+            product_name: run.product.name.clone(),
             action_id: run.action.id.clone(),
+            action_name: run.action.name.clone(),
             parameters: run.parameters.clone(),
             token: run.token.clone(),
         };
+        let effect = Effect::Execute { run: id, spec };
         self.runs.push(run);
         self.form = None;
         self.review = None;
@@ -802,7 +817,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ClientReady(Ok(target)) => {
             app.target = target;
             app.conn = Conn::Ready;
-            app.reload()
+            let mut effects = app.reload();
+            effects.push(Effect::LoadJournal);
+            effects
         }
         Action::ClientReady(Err(e)) => {
             app.conn = Conn::Failed(e.to_string());
@@ -882,10 +899,74 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::RunSubmitted { run, result } => run_submitted(app, run, result),
+        Action::RunRefused { run, reason } => {
+            if let Some(r) = app.runs.iter_mut().find(|r| r.id == run) {
+                r.phase = RunPhase::SubmitFailed(reason.clone());
+            }
+            app.toast(reason, true);
+            vec![]
+        }
+        Action::JournalLoaded { open, problems } => journal_loaded(app, open, problems),
         Action::RecordPolled { run, result } => record_polled(app, run, result),
     };
     if changed {
         app.dirty = true;
+    }
+    effects
+}
+
+/// Runs of earlier sessions that did not end: shown as resumed and taken up again.
+fn journal_loaded(app: &mut App, open: Vec<JournalRun>, problems: Vec<String>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let n = open.len();
+    for j in open {
+        let id = RunId(app.next_run);
+        app.next_run += 1;
+        let product = ProvisionedProduct {
+            id: j.product_id.clone(),
+            name: j.product_name.clone(),
+            ..Default::default()
+        };
+        let action = ServiceAction {
+            id: j.action_id.clone(),
+            name: j.action_name.clone(),
+            ..Default::default()
+        };
+        app.runs.push(Run {
+            id,
+            product,
+            action,
+            document: None,
+            parameters: j.parameters.clone(),
+            token: j.token.clone(),
+            started: j.requested_at,
+            record: None,
+            outputs: Vec::new(),
+            timeline: j.statuses.clone(),
+            phase: if j.record_id.is_some() {
+                RunPhase::Watching
+            } else {
+                RunPhase::Submitting
+            },
+            problem: None,
+            journal_id: j.run.clone(),
+            resumed: true,
+        });
+        effects.push(Effect::Resume {
+            run: id,
+            open: Box::new(j),
+        });
+    }
+    if let Some(p) = problems.first() {
+        app.toast(
+            format!(
+                "{p} ({} journal problem(s); see `sctui runs`)",
+                problems.len()
+            ),
+            true,
+        );
+    } else if n > 0 {
+        app.toast(format!("{n} run(s) from an earlier session did not end; they are watched again (R lists them)"), false);
     }
     effects
 }
@@ -915,7 +996,7 @@ fn run_submitted(app: &mut App, run: RunId, result: Result<RecordDetail, Error>)
             r.record = Some(record);
             r.phase = RunPhase::Watching;
             set_product_status(app, &pp_id, ProductStatus::UnderChange, Some(&record_id));
-            vec![Effect::Watch { run, record_id }]
+            vec![]
         }
         Err(e) => {
             let text = operator_message(&e, Some(&r.product.name));
@@ -1047,7 +1128,10 @@ mod tests {
         );
         assert!(matches!(
             demo.start()[..],
-            [Effect::LoadProducts { generation: 1, .. }]
+            [
+                Effect::LoadProducts { generation: 1, .. },
+                Effect::LoadJournal
+            ]
         ));
         let mut live = App::new(
             Theme::plain_unicode(),
@@ -1201,6 +1285,8 @@ mod tests {
             timeline: vec![],
             phase: RunPhase::Watching,
             problem: None,
+            journal_id: "j-1".into(),
+            resumed: false,
         });
         assert!(update(&mut app, ch('q')).is_empty());
         assert!(app.confirm_quit);
@@ -1291,7 +1377,7 @@ mod tests {
         assert_eq!(app.screen, Screen::Form);
         update(&mut app, ctrl('s'));
         let effects = update(&mut app, ch('y'));
-        let Some(Effect::Execute { run, token, .. }) = effects.first().cloned() else {
+        let Some(Effect::Execute { run, spec }) = effects.first().cloned() else {
             panic!("{effects:?}")
         };
         assert_eq!(app.screen, Screen::Run(run));
@@ -1308,14 +1394,13 @@ mod tests {
                 result: Ok(record.clone()),
             },
         );
-        assert_eq!(
-            effects,
-            vec![Effect::Watch {
-                run,
-                record_id: "rec-1".into()
-            }]
+        assert!(
+            effects.is_empty(),
+            "the Execute task follows the record itself: {effects:?}"
         );
-        assert_eq!(app.runs[0].token, token);
+        assert_eq!(app.runs[0].token, spec.token);
+        assert_eq!(app.runs[0].journal_id, spec.run);
+        assert_eq!(spec.parameters.unwrap()["InstanceId"], ["i-2"]);
         assert_eq!(
             app.products[app.visible[0]].status,
             Some(ProductStatus::UnderChange)

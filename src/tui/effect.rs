@@ -3,7 +3,8 @@
 
 use super::action::RunId;
 use crate::catalog::ProductQuery;
-use crate::domain::ParameterMap;
+use crate::runs::RunSpec;
+use crate::runs::journal::JournalRun;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -26,18 +27,18 @@ pub enum Effect {
         pp_id: String,
         action_id: String,
     },
-    /// Send the execute with this token, again with the same token after transient failures.
+    /// Journal the run, send the execute (again with the same token after transient failures),
+    /// then follow the record until it ends.
     Execute {
         run: RunId,
-        pp_id: String,
-        action_id: String,
-        parameters: Option<ParameterMap>,
-        token: String,
+        spec: RunSpec,
     },
-    /// Poll the record until it ends.
-    Watch {
+    /// Read the journal for runs that did not end.
+    LoadJournal,
+    /// Take up a run from the journal.
+    Resume {
         run: RunId,
-        record_id: String,
+        open: Box<JournalRun>,
     },
     Bell,
     Suspend,

@@ -7,7 +7,8 @@ use super::effect::Effect;
 use super::view;
 use crate::catalog::{CatalogClient, ClientSettings, LiveOptions, ProductQuery, Target};
 use crate::domain::Timestamp;
-use crate::runs::{self, RunEvent};
+use crate::runs::journal::{self, Journal};
+use crate::runs::{self, RunEvent, Runner};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 use ratatui::Terminal;
@@ -28,8 +29,10 @@ pub enum Connection {
 
 pub struct Runtime {
     tx: UnboundedSender<Action>,
-    client: Arc<Mutex<Option<CatalogClient>>>,
+    runner: Arc<Mutex<Option<Runner>>>,
     connection: Option<Connection>,
+    journal: Option<Arc<Journal>>,
+    read_only: bool,
     products_task: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -41,32 +44,41 @@ pub trait Host {
 }
 
 impl Runtime {
-    pub fn new(connection: Connection) -> (Runtime, UnboundedReceiver<Action>) {
+    /// `journal` receives every run before it is sent; `read_only` refuses every run in the worker.
+    pub fn new(
+        connection: Connection,
+        journal: Option<Arc<Journal>>,
+        read_only: bool,
+    ) -> (Runtime, UnboundedReceiver<Action>) {
         let (tx, rx) = unbounded_channel();
-        let client = match &connection {
-            Connection::Ready(c) => Some(c.clone()),
+        let runner = match &connection {
+            Connection::Ready(c) => Some(Runner::new(c.clone(), journal.clone(), read_only)),
             Connection::Live { .. } => None,
         };
-        (
-            Runtime {
-                tx,
-                client: Arc::new(Mutex::new(client)),
-                connection: Some(connection),
-                products_task: None,
-            },
-            rx,
-        )
+        let rt = Runtime {
+            tx,
+            runner: Arc::new(Mutex::new(runner)),
+            connection: Some(connection),
+            journal,
+            read_only,
+            products_task: None,
+        };
+        (rt, rx)
     }
 
     pub fn sender(&self) -> UnboundedSender<Action> {
         self.tx.clone()
     }
 
-    fn client(&self) -> Option<CatalogClient> {
-        self.client
+    fn runner(&self) -> Option<Runner> {
+        self.runner
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    fn client(&self) -> Option<CatalogClient> {
+        self.runner().map(|r| r.client)
     }
 
     /// Starts the work an effect asks for. Terminal effects (bell, suspend) go to the host.
@@ -85,12 +97,14 @@ impl Runtime {
                 else {
                     return;
                 };
-                let slot = self.client.clone();
+                let slot = self.runner.clone();
+                let (journal, read_only) = (self.journal.clone(), self.read_only);
                 tokio::spawn(async move {
                     let result = CatalogClient::live(&options, &settings, accept_language).await;
                     let result = result.map(|c| {
                         let target = c.target.clone();
-                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(c);
+                        *slot.lock().unwrap_or_else(|p| p.into_inner()) =
+                            Some(Runner::new(c, journal, read_only));
                         target
                     });
                     send(Action::ClientReady(result));
@@ -143,32 +157,46 @@ impl Runtime {
                     });
                 });
             }
-            Effect::Execute {
-                run,
-                pp_id,
-                action_id,
-                parameters,
-                token,
-            } => {
-                let Some(client) = self.client() else { return };
+            Effect::Execute { run, spec } => {
+                let Some(runner) = self.runner() else { return };
                 tokio::spawn(async move {
                     let report = move |e: RunEvent| send(run_action(run, e));
-                    runs::submit(
-                        &client,
-                        &pp_id,
-                        &action_id,
-                        parameters.as_ref(),
-                        &token,
-                        &report,
-                    )
-                    .await;
+                    runner.run(&spec, &report).await;
                 });
             }
-            Effect::Watch { run, record_id } => {
-                let Some(client) = self.client() else { return };
+            Effect::Resume { run, open } => {
+                let Some(runner) = self.runner() else { return };
                 tokio::spawn(async move {
                     let report = move |e: RunEvent| send(run_action(run, e));
-                    runs::watch(&client, &record_id, &report).await;
+                    runner.resume(&open, &report).await;
+                });
+            }
+            Effect::LoadJournal => {
+                let (Some(runner), Some(journal)) = (self.runner(), self.journal.clone()) else {
+                    return;
+                };
+                tokio::spawn(async move {
+                    let (events, problems) = match Journal::read(journal.path()) {
+                        Ok(x) => x,
+                        Err(e) => (
+                            Vec::new(),
+                            vec![journal::Problem {
+                                line: 0,
+                                message: e.to_string(),
+                            }],
+                        ),
+                    };
+                    let open = runs::resumable(&journal::runs(&events), &runner.client.target);
+                    let (abandon, open): (Vec<_>, Vec<_>) = open
+                        .into_iter()
+                        .partition(|r| r.demo && !runner.client.target.demo);
+                    for r in abandon {
+                        runner.resume(&r, &|_| {}).await;
+                    }
+                    send(Action::JournalLoaded {
+                        open,
+                        problems: problems.iter().map(|p| p.to_string()).collect(),
+                    });
                 });
             }
             Effect::Bell => host.bell(),
@@ -184,6 +212,7 @@ impl Runtime {
 
 fn run_action(run: RunId, e: RunEvent) -> Action {
     match e {
+        RunEvent::Refused(reason) => Action::RunRefused { run, reason },
         RunEvent::Retrying(error) => Action::RunRetrying { run, error },
         RunEvent::Submitted(result) => Action::RunSubmitted { run, result },
         RunEvent::Polled(result) => Action::RecordPolled { run, result },

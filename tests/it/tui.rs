@@ -50,7 +50,9 @@ impl Driver {
             true,
             Timestamp::now(),
         );
-        let (mut rt, rx) = Runtime::new(Connection::Ready(client));
+        let journal =
+            std::sync::Arc::new(sctui::runs::journal::Journal::open(&emu_journal_path()).unwrap());
+        let (mut rt, rx) = Runtime::new(Connection::Ready(client), Some(journal), false);
         let mut host = TestHost::default();
         for e in app.start() {
             rt.run(e, &mut host);
@@ -155,6 +157,12 @@ impl Driver {
         })
         .await;
     }
+}
+
+/// A journal of its own for each driver.
+fn emu_journal_path() -> std::path::PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    dir.join("journal.jsonl")
 }
 
 fn snapshot(name: &str, text: &str) {

@@ -1,0 +1,424 @@
+//! The journal: append-only JSON Lines, one event per line, each written and synced before sctui
+//! acts on it. A torn last line (power loss) is tolerated on read; any other line that cannot be
+//! read is reported with its number and skipped, never fatal.
+
+use crate::domain::{ParameterMap, RecordError, RecordOutput, RecordStatus, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// Written before the execute is sent: from here on the run is never forgotten.
+    Requested {
+        run: String,
+        at: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caller: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        endpoint: Option<String>,
+        #[serde(default)]
+        demo: bool,
+        product_id: String,
+        product_name: String,
+        action_id: String,
+        action_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parameters: Option<ParameterMap>,
+        token: String,
+    },
+    /// Service Catalog answered the execute with this record.
+    Created {
+        run: String,
+        at: Timestamp,
+        record_id: String,
+    },
+    Status {
+        run: String,
+        at: Timestamp,
+        status: RecordStatus,
+    },
+    Finished {
+        run: String,
+        at: Timestamp,
+        status: RecordStatus,
+        #[serde(default)]
+        errors: Vec<RecordError>,
+        #[serde(default)]
+        outputs: Vec<RecordOutput>,
+    },
+    /// The execute was refused for good (not sent again); the action did not run.
+    NotStarted {
+        run: String,
+        at: Timestamp,
+        reason: String,
+    },
+    /// `--read-only` refused the run before anything was sent.
+    Refused {
+        run: String,
+        at: Timestamp,
+        reason: String,
+    },
+    /// The run cannot be followed any more (its demo world ended with its process).
+    Abandoned {
+        run: String,
+        at: Timestamp,
+        reason: String,
+    },
+}
+
+impl Event {
+    pub fn run(&self) -> &str {
+        match self {
+            Event::Requested { run, .. }
+            | Event::Created { run, .. }
+            | Event::Status { run, .. }
+            | Event::Finished { run, .. }
+            | Event::NotStarted { run, .. }
+            | Event::Refused { run, .. }
+            | Event::Abandoned { run, .. } => run,
+        }
+    }
+}
+
+/// A line that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "journal line {}: {}; the line was skipped",
+            self.line, self.message
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the journal {path} could not be {what}: {source}. Runs are not started without a journal; check the folder's permissions or pass --journal PATH"
+)]
+pub struct JournalError {
+    pub path: PathBuf,
+    pub what: &'static str,
+    #[source]
+    pub source: std::io::Error,
+}
+
+pub struct Journal {
+    path: PathBuf,
+    file: Mutex<std::fs::File>,
+}
+
+/// `$XDG_STATE_HOME/sctui/journal.jsonl`, else `~/.local/state/sctui/journal.jsonl`.
+pub fn default_path() -> Option<PathBuf> {
+    crate::logging::state_dir().map(|d| d.join("journal.jsonl"))
+}
+
+impl Journal {
+    /// Opens (creating with mode 0600, its folder 0700) for appending.
+    pub fn open(path: &Path) -> Result<Journal, JournalError> {
+        let file = crate::logging::open_private(path).map_err(|source| JournalError {
+            path: path.to_path_buf(),
+            what: "opened",
+            source,
+        })?;
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes one event as one line and syncs it to disk before returning.
+    pub fn append(&self, event: &Event) -> Result<(), JournalError> {
+        let mut line = serde_json::to_string(event).map_err(|e| JournalError {
+            path: self.path.clone(),
+            what: "written",
+            source: e.into(),
+        })?;
+        line.push('\n');
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let result = file
+            .write_all(line.as_bytes())
+            .and_then(|_| file.sync_data());
+        result.map_err(|source| JournalError {
+            path: self.path.clone(),
+            what: "written",
+            source,
+        })
+    }
+
+    /// Every event that can be read, and the lines that could not. A missing file is empty.
+    pub fn read(path: &Path) -> Result<(Vec<Event>, Vec<Problem>), JournalError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            Err(source) => {
+                return Err(JournalError {
+                    path: path.to_path_buf(),
+                    what: "read",
+                    source,
+                });
+            }
+        };
+        Ok(parse(&bytes))
+    }
+}
+
+pub fn parse(bytes: &[u8]) -> (Vec<Event>, Vec<Problem>) {
+    let mut events = Vec::new();
+    let mut problems = Vec::new();
+    let complete = bytes.ends_with(b"\n");
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    let last_content = lines.iter().rposition(|l| !l.is_empty());
+    for (i, line) in lines.iter().enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Event>(line) {
+            Ok(e) => events.push(e),
+            // The last line, cut short by a crash before its newline: not a corruption.
+            Err(_) if !complete && Some(i) == last_content => {}
+            Err(e) => problems.push(Problem {
+                line: i + 1,
+                message: format!("not a journal event ({e})"),
+            }),
+        }
+    }
+    (events, problems)
+}
+
+/// One run as the journal tells it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JournalRun {
+    pub run: String,
+    pub requested_at: Timestamp,
+    pub caller: Option<String>,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+    pub demo: bool,
+    pub product_id: String,
+    pub product_name: String,
+    pub action_id: String,
+    pub action_name: String,
+    pub parameters: Option<ParameterMap>,
+    pub token: String,
+    pub record_id: Option<String>,
+    pub statuses: Vec<(Timestamp, RecordStatus)>,
+    /// SUCCEEDED, FAILED, NOT_STARTED, REFUSED or ABANDONED once the run has ended.
+    pub outcome: Option<String>,
+    pub ended_at: Option<Timestamp>,
+    pub errors: Vec<RecordError>,
+    pub outputs: Vec<RecordOutput>,
+    pub reason: Option<String>,
+}
+
+impl JournalRun {
+    /// Not ended: to be taken up again.
+    pub fn is_open(&self) -> bool {
+        self.outcome.is_none()
+    }
+
+    pub fn last_status(&self) -> Option<&RecordStatus> {
+        self.statuses.last().map(|s| &s.1)
+    }
+}
+
+/// Folds events into runs, in the order they were requested.
+pub fn runs(events: &[Event]) -> Vec<JournalRun> {
+    let mut out: Vec<JournalRun> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for e in events {
+        if let Event::Requested {
+            run,
+            at,
+            caller,
+            profile,
+            region,
+            endpoint,
+            demo,
+            product_id,
+            product_name,
+            action_id,
+            action_name,
+            parameters,
+            token,
+        } = e
+        {
+            if index.contains_key(run) {
+                continue;
+            }
+            index.insert(run.clone(), out.len());
+            out.push(JournalRun {
+                run: run.clone(),
+                requested_at: *at,
+                caller: caller.clone(),
+                profile: profile.clone(),
+                region: region.clone(),
+                endpoint: endpoint.clone(),
+                demo: *demo,
+                product_id: product_id.clone(),
+                product_name: product_name.clone(),
+                action_id: action_id.clone(),
+                action_name: action_name.clone(),
+                parameters: parameters.clone(),
+                token: token.clone(),
+                record_id: None,
+                statuses: Vec::new(),
+                outcome: None,
+                ended_at: None,
+                errors: Vec::new(),
+                outputs: Vec::new(),
+                reason: None,
+            });
+            continue;
+        }
+        let Some(&i) = index.get(e.run()) else {
+            continue;
+        };
+        let r = &mut out[i];
+        match e {
+            Event::Requested { .. } => {}
+            Event::Created { record_id, .. } => r.record_id = Some(record_id.clone()),
+            Event::Status { at, status, .. } => {
+                if r.last_status() != Some(status) {
+                    r.statuses.push((*at, status.clone()));
+                }
+            }
+            Event::Finished {
+                at,
+                status,
+                errors,
+                outputs,
+                ..
+            } => {
+                if r.last_status() != Some(status) {
+                    r.statuses.push((*at, status.clone()));
+                }
+                r.outcome = Some(status.as_str().to_string());
+                r.ended_at = Some(*at);
+                r.errors = errors.clone();
+                r.outputs = outputs.clone();
+            }
+            Event::NotStarted { at, reason, .. } => end(r, "NOT_STARTED", *at, reason),
+            Event::Refused { at, reason, .. } => end(r, "REFUSED", *at, reason),
+            Event::Abandoned { at, reason, .. } => end(r, "ABANDONED", *at, reason),
+        }
+    }
+    out
+}
+
+fn end(r: &mut JournalRun, outcome: &str, at: Timestamp, reason: &str) {
+    r.outcome = Some(outcome.to_string());
+    r.ended_at = Some(at);
+    r.reason = Some(reason.to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn requested(run: &str) -> Event {
+        Event::Requested {
+            run: run.into(),
+            at: Timestamp(1.0),
+            caller: None,
+            profile: Some("ops".into()),
+            region: Some("eu-west-1".into()),
+            endpoint: None,
+            demo: false,
+            product_id: "pp-1".into(),
+            product_name: "web-prod-01".into(),
+            action_id: "act-1".into(),
+            action_name: "AWS-RestartEC2Instance".into(),
+            parameters: Some([("InstanceId".to_string(), vec!["i-1".to_string()])].into()),
+            token: "tok-1".into(),
+        }
+    }
+
+    #[test]
+    fn events_round_trip_and_fold_into_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j/journal.jsonl");
+        let j = Journal::open(&path).unwrap();
+        j.append(&requested("r1")).unwrap();
+        j.append(&Event::Created {
+            run: "r1".into(),
+            at: Timestamp(2.0),
+            record_id: "rec-1".into(),
+        })
+        .unwrap();
+        j.append(&Event::Status {
+            run: "r1".into(),
+            at: Timestamp(3.0),
+            status: RecordStatus::InProgress,
+        })
+        .unwrap();
+        j.append(&requested("r2")).unwrap();
+        j.append(&Event::Finished {
+            run: "r1".into(),
+            at: Timestamp(4.0),
+            status: RecordStatus::Succeeded,
+            errors: vec![],
+            outputs: vec![],
+        })
+        .unwrap();
+        let (events, problems) = Journal::read(&path).unwrap();
+        assert!(problems.is_empty());
+        let runs = runs(&events);
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].outcome.as_deref(), Some("SUCCEEDED"));
+        assert_eq!(runs[0].record_id.as_deref(), Some("rec-1"));
+        assert_eq!(runs[0].statuses.len(), 2);
+        assert!(runs[1].is_open() && runs[1].record_id.is_none());
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            std::fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o700
+        );
+    }
+
+    #[test]
+    fn a_torn_last_line_is_tolerated_and_a_corrupt_one_is_reported() {
+        let good = serde_json::to_string(&requested("r1")).unwrap();
+        let torn = format!("{good}\n{}", &good[..good.len() / 2]);
+        let (events, problems) = parse(torn.as_bytes());
+        assert_eq!((events.len(), problems.len()), (1, 0));
+        let corrupt = format!("{good}\nnot json at all\n{good}\n");
+        let (events, problems) = parse(corrupt.as_bytes());
+        assert_eq!(events.len(), 2);
+        assert_eq!(
+            problems,
+            vec![Problem {
+                line: 2,
+                message: problems[0].message.clone()
+            }]
+        );
+        assert!(problems[0].to_string().contains("journal line 2"));
+    }
+}
