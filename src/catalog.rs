@@ -6,12 +6,10 @@ pub mod convert;
 pub mod error;
 
 use crate::domain::{
-    ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail,
-    RecordOutput, ServiceAction,
+    ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
+    ServiceAction,
 };
-use aws_sdk_servicecatalog::types::{
-    ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder,
-};
+use aws_sdk_servicecatalog::types::{ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder};
 pub use connect::{ClientSettings, LiveOptions, Target};
 pub use error::{Error, ErrorKind};
 use std::collections::HashMap;
@@ -39,17 +37,8 @@ pub struct CatalogClient {
 }
 
 impl CatalogClient {
-    pub fn new(
-        sdk: aws_sdk_servicecatalog::Client,
-        target: Target,
-        accept_language: Option<String>,
-    ) -> Self {
-        CatalogClient {
-            sdk,
-            accept_language,
-            target,
-            actions: Arc::default(),
-        }
+    pub fn new(sdk: aws_sdk_servicecatalog::Client, target: Target, accept_language: Option<String>) -> Self {
+        CatalogClient { sdk, accept_language, target, actions: Arc::default() }
     }
 
     /// A client for a running emulator.
@@ -60,11 +49,7 @@ impl CatalogClient {
             region: Some(region.to_string()),
             endpoint: Some(endpoint.to_string()),
         };
-        CatalogClient::new(
-            connect::demo_client(endpoint, region, settings),
-            target,
-            None,
-        )
+        CatalogClient::new(connect::demo_client(endpoint, region, settings), target, None)
     }
 
     pub async fn live(
@@ -87,10 +72,7 @@ impl CatalogClient {
         self
     }
 
-    fn err<E, R>(
-        &self,
-        op: &'static str,
-    ) -> impl FnOnce(aws_sdk_servicecatalog::error::SdkError<E, R>) -> Error + '_
+    fn err<E, R>(&self, op: &'static str) -> impl FnOnce(aws_sdk_servicecatalog::error::SdkError<E, R>) -> Error + '_
     where
         E: aws_sdk_servicecatalog::error::ProvideErrorMetadata
             + aws_sdk_servicecatalog::operation::RequestId
@@ -114,41 +96,21 @@ impl CatalogClient {
             .page_size(if q.page_size > 0 { q.page_size } else { 100 })
             .set_page_token(token);
         if let Some(query) = q.query.as_ref().filter(|s| !s.trim().is_empty()) {
-            req = req.filters(
-                ProvisionedProductViewFilterBy::SearchQuery,
-                vec![query.clone()],
-            );
+            req = req.filters(ProvisionedProductViewFilterBy::SearchQuery, vec![query.clone()]);
         }
         if let Some(by) = &q.sort_by {
-            req = req.sort_by(by).sort_order(if q.descending {
-                SortOrder::Descending
-            } else {
-                SortOrder::Ascending
-            });
+            req = req.sort_by(by).sort_order(if q.descending { SortOrder::Descending } else { SortOrder::Ascending });
         }
-        let out = req
-            .send()
-            .await
-            .map_err(self.err("SearchProvisionedProducts"))?;
+        let out = req.send().await.map_err(self.err("SearchProvisionedProducts"))?;
         Ok(Page {
-            items: out
-                .provisioned_products()
-                .iter()
-                .map(convert::attribute)
-                .collect(),
-            next_token: out
-                .next_page_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            items: out.provisioned_products().iter().map(convert::attribute).collect(),
+            next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
             total: Some(out.total_results_count()),
         })
     }
 
     /// Every page of a search, in order.
-    pub async fn all_products(
-        &self,
-        q: &ProductQuery,
-    ) -> Result<(Vec<ProvisionedProduct>, i32), Error> {
+    pub async fn all_products(&self, q: &ProductQuery) -> Result<(Vec<ProvisionedProduct>, i32), Error> {
         let mut all = Vec::new();
         let mut token = None;
         let mut total = 0;
@@ -167,14 +129,9 @@ impl CatalogClient {
     /// A provisioned product by id (`pp-…`) or exact name.
     pub async fn product(&self, id_or_name: &str) -> Result<ProvisionedProduct, Error> {
         let by_id = crate::validate::id("product", id_or_name).is_ok()
-            && (id_or_name.starts_with("pp-")
-                || crate::validate::pp_name("product", id_or_name).is_err());
+            && (id_or_name.starts_with("pp-") || crate::validate::pp_name("product", id_or_name).is_err());
         let by_name = |name: &str| {
-            self.sdk
-                .describe_provisioned_product()
-                .set_accept_language(self.accept_language.clone())
-                .name(name)
-                .send()
+            self.sdk.describe_provisioned_product().set_accept_language(self.accept_language.clone()).name(name).send()
         };
         let out = if by_id {
             self.sdk
@@ -189,21 +146,11 @@ impl CatalogClient {
         let out = out.map_err(self.err("DescribeProvisionedProduct"))?;
         out.provisioned_product_detail()
             .map(convert::detail)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Other,
-                    "DescribeProvisionedProduct",
-                    "the answer had no product",
-                )
-            })
+            .ok_or_else(|| Error::new(ErrorKind::Other, "DescribeProvisionedProduct", "the answer had no product"))
     }
 
     /// The self-service actions of a (product, version), fetched once and cached.
-    pub async fn actions(
-        &self,
-        product_id: &str,
-        version_id: &str,
-    ) -> Result<Arc<Vec<ServiceAction>>, Error> {
+    pub async fn actions(&self, product_id: &str, version_id: &str) -> Result<Arc<Vec<ServiceAction>>, Error> {
         let key = (product_id.to_string(), version_id.to_string());
         if let Some(hit) = self.cached_actions(product_id, version_id) {
             return Ok(hit);
@@ -222,41 +169,23 @@ impl CatalogClient {
                 .send()
                 .await
                 .map_err(self.err("ListServiceActionsForProvisioningArtifact"))?;
-            all.extend(
-                out.service_action_summaries()
-                    .iter()
-                    .map(convert::action_summary),
-            );
+            all.extend(out.service_action_summaries().iter().map(convert::action_summary));
             match out.next_page_token().filter(|t| !t.is_empty()) {
                 Some(t) => token = Some(t.to_string()),
                 None => break,
             }
         }
         let all = Arc::new(all);
-        self.actions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, all.clone());
+        self.actions.lock().unwrap_or_else(|p| p.into_inner()).insert(key, all.clone());
         Ok(all)
     }
 
-    pub fn cached_actions(
-        &self,
-        product_id: &str,
-        version_id: &str,
-    ) -> Option<Arc<Vec<ServiceAction>>> {
+    pub fn cached_actions(&self, product_id: &str, version_id: &str) -> Option<Arc<Vec<ServiceAction>>> {
         let key = (product_id.to_string(), version_id.to_string());
-        self.actions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-            .cloned()
+        self.actions.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned()
     }
 
-    pub async fn action_definition(
-        &self,
-        action_id: &str,
-    ) -> Result<(ServiceAction, ActionDefinition), Error> {
+    pub async fn action_definition(&self, action_id: &str) -> Result<(ServiceAction, ActionDefinition), Error> {
         let out = self
             .sdk
             .describe_service_action()
@@ -265,25 +194,14 @@ impl CatalogClient {
             .send()
             .await
             .map_err(self.err("DescribeServiceAction"))?;
-        let detail = out.service_action_detail().ok_or_else(|| {
-            Error::new(
-                ErrorKind::Other,
-                "DescribeServiceAction",
-                "the answer had no action",
-            )
-        })?;
-        let summary = detail
-            .service_action_summary()
-            .map(convert::action_summary)
-            .unwrap_or_default();
+        let detail = out
+            .service_action_detail()
+            .ok_or_else(|| Error::new(ErrorKind::Other, "DescribeServiceAction", "the answer had no action"))?;
+        let summary = detail.service_action_summary().map(convert::action_summary).unwrap_or_default();
         Ok((summary, convert::action_definition(detail)))
     }
 
-    pub async fn execution_parameters(
-        &self,
-        pp_id: &str,
-        action_id: &str,
-    ) -> Result<Vec<ExecutionParameter>, Error> {
+    pub async fn execution_parameters(&self, pp_id: &str, action_id: &str) -> Result<Vec<ExecutionParameter>, Error> {
         let out = self
             .sdk
             .describe_service_action_execution_parameters()
@@ -293,11 +211,7 @@ impl CatalogClient {
             .send()
             .await
             .map_err(self.err("DescribeServiceActionExecutionParameters"))?;
-        Ok(out
-            .service_action_parameters()
-            .iter()
-            .map(convert::execution_parameter)
-            .collect())
+        Ok(out.service_action_parameters().iter().map(convert::execution_parameter).collect())
     }
 
     /// Starts an action with the caller's ExecuteToken. The same token with the same input returns
@@ -309,11 +223,7 @@ impl CatalogClient {
         parameters: Option<&ParameterMap>,
         token: &str,
     ) -> Result<RecordDetail, Error> {
-        let params = parameters.map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect::<HashMap<_, _>>()
-        });
+        let params = parameters.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<HashMap<_, _>>());
         let out = self
             .sdk
             .execute_provisioned_product_service_action()
@@ -326,19 +236,12 @@ impl CatalogClient {
             .await
             .map_err(self.err("ExecuteProvisionedProductServiceAction"))?;
         out.record_detail().map(convert::record).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Other,
-                "ExecuteProvisionedProductServiceAction",
-                "the answer had no record",
-            )
+            Error::new(ErrorKind::Other, "ExecuteProvisionedProductServiceAction", "the answer had no record")
         })
     }
 
     /// A record and all its outputs (every page of them).
-    pub async fn record(
-        &self,
-        record_id: &str,
-    ) -> Result<(RecordDetail, Vec<RecordOutput>), Error> {
+    pub async fn record(&self, record_id: &str) -> Result<(RecordDetail, Vec<RecordOutput>), Error> {
         let mut outputs = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -356,13 +259,10 @@ impl CatalogClient {
             match out.next_page_token().filter(|t| !t.is_empty()) {
                 Some(t) => token = Some(t.to_string()),
                 None => {
-                    let detail = out.record_detail().map(convert::record).ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::Other,
-                            "DescribeRecord",
-                            "the answer had no record",
-                        )
-                    })?;
+                    let detail = out
+                        .record_detail()
+                        .map(convert::record)
+                        .ok_or_else(|| Error::new(ErrorKind::Other, "DescribeRecord", "the answer had no record"))?;
                     return Ok((detail, outputs));
                 }
             }
@@ -370,15 +270,8 @@ impl CatalogClient {
     }
 
     /// One page of a provisioned product's records, newest first.
-    pub async fn history_page(
-        &self,
-        pp_id: &str,
-        token: Option<String>,
-    ) -> Result<Page<RecordDetail>, Error> {
-        let filter = ListRecordHistorySearchFilter::builder()
-            .key("provisionedproduct")
-            .value(pp_id)
-            .build();
+    pub async fn history_page(&self, pp_id: &str, token: Option<String>) -> Result<Page<RecordDetail>, Error> {
+        let filter = ListRecordHistorySearchFilter::builder().key("provisionedproduct").value(pp_id).build();
         let out = self
             .sdk
             .list_record_history()
@@ -391,10 +284,7 @@ impl CatalogClient {
             .map_err(self.err("ListRecordHistory"))?;
         Ok(Page {
             items: out.record_details().iter().map(convert::record).collect(),
-            next_token: out
-                .next_page_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
             total: None,
         })
     }

@@ -176,26 +176,16 @@ pub struct EmulatorArgs {
 
 fn rate(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("{s} is not a number"))?;
-    if (0.0..=1.0).contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!("{s} is not between 0 and 1"))
-    }
+    if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("{s} is not between 0 and 1")) }
 }
 
 fn non_negative(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("{s} is not a number"))?;
-    if v >= 0.0 && v.is_finite() {
-        Ok(v)
-    } else {
-        Err(format!("{s} must be 0 or more"))
-    }
+    if v >= 0.0 && v.is_finite() { Ok(v) } else { Err(format!("{s} must be 0 or more")) }
 }
 
 fn accept_language(s: &str) -> Result<String, String> {
-    crate::validate::accept_language(s)
-        .map(|_| s.to_string())
-        .map_err(|e| e.rule)
+    crate::validate::accept_language(s).map(|_| s.to_string()).map_err(|e| e.rule)
 }
 
 #[cfg(test)]
@@ -210,12 +200,8 @@ mod tests {
 
     #[test]
     fn repeated_params_are_kept_in_order() {
-        let cli = Cli::parse_from([
-            "sctui", "--demo", "exec", "web", "restart", "-p", "A=1", "--param", "A=2",
-        ]);
-        let Some(Command::Exec(e)) = cli.command else {
-            panic!("not exec")
-        };
+        let cli = Cli::parse_from(["sctui", "--demo", "exec", "web", "restart", "-p", "A=1", "--param", "A=2"]);
+        let Some(Command::Exec(e)) = cli.command else { panic!("not exec") };
         assert_eq!(e.params, ["A=1", "A=2"]);
     }
 

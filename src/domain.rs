@@ -13,9 +13,7 @@ pub struct Timestamp(pub f64);
 
 impl Timestamp {
     pub fn now() -> Self {
-        let d = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
+        let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         Timestamp(d.as_secs_f64())
     }
 
@@ -34,11 +32,7 @@ impl Timestamp {
                     t.minute(),
                     t.second()
                 );
-                if micros == 0 {
-                    format!("{base}+00:00")
-                } else {
-                    format!("{base}.{micros:06}+00:00")
-                }
+                if micros == 0 { format!("{base}+00:00") } else { format!("{base}.{micros:06}+00:00") }
             }
             Err(_) => format!("{}", self.0),
         }
@@ -47,11 +41,7 @@ impl Timestamp {
     /// Short form for tables: `2026-03-01 14:02`.
     pub fn short(&self) -> String {
         let iso = self.iso();
-        if iso.len() >= 16 {
-            format!("{} {}", &iso[..10], &iso[11..16])
-        } else {
-            iso
-        }
+        if iso.len() >= 16 { format!("{} {}", &iso[..10], &iso[11..16]) } else { iso }
     }
 
     /// Time of day `14:02:07` (UTC), for run timelines.
@@ -78,9 +68,8 @@ impl<'de> Deserialize<'de> for Timestamp {
         match Raw::deserialize(d)? {
             Raw::Num(n) => Ok(Timestamp(n)),
             Raw::Text(s) => {
-                let t =
-                    time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
-                        .map_err(serde::de::Error::custom)?;
+                let t = time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+                    .map_err(serde::de::Error::custom)?;
                 Ok(Timestamp(t.unix_timestamp_nanos() as f64 / 1e9))
             }
         }
@@ -181,10 +170,7 @@ pub struct ProvisionedProduct {
 impl ProvisionedProduct {
     /// (product, version): the key under which self-service actions are associated.
     pub fn artifact_key(&self) -> Option<(String, String)> {
-        Some((
-            self.product_id.clone()?,
-            self.provisioning_artifact_id.clone()?,
-        ))
+        Some((self.product_id.clone()?, self.provisioning_artifact_id.clone()?))
     }
 }
 
@@ -297,10 +283,7 @@ mod tests {
     #[test]
     fn timestamps_print_like_the_aws_cli() {
         assert_eq!(Timestamp(0.0).iso(), "1970-01-01T00:00:00+00:00");
-        assert_eq!(
-            Timestamp(1577222793.362).iso(),
-            "2019-12-24T21:26:33.362000+00:00"
-        );
+        assert_eq!(Timestamp(1577222793.362).iso(), "2019-12-24T21:26:33.362000+00:00");
         assert_eq!(Timestamp(1577222793.0).short(), "2019-12-24 21:26");
     }
 

@@ -37,10 +37,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            time_scale: 1.0,
-            faults: FaultConfig::default(),
-        }
+        Options { time_scale: 1.0, faults: FaultConfig::default() }
     }
 }
 
@@ -93,12 +90,13 @@ impl Emulator {
         format!("http://{}", self.addr)
     }
 
+    /// Changes the injected faults while the emulator runs.
+    pub fn set_faults(&self, config: FaultConfig) {
+        self.shared.faults.set(config);
+    }
+
     pub fn stats(&self) -> Stats {
-        self.shared
-            .stats
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.shared.stats.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Account and region of the world it serves.
@@ -123,18 +121,11 @@ impl Drop for Emulator {
 }
 
 /// Binds `addr` (loopback unless `allow_remote`) and serves `world`.
-pub async fn bind(
-    addr: SocketAddr,
-    allow_remote: bool,
-    world: World,
-    options: Options,
-) -> std::io::Result<Emulator> {
+pub async fn bind(addr: SocketAddr, allow_remote: bool, world: World, options: Options) -> std::io::Result<Emulator> {
     if !addr.ip().is_loopback() && !allow_remote {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
-            format!(
-                "refusing to listen on {addr}: not a loopback address (pass --allow-remote to allow it)"
-            ),
+            format!("refusing to listen on {addr}: not a loopback address (pass --allow-remote to allow it)"),
         ));
     }
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -146,11 +137,7 @@ pub async fn start_local(world: World, options: Options) -> std::io::Result<Emul
     bind(SocketAddr::from(([127, 0, 0, 1], 0)), false, world, options).await
 }
 
-pub fn serve(
-    listener: tokio::net::TcpListener,
-    world: World,
-    options: Options,
-) -> std::io::Result<Emulator> {
+pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) -> std::io::Result<Emulator> {
     let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
         store: Mutex::new(store::Store::new(world, options.time_scale)),
@@ -160,6 +147,7 @@ pub fn serve(
     let router = Router::new()
         .route("/", post(api))
         .route("/_emulator/stats", get(stats))
+        .route("/_emulator/faults", post(set_faults))
         .fallback(not_found)
         .with_state(shared.clone());
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
@@ -195,12 +183,7 @@ pub fn serve(
         }
         connections.abort_all();
     });
-    Ok(Emulator {
-        addr,
-        shared,
-        stop,
-        task: Some(task),
-    })
+    Ok(Emulator { addr, shared, stop, task: Some(task) })
 }
 
 fn now() -> f64 {
@@ -232,11 +215,7 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
         }
         Fault::ServerError(code) => {
             injected("server_error");
-            let e = if code == 503 {
-                ServiceError::unavailable()
-            } else {
-                ServiceError::internal()
-            };
+            let e = if code == 503 { ServiceError::unavailable() } else { ServiceError::internal() };
             return protocol::error(&e, &request_id);
         }
         Fault::Expired => {
@@ -266,17 +245,25 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
 }
 
 async fn stats(State(shared): State<Arc<Shared>>) -> Response {
-    let s = shared
-        .stats
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
+    let s = shared.stats.lock().unwrap_or_else(|p| p.into_inner()).clone();
     axum::Json(s).into_response()
 }
 
+/// Replaces the fault configuration of the running emulator (loopback tests and drills).
+async fn set_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<FaultConfig>(&body) {
+        Ok(config) => {
+            tracing::info!(?config, "faults changed");
+            shared.faults.set(config);
+            axum::Json(serde_json::json!({"ok": true})).into_response()
+        }
+        Err(e) => protocol::error(
+            &ServiceError::serialization(format!("not a fault configuration: {e}")),
+            &protocol::request_id(),
+        ),
+    }
+}
+
 async fn not_found() -> Response {
-    protocol::error(
-        &ServiceError::unknown_operation("(requests must be POST /)"),
-        &protocol::request_id(),
-    )
+    protocol::error(&ServiceError::unknown_operation("(requests must be POST /)"), &protocol::request_id())
 }

@@ -40,9 +40,7 @@ pub fn check_input(command: &Command) -> Result<(), Vec<Invalid>> {
     };
     match command {
         Command::Emulator(_) | Command::Products { .. } | Command::Runs { .. } => {}
-        Command::Actions { product } | Command::History { product } => {
-            push(validate::product_ref("product", product))
-        }
+        Command::Actions { product } | Command::History { product } => push(validate::product_ref("product", product)),
         Command::Params { product, action } => {
             push(validate::product_ref("product", product));
             push(action_ref(action));
@@ -65,11 +63,7 @@ pub fn check_input(command: &Command) -> Result<(), Vec<Invalid>> {
             }
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// An action is named by id or by name; names may hold characters ids may not (`.`), up to 256.
@@ -78,16 +72,13 @@ fn action_ref(value: &str) -> Result<(), Invalid> {
         return Ok(());
     }
     let ok = (1..=256).contains(&validate::len(value))
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if ok {
         Ok(())
     } else {
         Err(Invalid {
             field: "action".into(),
-            rule: "must be an action id (act-…) or a name of letters, digits, '.', '_' and '-'"
-                .into(),
+            rule: "must be an action id (act-…) or a name of letters, digits, '.', '_' and '-'".into(),
             shown: validate::show(value),
         })
     }
@@ -102,10 +93,7 @@ pub fn parse_params(params: &[String]) -> Result<Option<ParameterMap>, Vec<Inval
     let mut errors = Vec::new();
     for p in params {
         match p.split_once('=') {
-            Some((name, value)) => map
-                .entry(name.to_string())
-                .or_default()
-                .push(value.to_string()),
+            Some((name, value)) => map.entry(name.to_string()).or_default().push(value.to_string()),
             None => errors.push(Invalid {
                 field: "--param".into(),
                 rule: "must be NAME=VALUE".into(),
@@ -113,29 +101,17 @@ pub fn parse_params(params: &[String]) -> Result<Option<ParameterMap>, Vec<Inval
             }),
         }
     }
-    if errors.is_empty() {
-        Ok(Some(map))
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(Some(map)) } else { Err(errors) }
 }
 
 /// Runs a headless command and returns the process exit code.
-pub async fn run(
-    command: &Command,
-    ctx: &Context<'_>,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
+pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let (client, output) = (ctx.client, ctx.output);
     let result = match command {
-        Command::Emulator(_)
-        | Command::Runs {
-            action: None | Some(crate::cli::RunsAction::Export { .. }),
-        } => Ok(EXIT_OK),
-        Command::Runs {
-            action: Some(crate::cli::RunsAction::Resume { wait }),
-        } => resume(ctx, *wait, out, err).await,
+        Command::Emulator(_) | Command::Runs { action: None | Some(crate::cli::RunsAction::Export { .. }) } => {
+            Ok(EXIT_OK)
+        }
+        Command::Runs { action: Some(crate::cli::RunsAction::Resume { wait }) } => resume(ctx, *wait, out, err).await,
         Command::Products { query } => products(client, query.clone(), output, out).await,
         Command::Actions { product } => actions(client, product, output, out).await,
         Command::Params { product, action } => params(client, product, action, output, out).await,
@@ -174,23 +150,12 @@ fn print_json(out: &mut dyn Write, v: &serde_json::Value) {
 
 /// Text for a table cell: no control characters (an ESC in a value must never reach the terminal).
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    s.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
 }
 
 fn print_table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| clean(c)).collect())
-        .collect();
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| clean(c)).collect()).collect();
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
             widths[i] = widths[i].max(c.chars().count());
@@ -223,17 +188,10 @@ async fn products(
     output: Output,
     out: &mut dyn Write,
 ) -> Result<i32, Failure> {
-    let q = ProductQuery {
-        query,
-        page_size: 100,
-        ..Default::default()
-    };
+    let q = ProductQuery { query, page_size: 100, ..Default::default() };
     let (items, total) = client.all_products(&q).await?;
     match output {
-        Output::Json => print_json(
-            out,
-            &json!({"ProvisionedProducts": items, "TotalResultsCount": total}),
-        ),
+        Output::Json => print_json(out, &json!({"ProvisionedProducts": items, "TotalResultsCount": total})),
         Output::Table => {
             let rows: Vec<Vec<String>> = items
                 .iter()
@@ -248,38 +206,24 @@ async fn products(
                     ]
                 })
                 .collect();
-            print_table(
-                out,
-                &["NAME", "STATUS", "PRODUCT", "VERSION", "ID", "LAST RECORD"],
-                &rows,
-            );
+            print_table(out, &["NAME", "STATUS", "PRODUCT", "VERSION", "ID", "LAST RECORD"], &rows);
             let _ = writeln!(out, "{} of {total} provisioned products", items.len());
         }
     }
     Ok(EXIT_OK)
 }
 
-async fn actions(
-    client: &CatalogClient,
-    product: &str,
-    output: Output,
-    out: &mut dyn Write,
-) -> Result<i32, Failure> {
+async fn actions(client: &CatalogClient, product: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
     let pp = client.product(product).await?;
     let Some((prod, version)) = pp.artifact_key() else {
-        return Err(Failure::BadInput(format!(
-            "{} has no product version; it has no actions",
-            pp.name
-        )));
+        return Err(Failure::BadInput(format!("{} has no product version; it has no actions", pp.name)));
     };
     let list = client.actions(&prod, &version).await?;
     match output {
         Output::Json => print_json(out, &json!({"ServiceActionSummaries": *list})),
         Output::Table => {
-            let rows: Vec<Vec<String>> = list
-                .iter()
-                .map(|a| vec![a.name.clone(), a.id.clone(), opt(&a.description)])
-                .collect();
+            let rows: Vec<Vec<String>> =
+                list.iter().map(|a| vec![a.name.clone(), a.id.clone(), opt(&a.description)]).collect();
             print_table(out, &["NAME", "ID", "DESCRIPTION"], &rows);
         }
     }
@@ -294,17 +238,10 @@ async fn resolve(
 ) -> Result<(crate::domain::ProvisionedProduct, String), Failure> {
     let pp = client.product(product).await?;
     let Some((prod, version)) = pp.artifact_key() else {
-        return Err(Failure::BadInput(format!(
-            "{} has no product version; it has no actions",
-            pp.name
-        )));
+        return Err(Failure::BadInput(format!("{} has no product version; it has no actions", pp.name)));
     };
     let list = client.actions(&prod, &version).await?;
-    if let Some(a) = list
-        .iter()
-        .find(|a| a.id == action)
-        .or_else(|| list.iter().find(|a| a.name == action))
-    {
+    if let Some(a) = list.iter().find(|a| a.id == action).or_else(|| list.iter().find(|a| a.name == action)) {
         return Ok((pp, a.id.clone()));
     }
     if action.starts_with("act-") {
@@ -316,11 +253,7 @@ async fn resolve(
         "{} has no action named {}; its actions are: {}",
         pp.name,
         clean(action),
-        if names.is_empty() {
-            "(none)".to_string()
-        } else {
-            names.join(", ")
-        }
+        if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
     )))
 }
 
@@ -339,11 +272,8 @@ async fn params(
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|p| {
-                    let defaults = if p.default_values.is_empty() {
-                        "-".to_string()
-                    } else {
-                        p.default_values.join(", ")
-                    };
+                    let defaults =
+                        if p.default_values.is_empty() { "-".to_string() } else { p.default_values.join(", ") };
                     vec![p.name.clone(), p.kind.clone(), defaults]
                 })
                 .collect();
@@ -368,21 +298,12 @@ fn record_rows(records: &[RecordDetail]) -> Vec<Vec<String>> {
         .collect()
 }
 
-async fn history(
-    client: &CatalogClient,
-    product: &str,
-    output: Output,
-    out: &mut dyn Write,
-) -> Result<i32, Failure> {
+async fn history(client: &CatalogClient, product: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
     let pp = client.product(product).await?;
     let records = client.history(&pp.id).await?;
     match output {
         Output::Json => print_json(out, &json!({"RecordDetails": records})),
-        Output::Table => print_table(
-            out,
-            &["RECORD", "TYPE", "STATUS", "CREATED", "UPDATED"],
-            &record_rows(&records),
-        ),
+        Output::Table => print_table(out, &["RECORD", "TYPE", "STATUS", "CREATED", "UPDATED"], &record_rows(&records)),
     }
     Ok(EXIT_OK)
 }
@@ -391,70 +312,32 @@ fn print_record(out: &mut dyn Write, r: &RecordDetail, outputs: Option<&[RecordO
     let status = r.status.as_ref().map(|s| s.to_string()).unwrap_or_default();
     let _ = writeln!(out, "Record     {}", r.record_id);
     let _ = writeln!(out, "Status     {status}");
-    let _ = writeln!(
-        out,
-        "Product    {} ({})",
-        clean(&opt(&r.provisioned_product_name)),
-        opt(&r.provisioned_product_id)
-    );
+    let _ =
+        writeln!(out, "Product    {} ({})", clean(&opt(&r.provisioned_product_name)), opt(&r.provisioned_product_id));
     let _ = writeln!(out, "Type       {}", opt(&r.record_type));
-    let _ = writeln!(
-        out,
-        "Created    {}",
-        r.created_time.map(|t| t.iso()).unwrap_or_default()
-    );
-    let _ = writeln!(
-        out,
-        "Updated    {}",
-        r.updated_time.map(|t| t.iso()).unwrap_or_default()
-    );
+    let _ = writeln!(out, "Created    {}", r.created_time.map(|t| t.iso()).unwrap_or_default());
+    let _ = writeln!(out, "Updated    {}", r.updated_time.map(|t| t.iso()).unwrap_or_default());
     for e in &r.record_errors {
-        let _ = writeln!(
-            out,
-            "Error      {}: {}",
-            clean(&opt(&e.code)),
-            clean(&opt(&e.description))
-        );
+        let _ = writeln!(out, "Error      {}: {}", clean(&opt(&e.code)), clean(&opt(&e.description)));
     }
     for o in outputs.unwrap_or_default() {
-        let _ = writeln!(
-            out,
-            "Output     {} = {}",
-            clean(&opt(&o.output_key)),
-            clean(&opt(&o.output_value))
-        );
+        let _ = writeln!(out, "Output     {} = {}", clean(&opt(&o.output_key)), clean(&opt(&o.output_value)));
     }
 }
 
-async fn record(
-    client: &CatalogClient,
-    id: &str,
-    output: Output,
-    out: &mut dyn Write,
-) -> Result<i32, Failure> {
+async fn record(client: &CatalogClient, id: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
     let (detail, outputs) = client.record(id).await?;
     match output {
-        Output::Json => print_json(
-            out,
-            &json!({"RecordDetail": detail, "RecordOutputs": outputs}),
-        ),
+        Output::Json => print_json(out, &json!({"RecordDetail": detail, "RecordOutputs": outputs})),
         Output::Table => print_record(out, &detail, Some(&outputs)),
     }
     Ok(EXIT_OK)
 }
 
-async fn exec(
-    ctx: &Context<'_>,
-    args: &ExecArgs,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<i32, Failure> {
+async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
     let (client, output) = (ctx.client, ctx.output);
     let params = parse_params(&args.params).map_err(|es| Failure::BadInput(join(&es)))?;
-    let token = args
-        .token
-        .clone()
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let token = args.token.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let (pp, action_id) = resolve(client, &args.product, &args.action).await?;
     let action_name = client
         .cached_actions(
@@ -463,11 +346,7 @@ async fn exec(
         )
         .and_then(|l| l.iter().find(|a| a.id == action_id).map(|a| a.name.clone()))
         .unwrap_or_else(|| action_id.clone());
-    let action = crate::domain::ServiceAction {
-        id: action_id,
-        name: action_name,
-        ..Default::default()
-    };
+    let action = crate::domain::ServiceAction { id: action_id, name: action_name, ..Default::default() };
     let spec = RunSpec::new(&pp, &action, params, token.clone());
     let runner = Runner::new(client.clone(), ctx.journal.clone(), ctx.read_only);
     let refused: Mutex<Option<String>> = Mutex::new(None);
@@ -477,22 +356,11 @@ async fn exec(
         RunEvent::Refused(r) => *refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(r),
         RunEvent::Submitted(Err(e)) => *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
         RunEvent::Polled(Ok((d, _))) | RunEvent::Submitted(Ok(d)) => {
-            let line = format!(
-                "{}  {}  {}",
-                d.record_id,
-                status_text(&d.status),
-                clean(&pp.name)
-            );
-            progress
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(line);
+            let line = format!("{}  {}  {}", d.record_id, status_text(&d.status), clean(&pp.name));
+            progress.lock().unwrap_or_else(|p| p.into_inner()).push(line);
         }
         RunEvent::Polled(Err(e)) | RunEvent::Retrying(e) => {
-            progress
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(format!("retrying: {e}"));
+            progress.lock().unwrap_or_else(|p| p.into_inner()).push(format!("retrying: {e}"));
         }
     };
     let flush_progress = |err: &mut dyn Write| {
@@ -533,11 +401,7 @@ async fn exec(
     }
     flush_progress(err);
     let deadline = Duration::from_secs_f64(args.timeout);
-    let followed = tokio::time::timeout(
-        deadline,
-        runner.follow(&spec.run, &detail.record_id, &report),
-    )
-    .await;
+    let followed = tokio::time::timeout(deadline, runner.follow(&spec.run, &detail.record_id, &report)).await;
     flush_progress(err);
     let Ok(detail) = followed else {
         let _ = writeln!(
@@ -553,33 +417,18 @@ async fn exec(
         Err(_) => (detail, Vec::new()),
     };
     match output {
-        Output::Json => print_json(
-            out,
-            &json!({"RecordDetail": detail, "RecordOutputs": outputs}),
-        ),
+        Output::Json => print_json(out, &json!({"RecordDetail": detail, "RecordOutputs": outputs})),
         Output::Table => print_record(out, &detail, Some(&outputs)),
     }
-    Ok(if detail.status == Some(RecordStatus::Succeeded) {
-        EXIT_OK
-    } else {
-        EXIT_FAILED
-    })
+    Ok(if detail.status == Some(RecordStatus::Succeeded) { EXIT_OK } else { EXIT_FAILED })
 }
 
 /// `sctui runs resume [--wait]`: takes up every open run of this connection.
-async fn resume(
-    ctx: &Context<'_>,
-    wait: bool,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<i32, Failure> {
+async fn resume(ctx: &Context<'_>, wait: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
     let Some(j) = &ctx.journal else {
-        return Err(Failure::BadInput(
-            "there is no journal to resume from".into(),
-        ));
+        return Err(Failure::BadInput("there is no journal to resume from".into()));
     };
-    let (events, problems) =
-        Journal::read(j.path()).map_err(|e| Failure::BadInput(e.to_string()))?;
+    let (events, problems) = Journal::read(j.path()).map_err(|e| Failure::BadInput(e.to_string()))?;
     for p in &problems {
         let _ = writeln!(err, "sctui: {p}");
     }
@@ -594,7 +443,7 @@ async fn resume(
     for r in open {
         let runner = runner.clone();
         tasks.push(tokio::spawn(async move {
-            if wait {
+            if wait || r.demo {
                 let end = runner.resume(&r, &quiet).await;
                 (r, end)
             } else {
@@ -623,17 +472,9 @@ async fn resume(
     }
     match ctx.output {
         Output::Json => print_json(out, &json!({"Resumed": rows})),
-        Output::Table => print_table(
-            out,
-            &["RUN", "PRODUCT", "ACTION", "RECORD", "STATUS"],
-            &rows,
-        ),
+        Output::Table => print_table(out, &["RUN", "PRODUCT", "ACTION", "RECORD", "STATUS"], &rows),
     }
-    Ok(if !wait || all_ok {
-        EXIT_OK
-    } else {
-        EXIT_FAILED
-    })
+    Ok(if !wait || all_ok { EXIT_OK } else { EXIT_FAILED })
 }
 
 /// `sctui runs [export]`: reads the journal; needs no connection.
@@ -656,9 +497,7 @@ pub fn runs_report(
     }
     let runs = journal::runs(&events);
     match (export, output) {
-        (Some(ExportFormat::Json), _) | (None, Output::Json) => {
-            print_json(out, &json!({"Runs": runs}))
-        }
+        (Some(ExportFormat::Json), _) | (None, Output::Json) => print_json(out, &json!({"Runs": runs})),
         (Some(ExportFormat::Md), _) => export_md(&runs, out),
         (None, Output::Table) => {
             let rows: Vec<Vec<String>> = runs
@@ -670,22 +509,13 @@ pub fn runs_report(
                         clean(&r.action_name),
                         r.record_id.clone().unwrap_or_else(|| "-".into()),
                         r.outcome.clone().unwrap_or_else(|| {
-                            format!(
-                                "open ({})",
-                                r.last_status()
-                                    .map(|s| s.as_str())
-                                    .unwrap_or("not answered")
-                            )
+                            format!("open ({})", r.last_status().map(|s| s.as_str()).unwrap_or("not answered"))
                         }),
                         r.caller.clone().unwrap_or_default(),
                     ]
                 })
                 .collect();
-            print_table(
-                out,
-                &["REQUESTED", "PRODUCT", "ACTION", "RECORD", "OUTCOME", "BY"],
-                &rows,
-            );
+            print_table(out, &["REQUESTED", "PRODUCT", "ACTION", "RECORD", "OUTCOME", "BY"], &rows);
         }
     }
     EXIT_OK
@@ -694,12 +524,7 @@ pub fn runs_report(
 fn export_md(runs: &[JournalRun], out: &mut dyn Write) {
     let _ = writeln!(out, "# Service Catalog self-service actions\n");
     for r in runs {
-        let _ = writeln!(
-            out,
-            "## {} on {}\n",
-            clean(&r.action_name),
-            clean(&r.product_name)
-        );
+        let _ = writeln!(out, "## {} on {}\n", clean(&r.action_name), clean(&r.product_name));
         let _ = writeln!(out, "- Who: {}", r.caller.as_deref().unwrap_or("unknown"));
         let target = match (&r.profile, &r.region) {
             (Some(p), Some(g)) => format!("profile {p}, region {g}"),
@@ -717,28 +542,17 @@ fn export_md(runs: &[JournalRun], out: &mut dyn Write) {
         if let Some(e) = r.ended_at {
             let _ = writeln!(out, "- Ended: {}", e.iso());
         }
-        let _ = writeln!(
-            out,
-            "- Product: {} ({})",
-            clean(&r.product_name),
-            r.product_id
-        );
+        let _ = writeln!(out, "- Product: {} ({})", clean(&r.product_name), r.product_id);
         let _ = writeln!(out, "- Action: {} ({})", clean(&r.action_name), r.action_id);
         let params = match &r.parameters {
             None => "none (Service Catalog's defaults)".to_string(),
-            Some(p) => p
-                .iter()
-                .map(|(k, v)| format!("`{}={}`", clean(k), clean(&v.join(","))))
-                .collect::<Vec<_>>()
-                .join(", "),
+            Some(p) => {
+                p.iter().map(|(k, v)| format!("`{}={}`", clean(k), clean(&v.join(",")))).collect::<Vec<_>>().join(", ")
+            }
         };
         let _ = writeln!(out, "- Parameters: {params}");
         let _ = writeln!(out, "- ExecuteToken: `{}`", r.token);
-        let _ = writeln!(
-            out,
-            "- Record: {}",
-            r.record_id.as_deref().unwrap_or("none")
-        );
+        let _ = writeln!(out, "- Record: {}", r.record_id.as_deref().unwrap_or("none"));
         let outcome = r.outcome.clone().unwrap_or_else(|| "still open".into());
         let _ = writeln!(out, "- Outcome: **{outcome}**");
         for e in &r.errors {
@@ -757,15 +571,9 @@ fn export_md(runs: &[JournalRun], out: &mut dyn Write) {
 }
 
 fn status_text(s: &Option<RecordStatus>) -> String {
-    s.as_ref()
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| "UNKNOWN".into())
+    s.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "UNKNOWN".into())
 }
 
 pub fn join(errors: &[Invalid]) -> String {
-    errors
-        .iter()
-        .map(|e| e.to_string())
-        .collect::<Vec<_>>()
-        .join("; ")
+    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
 }

@@ -14,26 +14,38 @@ pub fn state_dir() -> Option<PathBuf> {
 pub fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)?;
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
     }
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
+    std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)
 }
+
+/// Crates whose debug and trace output can carry credentials or signed headers.
+const SECRET_BEARING_TARGETS: [&str; 10] = [
+    "aws_smithy_runtime",
+    "aws_smithy_runtime_api",
+    "aws_smithy_http_client",
+    "aws_sigv4",
+    "aws_runtime",
+    "aws_config",
+    "aws_credential_types",
+    "hyper",
+    "hyper_util",
+    "rustls",
+];
 
 /// Installs the file logger. Level from `SCTUI_LOG` (default `info`). Returns the path in use, if any.
 pub fn init(path: Option<&Path>) -> Option<PathBuf> {
-    let path = path
-        .map(Path::to_path_buf)
-        .or_else(|| state_dir().map(|d| d.join("sctui.log")))?;
+    let path = path.map(Path::to_path_buf).or_else(|| state_dir().map(|d| d.join("sctui.log")))?;
     let file = open_private(&path).ok()?;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SCTUI_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("SCTUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // The SDK and HTTP stacks log request headers at debug/trace, session tokens among them:
+    // however verbose sctui's own log is asked to be, theirs stays at info.
+    for quiet in SECRET_BEARING_TARGETS {
+        if let Ok(d) = format!("{quiet}=info").parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     let installed = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)

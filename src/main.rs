@@ -13,10 +13,7 @@ use std::sync::Arc;
 fn main() {
     let cli = Cli::parse();
     sctui::logging::init(cli.global.log_file.as_deref());
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("sctui: could not start the async runtime: {e}");
@@ -40,9 +37,7 @@ async fn run(cli: Cli) -> i32 {
         },
         Some(Command::Runs { action }) if !matches!(action, Some(RunsAction::Resume { .. })) => {
             let Some(path) = journal_path(&cli.global) else {
-                eprintln!(
-                    "sctui: no journal path: set HOME or XDG_STATE_HOME, or pass --journal PATH"
-                );
+                eprintln!("sctui: no journal path: set HOME or XDG_STATE_HOME, or pass --journal PATH");
                 return headless::EXIT_BAD_INPUT;
             };
             let export = match action {
@@ -136,8 +131,7 @@ fn journal_path(g: &Global) -> Option<std::path::PathBuf> {
 }
 
 fn open_journal(g: &Global) -> anyhow::Result<Arc<Journal>> {
-    let path = journal_path(g)
-        .context("no journal path: set HOME or XDG_STATE_HOME, or pass --journal PATH")?;
+    let path = journal_path(g).context("no journal path: set HOME or XDG_STATE_HOME, or pass --journal PATH")?;
     Ok(Arc::new(Journal::open(&path)?))
 }
 
@@ -160,22 +154,14 @@ async fn connect(g: &Global) -> anyhow::Result<(CatalogClient, Option<emulator::
     if g.demo {
         let world = load_world(None, g.scale)?;
         let region = world.region.clone();
-        let options = emulator::Options {
-            time_scale: g.time_scale,
-            faults: FaultConfig::default(),
-        };
-        let emu = emulator::start_local(world, options)
-            .await
-            .context("could not start the demo emulator")?;
-        let client = CatalogClient::demo(&emu.url(), &region, &settings)
-            .with_accept_language(g.accept_language.clone());
+        let options = emulator::Options { time_scale: g.time_scale, faults: FaultConfig::default() };
+        let emu = emulator::start_local(world, options).await.context("could not start the demo emulator")?;
+        let client =
+            CatalogClient::demo(&emu.url(), &region, &settings).with_accept_language(g.accept_language.clone());
         return Ok((client, Some(emu)));
     }
-    let opts = LiveOptions {
-        profile: g.profile.clone(),
-        region: g.region.clone(),
-        endpoint_url: g.endpoint_url.clone(),
-    };
+    let opts =
+        LiveOptions { profile: g.profile.clone(), region: g.region.clone(), endpoint_url: g.endpoint_url.clone() };
     let client = CatalogClient::live(&opts, &settings, g.accept_language.clone()).await?;
     Ok((client, None))
 }

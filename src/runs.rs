@@ -8,8 +8,7 @@ pub mod schedule;
 
 use crate::catalog::{CatalogClient, Error, ErrorKind};
 use crate::domain::{
-    ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus, ServiceAction,
-    Timestamp,
+    ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus, ServiceAction, Timestamp,
 };
 use journal::{Event, Journal, JournalRun};
 use schedule::PollSchedule;
@@ -80,16 +79,12 @@ pub type Report<'a> = &'a (dyn Fn(RunEvent) + Send + Sync);
 
 /// Who ran sctui, for the journal and change tickets: the local user and host.
 pub fn operator() -> Option<String> {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok()?;
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).ok()?;
     let mut buf = [0u8; 256];
     // SAFETY: the buffer is valid for its length; gethostname writes at most that many bytes.
     let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    let host = ok.then(|| {
-        String::from_utf8_lossy(&buf[..buf.iter().position(|b| *b == 0).unwrap_or(buf.len())])
-            .into_owned()
-    });
+    let host =
+        ok.then(|| String::from_utf8_lossy(&buf[..buf.iter().position(|b| *b == 0).unwrap_or(buf.len())]).into_owned());
     Some(match host {
         Some(h) if !h.is_empty() => format!("{user}@{h}"),
         _ => user,
@@ -105,18 +100,12 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(client: CatalogClient, journal: Option<Arc<Journal>>, read_only: bool) -> Runner {
-        Runner {
-            client,
-            journal,
-            read_only,
-        }
+        Runner { client, journal, read_only }
     }
 
-    fn log(&self, event: Event) -> Result<(), Error> {
+    fn log(&self, event: Event) -> Result<(), journal::JournalError> {
         match &self.journal {
-            Some(j) => j
-                .append(&event)
-                .map_err(|e| Error::new(ErrorKind::Other, "Journal", e.to_string()).with_hint("")),
+            Some(j) => j.append(&event),
             None => Ok(()),
         }
     }
@@ -125,11 +114,7 @@ impl Runner {
     pub async fn start(&self, spec: &RunSpec, report: Report<'_>) -> Option<RecordDetail> {
         if self.read_only {
             let reason = "sctui runs with --read-only: executing actions is refused".to_string();
-            let _ = self.log(Event::Refused {
-                run: spec.run.clone(),
-                at: Timestamp::now(),
-                reason: reason.clone(),
-            });
+            let _ = self.log(Event::Refused { run: spec.run.clone(), at: Timestamp::now(), reason: reason.clone() });
             tracing::warn!(run = spec.run, "execute refused: read-only");
             report(RunEvent::Refused(reason));
             return None;
@@ -152,7 +137,7 @@ impl Runner {
         };
         if let Err(e) = self.log(requested) {
             // Never run what could be forgotten.
-            report(RunEvent::Submitted(Err(e)));
+            report(RunEvent::Submitted(Err(Error::new(ErrorKind::Other, "Journal", e.to_string()).with_hint(""))));
             return None;
         }
         self.submit(spec, report).await
@@ -161,16 +146,7 @@ impl Runner {
     async fn submit(&self, spec: &RunSpec, report: Report<'_>) -> Option<RecordDetail> {
         let mut schedule = PollSchedule::new(crate::emulator::world::fnv1a(spec.token.as_bytes()));
         for attempt in 1..=SUBMIT_ATTEMPTS {
-            match self
-                .client
-                .execute(
-                    &spec.product_id,
-                    &spec.action_id,
-                    spec.parameters.as_ref(),
-                    &spec.token,
-                )
-                .await
-            {
+            match self.client.execute(&spec.product_id, &spec.action_id, spec.parameters.as_ref(), &spec.token).await {
                 Ok(record) => {
                     let now = Timestamp::now();
                     let _ = self.log(Event::Created {
@@ -233,11 +209,7 @@ impl Runner {
                                     outputs: outputs.clone(),
                                 });
                             } else {
-                                let _ = self.log(Event::Status {
-                                    run: run.to_string(),
-                                    at,
-                                    status: s.clone(),
-                                });
+                                let _ = self.log(Event::Status { run: run.to_string(), at, status: s.clone() });
                             }
                         }
                         last = status;
@@ -276,13 +248,9 @@ impl Runner {
     /// received, sends the execute again with the same token (Service Catalog returns the record
     /// of the first if it did arrive).
     pub async fn resume(&self, open: &JournalRun, report: Report<'_>) -> Option<RecordDetail> {
-        if open.demo && !self.client.target.demo {
+        if open.demo {
             let reason = "it ran on a demo emulator, which ended with its process".to_string();
-            let _ = self.log(Event::Abandoned {
-                run: open.run.clone(),
-                at: Timestamp::now(),
-                reason,
-            });
+            let _ = self.log(Event::Abandoned { run: open.run.clone(), at: Timestamp::now(), reason });
             return None;
         }
         let spec = RunSpec::from_journal(open);
@@ -290,9 +258,7 @@ impl Runner {
             Some(id) => id.clone(),
             None => {
                 if self.read_only {
-                    let reason =
-                        "sctui runs with --read-only: the unsent execute was not sent again"
-                            .to_string();
+                    let reason = "sctui runs with --read-only: the unsent execute was not sent again".to_string();
                     report(RunEvent::Refused(reason));
                     return None;
                 }
@@ -303,15 +269,14 @@ impl Runner {
     }
 }
 
-/// Open runs of a journal that this connection can take up (same endpoint and region, or a demo
-/// run to close as abandoned).
+/// Open runs of a journal that this connection can take up (same profile, region and endpoint),
+/// and open demo runs of earlier processes, to be closed as abandoned (their emulator is gone).
 pub fn resumable(runs: &[JournalRun], target: &crate::catalog::Target) -> Vec<JournalRun> {
     runs.iter()
         .filter(|r| r.is_open())
         .filter(|r| {
-            (r.demo && !target.demo)
-                || (!r.demo
-                    && !target.demo
+            r.demo
+                || (!target.demo
                     && r.endpoint == target.endpoint
                     && r.region == target.region
                     && r.profile == target.profile)

@@ -14,9 +14,7 @@ use crate::catalog::{CatalogClient, ClientSettings, LiveOptions};
 use crate::domain::Timestamp;
 use app::App;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -27,24 +25,14 @@ use theme::Theme;
 /// Raw mode, the alternate screen, bracketed paste, hidden cursor.
 pub fn enter() -> std::io::Result<()> {
     enable_raw_mode()?;
-    crossterm::execute!(
-        std::io::stdout(),
-        EnterAlternateScreen,
-        EnableBracketedPaste,
-        crossterm::cursor::Hide
-    )?;
+    crossterm::execute!(std::io::stdout(), EnterAlternateScreen, EnableBracketedPaste, crossterm::cursor::Hide)?;
     Ok(())
 }
 
 /// Undoes `enter`; safe to call twice and from a panic hook.
 pub fn leave() {
     let mut out = std::io::stdout();
-    let _ = crossterm::execute!(
-        out,
-        DisableBracketedPaste,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
+    let _ = crossterm::execute!(out, DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show);
     let _ = disable_raw_mode();
     let _ = out.flush();
 }
@@ -57,9 +45,7 @@ fn install_panic_hook() {
         leave();
         tracing::error!(%info, "panic");
         previous(info);
-        eprintln!(
-            "sctui stopped because of a bug (details are in the log). The terminal was restored."
-        );
+        eprintln!("sctui stopped because of a bug (details are in the log). The terminal was restored.");
         std::process::exit(101);
     }));
 }
@@ -77,8 +63,7 @@ impl Host for TerminalHost {
         enter()?;
         let size = self.terminal.size()?;
         // A full repaint without asking the terminal where its cursor is.
-        self.terminal
-            .resize(Rect::new(0, 0, size.width, size.height))?;
+        self.terminal.resize(Rect::new(0, 0, size.width, size.height))?;
         Ok(())
     }
 
@@ -113,6 +98,9 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
         Connection::Live { options, .. } => runtime::live_target(options),
     };
     let mut app = App::new(options.theme, target, options.bell, Timestamp::now());
+    if matches!(connection, Connection::Ready(_)) {
+        app = app.with_client_ready();
+    }
     let (mut rt, rx) = Runtime::new(connection, options.journal, options.read_only);
     install_panic_hook();
     if let Err(e) = enter() {
@@ -159,11 +147,7 @@ pub fn live(
     accept_language: Option<String>,
 ) -> Connection {
     Connection::Live {
-        options: LiveOptions {
-            profile,
-            region,
-            endpoint_url,
-        },
+        options: LiveOptions { profile, region, endpoint_url },
         settings: ClientSettings::default(),
         accept_language,
     }

@@ -48,9 +48,7 @@ pub fn matches_pp_name(s: &str) -> bool {
 
 /// `[\u0009\u000a\u000d\u0020-\uD7FF\uE000-\uFFFD]*` (XML-safe text).
 pub fn matches_page_token(s: &str) -> bool {
-    s.chars().all(|c| {
-        matches!(c, '\u{9}' | '\u{a}' | '\u{d}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-    })
+    s.chars().all(|c| matches!(c, '\u{9}' | '\u{a}' | '\u{d}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}'))
 }
 
 /// A value that breaks one of the API's rules, named for the operator.
@@ -64,11 +62,7 @@ pub struct Invalid {
 
 impl Invalid {
     fn new(field: impl Into<String>, rule: impl Into<String>, value: &str) -> Self {
-        Invalid {
-            field: field.into(),
-            rule: rule.into(),
-            shown: show(value),
-        }
+        Invalid { field: field.into(), rule: rule.into(), shown: show(value) }
     }
 }
 
@@ -93,18 +87,10 @@ pub fn show(value: &str) -> String {
 pub fn id(field: &str, value: &str) -> Result<(), Invalid> {
     let n = len(value);
     if !(ID_MIN..=ID_MAX).contains(&n) {
-        return Err(Invalid::new(
-            field,
-            format!("must be {ID_MIN} to {ID_MAX} characters long, not {n}"),
-            value,
-        ));
+        return Err(Invalid::new(field, format!("must be {ID_MIN} to {ID_MAX} characters long, not {n}"), value));
     }
     if !matches_id(value) {
-        return Err(Invalid::new(
-            field,
-            "may only contain letters, digits, '_' and '-'",
-            value,
-        ));
+        return Err(Invalid::new(field, "may only contain letters, digits, '_' and '-'", value));
     }
     Ok(())
 }
@@ -113,11 +99,7 @@ pub fn id(field: &str, value: &str) -> Result<(), Invalid> {
 pub fn pp_name(field: &str, value: &str) -> Result<(), Invalid> {
     let n = len(value);
     if n == 0 || n > PP_NAME_MAX {
-        return Err(Invalid::new(
-            field,
-            format!("must be 1 to {PP_NAME_MAX} characters long, not {n}"),
-            value,
-        ));
+        return Err(Invalid::new(field, format!("must be 1 to {PP_NAME_MAX} characters long, not {n}"), value));
     }
     if !matches_pp_name(value) {
         return Err(Invalid::new(
@@ -140,11 +122,7 @@ pub fn product_ref(field: &str, value: &str) -> Result<(), Invalid> {
 pub fn execute_token(value: &str) -> Result<(), Invalid> {
     let n = len(value);
     if n == 0 || n > TOKEN_MAX {
-        return Err(Invalid::new(
-            "ExecuteToken",
-            format!("must be 1 to {TOKEN_MAX} characters long, not {n}"),
-            value,
-        ));
+        return Err(Invalid::new("ExecuteToken", format!("must be 1 to {TOKEN_MAX} characters long, not {n}"), value));
     }
     if !matches_token(value) {
         return Err(Invalid::new(
@@ -172,10 +150,7 @@ pub fn parameter_values(name: &str, values: &[String]) -> Result<(), Invalid> {
     if values.len() > PARAM_VALUES_MAX {
         return Err(Invalid {
             field: format!("parameter {name}"),
-            rule: format!(
-                "takes at most {PARAM_VALUES_MAX} values, not {}",
-                values.len()
-            ),
+            rule: format!("takes at most {PARAM_VALUES_MAX} values, not {}", values.len()),
             shown: format!("{} values", values.len()),
         });
     }
@@ -198,10 +173,7 @@ pub fn parameters(map: &ParameterMap) -> Result<(), Vec<Invalid>> {
     if map.is_empty() || map.len() > PARAM_ENTRIES_MAX {
         errors.push(Invalid {
             field: "Parameters".into(),
-            rule: format!(
-                "must name 1 to {PARAM_ENTRIES_MAX} parameters when given, not {}",
-                map.len()
-            ),
+            rule: format!("must name 1 to {PARAM_ENTRIES_MAX} parameters when given, not {}", map.len()),
             shown: format!("{} parameters", map.len()),
         });
     }
@@ -213,21 +185,13 @@ pub fn parameters(map: &ParameterMap) -> Result<(), Vec<Invalid>> {
             errors.push(e);
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// sctui's own `--accept-language` flag: one of the documented codes.
 pub fn accept_language(value: &str) -> Result<(), Invalid> {
     if len(value) > ACCEPT_LANGUAGE_MAX || !ACCEPT_LANGUAGES.contains(&value) {
-        return Err(Invalid::new(
-            "accept-language",
-            "must be one of en, jp, zh",
-            value,
-        ));
+        return Err(Invalid::new("accept-language", "must be one of en, jp, zh", value));
     }
     Ok(())
 }
@@ -287,14 +251,8 @@ mod tests {
         let empty_values: ParameterMap = [("Reason".to_string(), vec![])].into();
         assert!(parameters(&empty_values).is_ok(), "0 values is allowed");
         let empty_value: ParameterMap = [("Reason".to_string(), vec![String::new()])].into();
-        assert!(
-            parameters(&empty_value).is_ok(),
-            "an empty value is allowed"
-        );
-        assert!(
-            parameters(&ParameterMap::new()).is_err(),
-            "an empty map is not"
-        );
+        assert!(parameters(&empty_value).is_ok(), "an empty value is allowed");
+        assert!(parameters(&ParameterMap::new()).is_err(), "an empty map is not");
         let key51: ParameterMap = [("k".repeat(51), vec![])].into();
         assert!(parameters(&key51).is_err());
         let key50: ParameterMap = [("k".repeat(50), vec![])].into();
@@ -312,8 +270,7 @@ mod tests {
         // UTF-16 length: a character outside the BMP counts twice.
         let astral: ParameterMap = [("k".into(), vec!["😀".repeat(256)])].into();
         assert!(parameters(&astral).is_ok());
-        let astral_over: ParameterMap =
-            [("k".into(), vec![format!("{}x", "😀".repeat(256))])].into();
+        let astral_over: ParameterMap = [("k".into(), vec![format!("{}x", "😀".repeat(256))])].into();
         assert!(parameters(&astral_over).is_err());
     }
 
@@ -332,5 +289,25 @@ mod tests {
         let e = id("Id", "a\u{1b}[31m").unwrap_err();
         assert!(!e.to_string().contains('\u{1b}'), "{e}");
         assert!(e.to_string().contains("\\u{1b}"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn never_panics_and_matches_the_rules(s in ".{0,140}") {
+            let n = len(&s);
+            prop_assert_eq!(id("Id", &s).is_ok(), (1..=100).contains(&n) && matches_id(&s));
+            prop_assert_eq!(execute_token(&s).is_ok(), (1..=128).contains(&n) && matches_token(&s));
+            let _ = pp_name("name", &s);
+            let _ = product_ref("product", &s);
+            let _ = accept_language(&s);
+            let shown = show(&s);
+            prop_assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+        }
     }
 }

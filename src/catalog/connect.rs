@@ -69,28 +69,16 @@ impl ClientSettings {
 fn http_client() -> SharedHttpClient {
     use aws_smithy_http_client::tls;
     aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::Ring,
-        ))
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
         .build_https()
 }
 
 /// A client for the emulator at `endpoint`: fixed region, static credentials, no look-ups.
-pub fn demo_client(
-    endpoint: &str,
-    region: &str,
-    settings: &ClientSettings,
-) -> aws_sdk_servicecatalog::Client {
+pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> aws_sdk_servicecatalog::Client {
     let config = aws_sdk_servicecatalog::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .credentials_provider(Credentials::new(
-            "AKIAIOSFODNN7DEMO0000",
-            "sctui-demo-secret",
-            None,
-            None,
-            "sctui-demo",
-        ))
+        .credentials_provider(Credentials::new("AKIAIOSFODNN7DEMO0000", "sctui-demo-secret", None, None, "sctui-demo"))
         .endpoint_url(endpoint)
         .http_client(http_client())
         .retry_config(settings.retry())
@@ -106,16 +94,14 @@ pub async fn live_client(
     settings: &ClientSettings,
 ) -> Result<aws_sdk_servicecatalog::Client, Error> {
     let http = http_client();
-    let provider_config = aws_config::provider_config::ProviderConfig::without_region()
-        .with_http_client(http.clone());
+    let provider_config = aws_config::provider_config::ProviderConfig::without_region().with_http_client(http.clone());
     let imds = aws_config::imds::Client::builder()
         .configure(&provider_config)
         .max_attempts(1)
         .connect_timeout(Duration::from_millis(500))
         .read_timeout(Duration::from_millis(500))
         .build();
-    let mut profile_region =
-        aws_config::profile::ProfileFileRegionProvider::builder().configure(&provider_config);
+    let mut profile_region = aws_config::profile::ProfileFileRegionProvider::builder().configure(&provider_config);
     if let Some(p) = &opts.profile {
         profile_region = profile_region.profile_name(p);
     }
@@ -129,18 +115,13 @@ pub async fn live_client(
                 .build(),
         );
     let Some(region) = region_chain.region().await else {
-        return Err(Error::new(
-            ErrorKind::Credentials,
-            "Connect",
-            "no AWS region is configured",
-        )
-        .with_hint("Pass --region, set AWS_REGION, or set a region in the profile"));
+        return Err(Error::new(ErrorKind::Credentials, "Connect", "no AWS region is configured")
+            .with_hint("Pass --region, set AWS_REGION, or set a region in the profile"));
     };
-    let mut credentials =
-        aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
-            .configure(provider_config.with_region(Some(region.clone())))
-            .region(region.clone())
-            .imds_client(imds);
+    let mut credentials = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+        .configure(provider_config.with_region(Some(region.clone())))
+        .region(region.clone())
+        .imds_client(imds);
     if let Some(p) = &opts.profile {
         credentials = credentials.profile_name(p);
     }

@@ -1,8 +1,8 @@
 //! Where SDK types stop: every conversion from aws-sdk-servicecatalog shapes to `domain` types.
 
 use crate::domain::{
-    ActionDefinition, ExecutionParameter, ProductStatus, ProvisionedProduct, RecordDetail,
-    RecordError, RecordOutput, RecordStatus, ServiceAction, Tag, Timestamp,
+    ActionDefinition, ExecutionParameter, ProductStatus, ProvisionedProduct, RecordDetail, RecordError, RecordOutput,
+    RecordStatus, ServiceAction, Tag, Timestamp,
 };
 use aws_sdk_servicecatalog::primitives::DateTime;
 use aws_sdk_servicecatalog::types as sdk;
@@ -25,14 +25,7 @@ pub fn attribute(a: &sdk::ProvisionedProductAttribute) -> ProvisionedProduct {
         status_message: s(a.status_message()),
         created_time: ts(a.created_time()),
         last_record_id: s(a.last_record_id()),
-        tags: a
-            .tags()
-            .iter()
-            .map(|t| Tag {
-                key: t.key().to_string(),
-                value: t.value().to_string(),
-            })
-            .collect(),
+        tags: a.tags().iter().map(|t| Tag { key: t.key().to_string(), value: t.value().to_string() }).collect(),
         physical_id: s(a.physical_id()),
         product_id: s(a.product_id()),
         product_name: s(a.product_name()),
@@ -105,10 +98,7 @@ pub fn record(r: &sdk::RecordDetail) -> RecordDetail {
         record_errors: r
             .record_errors()
             .iter()
-            .map(|e| RecordError {
-                code: s(e.code()),
-                description: s(e.description()),
-            })
+            .map(|e| RecordError { code: s(e.code()), description: s(e.description()) })
             .collect(),
         record_tags: r
             .record_tags()
@@ -123,9 +113,5 @@ pub fn record(r: &sdk::RecordDetail) -> RecordDetail {
 }
 
 pub fn output(o: &sdk::RecordOutput) -> RecordOutput {
-    RecordOutput {
-        output_key: s(o.output_key()),
-        output_value: s(o.output_value()),
-        description: s(o.description()),
-    }
+    RecordOutput { output_key: s(o.output_key()), output_value: s(o.output_value()), description: s(o.description()) }
 }

@@ -77,22 +77,12 @@ impl Error {
 
     /// Worth trying again unchanged (the run worker retries these with the same ExecuteToken).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self.kind,
-            ErrorKind::Throttled | ErrorKind::Network | ErrorKind::Service
-        )
+        matches!(self.kind, ErrorKind::Throttled | ErrorKind::Network | ErrorKind::Service)
     }
 
-    pub fn from_sdk<E, R>(
-        operation: &'static str,
-        err: SdkError<E, R>,
-        profile: Option<&str>,
-    ) -> Self
+    pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>, profile: Option<&str>) -> Self
     where
-        E: ProvideErrorMetadata
-            + aws_sdk_servicecatalog::operation::RequestId
-            + std::error::Error
-            + 'static,
+        E: ProvideErrorMetadata + aws_sdk_servicecatalog::operation::RequestId + std::error::Error + 'static,
         R: fmt::Debug,
     {
         let detail = aws_sdk_servicecatalog::error::DisplayErrorContext(&err).to_string();
@@ -100,18 +90,11 @@ impl Error {
             SdkError::ServiceError(se) => {
                 let code = se.err().code().map(str::to_string);
                 let message = se.err().message().unwrap_or("").to_string();
-                let request_id = aws_sdk_servicecatalog::operation::RequestId::request_id(se.err())
-                    .map(str::to_string);
+                let request_id = aws_sdk_servicecatalog::operation::RequestId::request_id(se.err()).map(str::to_string);
                 let status = format!("{:?}", se.raw());
                 let kind = classify(code.as_deref(), &status);
-                let field = (kind == ErrorKind::Validation)
-                    .then(|| validation_field(&message))
-                    .flatten();
-                let message = if message.is_empty() {
-                    detail_tail(&detail)
-                } else {
-                    message
-                };
+                let field = (kind == ErrorKind::Validation).then(|| validation_field(&message)).flatten();
+                let message = if message.is_empty() { detail_tail(&detail) } else { message };
                 Error {
                     kind,
                     operation,
@@ -122,9 +105,7 @@ impl Error {
                     request_id,
                 }
             }
-            SdkError::TimeoutError(_) => {
-                Error::new(ErrorKind::Network, operation, "the request timed out")
-            }
+            SdkError::TimeoutError(_) => Error::new(ErrorKind::Network, operation, "the request timed out"),
             SdkError::DispatchFailure(df) => {
                 if credentials_problem(df.as_connector_error()) {
                     let mut e = Error::new(ErrorKind::Credentials, operation, detail_tail(&detail));
@@ -152,20 +133,13 @@ impl Error {
 
 /// The innermost, most specific part of an SDK error chain.
 fn detail_tail(detail: &str) -> String {
-    detail
-        .rsplit(": ")
-        .next()
-        .unwrap_or(detail)
-        .trim()
-        .to_string()
+    detail.rsplit(": ").next().unwrap_or(detail).trim().to_string()
 }
 
 fn credentials_problem(err: Option<&aws_sdk_servicecatalog::error::ConnectorError>) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = err.map(|e| e as _);
     while let Some(e) = source {
-        if e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
-            .is_some()
-        {
+        if e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>().is_some() {
             return true;
         }
         source = e.source();
@@ -196,9 +170,7 @@ fn classify(code: Option<&str>, raw_status: &str) -> ErrorKind {
             | "InvalidClientTokenId",
         ) => ErrorKind::Credentials,
         Some("AccessDeniedException" | "AccessDenied") => ErrorKind::AccessDenied,
-        Some("InternalFailure" | "ServiceUnavailable" | "InternalServerError") => {
-            ErrorKind::Service
-        }
+        Some("InternalFailure" | "ServiceUnavailable" | "InternalServerError") => ErrorKind::Service,
         _ if raw_status.contains("status: StatusCode(5") => ErrorKind::Service,
         _ => ErrorKind::Other,
     }
@@ -215,33 +187,24 @@ fn default_hint(kind: ErrorKind, profile: Option<&str>) -> std::borrow::Cow<'sta
     use std::borrow::Cow::*;
     match kind {
         ErrorKind::Validation => Borrowed("Correct the value the message names and try again"),
-        ErrorKind::InvalidParameters => Borrowed(
-            "Check that the action belongs to this product's version and the values fit it",
-        ),
-        ErrorKind::InvalidState => Borrowed(
-            "Another operation is running on this product; wait until it finishes, then try again",
-        ),
-        ErrorKind::NotFound => {
-            Borrowed("Check the id, the region and that your role has access to the portfolio")
+        ErrorKind::InvalidParameters => {
+            Borrowed("Check that the action belongs to this product's version and the values fit it")
         }
-        ErrorKind::Throttled => {
-            Borrowed("Service Catalog is limiting requests; wait a moment and try again")
+        ErrorKind::InvalidState => {
+            Borrowed("Another operation is running on this product; wait until it finishes, then try again")
         }
+        ErrorKind::NotFound => Borrowed("Check the id, the region and that your role has access to the portfolio"),
+        ErrorKind::Throttled => Borrowed("Service Catalog is limiting requests; wait a moment and try again"),
         ErrorKind::Credentials => Owned(match profile {
             Some(p) => format!(
                 "Refresh the credentials of profile {p} (for example `aws sso login --profile {p}`) and try again"
             ),
-            None => {
-                "Provide credentials (environment, `--profile`, or `aws sso login`) and try again"
-                    .into()
-            }
+            None => "Provide credentials (environment, `--profile`, or `aws sso login`) and try again".into(),
         }),
-        ErrorKind::AccessDenied => {
-            Borrowed("Your role lacks this permission; ask for access or use another profile")
+        ErrorKind::AccessDenied => Borrowed("Your role lacks this permission; ask for access or use another profile"),
+        ErrorKind::Network => {
+            Borrowed("Check the network, the region and `--endpoint-url`; sctui retries with backoff")
         }
-        ErrorKind::Network => Borrowed(
-            "Check the network, the region and `--endpoint-url`; sctui retries with backoff",
-        ),
         ErrorKind::Service => Borrowed("Service Catalog failed to answer; try again shortly"),
         ErrorKind::Other => Borrowed(""),
     }
@@ -260,18 +223,9 @@ mod tests {
 
     #[test]
     fn codes_are_sorted() {
-        assert_eq!(
-            classify(Some("ExpiredTokenException"), ""),
-            ErrorKind::Credentials
-        );
-        assert_eq!(
-            classify(Some("InvalidStateException"), ""),
-            ErrorKind::InvalidState
-        );
-        assert_eq!(
-            classify(None, "status: StatusCode(503)"),
-            ErrorKind::Service
-        );
+        assert_eq!(classify(Some("ExpiredTokenException"), ""), ErrorKind::Credentials);
+        assert_eq!(classify(Some("InvalidStateException"), ""), ErrorKind::InvalidState);
+        assert_eq!(classify(None, "status: StatusCode(503)"), ErrorKind::Service);
         assert_eq!(classify(Some("Whatever"), ""), ErrorKind::Other);
     }
 
@@ -279,9 +233,6 @@ mod tests {
     fn credential_hint_names_the_profile() {
         let e = Error::new(ErrorKind::Credentials, "DescribeRecord", "expired")
             .with_hint(default_hint(ErrorKind::Credentials, Some("prod-admin")));
-        assert!(
-            e.to_string().contains("aws sso login --profile prod-admin"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("aws sso login --profile prod-admin"), "{e}");
     }
 }

@@ -10,11 +10,7 @@ pub struct ServiceError {
 
 impl ServiceError {
     fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        ServiceError {
-            status,
-            code,
-            message: message.into(),
-        }
+        ServiceError { status, code, message: message.into() }
     }
     pub fn validation(message: impl Into<String>) -> Self {
         Self::new(400, "ValidationException", message)
@@ -32,28 +28,16 @@ impl ServiceError {
         Self::new(400, "SerializationException", message)
     }
     pub fn unknown_operation(target: &str) -> Self {
-        Self::new(
-            400,
-            "UnknownOperationException",
-            format!("Unknown operation: {target}"),
-        )
+        Self::new(400, "UnknownOperationException", format!("Unknown operation: {target}"))
     }
     pub fn missing_authentication() -> Self {
-        Self::new(
-            400,
-            "MissingAuthenticationTokenException",
-            "Missing Authentication Token",
-        )
+        Self::new(400, "MissingAuthenticationTokenException", "Missing Authentication Token")
     }
     pub fn throttling() -> Self {
         Self::new(400, "ThrottlingException", "Rate exceeded")
     }
     pub fn expired_token() -> Self {
-        Self::new(
-            400,
-            "ExpiredTokenException",
-            "The security token included in the request is expired",
-        )
+        Self::new(400, "ExpiredTokenException", "The security token included in the request is expired")
     }
     pub fn internal() -> Self {
         Self::new(
@@ -63,10 +47,6 @@ impl ServiceError {
         )
     }
     pub fn unavailable() -> Self {
-        Self::new(
-            503,
-            "ServiceUnavailable",
-            "Service is unavailable. Please try again later.",
-        )
+        Self::new(503, "ServiceUnavailable", "Service is unavailable. Please try again later.")
     }
 }

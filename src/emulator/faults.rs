@@ -4,7 +4,8 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct FaultConfig {
     pub latency_ms: u64,
     pub throttle_rate: f64,
@@ -39,21 +40,28 @@ pub enum Fault {
 }
 
 pub struct Faults {
-    config: FaultConfig,
+    config: Mutex<FaultConfig>,
     state: Mutex<u64>,
 }
 
 impl Faults {
     pub fn new(config: FaultConfig) -> Faults {
         let seed = super::world::splitmix(config.seed ^ 0x5c7u64);
-        Faults {
-            config,
-            state: Mutex::new(seed),
-        }
+        Faults { config: Mutex::new(config), state: Mutex::new(seed) }
+    }
+
+    fn config(&self) -> FaultConfig {
+        self.config.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Changes the faults of a running emulator (`POST /_emulator/faults`); the sequence goes on.
+    pub fn set(&self, config: FaultConfig) {
+        *self.config.lock().unwrap_or_else(|p| p.into_inner()) = config;
     }
 
     pub fn latency(&self) -> Option<Duration> {
-        (self.config.latency_ms > 0).then(|| Duration::from_millis(self.config.latency_ms))
+        let ms = self.config().latency_ms;
+        (ms > 0).then(|| Duration::from_millis(ms))
     }
 
     fn draw(&self) -> f64 {
@@ -63,18 +71,19 @@ impl Faults {
     }
 
     pub fn next(&self) -> Fault {
-        if self.config.is_off() {
+        let config = self.config();
+        if config.is_off() {
             return Fault::None;
         }
         // One draw per kind, so each rate holds on its own whatever the others are.
         let (t, e, x, d) = (self.draw(), self.draw(), self.draw(), self.draw());
-        if t < self.config.throttle_rate {
+        if t < config.throttle_rate {
             Fault::Throttle
-        } else if e < self.config.error_rate {
+        } else if e < config.error_rate {
             Fault::ServerError(if self.draw() < 0.5 { 500 } else { 503 })
-        } else if x < self.config.expired_rate {
+        } else if x < config.expired_rate {
             Fault::Expired
-        } else if d < self.config.drop_rate {
+        } else if d < config.drop_rate {
             Fault::Drop
         } else {
             Fault::None
@@ -88,12 +97,7 @@ mod tests {
 
     #[test]
     fn rates_hold_and_repeat_for_a_seed() {
-        let config = FaultConfig {
-            throttle_rate: 0.3,
-            drop_rate: 0.1,
-            seed: 7,
-            ..Default::default()
-        };
+        let config = FaultConfig { throttle_rate: 0.3, drop_rate: 0.1, seed: 7, ..Default::default() };
         let run = || {
             let f = Faults::new(config.clone());
             (0..10_000).map(|_| f.next()).collect::<Vec<_>>()

@@ -44,10 +44,7 @@ impl Plan {
             }
             Outcome::FailedAfterRollback => {
                 steps.push((start + created, IN_PROGRESS));
-                steps.push((
-                    start + created + (total - created) * ROLLBACK_AT,
-                    IN_PROGRESS_IN_ERROR,
-                ));
+                steps.push((start + created + (total - created) * ROLLBACK_AT, IN_PROGRESS_IN_ERROR));
                 steps.push((end, FAILED));
             }
         }
@@ -56,9 +53,7 @@ impl Plan {
 
     /// A record that already ended (the history the world starts with).
     pub fn finished(created: f64, updated: f64, status: &'static str) -> Plan {
-        Plan {
-            steps: vec![(created, CREATED), (updated, status)],
-        }
+        Plan { steps: vec![(created, CREATED), (updated, status)] }
     }
 
     /// (status, time of the change that led to it) at `now`.
@@ -86,12 +81,7 @@ mod tests {
     use super::*;
 
     fn scenario(outcome: Outcome, secs: f64) -> Scenario {
-        Scenario {
-            duration_secs: secs,
-            outcome,
-            errors: vec![],
-            outputs: vec![],
-        }
+        Scenario { duration_secs: secs, outcome, errors: vec![], outputs: vec![] }
     }
 
     #[test]
@@ -107,12 +97,7 @@ mod tests {
 
     #[test]
     fn rollback_path_passes_through_in_error() {
-        let p = Plan::for_run(
-            0.0,
-            &scenario(Outcome::FailedAfterRollback, 20.0),
-            1.0,
-            false,
-        );
+        let p = Plan::for_run(0.0, &scenario(Outcome::FailedAfterRollback, 20.0), 1.0, false);
         let seen: Vec<_> = p.steps.iter().map(|s| s.1).collect();
         assert_eq!(seen, [CREATED, IN_PROGRESS, IN_PROGRESS_IN_ERROR, FAILED]);
         assert_eq!(p.at(15.0).0, IN_PROGRESS_IN_ERROR);

@@ -14,9 +14,7 @@ pub fn operation(headers: &HeaderMap) -> Result<&str, ServiceError> {
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ServiceError::unknown_operation("(no X-Amz-Target header)"))?;
-    target
-        .strip_prefix(TARGET_PREFIX)
-        .ok_or_else(|| ServiceError::unknown_operation(target))
+    target.strip_prefix(TARGET_PREFIX).ok_or_else(|| ServiceError::unknown_operation(target))
 }
 
 /// Requests must carry a SigV4 Authorization header (it is not verified).
@@ -25,11 +23,7 @@ pub fn check_signed(headers: &HeaderMap) -> Result<(), ServiceError> {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("AWS4-HMAC-SHA256"));
-    if signed {
-        Ok(())
-    } else {
-        Err(ServiceError::missing_authentication())
-    }
+    if signed { Ok(()) } else { Err(ServiceError::missing_authentication()) }
 }
 
 pub fn request_id() -> String {
@@ -54,9 +48,7 @@ pub fn error(e: &ServiceError, request_id: &str) -> Response {
     let body = serde_json::json!({"__type": e.code, "message": e.message}).to_string();
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
     let mut response = with_common_headers((status, body).into_response(), request_id);
-    response
-        .headers_mut()
-        .insert("x-amzn-errortype", HeaderValue::from_static(e.code));
+    response.headers_mut().insert("x-amzn-errortype", HeaderValue::from_static(e.code));
     response
 }
 
@@ -76,15 +68,9 @@ mod tests {
     #[test]
     fn operation_needs_the_service_prefix() {
         let mut h = HeaderMap::new();
-        h.insert(
-            "x-amz-target",
-            HeaderValue::from_static("AWS242ServiceCatalogService.DescribeRecord"),
-        );
+        h.insert("x-amz-target", HeaderValue::from_static("AWS242ServiceCatalogService.DescribeRecord"));
         assert_eq!(operation(&h).ok(), Some("DescribeRecord"));
-        h.insert(
-            "x-amz-target",
-            HeaderValue::from_static("DynamoDB_20120810.GetItem"),
-        );
+        h.insert("x-amz-target", HeaderValue::from_static("DynamoDB_20120810.GetItem"));
         assert_eq!(operation(&h).unwrap_err().code, "UnknownOperationException");
     }
 }

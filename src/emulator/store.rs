@@ -52,24 +52,9 @@ pub struct SearchArgs {
 
 impl Store {
     pub fn new(world: World, time_scale: f64) -> Store {
-        let pp_by_id = world
-            .provisioned_products
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
-        let pp_by_name = world
-            .provisioned_products
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.name.clone(), i))
-            .collect();
-        let action_by_id = world
-            .actions
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect();
+        let pp_by_id = world.provisioned_products.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        let pp_by_name = world.provisioned_products.iter().enumerate().map(|(i, p)| (p.name.clone(), i)).collect();
+        let action_by_id = world.actions.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
         let mut versions = HashMap::new();
         for (pi, p) in world.products.iter().enumerate() {
             for (vi, v) in p.versions.iter().enumerate() {
@@ -99,17 +84,11 @@ impl Store {
         for i in 0..self.world.provisioned_products.len() {
             let pp = &self.world.provisioned_products[i];
             let created = self.world.base_time + pp.created_offset_secs;
-            let mut plan = vec![(
-                "PROVISION_PRODUCT",
-                Plan::finished(created, created + 184.0, lifecycle::SUCCEEDED),
-                Vec::new(),
-            )];
+            let mut plan =
+                vec![("PROVISION_PRODUCT", Plan::finished(created, created + 184.0, lifecycle::SUCCEEDED), Vec::new())];
             if matches!(pp.status.as_str(), "TAINTED" | "ERROR") {
                 let at = created + 86_400.0 * 3.0;
-                let msg = pp
-                    .status_message
-                    .clone()
-                    .unwrap_or_else(|| "The last update failed".into());
+                let msg = pp.status_message.clone().unwrap_or_else(|| "The last update failed".into());
                 plan.push((
                     "UPDATE_PROVISIONED_PRODUCT",
                     Plan::finished(at, at + 312.0, lifecycle::FAILED),
@@ -117,10 +96,7 @@ impl Store {
                 ));
             }
             for (n, (kind, p, errors)) in plan.into_iter().enumerate() {
-                let id = format!(
-                    "rec-{}",
-                    world::short_id(&format!("{}/{n}", self.world.provisioned_products[i].id))
-                );
+                let id = format!("rec-{}", world::short_id(&format!("{}/{n}", self.world.provisioned_products[i].id)));
                 self.push_record(Record {
                     id,
                     pp: i,
@@ -136,10 +112,7 @@ impl Store {
     }
 
     fn path_id(&self, pp: usize) -> String {
-        format!(
-            "lpv3-{}",
-            world::short_id(&self.world.provisioned_products[pp].product_id)
-        )
+        format!("lpv3-{}", world::short_id(&self.world.provisioned_products[pp].product_id))
     }
 
     fn push_record(&mut self, record: Record) -> usize {
@@ -169,10 +142,7 @@ impl Store {
     /// The product's status now: UNDER_CHANGE while one of its records runs.
     pub fn pp_status(&self, pp: usize, now: f64) -> (&str, Option<&str>) {
         let def = &self.world.provisioned_products[pp];
-        if self
-            .last_record(pp)
-            .is_some_and(|r| !r.plan.is_terminal_at(now))
-        {
+        if self.last_record(pp).is_some_and(|r| !r.plan.is_terminal_at(now)) {
             return ("UNDER_CHANGE", None);
         }
         (def.status.as_str(), def.status_message.as_deref())
@@ -180,19 +150,12 @@ impl Store {
 
     fn pp_arn(&self, pp: usize) -> String {
         let def = &self.world.provisioned_products[pp];
-        format!(
-            "arn:aws:servicecatalog:{}:{}:stack/{}/{}",
-            self.world.region, self.world.account_id, def.name, def.id
-        )
+        format!("arn:aws:servicecatalog:{}:{}:stack/{}/{}", self.world.region, self.world.account_id, def.name, def.id)
     }
 
     fn user_arn(&self, pp: usize) -> String {
         let def = &self.world.provisioned_products[pp];
-        let user = if def.user.is_empty() {
-            "operator"
-        } else {
-            def.user.as_str()
-        };
+        let user = if def.user.is_empty() { "operator" } else { def.user.as_str() };
         format!("arn:aws:iam::{}:user/{user}", self.world.account_id)
     }
 
@@ -200,12 +163,7 @@ impl Store {
         let provisioning = |r: &&Record| r.record_type != RECORD_TYPE_ACTION;
         let recs = self.pp_records[pp].iter().map(|&r| &self.records[r]);
         let last = recs.clone().rfind(provisioning);
-        let ok = recs.filter(provisioning).rfind(|r| {
-            r.plan
-                .steps
-                .last()
-                .is_some_and(|s| s.1 == lifecycle::SUCCEEDED)
-        });
+        let ok = recs.filter(provisioning).rfind(|r| r.plan.steps.last().is_some_and(|s| s.1 == lifecycle::SUCCEEDED));
         (last, ok)
     }
 
@@ -251,36 +209,20 @@ impl Store {
     pub fn pp_detail(&self, pp: usize, now: f64) -> Value {
         let mut v = self.pp_attribute(pp, now);
         if let Some(obj) = v.as_object_mut() {
-            for k in [
-                "Tags",
-                "PhysicalId",
-                "ProductName",
-                "ProvisioningArtifactName",
-                "UserArn",
-                "UserArnSession",
-            ] {
+            for k in ["Tags", "PhysicalId", "ProductName", "ProvisioningArtifactName", "UserArn", "UserArnSession"] {
                 obj.remove(k);
             }
             obj.insert(
                 "LaunchRoleArn".into(),
-                json!(format!(
-                    "arn:aws:iam::{}:role/SC-launch-role",
-                    self.world.account_id
-                )),
+                json!(format!("arn:aws:iam::{}:role/SC-launch-role", self.world.account_id)),
             );
         }
         v
     }
 
-    fn product_and_version(
-        &self,
-        version_id: &str,
-    ) -> (Option<&world::Product>, Option<&world::Version>) {
+    fn product_and_version(&self, version_id: &str) -> (Option<&world::Product>, Option<&world::Version>) {
         match self.versions.get(version_id) {
-            Some(&(pi, vi)) => (
-                Some(&self.world.products[pi]),
-                Some(&self.world.products[pi].versions[vi]),
-            ),
+            Some(&(pi, vi)) => (Some(&self.world.products[pi]), Some(&self.world.products[pi].versions[vi])),
             None => (None, None),
         }
     }
@@ -288,10 +230,7 @@ impl Store {
     /// The provisioned products matching a search, sorted; cached per query for the following pages.
     pub fn search(&mut self, args: &SearchArgs, now: f64) -> std::sync::Arc<Vec<usize>> {
         let key = format!("{:?}|{:?}|{}", args.queries, args.sort_by, args.descending);
-        let uses_status = args
-            .queries
-            .iter()
-            .any(|q| q.to_ascii_lowercase().contains("status"))
+        let uses_status = args.queries.iter().any(|q| q.to_ascii_lowercase().contains("status"))
             || args.queries.iter().any(|q| !q.contains(':'));
         if !uses_status
             && let Some((k, hits)) = &self.search_cache
@@ -299,19 +238,14 @@ impl Store {
         {
             return hits.clone();
         }
-        let mut hits: Vec<usize> = (0..self.pp_count())
-            .filter(|&i| self.matches(i, &args.queries, now))
-            .collect();
+        let mut hits: Vec<usize> = (0..self.pp_count()).filter(|&i| self.matches(i, &args.queries, now)).collect();
         if let Some(field) = &args.sort_by {
             let keyf = |i: &usize| -> String {
                 let def = &self.world.provisioned_products[*i];
                 match field.as_str() {
                     "arn" => self.pp_arn(*i),
                     "id" => def.id.clone(),
-                    "lastRecordId" => self
-                        .last_record(*i)
-                        .map(|r| r.id.clone())
-                        .unwrap_or_default(),
+                    "lastRecordId" => self.last_record(*i).map(|r| r.id.clone()).unwrap_or_default(),
                     _ => def.name.clone(),
                 }
             };
@@ -354,9 +288,9 @@ impl Store {
                     "provisioningArtifactName" => version.is_some_and(|v| eq(&v.name)),
                     "lastRecordId" => self.last_record(pp).is_some_and(|r| eq(&r.id)),
                     "userArn" | "userArnSession" => eq(&self.user_arn(pp)),
-                    "tags" => def.tags.iter().any(|t| {
-                        eq(&t.value) || eq(&t.key) || eq(&format!("{}={}", t.key, t.value))
-                    }),
+                    "tags" => {
+                        def.tags.iter().any(|t| eq(&t.value) || eq(&t.key) || eq(&format!("{}={}", t.key, t.value)))
+                    }
                     // An unknown field is matched as free text, as the service does.
                     _ => self.free_text(pp, &q.to_ascii_lowercase(), now),
                 };
@@ -378,15 +312,9 @@ impl Store {
     }
 
     /// The actions associated with a product version.
-    pub fn actions_for(
-        &self,
-        product_id: &str,
-        version_id: &str,
-    ) -> Result<&[String], ServiceError> {
+    pub fn actions_for(&self, product_id: &str, version_id: &str) -> Result<&[String], ServiceError> {
         let Some(product) = self.world.products.iter().find(|p| p.id == product_id) else {
-            return Err(ServiceError::not_found(format!(
-                "Product {product_id} not found."
-            )));
+            return Err(ServiceError::not_found(format!("Product {product_id} not found.")));
         };
         let Some(version) = product.versions.iter().find(|v| v.id == version_id) else {
             return Err(ServiceError::not_found(format!(
@@ -404,16 +332,11 @@ impl Store {
     }
 
     fn pp_checked(&self, id: &str) -> Result<usize, ServiceError> {
-        self.pp_by_id(id)
-            .ok_or_else(|| ServiceError::not_found(format!("Provisioned product {id} not found.")))
+        self.pp_by_id(id).ok_or_else(|| ServiceError::not_found(format!("Provisioned product {id} not found.")))
     }
 
     /// The product and action, checked to belong together.
-    fn pp_and_action(
-        &self,
-        pp_id: &str,
-        action_id: &str,
-    ) -> Result<(usize, &world::Action), ServiceError> {
+    fn pp_and_action(&self, pp_id: &str, action_id: &str) -> Result<(usize, &world::Action), ServiceError> {
         let pp = self.pp_checked(pp_id)?;
         let action = self.action(action_id)?;
         let def = &self.world.provisioned_products[pp];
@@ -440,21 +363,14 @@ impl Store {
             .collect()
     }
 
-    pub fn execution_parameters(
-        &self,
-        pp_id: &str,
-        action_id: &str,
-    ) -> Result<Value, ServiceError> {
+    pub fn execution_parameters(&self, pp_id: &str, action_id: &str) -> Result<Value, ServiceError> {
         let (pp, action) = self.pp_and_action(pp_id, action_id)?;
         let params: Vec<Value> = action
             .parameters
             .iter()
             .map(|p| {
-                let defaults = if p.kind.eq_ignore_ascii_case("TARGET") {
-                    self.target_defaults(pp, action)
-                } else {
-                    Vec::new()
-                };
+                let defaults =
+                    if p.kind.eq_ignore_ascii_case("TARGET") { self.target_defaults(pp, action) } else { Vec::new() };
                 json!({"Name": p.name, "Type": p.kind, "DefaultValues": defaults})
             })
             .collect();
@@ -470,8 +386,7 @@ impl Store {
         parameters: Option<&BTreeMap<String, Vec<String>>>,
         now: f64,
     ) -> Result<(usize, bool), ServiceError> {
-        let fingerprint =
-            serde_json::to_string(&(pp_id, action_id, parameters)).unwrap_or_default();
+        let fingerprint = serde_json::to_string(&(pp_id, action_id, parameters)).unwrap_or_default();
         if let Some(prior) = self.tokens.get(token) {
             if prior.fingerprint == fingerprint {
                 return Ok((prior.record, false));
@@ -532,10 +447,7 @@ impl Store {
                 if !action.parameters.iter().any(|p| &p.name == name) {
                     errors.push((
                         "InvalidParameters".to_string(),
-                        format!(
-                            "Parameter {name} is not defined in self-service action {}.",
-                            action.name
-                        ),
+                        format!("Parameter {name} is not defined in self-service action {}.", action.name),
                     ));
                 }
             }
@@ -543,20 +455,12 @@ impl Store {
 
         self.executions_started += 1;
         let n = self.executions_started;
-        let record_id = format!(
-            "rec-{}",
-            world::short_id(&format!("{}/run/{n}/{token}", def.id))
-        );
+        let record_id = format!("rec-{}", world::short_id(&format!("{}/run/{n}/{token}", def.id)));
         let execution_id = uuid_like(&record_id);
         let rejected = !errors.is_empty();
         let plan = Plan::for_run(now, &action.scenario, self.time_scale, rejected);
         if !rejected && action.scenario.outcome != world::Outcome::Succeeded {
-            errors = action
-                .scenario
-                .errors
-                .iter()
-                .map(|e| (e.code.clone(), e.description.clone()))
-                .collect();
+            errors = action.scenario.errors.iter().map(|e| (e.code.clone(), e.description.clone())).collect();
         }
         let fill = |template: &str| -> String {
             let mut out = template
@@ -571,18 +475,9 @@ impl Store {
         let outputs = if rejected {
             Vec::new()
         } else {
-            action
-                .scenario
-                .outputs
-                .iter()
-                .map(|o| (o.key.clone(), fill(&o.value), o.description.clone()))
-                .collect()
+            action.scenario.outputs.iter().map(|o| (o.key.clone(), fill(&o.value), o.description.clone())).collect()
         };
-        let tags = def
-            .tags
-            .iter()
-            .map(|t| (t.key.clone(), t.value.clone()))
-            .collect();
+        let tags = def.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
         let idx = self.push_record(Record {
             id: record_id,
             pp,
@@ -593,22 +488,13 @@ impl Store {
             tags,
             path_id: self.path_id(pp),
         });
-        self.tokens.insert(
-            token.to_string(),
-            Execution {
-                fingerprint,
-                record: idx,
-            },
-        );
+        self.tokens.insert(token.to_string(), Execution { fingerprint, record: idx });
         self.search_cache = None;
         Ok((idx, true))
     }
 
     pub fn record_by_id(&self, id: &str) -> Result<usize, ServiceError> {
-        self.record_by_id
-            .get(id)
-            .copied()
-            .ok_or_else(|| ServiceError::not_found(format!("Record {id} not found.")))
+        self.record_by_id.get(id).copied().ok_or_else(|| ServiceError::not_found(format!("Record {id} not found.")))
     }
 
     pub fn record_detail(&self, idx: usize, now: f64) -> Value {
@@ -627,10 +513,7 @@ impl Store {
         let def = &self.world.provisioned_products[r.pp];
         let terminal_failure = status == lifecycle::FAILED;
         let errors: Vec<Value> = if terminal_failure || status == lifecycle::IN_PROGRESS_IN_ERROR {
-            r.errors
-                .iter()
-                .map(|(c, d)| json!({"Code": c, "Description": d}))
-                .collect()
+            r.errors.iter().map(|(c, d)| json!({"Code": c, "Description": d})).collect()
         } else {
             Vec::new()
         };
@@ -670,11 +553,7 @@ impl Store {
     }
 
     /// Records matching a history filter, newest first.
-    pub fn history(
-        &self,
-        key: Option<&str>,
-        value: Option<&str>,
-    ) -> Result<Vec<usize>, ServiceError> {
+    pub fn history(&self, key: Option<&str>, value: Option<&str>) -> Result<Vec<usize>, ServiceError> {
         let mut hits: Vec<usize> = match (key, value) {
             (None, _) => (0..self.records.len()).collect(),
             (Some("provisionedproduct"), Some(v)) => match self.pp_by_id(v) {
@@ -691,10 +570,7 @@ impl Store {
             }
         };
         hits.sort_by(|a, b| {
-            let (ta, tb) = (
-                self.records[*a].plan.steps[0].0,
-                self.records[*b].plan.steps[0].0,
-            );
+            let (ta, tb) = (self.records[*a].plan.steps[0].0, self.records[*b].plan.steps[0].0);
             tb.total_cmp(&ta).then(b.cmp(a))
         });
         Ok(hits)
@@ -706,12 +582,5 @@ fn uuid_like(seed: &str) -> String {
     let a = world::splitmix(world::fnv1a(seed.as_bytes()));
     let b = world::splitmix(a);
     let hex = format!("{a:016x}{b:016x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }

@@ -173,11 +173,7 @@ impl World {
             .products
             .iter()
             .map(|p| &p.id)
-            .chain(
-                self.products
-                    .iter()
-                    .flat_map(|p| p.versions.iter().map(|v| &v.id)),
-            )
+            .chain(self.products.iter().flat_map(|p| p.versions.iter().map(|v| &v.id)))
             .chain(self.actions.iter().map(|a| &a.id))
             .chain(self.provisioned_products.iter().map(|p| &p.id));
         for id in ids {
@@ -198,19 +194,13 @@ impl World {
         let mut names = HashSet::new();
         for pp in &self.provisioned_products {
             if !names.insert(pp.name.as_str()) {
-                return bad(format!(
-                    "provisioned product name {} is used twice",
-                    pp.name
-                ));
+                return bad(format!("provisioned product name {} is used twice", pp.name));
             }
             let Some(product) = self.products.iter().find(|p| p.id == pp.product_id) else {
                 return bad(format!("{} names unknown product {}", pp.id, pp.product_id));
             };
             if !product.versions.iter().any(|v| v.id == pp.version_id) {
-                return bad(format!(
-                    "{} names version {} that {} does not have",
-                    pp.id, pp.version_id, product.id
-                ));
+                return bad(format!("{} names version {} that {} does not have", pp.id, pp.version_id, product.id));
             }
         }
         Ok(())
@@ -228,20 +218,10 @@ impl World {
             return;
         }
         // Templates: the resources of a real provisioned product of the same product, renamed.
-        let templates: BTreeMap<&str, &ProvisionedProduct> = self
-            .provisioned_products
-            .iter()
-            .map(|pp| (pp.product_id.as_str(), pp))
-            .collect();
+        let templates: BTreeMap<&str, &ProvisionedProduct> =
+            self.provisioned_products.iter().map(|pp| (pp.product_id.as_str(), pp)).collect();
         let envs = ["prod", "staging", "dev", "test", "qa"];
-        let teams = [
-            "storefront",
-            "payments",
-            "data",
-            "platform",
-            "search",
-            "identity",
-        ];
+        let teams = ["storefront", "payments", "data", "platform", "search", "identity"];
         let mut extra = Vec::with_capacity(n);
         for i in 0..n {
             let (pi, vi) = candidates[i % candidates.len()];
@@ -276,24 +256,13 @@ impl World {
                 kind: "CFN_STACK".into(),
                 product_id: product.id.clone(),
                 version_id: product.versions[vi].id.clone(),
-                status: if i % 97 == 13 {
-                    "TAINTED".into()
-                } else {
-                    "AVAILABLE".into()
-                },
-                status_message: (i % 97 == 13)
-                    .then(|| "Update rolled back: resource limit exceeded".into()),
+                status: if i % 97 == 13 { "TAINTED".into() } else { "AVAILABLE".into() },
+                status_message: (i % 97 == 13).then(|| "Update rolled back: resource limit exceeded".into()),
                 created_offset_secs: -((i as f64) * 3600.0 + 60.0),
                 user: format!("user{}", i % 40),
                 tags: vec![
-                    TagDef {
-                        key: "env".into(),
-                        value: env.into(),
-                    },
-                    TagDef {
-                        key: "team".into(),
-                        value: team.into(),
-                    },
+                    TagDef { key: "env".into(), value: env.into() },
+                    TagDef { key: "team".into(), value: team.into() },
                 ],
                 resources,
             });

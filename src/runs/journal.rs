@@ -96,11 +96,7 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "journal line {}: {}; the line was skipped",
-            self.line, self.message
-        )
+        write!(f, "journal line {}: {}; the line was skipped", self.line, self.message)
     }
 }
 
@@ -133,10 +129,7 @@ impl Journal {
             what: "opened",
             source,
         })?;
-        Ok(Journal {
-            path: path.to_path_buf(),
-            file: Mutex::new(file),
-        })
+        Ok(Journal { path: path.to_path_buf(), file: Mutex::new(file) })
     }
 
     pub fn path(&self) -> &Path {
@@ -152,14 +145,8 @@ impl Journal {
         })?;
         line.push('\n');
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        let result = file
-            .write_all(line.as_bytes())
-            .and_then(|_| file.sync_data());
-        result.map_err(|source| JournalError {
-            path: self.path.clone(),
-            what: "written",
-            source,
-        })
+        let result = file.write_all(line.as_bytes()).and_then(|_| file.sync_data());
+        result.map_err(|source| JournalError { path: self.path.clone(), what: "written", source })
     }
 
     /// Every event that can be read, and the lines that could not. A missing file is empty.
@@ -170,11 +157,7 @@ impl Journal {
                 return Ok((Vec::new(), Vec::new()));
             }
             Err(source) => {
-                return Err(JournalError {
-                    path: path.to_path_buf(),
-                    what: "read",
-                    source,
-                });
+                return Err(JournalError { path: path.to_path_buf(), what: "read", source });
             }
         };
         Ok(parse(&bytes))
@@ -195,10 +178,7 @@ pub fn parse(bytes: &[u8]) -> (Vec<Event>, Vec<Problem>) {
             Ok(e) => events.push(e),
             // The last line, cut short by a crash before its newline: not a corruption.
             Err(_) if !complete && Some(i) == last_content => {}
-            Err(e) => problems.push(Problem {
-                line: i + 1,
-                message: format!("not a journal event ({e})"),
-            }),
+            Err(e) => problems.push(Problem { line: i + 1, message: format!("not a journal event ({e})") }),
         }
     }
     (events, problems)
@@ -302,13 +282,7 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
                     r.statuses.push((*at, status.clone()));
                 }
             }
-            Event::Finished {
-                at,
-                status,
-                errors,
-                outputs,
-                ..
-            } => {
+            Event::Finished { at, status, errors, outputs, .. } => {
                 if r.last_status() != Some(status) {
                     r.statuses.push((*at, status.clone()));
                 }
@@ -359,18 +333,8 @@ mod tests {
         let path = dir.path().join("j/journal.jsonl");
         let j = Journal::open(&path).unwrap();
         j.append(&requested("r1")).unwrap();
-        j.append(&Event::Created {
-            run: "r1".into(),
-            at: Timestamp(2.0),
-            record_id: "rec-1".into(),
-        })
-        .unwrap();
-        j.append(&Event::Status {
-            run: "r1".into(),
-            at: Timestamp(3.0),
-            status: RecordStatus::InProgress,
-        })
-        .unwrap();
+        j.append(&Event::Created { run: "r1".into(), at: Timestamp(2.0), record_id: "rec-1".into() }).unwrap();
+        j.append(&Event::Status { run: "r1".into(), at: Timestamp(3.0), status: RecordStatus::InProgress }).unwrap();
         j.append(&requested("r2")).unwrap();
         j.append(&Event::Finished {
             run: "r1".into(),
@@ -389,18 +353,8 @@ mod tests {
         assert_eq!(runs[0].statuses.len(), 2);
         assert!(runs[1].is_open() && runs[1].record_id.is_none());
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-        assert_eq!(
-            std::fs::metadata(path.parent().unwrap())
-                .unwrap()
-                .permissions()
-                .mode()
-                & 0o777,
-            0o700
-        );
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
     }
 
     #[test]
@@ -412,13 +366,7 @@ mod tests {
         let corrupt = format!("{good}\nnot json at all\n{good}\n");
         let (events, problems) = parse(corrupt.as_bytes());
         assert_eq!(events.len(), 2);
-        assert_eq!(
-            problems,
-            vec![Problem {
-                line: 2,
-                message: problems[0].message.clone()
-            }]
-        );
+        assert_eq!(problems, vec![Problem { line: 2, message: problems[0].message.clone() }]);
         assert!(problems[0].to_string().contains("journal line 2"));
     }
 }

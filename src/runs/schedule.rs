@@ -19,20 +19,12 @@ impl PollSchedule {
 
     /// `seed` makes the jitter reproducible in tests; use the run id's hash in practice.
     pub fn new(seed: u64) -> Self {
-        PollSchedule {
-            next: Self::FIRST,
-            max: Self::MAX,
-            throttled_max: Self::THROTTLED_MAX,
-            rng: seed | 1,
-        }
+        PollSchedule { next: Self::FIRST, max: Self::MAX, throttled_max: Self::THROTTLED_MAX, rng: seed | 1 }
     }
 
     /// A schedule for `exec --wait` against a fast endpoint: the first poll comes sooner.
     pub fn starting_at(first: Duration, seed: u64) -> Self {
-        PollSchedule {
-            next: first,
-            ..Self::new(seed)
-        }
+        PollSchedule { next: first, ..Self::new(seed) }
     }
 
     fn jitter(&mut self, d: Duration) -> Duration {
@@ -71,15 +63,9 @@ mod tests {
     fn backs_off_to_the_cap_with_jitter() {
         let mut s = PollSchedule::new(42);
         let first = s.after_answer();
-        assert!(
-            first >= Duration::from_millis(800) && first <= Duration::from_millis(1200),
-            "{first:?}"
-        );
+        assert!(first >= Duration::from_millis(800) && first <= Duration::from_millis(1200), "{first:?}");
         let waits: Vec<_> = (0..20).map(|_| s.after_answer()).collect();
-        assert!(
-            waits.iter().all(|w| *w <= Duration::from_secs(12)),
-            "{waits:?}"
-        );
+        assert!(waits.iter().all(|w| *w <= Duration::from_secs(12)), "{waits:?}");
         assert!(waits[19] >= Duration::from_secs(8), "{waits:?}");
     }
 
@@ -101,10 +87,7 @@ mod tests {
         for _ in 0..10 {
             s.after_answer();
         }
-        let t = (0..5)
-            .map(|_| s.after_throttle())
-            .last()
-            .unwrap_or_default();
+        let t = (0..5).map(|_| s.after_throttle()).last().unwrap_or_default();
         assert!(t > Duration::from_secs(20), "{t:?}");
     }
 }

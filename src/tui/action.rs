@@ -3,8 +3,8 @@
 
 use crate::catalog::{Error, Target};
 use crate::domain::{
-    ActionDefinition, ExecutionParameter, Page, ProvisionedProduct, RecordDetail, RecordOutput,
-    ServiceAction, Timestamp,
+    ActionDefinition, ExecutionParameter, Page, ProvisionedProduct, RecordDetail, RecordOutput, ServiceAction,
+    Timestamp,
 };
 use crate::runs::journal::JournalRun;
 use crossterm::event::KeyEvent;

@@ -8,8 +8,7 @@ use super::keymap::{self, Cmd, KeyMode};
 use super::theme::Theme;
 use crate::catalog::{Error, ErrorKind, ProductQuery, Target};
 use crate::domain::{
-    ParameterMap, ProductStatus, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus,
-    ServiceAction, Timestamp,
+    ParameterMap, ProductStatus, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus, ServiceAction, Timestamp,
 };
 use crate::runs::RunSpec;
 use crate::runs::journal::JournalRun;
@@ -90,15 +89,8 @@ pub struct Loading {
 
 #[derive(Debug, Clone)]
 pub enum FormScreen {
-    Loading {
-        product: ProvisionedProduct,
-        action: ServiceAction,
-    },
-    Failed {
-        product: ProvisionedProduct,
-        action: ServiceAction,
-        message: String,
-    },
+    Loading { product: ProvisionedProduct, action: ServiceAction },
+    Failed { product: ProvisionedProduct, action: ServiceAction, message: String },
     Ready(Box<Form>),
 }
 
@@ -205,11 +197,7 @@ impl App {
     pub fn new(theme: Theme, target: Target, bell: bool, now: Timestamp) -> App {
         App {
             theme,
-            conn: if target.demo {
-                Conn::Ready
-            } else {
-                Conn::Resolving
-            },
+            conn: if target.demo { Conn::Ready } else { Conn::Resolving },
             target,
             bell,
             products: Vec::new(),
@@ -239,6 +227,12 @@ impl App {
             dirty: true,
             next_run: 1,
         }
+    }
+
+    /// The client exists already (demo, tests): no credentials to resolve.
+    pub fn with_client_ready(mut self) -> App {
+        self.conn = Conn::Ready;
+        self
     }
 
     /// The effects to run at start: connect (live) or load the products (demo).
@@ -288,11 +282,7 @@ impl App {
 
     /// The key table of the screen under the help overlay (what the help lists).
     pub fn key_mode_below_help(&self) -> KeyMode {
-        if self.confirm_quit {
-            KeyMode::ConfirmQuit
-        } else {
-            self.screen_mode()
-        }
+        if self.confirm_quit { KeyMode::ConfirmQuit } else { self.screen_mode() }
     }
 
     pub fn key_mode(&self) -> KeyMode {
@@ -327,24 +317,14 @@ impl App {
     }
 
     fn toast(&mut self, text: impl Into<String>, error: bool) {
-        self.toast = Some(Toast {
-            text: text.into(),
-            error,
-            until: self.now.0 + TOAST_SECS,
-        });
+        self.toast = Some(Toast { text: text.into(), error, until: self.now.0 + TOAST_SECS });
     }
 
     fn reload(&mut self) -> Vec<Effect> {
-        self.loading = Loading {
-            generation: self.loading.generation + 1,
-            ..Default::default()
-        };
+        self.loading = Loading { generation: self.loading.generation + 1, ..Default::default() };
         vec![Effect::LoadProducts {
             generation: self.loading.generation,
-            query: ProductQuery {
-                page_size: 100,
-                ..Default::default()
-            },
+            query: ProductQuery { page_size: 100, ..Default::default() },
         }]
     }
 
@@ -360,28 +340,19 @@ impl App {
             SortKey::Listed => {}
             SortKey::Name => visible.sort_by(|a, b| p[*a].name.cmp(&p[*b].name)),
             SortKey::Status => visible.sort_by_key(|i| p[*i].status.clone()),
-            SortKey::Product => visible.sort_by(|a, b| {
-                p[*a]
-                    .product_name
-                    .cmp(&p[*b].product_name)
-                    .then(p[*a].name.cmp(&p[*b].name))
-            }),
+            SortKey::Product => {
+                visible.sort_by(|a, b| p[*a].product_name.cmp(&p[*b].product_name).then(p[*a].name.cmp(&p[*b].name)))
+            }
             SortKey::Created => visible.sort_by(|a, b| {
-                p[*a]
-                    .created_time
-                    .partial_cmp(&p[*b].created_time)
-                    .unwrap_or(std::cmp::Ordering::Equal)
+                p[*a].created_time.partial_cmp(&p[*b].created_time).unwrap_or(std::cmp::Ordering::Equal)
             }),
         }
         if self.descending {
             visible.reverse();
         }
         self.visible = visible;
-        let found = self.selected_id.as_ref().and_then(|id| {
-            self.visible
-                .iter()
-                .position(|&i| self.products[i].id == *id)
-        });
+        let found =
+            self.selected_id.as_ref().and_then(|id| self.visible.iter().position(|&i| self.products[i].id == *id));
         match found {
             Some(pos) => self.selected = pos,
             None => {
@@ -402,22 +373,14 @@ impl App {
     }
 
     fn ensure_actions(&mut self) -> Vec<Effect> {
-        let Some((product_id, version_id)) = self.selected_product().and_then(|p| p.artifact_key())
-        else {
+        let Some((product_id, version_id)) = self.selected_product().and_then(|p| p.artifact_key()) else {
             return vec![];
         };
-        if self
-            .actions
-            .contains_key(&(product_id.clone(), version_id.clone()))
-        {
+        if self.actions.contains_key(&(product_id.clone(), version_id.clone())) {
             return vec![];
         }
-        self.actions
-            .insert((product_id.clone(), version_id.clone()), Fetch::Loading);
-        vec![Effect::LoadActions {
-            product_id,
-            version_id,
-        }]
+        self.actions.insert((product_id.clone(), version_id.clone()), Fetch::Loading);
+        vec![Effect::LoadActions { product_id, version_id }]
     }
 
     fn move_selection(&mut self, delta: isize) -> Vec<Effect> {
@@ -575,22 +538,16 @@ impl App {
             }
             (KeyMode::Actions, Cmd::Down) => {
                 if let Some(Fetch::Ready(list)) = self.actions_of_selected() {
-                    self.action_selected =
-                        (self.action_selected + 1).min(list.len().saturating_sub(1));
+                    self.action_selected = (self.action_selected + 1).min(list.len().saturating_sub(1));
                 }
                 vec![]
             }
             (KeyMode::Actions, Cmd::Open) => {
-                let (Some(product), Some(action)) = (
-                    self.selected_product().cloned(),
-                    self.selected_action().cloned(),
-                ) else {
+                let (Some(product), Some(action)) = (self.selected_product().cloned(), self.selected_action().cloned())
+                else {
                     return vec![];
                 };
-                let effect = Effect::LoadForm {
-                    pp_id: product.id.clone(),
-                    action_id: action.id.clone(),
-                };
+                let effect = Effect::LoadForm { pp_id: product.id.clone(), action_id: action.id.clone() };
                 self.form = Some(FormScreen::Loading { product, action });
                 self.screen = Screen::Form;
                 vec![effect]
@@ -601,9 +558,7 @@ impl App {
                 self.focus = Pane::Actions;
                 vec![]
             }
-            (KeyMode::FormText | KeyMode::FormChecklist | KeyMode::FormButton, c) => {
-                self.form_command(c)
-            }
+            (KeyMode::FormText | KeyMode::FormChecklist | KeyMode::FormButton, c) => self.form_command(c),
             (KeyMode::Review, Cmd::Execute) => self.start_run(),
             (KeyMode::Review, Cmd::Cancel) => {
                 self.review = None;
@@ -634,8 +589,7 @@ impl App {
                 vec![]
             }
             (KeyMode::Runs, Cmd::Down) => {
-                self.runs_selected =
-                    (self.runs_selected + 1).min(self.runs.len().saturating_sub(1));
+                self.runs_selected = (self.runs_selected + 1).min(self.runs.len().saturating_sub(1));
                 vec![]
             }
             (KeyMode::Runs, Cmd::Open) => {
@@ -765,18 +719,14 @@ fn matches_filter(p: &ProvisionedProduct, needle: &str) -> bool {
         || has(&p.id)
         || p.product_name.as_deref().is_some_and(has)
         || p.status.as_ref().is_some_and(|s| has(s.as_str()))
-        || p.tags
-            .iter()
-            .any(|t| has(&t.key) || has(&t.value) || has(&format!("{}={}", t.key, t.value)))
+        || p.tags.iter().any(|t| has(&t.key) || has(&t.value) || has(&format!("{}={}", t.key, t.value)))
 }
 
 /// An error in the operator's words, naming the product when it is about one.
 pub fn operator_message(e: &Error, product: Option<&str>) -> String {
     match (e.kind, product) {
         (ErrorKind::InvalidState, Some(p)) => {
-            format!(
-                "{p} is UNDER_CHANGE: another operation is running on it; wait until it finishes"
-            )
+            format!("{p} is UNDER_CHANGE: another operation is running on it; wait until it finishes")
         }
         _ => e.to_string(),
     }
@@ -863,11 +813,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.actions.insert(key, value);
             vec![]
         }
-        Action::FormLoaded {
-            pp_id,
-            action_id,
-            result,
-        } => {
+        Action::FormLoaded { pp_id, action_id, result } => {
             if let Some(FormScreen::Loading { product, action }) = &app.form
                 && product.id == pp_id
                 && action.id == action_id
@@ -879,11 +825,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     }
                     Err(e) => {
                         let message = operator_message(&e, Some(&product.name));
-                        FormScreen::Failed {
-                            product,
-                            action,
-                            message,
-                        }
+                        FormScreen::Failed { product, action, message }
                     }
                 });
             }
@@ -891,10 +833,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::RunRetrying { run, error } => {
             if let Some(r) = app.runs.iter_mut().find(|r| r.id == run) {
-                r.problem = Some(format!(
-                    "{} (sending again with the same token)",
-                    operator_message(&error, None)
-                ));
+                r.problem = Some(format!("{} (sending again with the same token)", operator_message(&error, None)));
             }
             vec![]
         }
@@ -922,16 +861,9 @@ fn journal_loaded(app: &mut App, open: Vec<JournalRun>, problems: Vec<String>) -
     for j in open {
         let id = RunId(app.next_run);
         app.next_run += 1;
-        let product = ProvisionedProduct {
-            id: j.product_id.clone(),
-            name: j.product_name.clone(),
-            ..Default::default()
-        };
-        let action = ServiceAction {
-            id: j.action_id.clone(),
-            name: j.action_name.clone(),
-            ..Default::default()
-        };
+        let product =
+            ProvisionedProduct { id: j.product_id.clone(), name: j.product_name.clone(), ..Default::default() };
+        let action = ServiceAction { id: j.action_id.clone(), name: j.action_name.clone(), ..Default::default() };
         app.runs.push(Run {
             id,
             product,
@@ -943,30 +875,20 @@ fn journal_loaded(app: &mut App, open: Vec<JournalRun>, problems: Vec<String>) -
             record: None,
             outputs: Vec::new(),
             timeline: j.statuses.clone(),
-            phase: if j.record_id.is_some() {
-                RunPhase::Watching
-            } else {
-                RunPhase::Submitting
-            },
+            phase: if j.record_id.is_some() { RunPhase::Watching } else { RunPhase::Submitting },
             problem: None,
             journal_id: j.run.clone(),
             resumed: true,
         });
-        effects.push(Effect::Resume {
-            run: id,
-            open: Box::new(j),
-        });
+        effects.push(Effect::Resume { run: id, open: Box::new(j) });
     }
     if let Some(p) = problems.first() {
-        app.toast(
-            format!(
-                "{p} ({} journal problem(s); see `sctui runs`)",
-                problems.len()
-            ),
-            true,
-        );
+        app.toast(format!("{p} ({} journal problem(s); see `sctui runs`)", problems.len()), true);
     } else if n > 0 {
-        app.toast(format!("{n} run(s) from an earlier session did not end; they are watched again (R lists them)"), false);
+        app.toast(
+            format!("{n} run(s) from an earlier session did not end; they are watched again (R lists them)"),
+            false,
+        );
     }
     effects
 }
@@ -988,8 +910,7 @@ fn run_submitted(app: &mut App, run: RunId, result: Result<RecordDetail, Error>)
     match result {
         Ok(record) => {
             let status = record.status.clone().unwrap_or(RecordStatus::Created);
-            r.timeline
-                .push((record.created_time.unwrap_or(now), status));
+            r.timeline.push((record.created_time.unwrap_or(now), status));
             r.problem = None;
             let record_id = record.record_id.clone();
             let pp_id = r.product.id.clone();
@@ -1007,11 +928,7 @@ fn run_submitted(app: &mut App, run: RunId, result: Result<RecordDetail, Error>)
     }
 }
 
-fn record_polled(
-    app: &mut App,
-    run: RunId,
-    result: Result<(RecordDetail, Vec<RecordOutput>), Error>,
-) -> Vec<Effect> {
+fn record_polled(app: &mut App, run: RunId, result: Result<(RecordDetail, Vec<RecordOutput>), Error>) -> Vec<Effect> {
     let now = app.now;
     let bell = app.bell;
     let Some(r) = app.runs.iter_mut().find(|r| r.id == run) else {
@@ -1024,13 +941,11 @@ fn record_polled(
             if let Some(s) = &status
                 && r.timeline.last().map(|t| &t.1) != Some(s)
             {
-                r.timeline
-                    .push((record.updated_time.unwrap_or(now), s.clone()));
+                r.timeline.push((record.updated_time.unwrap_or(now), s.clone()));
             }
             r.outputs = outputs;
             r.record = Some(record);
-            if status.as_ref().is_some_and(RecordStatus::is_terminal) && r.phase != RunPhase::Ended
-            {
+            if status.as_ref().is_some_and(RecordStatus::is_terminal) && r.phase != RunPhase::Ended {
                 r.phase = RunPhase::Ended;
                 let ok = status == Some(RecordStatus::Succeeded);
                 let text = format!(
@@ -1077,111 +992,54 @@ mod tests {
             status: Some(ProductStatus::parse(status)),
             product_id: Some("prod-1".into()),
             product_name: Some("EC2 Web Server".into()),
-            provisioning_artifact_id: Some(
-                if i.is_multiple_of(2) {
-                    "pa-even"
-                } else {
-                    "pa-odd"
-                }
-                .into(),
-            ),
+            provisioning_artifact_id: Some(if i.is_multiple_of(2) { "pa-even" } else { "pa-odd" }.into()),
             ..Default::default()
         }
     }
 
     fn app_with(n: usize) -> App {
-        let mut app = App::new(
-            Theme::plain_unicode(),
-            Target {
-                demo: true,
-                ..Default::default()
-            },
-            true,
-            Timestamp(1000.0),
-        );
+        let mut app =
+            App::new(Theme::plain_unicode(), Target { demo: true, ..Default::default() }, true, Timestamp(1000.0));
         app.start();
         let items = (0..n).map(|i| product(i, "AVAILABLE")).collect();
         update(
             &mut app,
-            Action::ProductsPage {
-                generation: 1,
-                page: Page {
-                    items,
-                    next_token: None,
-                    total: Some(n as i32),
-                },
-            },
+            Action::ProductsPage { generation: 1, page: Page { items, next_token: None, total: Some(n as i32) } },
         );
         app
     }
 
     #[test]
     fn demo_starts_loading_products_and_live_starts_connecting() {
-        let mut demo = App::new(
-            Theme::plain_unicode(),
-            Target {
-                demo: true,
-                ..Default::default()
-            },
-            true,
-            Timestamp(0.0),
-        );
-        assert!(matches!(
-            demo.start()[..],
-            [
-                Effect::LoadProducts { generation: 1, .. },
-                Effect::LoadJournal
-            ]
-        ));
-        let mut live = App::new(
-            Theme::plain_unicode(),
-            Target::default(),
-            true,
-            Timestamp(0.0),
-        );
+        let mut demo =
+            App::new(Theme::plain_unicode(), Target { demo: true, ..Default::default() }, true, Timestamp(0.0));
+        assert!(matches!(demo.start()[..], [Effect::LoadProducts { generation: 1, .. }, Effect::LoadJournal]));
+        let mut live = App::new(Theme::plain_unicode(), Target::default(), true, Timestamp(0.0));
         assert_eq!(live.start(), vec![Effect::Connect]);
         assert_eq!(live.conn, Conn::Resolving);
     }
 
     #[test]
     fn the_first_page_selects_and_fetches_actions_once_per_version() {
-        let mut app = App::new(
-            Theme::plain_unicode(),
-            Target {
-                demo: true,
-                ..Default::default()
-            },
-            true,
-            Timestamp(0.0),
-        );
+        let mut app =
+            App::new(Theme::plain_unicode(), Target { demo: true, ..Default::default() }, true, Timestamp(0.0));
         app.start();
         let effects = update(
             &mut app,
             Action::ProductsPage {
                 generation: 1,
                 page: Page {
-                    items: vec![
-                        product(0, "AVAILABLE"),
-                        product(1, "AVAILABLE"),
-                        product(2, "AVAILABLE"),
-                    ],
+                    items: vec![product(0, "AVAILABLE"), product(1, "AVAILABLE"), product(2, "AVAILABLE")],
                     next_token: Some("t".into()),
                     total: Some(5),
                 },
             },
         );
-        assert!(
-            matches!(&effects[..], [Effect::LoadActions { version_id, .. }] if version_id == "pa-even")
-        );
+        assert!(matches!(&effects[..], [Effect::LoadActions { version_id, .. }] if version_id == "pa-even"));
         assert!(!app.loading.done);
         let effects = update(&mut app, ch('j'));
-        assert!(
-            matches!(&effects[..], [Effect::LoadActions { version_id, .. }] if version_id == "pa-odd")
-        );
-        assert!(
-            update(&mut app, ch('j')).is_empty(),
-            "pa-even is already fetched"
-        );
+        assert!(matches!(&effects[..], [Effect::LoadActions { version_id, .. }] if version_id == "pa-odd"));
+        assert!(update(&mut app, ch('j')).is_empty(), "pa-even is already fetched");
         assert!(update(&mut app, ch('k')).is_empty(), "pa-odd too");
     }
 
@@ -1194,11 +1052,7 @@ mod tests {
             &mut app,
             Action::ProductsPage {
                 generation: 1,
-                page: Page {
-                    items: vec![product(9, "ERROR")],
-                    next_token: None,
-                    total: None,
-                },
+                page: Page { items: vec![product(9, "ERROR")], next_token: None, total: None },
             },
         );
         assert_eq!(app.products.len(), before);
@@ -1217,28 +1071,13 @@ mod tests {
             &mut app,
             Action::ProductsPage {
                 generation: 2,
-                page: Page {
-                    items: first,
-                    next_token: Some("t".into()),
-                    total: Some(5),
-                },
+                page: Page { items: first, next_token: Some("t".into()), total: Some(5) },
             },
         );
-        let rest = vec![
-            product(2, "UNDER_CHANGE"),
-            product(1, "AVAILABLE"),
-            product(0, "AVAILABLE"),
-        ];
+        let rest = vec![product(2, "UNDER_CHANGE"), product(1, "AVAILABLE"), product(0, "AVAILABLE")];
         update(
             &mut app,
-            Action::ProductsPage {
-                generation: 2,
-                page: Page {
-                    items: rest,
-                    next_token: None,
-                    total: Some(5),
-                },
-            },
+            Action::ProductsPage { generation: 2, page: Page { items: rest, next_token: None, total: Some(5) } },
         );
         assert_eq!(app.selected_product().unwrap().name, "web-02");
         assert_eq!(app.selected, 2);
@@ -1260,11 +1099,7 @@ mod tests {
         update(&mut app, ch('/'));
         update(&mut app, key(KeyCode::Esc));
         assert_eq!(app.visible.len(), 12);
-        assert_eq!(
-            app.selected_product().unwrap().name,
-            "web-11",
-            "still selected after clearing"
-        );
+        assert_eq!(app.selected_product().unwrap().name, "web-11", "still selected after clearing");
     }
 
     #[test]
@@ -1298,23 +1133,11 @@ mod tests {
 
     fn open_form(app: &mut App) {
         let key = app.selected_product().unwrap().artifact_key().unwrap();
-        let restart = ServiceAction {
-            id: "act-1".into(),
-            name: "AWS-RestartEC2Instance".into(),
-            ..Default::default()
-        };
-        update(
-            app,
-            Action::ActionsLoaded {
-                key,
-                result: Ok(Arc::new(vec![restart])),
-            },
-        );
+        let restart = ServiceAction { id: "act-1".into(), name: "AWS-RestartEC2Instance".into(), ..Default::default() };
+        update(app, Action::ActionsLoaded { key, result: Ok(Arc::new(vec![restart])) });
         update(app, key_tab());
         let effects = update(app, ch_enter());
-        assert!(
-            matches!(&effects[..], [Effect::LoadForm { action_id, .. }] if action_id == "act-1")
-        );
+        assert!(matches!(&effects[..], [Effect::LoadForm { action_id, .. }] if action_id == "act-1"));
         let pp_id = app.selected_product().unwrap().id.clone();
         let params = vec![
             ExecutionParameter {
@@ -1322,20 +1145,9 @@ mod tests {
                 kind: "TARGET".into(),
                 default_values: vec!["i-1".into(), "i-2".into()],
             },
-            ExecutionParameter {
-                name: "Reason".into(),
-                kind: "TEXT_VALUE".into(),
-                default_values: vec![],
-            },
+            ExecutionParameter { name: "Reason".into(), kind: "TEXT_VALUE".into(), default_values: vec![] },
         ];
-        update(
-            app,
-            Action::FormLoaded {
-                pp_id,
-                action_id: "act-1".into(),
-                result: Ok((params, Default::default())),
-            },
-        );
+        update(app, Action::FormLoaded { pp_id, action_id: "act-1".into(), result: Ok((params, Default::default())) });
     }
 
     fn key_tab() -> Action {
@@ -1366,57 +1178,26 @@ mod tests {
         let review = app.review.clone().unwrap();
         let params = review.parameters.unwrap();
         assert_eq!(params["InstanceId"], ["i-2"]);
-        assert_eq!(
-            params["Reason"],
-            ["CHG-42 q"],
-            "q was typed, not taken as quit"
-        );
+        assert_eq!(params["Reason"], ["CHG-42 q"], "q was typed, not taken as quit");
         assert!(!review.on_execute, "Cancel is the default");
         // Enter on the default button cancels.
         update(&mut app, ch_enter());
         assert_eq!(app.screen, Screen::Form);
         update(&mut app, ctrl('s'));
         let effects = update(&mut app, ch('y'));
-        let Some(Effect::Execute { run, spec }) = effects.first().cloned() else {
-            panic!("{effects:?}")
-        };
+        let Some(Effect::Execute { run, spec }) = effects.first().cloned() else { panic!("{effects:?}") };
         assert_eq!(app.screen, Screen::Run(run));
         assert_eq!(app.in_flight(), 1);
-        let record = RecordDetail {
-            record_id: "rec-1".into(),
-            status: Some(RecordStatus::Created),
-            ..Default::default()
-        };
-        let effects = update(
-            &mut app,
-            Action::RunSubmitted {
-                run,
-                result: Ok(record.clone()),
-            },
-        );
-        assert!(
-            effects.is_empty(),
-            "the Execute task follows the record itself: {effects:?}"
-        );
+        let record =
+            RecordDetail { record_id: "rec-1".into(), status: Some(RecordStatus::Created), ..Default::default() };
+        let effects = update(&mut app, Action::RunSubmitted { run, result: Ok(record.clone()) });
+        assert!(effects.is_empty(), "the Execute task follows the record itself: {effects:?}");
         assert_eq!(app.runs[0].token, spec.token);
         assert_eq!(app.runs[0].journal_id, spec.run);
         assert_eq!(spec.parameters.unwrap()["InstanceId"], ["i-2"]);
-        assert_eq!(
-            app.products[app.visible[0]].status,
-            Some(ProductStatus::UnderChange)
-        );
-        let done = RecordDetail {
-            status: Some(RecordStatus::Succeeded),
-            updated_time: Some(Timestamp(5.0)),
-            ..record
-        };
-        let effects = update(
-            &mut app,
-            Action::RecordPolled {
-                run,
-                result: Ok((done, vec![])),
-            },
-        );
+        assert_eq!(app.products[app.visible[0]].status, Some(ProductStatus::UnderChange));
+        let done = RecordDetail { status: Some(RecordStatus::Succeeded), updated_time: Some(Timestamp(5.0)), ..record };
+        let effects = update(&mut app, Action::RecordPolled { run, result: Ok((done, vec![])) });
         assert!(effects.contains(&Effect::Bell));
         assert_eq!(app.in_flight(), 0);
         let statuses: Vec<_> = app.runs[0].timeline.iter().map(|t| t.1.as_str()).collect();
@@ -1436,11 +1217,7 @@ mod tests {
 
     #[test]
     fn a_busy_product_is_explained_in_the_operators_words() {
-        let e = Error::new(
-            ErrorKind::InvalidState,
-            "ExecuteProvisionedProductServiceAction",
-            "x",
-        );
+        let e = Error::new(ErrorKind::InvalidState, "ExecuteProvisionedProductServiceAction", "x");
         assert_eq!(
             operator_message(&e, Some("web-prod-01")),
             "web-prod-01 is UNDER_CHANGE: another operation is running on it; wait until it finishes"

@@ -2,9 +2,7 @@
 //! product's resources (Service Catalog's defaults) that the operator can narrow or extend; a
 //! TEXT_VALUE field is a list of values. Nothing here draws or does I/O.
 
-use crate::domain::{
-    ActionDefinition, ExecutionParameter, ParameterMap, ProvisionedProduct, ServiceAction,
-};
+use crate::domain::{ActionDefinition, ExecutionParameter, ParameterMap, ProvisionedProduct, ServiceAction};
 use crate::validate;
 use tui_input::Input;
 
@@ -52,16 +50,9 @@ impl Field {
                 cursor: 0,
             }
         } else {
-            Body::Text {
-                values: p.default_values.clone(),
-            }
+            Body::Text { values: p.default_values.clone() }
         };
-        Field {
-            name: p.name.clone(),
-            kind: p.kind.clone(),
-            body,
-            input: Input::default(),
-        }
+        Field { name: p.name.clone(), kind: p.kind.clone(), body, input: Input::default() }
     }
 
     pub fn is_target(&self) -> bool {
@@ -71,12 +62,7 @@ impl Field {
     /// The text input has the focus (letters are typed), rather than a checklist row.
     pub fn on_input(&self) -> bool {
         match &self.body {
-            Body::Target {
-                defaults,
-                added,
-                cursor,
-                ..
-            } => *cursor == defaults.len() + added.len(),
+            Body::Target { defaults, added, cursor, .. } => *cursor == defaults.len() + added.len(),
             Body::Text { .. } => true,
         }
     }
@@ -87,13 +73,7 @@ impl Field {
     }
 
     pub fn target_choice(&self) -> Option<TargetChoice> {
-        let Body::Target {
-            defaults,
-            selected,
-            added,
-            ..
-        } = &self.body
-        else {
+        let Body::Target { defaults, selected, added, .. } = &self.body else {
             return None;
         };
         let all_defaults = selected.iter().all(|s| *s);
@@ -101,12 +81,8 @@ impl Field {
         if all_defaults && added.is_empty() && pending.is_none() {
             return Some(TargetChoice::Default(defaults.len()));
         }
-        let mut values: Vec<String> = defaults
-            .iter()
-            .zip(selected)
-            .filter(|(_, s)| **s)
-            .map(|(d, _)| d.clone())
-            .collect();
+        let mut values: Vec<String> =
+            defaults.iter().zip(selected).filter(|(_, s)| **s).map(|(d, _)| d.clone()).collect();
         values.extend(added.iter().cloned());
         values.extend(pending);
         Some(TargetChoice::Override(values))
@@ -135,37 +111,26 @@ impl Field {
         }
         let values = self.values().unwrap_or_default();
         if values.len() > validate::PARAM_VALUES_MAX {
-            out.push(format!(
-                "{} values: at most {} may be sent",
-                values.len(),
-                validate::PARAM_VALUES_MAX
-            ));
+            out.push(format!("{} values: at most {} may be sent", values.len(), validate::PARAM_VALUES_MAX));
         }
         for v in &values {
             let n = validate::len(v);
             if n > validate::PARAM_VALUE_MAX {
-                out.push(format!(
-                    "a value is {n} characters long: at most {} allowed",
-                    validate::PARAM_VALUE_MAX
-                ));
+                out.push(format!("a value is {n} characters long: at most {} allowed", validate::PARAM_VALUE_MAX));
                 break;
             }
         }
         if let Some(TargetChoice::Override(v)) = self.target_choice()
             && v.is_empty()
         {
-            out.push(
-                "no resource selected: select at least one, or press d for the defaults".into(),
-            );
+            out.push("no resource selected: select at least one, or press d for the defaults".into());
         }
         out
     }
 
     pub fn rows(&self) -> usize {
         match &self.body {
-            Body::Target {
-                defaults, added, ..
-            } => defaults.len() + added.len() + 1,
+            Body::Target { defaults, added, .. } => defaults.len() + added.len() + 1,
             Body::Text { .. } => 1,
         }
     }
@@ -195,12 +160,7 @@ impl Field {
     pub fn toggle_or_add(&mut self) {
         let pending = self.pending();
         match &mut self.body {
-            Body::Target {
-                defaults,
-                selected,
-                added,
-                cursor,
-            } => {
+            Body::Target { defaults, selected, added, cursor } => {
                 if *cursor < defaults.len() {
                     selected[*cursor] = !selected[*cursor];
                 } else if *cursor < defaults.len() + added.len() {
@@ -231,12 +191,7 @@ impl Field {
         }
         match &mut self.body {
             Body::Text { values } => values.pop().is_some(),
-            Body::Target {
-                defaults,
-                added,
-                cursor,
-                ..
-            } => {
+            Body::Target { defaults, added, cursor, .. } => {
                 let popped = added.pop().is_some();
                 *cursor = defaults.len() + added.len();
                 popped
@@ -245,13 +200,7 @@ impl Field {
     }
 
     pub fn reset_target(&mut self) {
-        if let Body::Target {
-            selected,
-            added,
-            cursor,
-            ..
-        } = &mut self.body
-        {
+        if let Body::Target { selected, added, cursor, .. } = &mut self.body {
             selected.iter_mut().for_each(|s| *s = true);
             added.clear();
             *cursor = 0;
@@ -292,13 +241,7 @@ impl Form {
         definition: ActionDefinition,
         params: &[ExecutionParameter],
     ) -> Form {
-        Form {
-            product,
-            action,
-            definition,
-            fields: params.iter().map(Field::new).collect(),
-            focus: 0,
-        }
+        Form { product, action, definition, fields: params.iter().map(Field::new).collect(), focus: 0 }
     }
 
     pub fn on_button(&self) -> bool {
@@ -324,19 +267,12 @@ impl Form {
 
     /// Every problem, with the field it belongs to.
     pub fn problems(&self) -> Vec<(String, String)> {
-        self.fields
-            .iter()
-            .flat_map(|f| f.problems().into_iter().map(|p| (f.name.clone(), p)))
-            .collect()
+        self.fields.iter().flat_map(|f| f.problems().into_iter().map(|p| (f.name.clone(), p))).collect()
     }
 
     /// The Parameters of the execute request; None sends no Parameters at all.
     pub fn parameters(&self) -> Option<ParameterMap> {
-        let map: ParameterMap = self
-            .fields
-            .iter()
-            .filter_map(|f| Some((f.name.clone(), f.values()?)))
-            .collect();
+        let map: ParameterMap = self.fields.iter().filter_map(|f| Some((f.name.clone(), f.values()?))).collect();
         (!map.is_empty()).then_some(map)
     }
 }
@@ -354,11 +290,7 @@ mod tests {
     }
 
     fn text() -> Field {
-        Field::new(&ExecutionParameter {
-            name: "Reason".into(),
-            kind: "TEXT_VALUE".into(),
-            default_values: vec![],
-        })
+        Field::new(&ExecutionParameter { name: "Reason".into(), kind: "TEXT_VALUE".into(), default_values: vec![] })
     }
 
     #[test]
@@ -380,14 +312,7 @@ mod tests {
         assert!(f.on_input());
         f.paste("i-9");
         f.toggle_or_add();
-        assert_eq!(
-            f.values(),
-            Some(vec![
-                "i-2".to_string(),
-                "i-3".to_string(),
-                "i-9".to_string()
-            ])
-        );
+        assert_eq!(f.values(), Some(vec!["i-2".to_string(), "i-3".to_string(), "i-9".to_string()]));
         f.reset_target();
         assert_eq!(f.values(), None);
     }
@@ -420,12 +345,7 @@ mod tests {
         f.paste(&"x".repeat(513));
         assert!(f.problems()[0].contains("513"));
         let mut many = text();
-        many.paste(
-            &(0..26)
-                .map(|i| format!("v{i}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
+        many.paste(&(0..26).map(|i| format!("v{i}")).collect::<Vec<_>>().join("\n"));
         assert_eq!(many.values().unwrap().len(), 26);
         assert!(many.problems()[0].contains("26 values"));
     }
@@ -442,11 +362,7 @@ mod tests {
                     kind: "TARGET".into(),
                     default_values: vec!["i-1".into()],
                 },
-                ExecutionParameter {
-                    name: "Reason".into(),
-                    kind: "TEXT_VALUE".into(),
-                    default_values: vec![],
-                },
+                ExecutionParameter { name: "Reason".into(), kind: "TEXT_VALUE".into(), default_values: vec![] },
             ],
         );
         assert_eq!(form.parameters(), None);

@@ -82,122 +82,32 @@ const UP: (KeyCode, KeyModifiers) = (Up, NONE);
 const DOWN: (KeyCode, KeyModifiers) = (Down, NONE);
 
 const GLOBAL: &[Binding] = &[
-    b!(
-        [(Char('c'), CTRL)],
-        "Ctrl-C",
-        "quit at once (runs go on in AWS)",
-        ForceQuit,
-        false
-    ),
-    b!(
-        [(Char('z'), CTRL)],
-        "Ctrl-Z",
-        "suspend (resume with fg)",
-        Suspend,
-        false
-    ),
+    b!([(Char('c'), CTRL)], "Ctrl-C", "quit at once (runs go on in AWS)", ForceQuit, false),
+    b!([(Char('z'), CTRL)], "Ctrl-Z", "suspend (resume with fg)", Suspend, false),
 ];
 
 const PRODUCTS: &[Binding] = &[
-    b!(
-        [UP, (Char('k'), NONE)],
-        "↑/k",
-        "previous product",
-        Up,
-        false
-    ),
-    b!(
-        [DOWN, (Char('j'), NONE)],
-        "↓/j",
-        "next product",
-        Down,
-        false
-    ),
+    b!([UP, (Char('k'), NONE)], "↑/k", "previous product", Up, false),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "next product", Down, false),
     b!([(PageUp, NONE)], "PgUp", "page up", PageUp, false),
     b!([(PageDown, NONE)], "PgDn", "page down", PageDown, false),
-    b!(
-        [(Home, NONE), (Char('g'), NONE)],
-        "g/Home",
-        "first product",
-        Top,
-        false
-    ),
-    b!(
-        [(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)],
-        "G/End",
-        "last product",
-        Bottom,
-        false
-    ),
-    b!(
-        [(Enter, NONE), (Tab, NONE)],
-        "Enter/Tab",
-        "go to the product's actions",
-        SwitchPane,
-        true
-    ),
-    b!(
-        [(Char('/'), NONE)],
-        "/",
-        "filter by name, id, product, status or tag",
-        Filter,
-        true
-    ),
-    b!(
-        [(Char('s'), NONE)],
-        "s",
-        "sort by the next column",
-        SortNext,
-        false
-    ),
-    b!(
-        [(Char('S'), SHIFT), (Char('S'), NONE)],
-        "S",
-        "reverse the sort order",
-        SortReverse,
-        false
-    ),
+    b!([(Home, NONE), (Char('g'), NONE)], "g/Home", "first product", Top, false),
+    b!([(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], "G/End", "last product", Bottom, false),
+    b!([(Enter, NONE), (Tab, NONE)], "Enter/Tab", "go to the product's actions", SwitchPane, true),
+    b!([(Char('/'), NONE)], "/", "filter by name, id, product, status or tag", Filter, true),
+    b!([(Char('s'), NONE)], "s", "sort by the next column", SortNext, false),
+    b!([(Char('S'), SHIFT), (Char('S'), NONE)], "S", "reverse the sort order", SortReverse, false),
     b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, true),
-    b!(
-        [(Char('R'), SHIFT), (Char('R'), NONE)],
-        "R",
-        "runs started in this session",
-        Runs,
-        true
-    ),
-    b!(
-        [(Char('l'), NONE)],
-        "l",
-        "watch the latest run",
-        LastRun,
-        false
-    ),
-    b!(
-        [(Char('?'), NONE), (F(1), NONE)],
-        "?",
-        "help: every key of this screen",
-        Help,
-        true
-    ),
-    b!(
-        [(Char('q'), NONE)],
-        "q",
-        "quit (asks first when runs are in flight)",
-        Quit,
-        true
-    ),
+    b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "runs started in this session", Runs, true),
+    b!([(Char('l'), NONE)], "l", "watch the latest run", LastRun, false),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
+    b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
 ];
 
 const ACTIONS: &[Binding] = &[
     b!([UP, (Char('k'), NONE)], "↑/k", "previous action", Up, false),
     b!([DOWN, (Char('j'), NONE)], "↓/j", "next action", Down, false),
-    b!(
-        [(Enter, NONE)],
-        "Enter",
-        "fill in the action's parameters",
-        Open,
-        true
-    ),
+    b!([(Enter, NONE)], "Enter", "fill in the action's parameters", Open, true),
     b!(
         [(Tab, NONE), (BackTab, SHIFT), (BackTab, NONE), (Esc, NONE)],
         "Tab/Esc",
@@ -205,52 +115,16 @@ const ACTIONS: &[Binding] = &[
         SwitchPane,
         true
     ),
-    b!(
-        [(Char('/'), NONE)],
-        "/",
-        "filter the products",
-        Filter,
-        false
-    ),
+    b!([(Char('/'), NONE)], "/", "filter the products", Filter, false),
     b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, false),
-    b!(
-        [(Char('R'), SHIFT), (Char('R'), NONE)],
-        "R",
-        "runs started in this session",
-        Runs,
-        true
-    ),
-    b!(
-        [(Char('l'), NONE)],
-        "l",
-        "watch the latest run",
-        LastRun,
-        false
-    ),
-    b!(
-        [(Char('?'), NONE), (F(1), NONE)],
-        "?",
-        "help: every key of this screen",
-        Help,
-        true
-    ),
-    b!(
-        [(Char('q'), NONE)],
-        "q",
-        "quit (asks first when runs are in flight)",
-        Quit,
-        true
-    ),
+    b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "runs started in this session", Runs, true),
+    b!([(Char('l'), NONE)], "l", "watch the latest run", LastRun, false),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
+    b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
 ];
 
 const FILTER: &[Binding] = &[
-    b!(
-        [(Enter, NONE)],
-        "Enter",
-        "keep the filter, select the first match",
-        Open,
-        true
-    ),
+    b!([(Enter, NONE)], "Enter", "keep the filter, select the first match", Open, true),
     b!([(Esc, NONE)], "Esc", "clear the filter", Cancel, true),
     b!([UP], "↑", "previous match", Up, false),
     b!([DOWN], "↓", "next match", Down, false),
@@ -258,217 +132,50 @@ const FILTER: &[Binding] = &[
 
 const FORM_TEXT: &[Binding] = &[
     b!([(Tab, NONE)], "Tab", "next field", NextField, true),
-    b!(
-        [(BackTab, SHIFT), (BackTab, NONE)],
-        "Shift-Tab",
-        "previous field",
-        PrevField,
-        true
-    ),
-    b!(
-        [(Char('s'), CTRL)],
-        "Ctrl-S",
-        "review what will be sent",
-        Review,
-        true
-    ),
-    b!(
-        [(Char('r'), CTRL)],
-        "Ctrl-R",
-        "TARGET: back to Service Catalog's defaults",
-        ResetTarget,
-        false
-    ),
+    b!([(BackTab, SHIFT), (BackTab, NONE)], "Shift-Tab", "previous field", PrevField, true),
+    b!([(Char('s'), CTRL)], "Ctrl-S", "review what will be sent", Review, true),
+    b!([(Char('r'), CTRL)], "Ctrl-R", "TARGET: back to Service Catalog's defaults", ResetTarget, false),
     b!([UP], "↑", "TARGET: up the checklist", Up, false),
     b!([DOWN], "↓", "TARGET: down the checklist", Down, false),
-    b!(
-        [(Enter, NONE)],
-        "Enter",
-        "add the typed value to the list",
-        Toggle,
-        false
-    ),
-    b!(
-        [(Esc, NONE)],
-        "Esc",
-        "back to the actions (the form is dropped)",
-        Back,
-        true
-    ),
-    b!(
-        [(F(1), NONE)],
-        "F1",
-        "help: every key of this screen",
-        Help,
-        false
-    ),
+    b!([(Enter, NONE)], "Enter", "add the typed value to the list", Toggle, false),
+    b!([(Esc, NONE)], "Esc", "back to the actions (the form is dropped)", Back, true),
+    b!([(F(1), NONE)], "F1", "help: every key of this screen", Help, false),
 ];
 
 const FORM_CHECKLIST: &[Binding] = &[
-    b!(
-        [UP, (Char('k'), NONE)],
-        "↑/k",
-        "previous resource",
-        Up,
-        false
-    ),
-    b!(
-        [DOWN, (Char('j'), NONE)],
-        "↓/j",
-        "next resource",
-        Down,
-        false
-    ),
-    b!(
-        [(Char(' '), NONE), (Enter, NONE)],
-        "Space",
-        "select or unselect the resource",
-        Toggle,
-        true
-    ),
-    b!(
-        [(Char('d'), NONE), (Char('r'), CTRL)],
-        "d",
-        "back to Service Catalog's defaults",
-        ResetTarget,
-        true
-    ),
+    b!([UP, (Char('k'), NONE)], "↑/k", "previous resource", Up, false),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "next resource", Down, false),
+    b!([(Char(' '), NONE), (Enter, NONE)], "Space", "select or unselect the resource", Toggle, true),
+    b!([(Char('d'), NONE), (Char('r'), CTRL)], "d", "back to Service Catalog's defaults", ResetTarget, true),
     b!([(Tab, NONE)], "Tab", "next field", NextField, true),
-    b!(
-        [(BackTab, SHIFT), (BackTab, NONE)],
-        "Shift-Tab",
-        "previous field",
-        PrevField,
-        false
-    ),
-    b!(
-        [(Char('s'), CTRL)],
-        "Ctrl-S",
-        "review what will be sent",
-        Review,
-        true
-    ),
-    b!(
-        [(Esc, NONE)],
-        "Esc",
-        "back to the actions (the form is dropped)",
-        Back,
-        true
-    ),
-    b!(
-        [(Char('?'), NONE), (F(1), NONE)],
-        "?",
-        "help: every key of this screen",
-        Help,
-        false
-    ),
+    b!([(BackTab, SHIFT), (BackTab, NONE)], "Shift-Tab", "previous field", PrevField, false),
+    b!([(Char('s'), CTRL)], "Ctrl-S", "review what will be sent", Review, true),
+    b!([(Esc, NONE)], "Esc", "back to the actions (the form is dropped)", Back, true),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
 const FORM_BUTTON: &[Binding] = &[
-    b!(
-        [(Enter, NONE), (Char('s'), CTRL)],
-        "Enter",
-        "review what will be sent",
-        Review,
-        true
-    ),
+    b!([(Enter, NONE), (Char('s'), CTRL)], "Enter", "review what will be sent", Review, true),
     b!([(Tab, NONE)], "Tab", "next field", NextField, true),
-    b!(
-        [(BackTab, SHIFT), (BackTab, NONE)],
-        "Shift-Tab",
-        "previous field",
-        PrevField,
-        false
-    ),
-    b!(
-        [(Esc, NONE)],
-        "Esc",
-        "back to the actions (the form is dropped)",
-        Back,
-        true
-    ),
-    b!(
-        [(Char('?'), NONE), (F(1), NONE)],
-        "?",
-        "help: every key of this screen",
-        Help,
-        false
-    ),
+    b!([(BackTab, SHIFT), (BackTab, NONE)], "Shift-Tab", "previous field", PrevField, false),
+    b!([(Esc, NONE)], "Esc", "back to the actions (the form is dropped)", Back, true),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
 const REVIEW: &[Binding] = &[
     b!([(Char('y'), NONE)], "y", "execute now", Execute, true),
-    b!(
-        [(Char('n'), NONE), (Esc, NONE)],
-        "n/Esc",
-        "cancel, back to the form",
-        Cancel,
-        true
-    ),
-    b!(
-        [(Enter, NONE)],
-        "Enter",
-        "press the focused button (Cancel unless moved)",
-        Open,
-        true
-    ),
-    b!(
-        [
-            (Left, NONE),
-            (Char('h'), NONE),
-            (BackTab, SHIFT),
-            (BackTab, NONE)
-        ],
-        "←",
-        "focus Cancel",
-        Left,
-        false
-    ),
-    b!(
-        [(Right, NONE), (Tab, NONE)],
-        "→/Tab",
-        "focus Execute",
-        Right,
-        false
-    ),
-    b!(
-        [(Char('?'), NONE), (F(1), NONE)],
-        "?",
-        "help: every key of this screen",
-        Help,
-        false
-    ),
+    b!([(Char('n'), NONE), (Esc, NONE)], "n/Esc", "cancel, back to the form", Cancel, true),
+    b!([(Enter, NONE)], "Enter", "press the focused button (Cancel unless moved)", Open, true),
+    b!([(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT), (BackTab, NONE)], "←", "focus Cancel", Left, false),
+    b!([(Right, NONE), (Tab, NONE)], "→/Tab", "focus Execute", Right, false),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
 const RUN: &[Binding] = &[
-    b!(
-        [(Esc, NONE), (Char('b'), NONE)],
-        "Esc",
-        "back (the run is still watched)",
-        Back,
-        true
-    ),
-    b!(
-        [(Char('R'), SHIFT), (Char('R'), NONE)],
-        "R",
-        "all runs",
-        Runs,
-        true
-    ),
-    b!(
-        [(Char('?'), NONE), (F(1), NONE)],
-        "?",
-        "help: every key of this screen",
-        Help,
-        true
-    ),
-    b!(
-        [(Char('q'), NONE)],
-        "q",
-        "quit (asks first when runs are in flight)",
-        Quit,
-        true
-    ),
+    b!([(Esc, NONE), (Char('b'), NONE)], "Esc", "back (the run is still watched)", Back, true),
+    b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, true),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
+    b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
 ];
 
 const RUNS: &[Binding] = &[
@@ -476,50 +183,16 @@ const RUNS: &[Binding] = &[
     b!([DOWN, (Char('j'), NONE)], "↓/j", "next run", Down, false),
     b!([(Enter, NONE)], "Enter", "watch the run", Open, true),
     b!([(Esc, NONE)], "Esc", "back to the products", Back, true),
-    b!(
-        [(Char('?'), NONE), (F(1), NONE)],
-        "?",
-        "help: every key of this screen",
-        Help,
-        true
-    ),
-    b!(
-        [(Char('q'), NONE)],
-        "q",
-        "quit (asks first when runs are in flight)",
-        Quit,
-        true
-    ),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
+    b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
 ];
 
-const HELP: &[Binding] = &[b!(
-    [
-        (Esc, NONE),
-        (Char('?'), NONE),
-        (Char('q'), NONE),
-        (F(1), NONE)
-    ],
-    "Esc",
-    "close the help",
-    Back,
-    true
-)];
+const HELP: &[Binding] =
+    &[b!([(Esc, NONE), (Char('?'), NONE), (Char('q'), NONE), (F(1), NONE)], "Esc", "close the help", Back, true)];
 
 const CONFIRM_QUIT: &[Binding] = &[
-    b!(
-        [(Char('y'), NONE)],
-        "y",
-        "quit; the runs go on in AWS",
-        Execute,
-        true
-    ),
-    b!(
-        [(Char('n'), NONE), (Esc, NONE), (Enter, NONE)],
-        "n/Esc",
-        "stay",
-        Cancel,
-        true
-    ),
+    b!([(Char('y'), NONE)], "y", "quit; the runs go on in AWS", Execute, true),
+    b!([(Char('n'), NONE), (Esc, NONE), (Enter, NONE)], "n/Esc", "stay", Cancel, true),
 ];
 
 pub fn bindings(mode: KeyMode) -> &'static [Binding] {
@@ -546,18 +219,13 @@ fn matches(binding: &Binding, key: &KeyEvent) -> bool {
     binding.keys.iter().any(|(code, mods)| {
         // Shifted letters arrive with or without SHIFT depending on the terminal.
         *code == key.code
-            && (*mods == key.modifiers
-                || (matches!(code, Char(_)) && *mods == NONE && key.modifiers == SHIFT))
+            && (*mods == key.modifiers || (matches!(code, Char(_)) && *mods == NONE && key.modifiers == SHIFT))
     })
 }
 
 /// The command a key means in `mode`, global keys first.
 pub fn lookup(mode: KeyMode, key: &KeyEvent) -> Option<Cmd> {
-    GLOBAL
-        .iter()
-        .chain(bindings(mode))
-        .find(|b| matches(b, key))
-        .map(|b| b.cmd)
+    GLOBAL.iter().chain(bindings(mode)).find(|b| matches(b, key)).map(|b| b.cmd)
 }
 
 #[cfg(test)]
@@ -588,55 +256,31 @@ mod tests {
         assert_eq!(lookup(KeyMode::Products, &key(Down)), Some(Cmd::Down));
         assert_eq!(lookup(KeyMode::Products, &key(Char('k'))), Some(Cmd::Up));
         assert_eq!(lookup(KeyMode::Products, &key(Tab)), Some(Cmd::SwitchPane));
-        assert_eq!(
-            lookup(KeyMode::Products, &key(Char('/'))),
-            Some(Cmd::Filter)
-        );
+        assert_eq!(lookup(KeyMode::Products, &key(Char('/'))), Some(Cmd::Filter));
         assert_eq!(lookup(KeyMode::Products, &key(Char('?'))), Some(Cmd::Help));
-        assert_eq!(
-            lookup(KeyMode::Products, &key(Char('r'))),
-            Some(Cmd::Refresh)
-        );
+        assert_eq!(lookup(KeyMode::Products, &key(Char('r'))), Some(Cmd::Refresh));
         assert_eq!(lookup(KeyMode::Products, &key(Char('q'))), Some(Cmd::Quit));
         assert_eq!(lookup(KeyMode::Actions, &key(Enter)), Some(Cmd::Open));
         assert_eq!(lookup(KeyMode::Actions, &key(Esc)), Some(Cmd::SwitchPane));
-        assert_eq!(
-            lookup(KeyMode::FormText, &KeyEvent::new(Char('s'), CTRL)),
-            Some(Cmd::Review)
-        );
+        assert_eq!(lookup(KeyMode::FormText, &KeyEvent::new(Char('s'), CTRL)), Some(Cmd::Review));
         assert_eq!(lookup(KeyMode::Review, &key(Char('y'))), Some(Cmd::Execute));
         assert_eq!(lookup(KeyMode::Review, &key(Char('n'))), Some(Cmd::Cancel));
         assert_eq!(lookup(KeyMode::Review, &key(Esc)), Some(Cmd::Cancel));
-        assert_eq!(
-            lookup(KeyMode::FormChecklist, &key(Char(' '))),
-            Some(Cmd::Toggle)
-        );
+        assert_eq!(lookup(KeyMode::FormChecklist, &key(Char(' '))), Some(Cmd::Toggle));
     }
 
     #[test]
     fn ctrl_c_quits_everywhere() {
         for mode in ALL {
-            assert_eq!(
-                lookup(mode, &KeyEvent::new(Char('c'), CTRL)),
-                Some(Cmd::ForceQuit),
-                "{mode:?}"
-            );
+            assert_eq!(lookup(mode, &KeyEvent::new(Char('c'), CTRL)), Some(Cmd::ForceQuit), "{mode:?}");
         }
     }
 
     #[test]
     fn letters_are_typed_in_text_fields() {
         for c in ['q', 'j', 'k', '?', '/', 'y', 'n', 'r', ' '] {
-            assert_eq!(
-                lookup(KeyMode::FormText, &key(Char(c))),
-                None,
-                "{c} must reach the input"
-            );
-            assert_eq!(
-                lookup(KeyMode::Filter, &key(Char(c))),
-                None,
-                "{c} must reach the filter"
-            );
+            assert_eq!(lookup(KeyMode::FormText, &key(Char(c))), None, "{c} must reach the input");
+            assert_eq!(lookup(KeyMode::Filter, &key(Char(c))), None, "{c} must reach the filter");
         }
     }
 
@@ -663,13 +307,7 @@ mod tests {
     fn every_mode_has_a_way_out() {
         for mode in ALL {
             let cmds: Vec<Cmd> = bindings(mode).iter().map(|b| b.cmd).collect();
-            let out = [
-                Cmd::Back,
-                Cmd::Cancel,
-                Cmd::SwitchPane,
-                Cmd::Quit,
-                Cmd::Open,
-            ];
+            let out = [Cmd::Back, Cmd::Cancel, Cmd::SwitchPane, Cmd::Quit, Cmd::Open];
             assert!(cmds.iter().any(|c| out.contains(c)), "{mode:?}");
         }
     }

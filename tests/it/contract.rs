@@ -9,27 +9,15 @@ use std::collections::HashSet;
 async fn search_pages_through_a_large_catalog() {
     let emu = emulator_with(250, 1.0, Default::default()).await;
     let c = client(&emu);
-    let q = ProductQuery {
-        page_size: 100,
-        ..Default::default()
-    };
+    let q = ProductQuery { page_size: 100, ..Default::default() };
     let first = c.products_page(&q, None).await.unwrap();
     assert_eq!(first.items.len(), 100);
     assert_eq!(first.total, Some(270));
     let second = c.products_page(&q, first.next_token.clone()).await.unwrap();
-    let third = c
-        .products_page(&q, second.next_token.clone())
-        .await
-        .unwrap();
+    let third = c.products_page(&q, second.next_token.clone()).await.unwrap();
     assert_eq!(third.items.len(), 70);
     assert_eq!(third.next_token, None, "the last page has no token");
-    let ids: HashSet<_> = first
-        .items
-        .iter()
-        .chain(&second.items)
-        .chain(&third.items)
-        .map(|p| p.id.clone())
-        .collect();
+    let ids: HashSet<_> = first.items.iter().chain(&second.items).chain(&third.items).map(|p| p.id.clone()).collect();
     assert_eq!(ids.len(), 270, "no product twice, none missing");
     assert_eq!(emu.stats().requests["SearchProvisionedProducts"], 3);
 }
@@ -38,59 +26,33 @@ async fn search_pages_through_a_large_catalog() {
 async fn search_queries_filter_and_sort() {
     let emu = emulator(1.0).await;
     let c = client(&emu);
-    let q = |s: &str| ProductQuery {
-        query: Some(s.into()),
-        ..Default::default()
-    };
+    let q = |s: &str| ProductQuery { query: Some(s.into()), ..Default::default() };
     let (hits, total) = c.all_products(&q("name:web-prod-01")).await.unwrap();
     assert_eq!((hits.len(), total), (1, 1));
     assert_eq!(hits[0].name, WEB);
     assert_eq!(hits[0].product_name.as_deref(), Some("EC2 Web Server"));
     assert!(!hits[0].tags.is_empty());
     let (tainted, _) = c.all_products(&q("status:TAINTED")).await.unwrap();
-    assert!(
-        tainted.len() >= 2
-            && tainted
-                .iter()
-                .all(|p| p.status == Some(ProductStatus::Tainted))
-    );
+    assert!(tainted.len() >= 2 && tainted.iter().all(|p| p.status == Some(ProductStatus::Tainted)));
     let (free, _) = c.all_products(&q("bucket")).await.unwrap();
     assert!(
         !free.is_empty()
-            && free.iter().all(|p| p.name.contains("bucket")
-                || p.product_name.as_deref().unwrap_or("").contains("Bucket"))
+            && free
+                .iter()
+                .all(|p| p.name.contains("bucket") || p.product_name.as_deref().unwrap_or("").contains("Bucket"))
     );
-    let sorted = ProductQuery {
-        sort_by: Some("name".into()),
-        descending: true,
-        ..Default::default()
-    };
+    let sorted = ProductQuery { sort_by: Some("name".into()), descending: true, ..Default::default() };
     let (all, _) = c.all_products(&sorted).await.unwrap();
     let names: Vec<_> = all.iter().map(|p| p.name.clone()).collect();
     let mut expected = names.clone();
     expected.sort();
     expected.reverse();
     assert_eq!(names, expected);
-    let (code, _) = err_code(
-        sdk(&emu)
-            .search_provisioned_products()
-            .sort_by("color")
-            .send()
-            .await,
-    );
+    let (code, _) = err_code(sdk(&emu).search_provisioned_products().sort_by("color").send().await);
     assert_eq!(code, "InvalidParametersException");
-    let (code, msg) = err_code(
-        sdk(&emu)
-            .search_provisioned_products()
-            .page_size(101)
-            .send()
-            .await,
-    );
+    let (code, msg) = err_code(sdk(&emu).search_provisioned_products().page_size(101).send().await);
     assert_eq!(code, "ValidationException");
-    assert!(
-        msg.contains("'pageSize'") && msg.contains("less than or equal to 100"),
-        "{msg}"
-    );
+    assert!(msg.contains("'pageSize'") && msg.contains("less than or equal to 100"), "{msg}");
 }
 
 #[tokio::test]
@@ -101,20 +63,10 @@ async fn scan_pages_by_twenty() {
     let mut n = 0;
     let mut pages = 0;
     loop {
-        let out = s
-            .scan_provisioned_products()
-            .page_size(20)
-            .set_page_token(token)
-            .send()
-            .await
-            .unwrap();
+        let out = s.scan_provisioned_products().page_size(20).set_page_token(token).send().await.unwrap();
         n += out.provisioned_products().len();
         pages += 1;
-        assert!(
-            out.provisioned_products()
-                .iter()
-                .all(|p| p.launch_role_arn().is_some())
-        );
+        assert!(out.provisioned_products().iter().all(|p| p.launch_role_arn().is_some()));
         token = out.next_page_token().map(str::to_string);
         if token.is_none() {
             break;
@@ -134,39 +86,17 @@ async fn describe_provisioned_product_by_id_or_name_but_not_both() {
     let by_id = c.product(&by_name.id).await.unwrap();
     assert_eq!(by_name, by_id);
     assert!(by_id.id.starts_with("pp-") && by_id.id.len() == 16);
-    let (code1, _) = err_code(
-        s.describe_provisioned_product()
-            .id(&by_id.id)
-            .name(WEB)
-            .send()
-            .await,
-    );
+    let (code1, _) = err_code(s.describe_provisioned_product().id(&by_id.id).name(WEB).send().await);
     let (code2, _) = err_code(s.describe_provisioned_product().send().await);
-    assert_eq!(
-        (code1.as_str(), code2.as_str()),
-        ("InvalidParametersException", "InvalidParametersException")
-    );
-    let (code3, _) = err_code(
-        s.describe_provisioned_product()
-            .id("pp-doesnotexist0")
-            .send()
-            .await,
-    );
+    assert_eq!((code1.as_str(), code2.as_str()), ("InvalidParametersException", "InvalidParametersException"));
+    let (code3, _) = err_code(s.describe_provisioned_product().id("pp-doesnotexist0").send().await);
     assert_eq!(code3, "ResourceNotFoundException");
-    let (code4, msg) = err_code(
-        s.describe_provisioned_product()
-            .name("web prod")
-            .send()
-            .await,
-    );
+    let (code4, msg) = err_code(s.describe_provisioned_product().name("web prod").send().await);
     assert_eq!(code4, "ValidationException");
     assert!(msg.contains("at 'name'"), "{msg}");
     let e = c.product("pp-doesnotexist0").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound);
-    assert!(
-        e.to_string().contains("region"),
-        "the message says what to check: {e}"
-    );
+    assert!(e.to_string().contains("region"), "the message says what to check: {e}");
 }
 
 #[tokio::test]
@@ -177,15 +107,10 @@ async fn actions_are_listed_per_version_and_described() {
     let (prod, ver) = web.artifact_key().unwrap();
     let actions = c.actions(&prod, &ver).await.unwrap();
     assert!(actions.iter().any(|a| a.name == RESTART));
-    assert!(actions.iter().all(
-        |a| a.id.starts_with("act-") && a.definition_type.as_deref() == Some("SSM_AUTOMATION")
-    ));
+    assert!(actions.iter().all(|a| a.id.starts_with("act-") && a.definition_type.as_deref() == Some("SSM_AUTOMATION")));
     // Cached: a second ask sends nothing.
     c.actions(&prod, &ver).await.unwrap();
-    assert_eq!(
-        emu.stats().requests["ListServiceActionsForProvisioningArtifact"],
-        1
-    );
+    assert_eq!(emu.stats().requests["ListServiceActionsForProvisioningArtifact"], 1);
     // An older version of the same product has fewer actions.
     let legacy = c.product("web-legacy-01").await.unwrap();
     let (p2, v2) = legacy.artifact_key().unwrap();
@@ -198,17 +123,11 @@ async fn actions_are_listed_per_version_and_described() {
     assert_eq!(def.name.as_deref(), Some("AWS-RestartEC2Instance"));
     assert_eq!(def.version.as_deref(), Some("1"));
     assert!(def.assume_role.is_some());
-    let params: serde_json::Value =
-        serde_json::from_str(def.parameters.as_deref().unwrap()).unwrap();
+    let params: serde_json::Value = serde_json::from_str(def.parameters.as_deref().unwrap()).unwrap();
     assert_eq!(params[0]["Type"], "TARGET");
 
     let s = sdk(&emu);
-    let (c1, _) = err_code(
-        s.describe_service_action()
-            .id("act-doesnotexist")
-            .send()
-            .await,
-    );
+    let (c1, _) = err_code(s.describe_service_action().id("act-doesnotexist").send().await);
     let (c2, _) = err_code(
         s.list_service_actions_for_provisioning_artifact()
             .product_id("prod-nope")
@@ -216,24 +135,12 @@ async fn actions_are_listed_per_version_and_described() {
             .send()
             .await,
     );
-    let (c3, m3) = err_code(
-        s.list_service_actions_for_provisioning_artifact()
-            .product_id(&prod)
-            .send()
-            .await,
-    );
+    let (c3, m3) = err_code(s.list_service_actions_for_provisioning_artifact().product_id(&prod).send().await);
     assert_eq!(
         (c1.as_str(), c2.as_str(), c3.as_str()),
-        (
-            "ResourceNotFoundException",
-            "ResourceNotFoundException",
-            "ValidationException"
-        )
+        ("ResourceNotFoundException", "ResourceNotFoundException", "ValidationException")
     );
-    assert!(
-        m3.contains("Value null at 'provisioningArtifactId'") && m3.contains("must not be null"),
-        "{m3}"
-    );
+    assert!(m3.contains("Value null at 'provisioningArtifactId'") && m3.contains("must not be null"), "{m3}");
 }
 
 #[tokio::test]
@@ -244,21 +151,14 @@ async fn target_defaults_are_the_products_own_resources_of_the_target_type() {
     let restart = action_id(&c, WEB, RESTART).await;
     let params = c.execution_parameters(&web, &restart).await.unwrap();
     let target = params.iter().find(|p| p.is_target()).unwrap();
-    assert_eq!(
-        target.default_values.len(),
-        3,
-        "three instances, not the security groups: {target:?}"
-    );
+    assert_eq!(target.default_values.len(), 3, "three instances, not the security groups: {target:?}");
     assert!(target.default_values.iter().all(|v| v.starts_with("i-")));
     // An action of another product's version is not associated with this one.
     let db = pp_id(&c, "orders-db-prod").await;
     let snapshot = action_id(&c, "orders-db-prod", "AWS-CreateRdsSnapshot").await;
     let e = c.execution_parameters(&web, &snapshot).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidParameters);
-    let e = c
-        .execute(&web, &snapshot, None, "tok-unassociated")
-        .await
-        .unwrap_err();
+    let e = c.execute(&web, &snapshot, None, "tok-unassociated").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidParameters);
     assert!(c.execution_parameters(&db, &snapshot).await.is_ok());
 }
@@ -270,9 +170,7 @@ async fn every_execute_constraint_answers_validation_exception() {
     let long = |n| "a".repeat(n);
     let ok_pp = "pp-6y61928a94txg";
     let ok_act = "act-58tx34ou66v7u";
-    let params = |k: String, v: Vec<String>| -> std::collections::HashMap<String, Vec<String>> {
-        [(k, v)].into()
-    };
+    let params = |k: String, v: Vec<String>| -> std::collections::HashMap<String, Vec<String>> { [(k, v)].into() };
     // (field in the message, rule fragment, request)
     let cases: Vec<(&str, &str, _)> = vec![
         (
@@ -379,10 +277,7 @@ async fn every_execute_constraint_answers_validation_exception() {
     for (field, rule, req) in cases {
         let (code, msg) = err_code(req.send().await);
         assert_eq!(code, "ValidationException", "{field}: {msg}");
-        assert!(
-            msg.contains(" validation error") && msg.contains("detected: Value "),
-            "{msg}"
-        );
+        assert!(msg.contains(" validation error") && msg.contains("detected: Value "), "{msg}");
         assert!(msg.contains(&format!("at '{field}'")), "{field}: {msg}");
         assert!(msg.contains(rule), "{field} / {rule}: {msg}");
     }
@@ -415,25 +310,12 @@ async fn the_same_token_returns_the_same_record_and_other_input_is_refused() {
     let c = client(&emu);
     let web = pp_id(&c, WEB).await;
     let restart = action_id(&c, WEB, RESTART).await;
-    let first = c
-        .execute(&web, &restart, None, "run-token-1")
-        .await
-        .unwrap();
-    let again = c
-        .execute(&web, &restart, None, "run-token-1")
-        .await
-        .unwrap();
+    let first = c.execute(&web, &restart, None, "run-token-1").await.unwrap();
+    let again = c.execute(&web, &restart, None, "run-token-1").await.unwrap();
     assert_eq!(first.record_id, again.record_id);
     assert_eq!(emu.stats().executions_started, 1);
-    let other: ParameterMap = [(
-        "InstanceId".to_string(),
-        vec!["i-ca812554ca6a80470".to_string()],
-    )]
-    .into();
-    let e = c
-        .execute(&web, &restart, Some(&other), "run-token-1")
-        .await
-        .unwrap_err();
+    let other: ParameterMap = [("InstanceId".to_string(), vec!["i-ca812554ca6a80470".to_string()])].into();
+    let e = c.execute(&web, &restart, Some(&other), "run-token-1").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidParameters);
     assert!(e.message.contains("run-token-1"), "{e}");
     assert_eq!(emu.stats().executions_started, 1);
@@ -448,50 +330,26 @@ async fn records_reach_each_terminal_path() {
     let restart = action_id(&c, WEB, RESTART).await;
     let r = c.execute(&web, &restart, None, "ok-1").await.unwrap();
     assert_eq!(r.status, Some(RecordStatus::Created));
-    assert_eq!(
-        r.record_type.as_deref(),
-        Some("EXECUTE_PROVISIONED_PRODUCT_SERVICE_ACTION")
-    );
+    assert_eq!(r.record_type.as_deref(), Some("EXECUTE_PROVISIONED_PRODUCT_SERVICE_ACTION"));
     let (seen, d, outputs) = follow(&c, &r.record_id).await;
     assert_eq!(seen, ["CREATED", "IN_PROGRESS", "SUCCEEDED"]);
     assert!(d.record_errors.is_empty());
-    let instances = c.execution_parameters(&web, &restart).await.unwrap()[0]
-        .default_values
-        .join(",");
-    assert!(
-        outputs
-            .iter()
-            .any(|o| o.output_value.as_deref() == Some(instances.as_str())),
-        "{outputs:?}"
-    );
-    assert!(
-        outputs
-            .iter()
-            .any(|o| o.output_key.as_deref() == Some("AutomationExecutionId"))
-    );
+    let instances = c.execution_parameters(&web, &restart).await.unwrap()[0].default_values.join(",");
+    assert!(outputs.iter().any(|o| o.output_value.as_deref() == Some(instances.as_str())), "{outputs:?}");
+    assert!(outputs.iter().any(|o| o.output_key.as_deref() == Some("AutomationExecutionId")));
     // FAILED with RecordErrors.
     let db = pp_id(&c, "orders-db-prod").await;
     let stop = action_id(&c, "orders-db-prod", "AWS-StopRdsInstance").await;
     let r = c.execute(&db, &stop, None, "fail-1").await.unwrap();
     let (seen, d, _) = follow(&c, &r.record_id).await;
     assert_eq!(seen, ["CREATED", "IN_PROGRESS", "FAILED"]);
-    assert!(
-        d.record_errors[0]
-            .description
-            .as_deref()
-            .unwrap()
-            .contains("read replica"),
-        "{d:?}"
-    );
+    assert!(d.record_errors[0].description.as_deref().unwrap().contains("read replica"), "{d:?}");
     // Through IN_PROGRESS_IN_ERROR to FAILED.
     let api = pp_id(&c, "checkout-api-prod").await;
     let deploy = action_id(&c, "checkout-api-prod", "Platform-ForceNewDeployment").await;
     let r = c.execute(&api, &deploy, None, "rollback-1").await.unwrap();
     let (seen, d, _) = follow(&c, &r.record_id).await;
-    assert_eq!(
-        seen,
-        ["CREATED", "IN_PROGRESS", "IN_PROGRESS_IN_ERROR", "FAILED"]
-    );
+    assert_eq!(seen, ["CREATED", "IN_PROGRESS", "IN_PROGRESS_IN_ERROR", "FAILED"]);
     assert!(!d.record_errors.is_empty());
 }
 
@@ -501,49 +359,24 @@ async fn a_foreign_target_or_unknown_parameter_fails_the_record() {
     let c = client(&emu);
     let web = pp_id(&c, WEB).await;
     let restart = action_id(&c, WEB, RESTART).await;
-    let foreign: ParameterMap = [(
-        "InstanceId".to_string(),
-        vec!["i-0123456789abcdef0".to_string()],
-    )]
-    .into();
-    let r = c
-        .execute(&web, &restart, Some(&foreign), "foreign-1")
-        .await
-        .unwrap();
+    let foreign: ParameterMap = [("InstanceId".to_string(), vec!["i-0123456789abcdef0".to_string()])].into();
+    let r = c.execute(&web, &restart, Some(&foreign), "foreign-1").await.unwrap();
     let (_, d, _) = follow(&c, &r.record_id).await;
     assert_eq!(d.status, Some(RecordStatus::Failed));
     let why = d.record_errors[0].description.clone().unwrap();
-    assert!(
-        why.contains("i-0123456789abcdef0") && why.contains("not a resource"),
-        "{why}"
-    );
+    assert!(why.contains("i-0123456789abcdef0") && why.contains("not a resource"), "{why}");
     // A subset of the product's own instances is a valid override.
     let own = c.execution_parameters(&web, &restart).await.unwrap()[0].default_values[0].clone();
     let narrowed: ParameterMap = [("InstanceId".to_string(), vec![own.clone()])].into();
-    let r = c
-        .execute(&web, &restart, Some(&narrowed), "narrow-1")
-        .await
-        .unwrap();
+    let r = c.execute(&web, &restart, Some(&narrowed), "narrow-1").await.unwrap();
     let (_, d, outputs) = follow(&c, &r.record_id).await;
     assert_eq!(d.status, Some(RecordStatus::Succeeded));
-    assert!(
-        outputs
-            .iter()
-            .any(|o| o.output_value.as_deref() == Some(own.as_str()))
-    );
+    assert!(outputs.iter().any(|o| o.output_value.as_deref() == Some(own.as_str())));
     let unknown: ParameterMap = [("Force".to_string(), vec!["true".to_string()])].into();
-    let r = c
-        .execute(&web, &restart, Some(&unknown), "unknown-1")
-        .await
-        .unwrap();
+    let r = c.execute(&web, &restart, Some(&unknown), "unknown-1").await.unwrap();
     let (_, d, _) = follow(&c, &r.record_id).await;
     assert_eq!(d.status, Some(RecordStatus::Failed));
-    assert!(
-        d.record_errors
-            .iter()
-            .any(|e| e.description.as_deref().unwrap_or("").contains("Force")),
-        "{d:?}"
-    );
+    assert!(d.record_errors.iter().any(|e| e.description.as_deref().unwrap_or("").contains("Force")), "{d:?}");
 }
 
 #[tokio::test]
@@ -558,10 +391,7 @@ async fn a_busy_product_refuses_another_run_until_it_ends() {
     assert_eq!(during.last_record_id.as_deref(), Some(r.record_id.as_str()));
     let e = c.execute(&web, &restart, None, "busy-2").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidState);
-    assert!(
-        e.message.contains("UNDER_CHANGE") && e.hint.contains("wait"),
-        "{e}"
-    );
+    assert!(e.message.contains("UNDER_CHANGE") && e.hint.contains("wait"), "{e}");
     follow(&c, &r.record_id).await;
     let after = c.product(&web).await.unwrap();
     assert_eq!(after.status, Some(ProductStatus::Available));
@@ -576,11 +406,7 @@ async fn history_lists_records_newest_first() {
     let web = pp_id(&c, WEB).await;
     let restart = action_id(&c, WEB, RESTART).await;
     let before = c.history(&web).await.unwrap();
-    assert!(
-        before
-            .iter()
-            .any(|r| r.record_type.as_deref() == Some("PROVISION_PRODUCT"))
-    );
+    assert!(before.iter().any(|r| r.record_type.as_deref() == Some("PROVISION_PRODUCT")));
     let r = c.execute(&web, &restart, None, "hist-1").await.unwrap();
     let after = c.history(&web).await.unwrap();
     assert_eq!(after.len(), before.len() + 1);
@@ -597,17 +423,11 @@ async fn history_lists_records_newest_first() {
         .send()
         .await
         .unwrap();
-    assert!(
-        by_product.record_details().len() > after.len(),
-        "every web server's records"
-    );
+    assert!(by_product.record_details().len() > after.len(), "every web server's records");
     let (code, _) = err_code(
         s.list_record_history()
             .search_filter(
-                aws_sdk_servicecatalog::types::ListRecordHistorySearchFilter::builder()
-                    .key("owner")
-                    .value("x")
-                    .build(),
+                aws_sdk_servicecatalog::types::ListRecordHistorySearchFilter::builder().key("owner").value("x").build(),
             )
             .send()
             .await,

@@ -15,10 +15,7 @@ async fn exercise(c: &CatalogClient, runs: usize) {
     let web = pp_id(c, WEB).await;
     let restart = action_id(c, WEB, RESTART).await;
     for i in 0..runs {
-        let r = c
-            .execute(&web, &restart, None, &format!("fault-run-{i}"))
-            .await
-            .expect("execute survives faults");
+        let r = c.execute(&web, &restart, None, &format!("fault-run-{i}")).await.expect("execute survives faults");
         let (_, d, _) = follow(c, &r.record_id).await;
         assert!(d.is_terminal());
     }
@@ -26,12 +23,7 @@ async fn exercise(c: &CatalogClient, runs: usize) {
 
 #[tokio::test]
 async fn throttling_is_retried() {
-    let (emu, c) = client_with(FaultConfig {
-        throttle_rate: 0.4,
-        seed: 11,
-        ..Default::default()
-    })
-    .await;
+    let (emu, c) = client_with(FaultConfig { throttle_rate: 0.4, seed: 11, ..Default::default() }).await;
     exercise(&c, 5).await;
     let s = emu.stats();
     assert!(s.faults.get("throttle").copied().unwrap_or(0) > 0, "{s:?}");
@@ -40,47 +32,27 @@ async fn throttling_is_retried() {
 
 #[tokio::test]
 async fn server_errors_are_retried() {
-    let (emu, c) = client_with(FaultConfig {
-        error_rate: 0.4,
-        seed: 12,
-        ..Default::default()
-    })
-    .await;
+    let (emu, c) = client_with(FaultConfig { error_rate: 0.4, seed: 12, ..Default::default() }).await;
     exercise(&c, 5).await;
     let s = emu.stats();
-    assert!(
-        s.faults.get("server_error").copied().unwrap_or(0) > 0,
-        "{s:?}"
-    );
+    assert!(s.faults.get("server_error").copied().unwrap_or(0) > 0, "{s:?}");
     assert_eq!(s.executions_started, 5);
 }
 
 #[tokio::test]
 async fn dropped_connections_are_retried_with_the_same_token() {
-    let (emu, c) = client_with(FaultConfig {
-        drop_rate: 0.4,
-        seed: 13,
-        ..Default::default()
-    })
-    .await;
+    let (emu, c) = client_with(FaultConfig { drop_rate: 0.4, seed: 13, ..Default::default() }).await;
     exercise(&c, 8).await;
     let s = emu.stats();
     let execs = s.requests["ExecuteProvisionedProductServiceAction"];
     assert!(s.faults.get("drop").copied().unwrap_or(0) > 0, "{s:?}");
     assert!(execs > 8, "some executes were sent again: {s:?}");
-    assert_eq!(
-        s.executions_started, 8,
-        "every retry reused its token: {s:?}"
-    );
+    assert_eq!(s.executions_started, 8, "every retry reused its token: {s:?}");
 }
 
 #[tokio::test]
 async fn latency_is_added_and_calls_still_succeed() {
-    let (emu, c) = client_with(FaultConfig {
-        latency_ms: 30,
-        ..Default::default()
-    })
-    .await;
+    let (emu, c) = client_with(FaultConfig { latency_ms: 30, ..Default::default() }).await;
     let started = std::time::Instant::now();
     c.product(WEB).await.unwrap();
     assert!(started.elapsed() >= std::time::Duration::from_millis(30));
@@ -89,11 +61,7 @@ async fn latency_is_added_and_calls_still_succeed() {
 
 #[tokio::test]
 async fn an_expired_token_is_reported_as_a_credentials_problem() {
-    let (_emu, c) = client_with(FaultConfig {
-        expired_rate: 1.0,
-        ..Default::default()
-    })
-    .await;
+    let (_emu, c) = client_with(FaultConfig { expired_rate: 1.0, ..Default::default() }).await;
     let e = c.product(WEB).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Credentials);
     assert_eq!(e.code.as_deref(), Some("ExpiredTokenException"));
@@ -103,16 +71,8 @@ async fn an_expired_token_is_reported_as_a_credentials_problem() {
 #[tokio::test]
 async fn an_unreachable_endpoint_is_a_network_error() {
     // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let c = CatalogClient::demo(
-        &format!("http://127.0.0.1:{port}"),
-        "eu-west-1",
-        &fast_settings(2),
-    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let c = CatalogClient::demo(&format!("http://127.0.0.1:{port}"), "eu-west-1", &fast_settings(2));
     let e = c.product(WEB).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Network, "{e}");
     assert!(e.is_transient());

@@ -11,10 +11,7 @@ async fn exec_wait_succeeds_with_exit_0() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("Status     SUCCEEDED"), "{stdout}");
-    assert!(
-        stdout.contains("Output     RestartedInstances = i-"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("Output     RestartedInstances = i-"), "{stdout}");
     assert_eq!(emu.stats().executions_started, 1);
 }
 
@@ -22,19 +19,11 @@ async fn exec_wait_succeeds_with_exit_0() {
 async fn exec_wait_failed_exits_1_and_prints_the_record_errors() {
     let emu = emulator(0.0).await;
     let home = tempfile::tempdir().unwrap();
-    let out = run_against(
-        &emu,
-        home.path(),
-        &["exec", "orders-db-prod", "AWS-StopRdsInstance", "--wait"],
-    )
-    .await;
+    let out = run_against(&emu, home.path(), &["exec", "orders-db-prod", "AWS-StopRdsInstance", "--wait"]).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("Status     FAILED"), "{stdout}");
-    assert!(
-        stdout.contains("Error      AutomationStepFailed: "),
-        "{stdout}"
-    );
+    assert!(stdout.contains("Error      AutomationStepFailed: "), "{stdout}");
 }
 
 #[tokio::test]
@@ -65,34 +54,18 @@ async fn exec_json_mirrors_the_aws_cli() {
     let d = &v["RecordDetail"];
     assert_eq!(d["Status"], "SUCCEEDED");
     assert!(d["RecordId"].as_str().unwrap().starts_with("rec-"));
-    assert!(
-        d["CreatedTime"].as_str().unwrap().ends_with("+00:00"),
-        "ISO 8601 as the CLI prints: {d}"
-    );
+    assert!(d["CreatedTime"].as_str().unwrap().ends_with("+00:00"), "ISO 8601 as the CLI prints: {d}");
     assert!(d["RecordErrors"].as_array().unwrap().is_empty());
     let outputs = v["RecordOutputs"].as_array().unwrap();
     assert!(
-        outputs
-            .iter()
-            .any(|o| o["OutputKey"] == "RestartedInstances"
-                && o["OutputValue"] == "i-ca812554ca6a80470"),
+        outputs.iter().any(|o| o["OutputKey"] == "RestartedInstances" && o["OutputValue"] == "i-ca812554ca6a80470"),
         "{outputs:?}"
     );
     // The same token again: the same record, nothing new started.
     let again = run_against(
         &emu,
         home.path(),
-        &[
-            "exec",
-            WEB,
-            RESTART,
-            "--output",
-            "json",
-            "--token",
-            "json-1",
-            "-p",
-            "InstanceId=i-ca812554ca6a80470",
-        ],
+        &["exec", WEB, RESTART, "--output", "json", "--token", "json-1", "-p", "InstanceId=i-ca812554ca6a80470"],
     )
     .await;
     let w: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
@@ -114,16 +87,10 @@ async fn bad_input_exits_2_before_any_request() {
     let long_id = "p".repeat(101);
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["exec", WEB, RESTART, "--token=-abc"], "ExecuteToken"),
-        (
-            vec!["exec", WEB, RESTART, "-p", &long_key],
-            "parameter name",
-        ),
+        (vec!["exec", WEB, RESTART, "-p", &long_key], "parameter name"),
         (vec!["exec", WEB, RESTART, "-p", &long_value], "512"),
         (many_args.clone(), "at most 25 values"),
-        (
-            vec!["exec", WEB, RESTART, "-p", "no-equals-sign"],
-            "NAME=VALUE",
-        ),
+        (vec!["exec", WEB, RESTART, "-p", "no-equals-sign"], "NAME=VALUE"),
         (vec!["exec", "web prod 01", RESTART], "product"),
         (vec!["record", &long_id], "record id"),
         (vec!["actions", "bad/name"], "product"),
@@ -132,17 +99,11 @@ async fn bad_input_exits_2_before_any_request() {
         let out = run_against(&emu, home.path(), &args).await;
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(
-            stderr.contains(needle),
-            "{args:?} should name {needle}: {stderr}"
-        );
+        assert!(stderr.contains(needle), "{args:?} should name {needle}: {stderr}");
         assert!(!stderr.contains('\u{1b}'));
     }
     let stats = emu.stats();
-    assert!(
-        stats.requests.is_empty(),
-        "no request reached the emulator: {stats:?}"
-    );
+    assert!(stats.requests.is_empty(), "no request reached the emulator: {stats:?}");
 }
 
 #[tokio::test]
@@ -167,11 +128,7 @@ async fn exec_wait_times_out_with_exit_3() {
     )
     .await;
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("sctui record rec-"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("sctui record rec-"), "{}", text(&out.stderr));
 }
 
 #[tokio::test]
@@ -182,16 +139,12 @@ async fn api_errors_exit_4_with_a_message_for_the_operator() {
     assert_eq!(out.status.code(), Some(4));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("DescribeRecord failed: Record rec-doesnotexist1 not found")
-            && stderr.contains("region"),
+        stderr.contains("DescribeRecord failed: Record rec-doesnotexist1 not found") && stderr.contains("region"),
         "{stderr}"
     );
     let out = run_against(&emu, home.path(), &["exec", WEB, "AWS-NoSuchAction"]).await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("AWS-RestartEC2Instance"),
-        "lists the actions there are"
-    );
+    assert!(text(&out.stderr).contains("AWS-RestartEC2Instance"), "lists the actions there are");
 }
 
 #[tokio::test]
@@ -203,18 +156,8 @@ async fn json_shapes_of_the_listing_commands() {
         let home = home.path().to_path_buf();
         async move {
             let mut cmd = sctui(&home);
-            cmd.args([
-                "--endpoint-url",
-                &emu_url,
-                "--region",
-                "eu-west-1",
-                "--output",
-                "json",
-            ])
-            .args(args);
-            let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-                .await
-                .unwrap();
+            cmd.args(["--endpoint-url", &emu_url, "--region", "eu-west-1", "--output", "json"]).args(args);
+            let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
             assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
             serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
         }
@@ -247,18 +190,9 @@ async fn json_shapes_of_the_listing_commands() {
     );
     let prm = json(vec!["params", WEB, RESTART]).await;
     assert_eq!(prm["ServiceActionParameters"][0]["Type"], "TARGET");
-    assert_eq!(
-        prm["ServiceActionParameters"][0]["DefaultValues"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(prm["ServiceActionParameters"][0]["DefaultValues"].as_array().unwrap().len(), 3);
     let h = json(vec!["history", WEB]).await;
-    let rec = h["RecordDetails"][0]["RecordId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let rec = h["RecordDetails"][0]["RecordId"].as_str().unwrap().to_string();
     let r = json(vec!["record", Box::leak(rec.into_boxed_str())]).await;
     assert!(r.get("RecordDetail").is_some() && r["RecordOutputs"].is_array());
 }
@@ -266,36 +200,15 @@ async fn json_shapes_of_the_listing_commands() {
 #[test]
 fn the_demo_runs_without_any_aws_setup() {
     let home = tempfile::tempdir().unwrap();
-    let out = sctui(home.path())
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .args(["--demo", "products"])
-        .output()
-        .unwrap();
+    let out = sctui(home.path()).env_remove("AWS_ACCESS_KEY_ID").args(["--demo", "products"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(
-        stdout.contains("web-prod-01") && stdout.contains("of 20 provisioned products"),
-        "{stdout}"
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "nothing but the table: {}",
-        text(&out.stderr)
-    );
+    assert!(stdout.contains("web-prod-01") && stdout.contains("of 20 provisioned products"), "{stdout}");
+    assert!(out.stderr.is_empty(), "nothing but the table: {}", text(&out.stderr));
     let log = home.path().join("state/sctui/sctui.log");
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(
-        std::fs::metadata(&log).unwrap().permissions().mode() & 0o777,
-        0o600
-    );
-    assert_eq!(
-        std::fs::metadata(log.parent().unwrap())
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777,
-        0o700
-    );
+    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::metadata(log.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
 }
 
 #[test]
@@ -307,27 +220,11 @@ fn the_emulator_command_prints_its_address_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("{first}"))
-        .to_string();
-    assert!(
-        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
-        "{url}"
-    );
-    let out = sctui(home.path())
-        .args(["--endpoint-url", &url, "--region", "eu-west-1", "products"])
-        .output()
-        .unwrap();
-    assert!(
-        text(&out.stdout).contains("of 25 provisioned products"),
-        "{}",
-        text(&out.stdout)
-    );
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let url = first.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{first}")).to_string();
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
+    let out = sctui(home.path()).args(["--endpoint-url", &url, "--region", "eu-west-1", "products"]).output().unwrap();
+    assert!(text(&out.stdout).contains("of 25 provisioned products"), "{}", text(&out.stdout));
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));

@@ -5,5 +5,6 @@ mod faults;
 mod headless;
 mod protocol;
 mod pty;
+mod reliability;
 mod support;
 mod tui;

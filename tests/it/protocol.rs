@@ -9,18 +9,10 @@ struct Answer {
     body: serde_json::Value,
 }
 
-async fn raw(
-    addr: std::net::SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> Answer {
+async fn raw(addr: std::net::SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -57,11 +49,7 @@ async fn envelope_errors_are_the_ones_aws_sends() {
     let unknown = raw(a, "POST", "/", &[AUTH, JSON, (t.0, &t.1)], "{}").await;
     assert_eq!(unknown.status, 400);
     assert_eq!(unknown.body["__type"], "UnknownOperationException");
-    assert!(
-        unknown
-            .headers
-            .contains("x-amzn-errortype: unknownoperationexception")
-    );
+    assert!(unknown.headers.contains("x-amzn-errortype: unknownoperationexception"));
     assert!(unknown.headers.contains("x-amzn-requestid: "));
 
     let t = target("DescribeRecord");
@@ -70,41 +58,16 @@ async fn envelope_errors_are_the_ones_aws_sends() {
     let wrong_type = raw(a, "POST", "/", &[AUTH, JSON, (t.0, &t.1)], r#"{"Id": 7}"#).await;
     assert_eq!(wrong_type.body["__type"], "SerializationException");
     let unsigned = raw(a, "POST", "/", &[JSON, (t.0, &t.1)], r#"{"Id":"rec-1"}"#).await;
-    assert_eq!(
-        unsigned.body["__type"],
-        "MissingAuthenticationTokenException"
-    );
-    let ok = raw(
-        a,
-        "POST",
-        "/",
-        &[AUTH, JSON, (t.0, &t.1)],
-        r#"{"Id":"rec-doesnotexist1"}"#,
-    )
-    .await;
+    assert_eq!(unsigned.body["__type"], "MissingAuthenticationTokenException");
+    let ok = raw(a, "POST", "/", &[AUTH, JSON, (t.0, &t.1)], r#"{"Id":"rec-doesnotexist1"}"#).await;
     assert_eq!(ok.body["__type"], "ResourceNotFoundException");
-    assert!(
-        ok.body["message"]
-            .as_str()
-            .unwrap()
-            .contains("rec-doesnotexist1")
-    );
+    assert!(ok.body["message"].as_str().unwrap().contains("rec-doesnotexist1"));
 
     // Success: JSON 1.1, epoch-second numbers, a request id.
     let t = target("DescribeProvisionedProduct");
-    let pp = raw(
-        a,
-        "POST",
-        "/",
-        &[AUTH, JSON, (t.0, &t.1)],
-        r#"{"Name":"web-prod-01"}"#,
-    )
-    .await;
+    let pp = raw(a, "POST", "/", &[AUTH, JSON, (t.0, &t.1)], r#"{"Name":"web-prod-01"}"#).await;
     assert_eq!(pp.status, 200);
-    assert!(
-        pp.headers
-            .contains("content-type: application/x-amz-json-1.1")
-    );
+    assert!(pp.headers.contains("content-type: application/x-amz-json-1.1"));
     assert!(
         pp.body["ProvisionedProductDetail"]["CreatedTime"].is_f64()
             || pp.body["ProvisionedProductDetail"]["CreatedTime"].is_number()
@@ -125,9 +88,6 @@ async fn stats_count_requests_per_operation() {
 #[tokio::test]
 async fn the_emulator_refuses_a_non_loopback_address() {
     let addr: std::net::SocketAddr = "0.0.0.0:0".parse().unwrap();
-    let err = sctui::emulator::bind(addr, false, world(0), Default::default())
-        .await
-        .err()
-        .expect("refused");
+    let err = sctui::emulator::bind(addr, false, world(0), Default::default()).await.err().expect("refused");
     assert!(err.to_string().contains("--allow-remote"), "{err}");
 }

@@ -13,14 +13,7 @@ struct Queries {
 }
 
 impl vt100::Callbacks for Queries {
-    fn unhandled_csi(
-        &mut self,
-        _: &mut vt100::Screen,
-        i1: Option<u8>,
-        _: Option<u8>,
-        params: &[&[u16]],
-        c: char,
-    ) {
+    fn unhandled_csi(&mut self, _: &mut vt100::Screen, i1: Option<u8>, _: Option<u8>, params: &[&[u16]], c: char) {
         if c == 'n' && i1.is_none() && params == [&[6u16][..]] {
             self.dsr += 1;
         }
@@ -39,31 +32,12 @@ struct Tui {
 
 impl Tui {
     fn spawn(args: &[&str], rows: u16, cols: u16) -> Tui {
-        Tui::spawn_with(
-            CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")),
-            args,
-            rows,
-            cols,
-            &[],
-        )
+        Tui::spawn_with(CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")), args, rows, cols, &[])
     }
 
-    fn spawn_with(
-        mut cmd: CommandBuilder,
-        args: &[&str],
-        rows: u16,
-        cols: u16,
-        env: &[(&str, &str)],
-    ) -> Tui {
+    fn spawn_with(mut cmd: CommandBuilder, args: &[&str], rows: u16, cols: u16, env: &[(&str, &str)]) -> Tui {
         let home = tempfile::tempdir().unwrap();
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
+        let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
         cmd.args(args);
         cmd.env_clear();
         for (k, v) in env {
@@ -104,30 +78,16 @@ impl Tui {
             }
         });
         let writer: Box<dyn Write + Send> = Box::new(SharedWriter(writer));
-        Tui {
-            parser,
-            writer,
-            child,
-            master: pair.master,
-            _home: home,
-            queries,
-            bytes,
-        }
+        Tui { parser, writer, child, master: pair.master, _home: home, queries, bytes }
     }
 
     fn resize(&self, rows: u16, cols: u16) {
-        self.parser.lock().unwrap().screen_mut().set_size(
-            NonZeroU16::new(rows).unwrap(),
-            NonZeroU16::new(cols).unwrap(),
-        );
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(NonZeroU16::new(rows).unwrap(), NonZeroU16::new(cols).unwrap());
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
     }
 
     fn screen(&self) -> String {
@@ -142,11 +102,7 @@ impl Tui {
     fn wait_for(&self, needle: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while !self.screen().contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {needle:?}; screen:\n{}",
-                self.screen()
-            );
+            assert!(Instant::now() < deadline, "timed out waiting for {needle:?}; screen:\n{}", self.screen());
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -157,11 +113,7 @@ impl Tui {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(
-                Instant::now() < deadline,
-                "sctui did not exit; screen:\n{}",
-                self.screen()
-            );
+            assert!(Instant::now() < deadline, "sctui did not exit; screen:\n{}", self.screen());
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -178,10 +130,7 @@ impl Tui {
             }
             let state = (s.alternate_screen(), s.bracketed_paste(), s.hide_cursor());
             drop(p);
-            assert!(
-                Instant::now() < deadline,
-                "terminal not restored (alternate, paste, hidden cursor) = {state:?}"
-            );
+            assert!(Instant::now() < deadline, "terminal not restored (alternate, paste, hidden cursor) = {state:?}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -210,11 +159,7 @@ fn the_demo_runs_an_action_in_a_real_terminal() {
     t.wait_for("web-prod-01");
     {
         let p = t.parser.lock().unwrap();
-        assert!(
-            p.screen().alternate_screen()
-                && p.screen().bracketed_paste()
-                && p.screen().hide_cursor()
-        );
+        assert!(p.screen().alternate_screen() && p.screen().bracketed_paste() && p.screen().hide_cursor());
     }
     t.send("/web-prod-01\r");
     t.wait_for("Products 1 of 20");
@@ -237,11 +182,7 @@ fn the_demo_runs_an_action_in_a_real_terminal() {
     let status = t.wait_exit();
     assert!(status.success(), "{status:?}");
     t.assert_restored();
-    assert_eq!(
-        *t.queries.lock().unwrap(),
-        0,
-        "sctui never asks the terminal where its cursor is"
-    );
+    assert_eq!(*t.queries.lock().unwrap(), 0, "sctui never asks the terminal where its cursor is");
 }
 
 #[test]
@@ -291,21 +232,13 @@ fn idle_writes_nothing_to_the_terminal() {
         last = now;
     }
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(
-        *t.bytes.lock().unwrap(),
-        last,
-        "an idle sctui wrote to the terminal"
-    );
+    assert_eq!(*t.bytes.lock().unwrap(), last, "an idle sctui wrote to the terminal");
 }
 
 #[test]
 fn a_pipe_instead_of_a_terminal_gets_advice_not_a_crash() {
     let home = tempfile::tempdir().unwrap();
-    let out = crate::support::sctui(home.path())
-        .arg("--demo")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out = crate::support::sctui(home.path()).arg("--demo").stdin(std::process::Stdio::null()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("ssh -t"), "{stderr}");

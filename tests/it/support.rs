@@ -15,9 +15,7 @@ pub fn world(scale: usize) -> World {
 }
 
 pub async fn emulator_with(scale: usize, time_scale: f64, faults: FaultConfig) -> Emulator {
-    emulator::start_local(world(scale), Options { time_scale, faults })
-        .await
-        .expect("emulator starts")
+    emulator::start_local(world(scale), Options { time_scale, faults }).await.expect("emulator starts")
 }
 
 pub async fn emulator(time_scale: f64) -> Emulator {
@@ -47,9 +45,7 @@ pub fn sdk(emu: &Emulator) -> aws_sdk_servicecatalog::Client {
 }
 
 /// Error code of a failed SDK call, as the SDK read it.
-pub fn err_code<T, E, R>(
-    r: Result<T, aws_sdk_servicecatalog::error::SdkError<E, R>>,
-) -> (String, String)
+pub fn err_code<T, E, R>(r: Result<T, aws_sdk_servicecatalog::error::SdkError<E, R>>) -> (String, String)
 where
     E: aws_sdk_servicecatalog::error::ProvideErrorMetadata + std::fmt::Debug,
     R: std::fmt::Debug,
@@ -57,10 +53,7 @@ where
 {
     use aws_sdk_servicecatalog::error::ProvideErrorMetadata;
     let e = r.expect_err("the call should fail");
-    (
-        e.code().unwrap_or("(none)").to_string(),
-        e.message().unwrap_or("").to_string(),
-    )
+    (e.code().unwrap_or("(none)").to_string(), e.message().unwrap_or("").to_string())
 }
 
 pub async fn pp_id(client: &CatalogClient, name: &str) -> String {
@@ -71,23 +64,14 @@ pub async fn action_id(client: &CatalogClient, pp: &str, name: &str) -> String {
     let p = client.product(pp).await.expect("product exists");
     let (prod, ver) = p.artifact_key().expect("has a version");
     let actions = client.actions(&prod, &ver).await.expect("actions");
-    actions
-        .iter()
-        .find(|a| a.name == name)
-        .unwrap_or_else(|| panic!("{pp} has no action {name}"))
-        .id
-        .clone()
+    actions.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("{pp} has no action {name}")).id.clone()
 }
 
 /// Polls a record until it ends, returning each distinct status seen in order.
 pub async fn follow(
     client: &CatalogClient,
     record_id: &str,
-) -> (
-    Vec<String>,
-    sctui::domain::RecordDetail,
-    Vec<sctui::domain::RecordOutput>,
-) {
+) -> (Vec<String>, sctui::domain::RecordDetail, Vec<sctui::domain::RecordOutput>) {
     let mut seen: Vec<String> = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
@@ -99,10 +83,7 @@ pub async fn follow(
         if d.is_terminal() {
             return (seen, d, o);
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "record {record_id} did not end: {seen:?}"
-        );
+        assert!(tokio::time::Instant::now() < deadline, "record {record_id} did not end: {seen:?}");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
@@ -125,11 +106,8 @@ pub fn sctui(home: &std::path::Path) -> Command {
 pub async fn run_against(emu: &Emulator, home: &std::path::Path, args: &[&str]) -> Output {
     let (_, region) = emu.account_and_region();
     let mut cmd = sctui(home);
-    cmd.args(["--endpoint-url", &emu.url(), "--region", &region])
-        .args(args);
-    tokio::task::spawn_blocking(move || cmd.output().expect("sctui runs"))
-        .await
-        .expect("join")
+    cmd.args(["--endpoint-url", &emu.url(), "--region", &region]).args(args);
+    tokio::task::spawn_blocking(move || cmd.output().expect("sctui runs")).await.expect("join")
 }
 
 pub fn text(b: &[u8]) -> String {

@@ -44,30 +44,22 @@ impl Driver {
     pub async fn new(time_scale: f64) -> Driver {
         let emu = emulator(time_scale).await;
         let client = client(&emu);
-        let mut app = App::new(
-            Theme::plain_unicode(),
-            client.target.clone(),
-            true,
-            Timestamp::now(),
-        );
-        let journal =
-            std::sync::Arc::new(sctui::runs::journal::Journal::open(&emu_journal_path()).unwrap());
+        Driver::with(emu, client, &emu_journal_path()).await
+    }
+
+    /// A driver on `client` (its target decides which journal runs are resumed) and `journal`.
+    pub async fn with(emu: Emulator, client: sctui::catalog::CatalogClient, journal: &std::path::Path) -> Driver {
+        let mut app =
+            App::new(Theme::plain_unicode(), client.target.clone(), true, Timestamp::now()).with_client_ready();
+        let journal = std::sync::Arc::new(sctui::runs::journal::Journal::open(journal).unwrap());
         let (mut rt, rx) = Runtime::new(Connection::Ready(client), Some(journal), false);
         let mut host = TestHost::default();
         for e in app.start() {
             rt.run(e, &mut host);
         }
-        let mut d = Driver {
-            app,
-            rt,
-            rx,
-            host,
-            emu,
-        };
+        let mut d = Driver { app, rt, rx, host, emu };
         d.until("the products are loaded", |a| {
-            a.loading.done
-                && a.actions_of_selected()
-                    .is_some_and(|f| matches!(f, sctui::tui::app::Fetch::Ready(_)))
+            a.loading.done && a.actions_of_selected().is_some_and(|f| matches!(f, sctui::tui::app::Fetch::Ready(_)))
         })
         .await;
         d
@@ -80,15 +72,16 @@ impl Driver {
         }
     }
 
+    pub fn apply_paste(&mut self, text: &str) {
+        self.apply(Action::Paste(text.to_string()));
+    }
+
     pub fn key(&mut self, code: KeyCode) {
         self.apply(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
 
     pub fn ctrl(&mut self, c: char) {
-        self.apply(Action::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )));
+        self.apply(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
     }
 
     pub fn type_text(&mut self, s: &str) {
@@ -103,10 +96,7 @@ impl Driver {
         while !cond(&self.app) {
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {
                 Ok(Some(a)) => self.apply(a),
-                _ => panic!(
-                    "timed out waiting for {what}; screen:\n{}",
-                    self.screen(120, 40)
-                ),
+                _ => panic!("timed out waiting for {what}; screen:\n{}", self.screen(120, 40)),
             }
         }
     }
@@ -116,13 +106,7 @@ impl Driver {
         t.draw(|f| view::render(&self.app, f)).unwrap();
         let buf = t.backend().buffer().clone();
         (0..h)
-            .map(|y| {
-                (0..w)
-                    .map(|x| buf[(x, y)].symbol().to_string())
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string()
-            })
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string())
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -133,13 +117,7 @@ impl Driver {
         self.type_text(name);
         self.key(KeyCode::Enter);
         assert_eq!(self.app.selected_product().unwrap().name, name);
-        self.until("the actions", |a| {
-            matches!(
-                a.actions_of_selected(),
-                Some(sctui::tui::app::Fetch::Ready(_))
-            )
-        })
-        .await;
+        self.until("the actions", |a| matches!(a.actions_of_selected(), Some(sctui::tui::app::Fetch::Ready(_)))).await;
         self.key(KeyCode::Tab);
         for _ in 0..20 {
             if self.app.selected_action().is_some_and(|a| a.name == action) {
@@ -152,10 +130,7 @@ impl Driver {
 
     pub async fn open_form(&mut self) {
         self.key(KeyCode::Enter);
-        self.until("the form", |a| {
-            matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))
-        })
-        .await;
+        self.until("the form", |a| matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))).await;
     }
 }
 
@@ -206,10 +181,7 @@ async fn snapshots_of_every_screen() {
     d.ctrl('s');
     both_sizes(&d, "review");
     d.key(KeyCode::Char('y'));
-    d.until("the run in progress", |a| {
-        a.runs[0].status() == Some(&RecordStatus::InProgress)
-    })
-    .await;
+    d.until("the run in progress", |a| a.runs[0].status() == Some(&RecordStatus::InProgress)).await;
     both_sizes(&d, "run_in_progress");
 
     let mut f = Driver::new(0.0).await;
@@ -217,8 +189,7 @@ async fn snapshots_of_every_screen() {
     f.open_form().await;
     f.ctrl('s');
     f.key(KeyCode::Char('y'));
-    f.until("the failed run", |a| a.runs[0].phase == RunPhase::Ended)
-        .await;
+    f.until("the failed run", |a| a.runs[0].phase == RunPhase::Ended).await;
     both_sizes(&f, "run_failed");
 }
 
@@ -228,10 +199,7 @@ async fn flow_filter_narrow_review_execute_succeeds() {
     d.pick(WEB, RESTART).await;
     d.open_form().await;
     let screen = d.screen(120, 40);
-    assert!(
-        screen.contains("sends nothing: Service Catalog's default (3 resources)"),
-        "{screen}"
-    );
+    assert!(screen.contains("sends nothing: Service Catalog's default (3 resources)"), "{screen}");
     // Narrow the TARGET to the second instance only.
     d.key(KeyCode::Char(' '));
     d.key(KeyCode::Down);
@@ -241,33 +209,16 @@ async fn flow_filter_narrow_review_execute_succeeds() {
     assert!(screen.contains("OVERRIDE: sends 1 value"), "{screen}");
     d.ctrl('s');
     let review = d.screen(120, 40);
-    assert!(
-        review.contains("Review: nothing has been sent yet") && review.contains("[ Cancel (n) ]"),
-        "{review}"
-    );
+    assert!(review.contains("Review: nothing has been sent yet") && review.contains("[ Cancel (n) ]"), "{review}");
     assert_eq!(d.emu.stats().executions_started, 0, "nothing ran before y");
     let token = d.app.review.as_ref().unwrap().token.clone();
-    assert!(
-        review.contains(&format!("--execute-token {token}")),
-        "the CLI line carries the token"
-    );
+    assert!(review.contains(&format!("--execute-token {token}")), "the CLI line carries the token");
     d.key(KeyCode::Char('y'));
-    d.until("SUCCEEDED", |a| a.runs[0].phase == RunPhase::Ended)
-        .await;
+    d.until("SUCCEEDED", |a| a.runs[0].phase == RunPhase::Ended).await;
     let screen = d.screen(120, 40);
-    assert!(
-        screen.contains("SUCCEEDED") && screen.contains("RestartedInstances = i-d17cc38c48aa68e6a"),
-        "{screen}"
-    );
-    assert!(
-        !screen.contains("i-ca812554ca6a80470,"),
-        "only the narrowed instance was sent"
-    );
-    let statuses: Vec<_> = d.app.runs[0]
-        .timeline
-        .iter()
-        .map(|t| t.1.as_str().to_string())
-        .collect();
+    assert!(screen.contains("SUCCEEDED") && screen.contains("RestartedInstances = i-d17cc38c48aa68e6a"), "{screen}");
+    assert!(!screen.contains("i-ca812554ca6a80470,"), "only the narrowed instance was sent");
+    let statuses: Vec<_> = d.app.runs[0].timeline.iter().map(|t| t.1.as_str().to_string()).collect();
     assert_eq!(statuses.first().map(String::as_str), Some("CREATED"));
     assert_eq!(statuses.last().map(String::as_str), Some("SUCCEEDED"));
     assert_eq!(d.host.bells, 1, "the bell rings when a run ends");
@@ -290,8 +241,7 @@ async fn flow_failed_run_shows_its_record_errors_and_busy_products_are_explained
     d.open_form().await;
     d.ctrl('s');
     d.key(KeyCode::Char('y'));
-    d.until("FAILED", |a| a.runs[0].phase == RunPhase::Ended)
-        .await;
+    d.until("FAILED", |a| a.runs[0].phase == RunPhase::Ended).await;
     let screen = d.screen(120, 40);
     assert!(screen.contains("✗ FAILED"), "{screen}");
     assert!(
@@ -307,23 +257,17 @@ async fn flow_failed_run_shows_its_record_errors_and_busy_products_are_explained
     b.open_form().await;
     b.ctrl('s');
     b.key(KeyCode::Char('y'));
-    b.until("the first run started", |a| {
-        a.runs[0].phase == RunPhase::Watching
-    })
-    .await;
+    b.until("the first run started", |a| a.runs[0].phase == RunPhase::Watching).await;
     b.key(KeyCode::Esc);
     b.open_form().await;
     b.ctrl('s');
     b.key(KeyCode::Char('y'));
-    b.until("the refusal", |a| {
-        matches!(
-            a.runs.get(1).map(|r| &r.phase),
-            Some(RunPhase::SubmitFailed(_))
-        )
-    })
-    .await;
+    b.until("the refusal", |a| matches!(a.runs.get(1).map(|r| &r.phase), Some(RunPhase::SubmitFailed(_)))).await;
     let screen = b.screen(120, 40);
-    assert!(screen.contains("web-prod-01 is UNDER_CHANGE: another operation is running on it; wait until it finishes"), "{screen}");
+    assert!(
+        screen.contains("web-prod-01 is UNDER_CHANGE: another operation is running on it; wait until it finishes"),
+        "{screen}"
+    );
     assert_eq!(b.emu.stats().executions_started, 1);
 }
 
@@ -337,55 +281,30 @@ async fn actions_are_fetched_once_per_product_version() {
     for _ in 0..25 {
         d.key(KeyCode::Up);
     }
-    d.until("every version's actions", |a| {
-        a.actions
-            .values()
-            .all(|f| !matches!(f, sctui::tui::app::Fetch::Loading))
-    })
-    .await;
-    let versions: std::collections::HashSet<_> = d
-        .app
-        .products
-        .iter()
-        .filter_map(|p| p.artifact_key())
-        .collect();
-    assert_eq!(
-        d.emu.stats().requests["ListServiceActionsForProvisioningArtifact"] as usize,
-        versions.len()
-    );
+    d.until("every version's actions", |a| a.actions.values().all(|f| !matches!(f, sctui::tui::app::Fetch::Loading)))
+        .await;
+    let versions: std::collections::HashSet<_> = d.app.products.iter().filter_map(|p| p.artifact_key()).collect();
+    assert_eq!(d.emu.stats().requests["ListServiceActionsForProvisioningArtifact"] as usize, versions.len());
     assert!(versions.len() < d.app.products.len());
 }
 
 #[tokio::test]
 async fn no_color_keeps_meaning_in_text_and_reverse_video_and_ascii_borders() {
     let mut d = Driver::new(1.0).await;
-    d.app.theme = Theme {
-        color: false,
-        ascii: true,
-        truecolor: false,
-    };
+    d.app.theme = Theme { color: false, ascii: true, truecolor: false };
     let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
     t.draw(|f| view::render(&d.app, f)).unwrap();
     let buf = t.backend().buffer().clone();
     use ratatui::style::{Color, Modifier};
     for cell in buf.content() {
-        assert_eq!(
-            (cell.fg, cell.bg),
-            (Color::Reset, Color::Reset),
-            "a colour was drawn: {cell:?}"
-        );
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "a colour was drawn: {cell:?}");
     }
     // The selected row is reverse video; statuses are words.
-    let selected_row = (0..30)
-        .find(|&y| buf[(1, y)].symbol() == ">")
-        .expect("a selection marker");
+    let selected_row = (0..30).find(|&y| buf[(1, y)].symbol() == ">").expect("a selection marker");
     assert!(buf[(4, selected_row)].modifier.contains(Modifier::REVERSED));
     let screen = d.screen(100, 30);
     assert!(screen.contains("TAINTED") && screen.contains("ERROR"));
-    assert!(
-        screen.lines().nth(1).unwrap().starts_with("+ Products"),
-        "{screen}"
-    );
+    assert!(screen.lines().nth(1).unwrap().starts_with("+ Products"), "{screen}");
     assert!(!screen.contains('┌') && !screen.contains('│'), "{screen}");
     d.key(KeyCode::Char('?'));
     assert!(!d.screen(100, 30).contains('─'));
@@ -394,8 +313,7 @@ async fn no_color_keeps_meaning_in_text_and_reverse_video_and_ascii_borders() {
 #[test]
 fn the_readme_lists_every_key() {
     use sctui::tui::keymap::{self, KeyMode};
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let modes = [
         KeyMode::Products,
         KeyMode::Actions,
@@ -409,12 +327,64 @@ fn the_readme_lists_every_key() {
         KeyMode::Help,
         KeyMode::ConfirmQuit,
     ];
-    for b in modes
-        .iter()
-        .flat_map(|m| keymap::bindings(*m))
-        .chain(keymap::global())
-    {
+    for b in modes.iter().flat_map(|m| keymap::bindings(*m)).chain(keymap::global()) {
         let row = format!("| `{}` | {} |", b.label, b.help);
         assert!(readme.contains(&row), "README.md lacks the key row {row}");
     }
+}
+
+#[tokio::test]
+async fn values_on_screen_never_emit_control_sequences() {
+    let mut d = Driver::new(1.0).await;
+    d.pick(WEB, "AWS-CreateImage").await;
+    d.open_form().await;
+    d.key(KeyCode::Tab); // to the first text field
+    d.apply_paste("\u{1b}[2J\u{1b}[31mred\u{7}");
+    let screen = d.screen(120, 40);
+    assert!(screen.contains(r"\u{1b}[2J\u{1b}[31mred\u{7}"), "shown escaped: {screen}");
+    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'), "no raw control character on screen");
+    // The value itself is kept exactly.
+    d.ctrl('s');
+    let params = d.app.review.as_ref().unwrap().parameters.clone().unwrap();
+    assert!(params.values().any(|v| v == &vec!["\u{1b}[2J\u{1b}[31mred\u{7}".to_string()]), "{params:?}");
+}
+
+#[tokio::test]
+async fn the_tui_takes_up_runs_an_earlier_session_left_open() {
+    let emu = emulator(0.05).await;
+    let mut client = client(&emu);
+    // As against AWS: a live target, which journal runs of the same endpoint can be resumed on.
+    client.target.demo = false;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let web = client.product(WEB).await.unwrap();
+    let restart = action_id(&client, WEB, RESTART).await;
+    let j = sctui::runs::journal::Journal::open(&path).unwrap();
+    // The earlier session wrote the request and died before any answer.
+    j.append(&sctui::runs::journal::Event::Requested {
+        run: "earlier-1".into(),
+        at: Timestamp::now(),
+        caller: Some("alice@jump".into()),
+        profile: None,
+        region: client.target.region.clone(),
+        endpoint: client.target.endpoint.clone(),
+        demo: false,
+        product_id: web.id.clone(),
+        product_name: web.name.clone(),
+        action_id: restart,
+        action_name: RESTART.into(),
+        parameters: None,
+        token: "earlier-token-1".into(),
+    })
+    .unwrap();
+    drop(j);
+    let mut d = Driver::with(emu, client, &path).await;
+    d.until("the resumed run to end", |a| a.runs.first().is_some_and(|r| r.resumed && r.phase == RunPhase::Ended))
+        .await;
+    d.key(KeyCode::Char('R'));
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("web-prod-01 (resumed)") && screen.contains("SUCCEEDED"), "{screen}");
+    assert_eq!(d.emu.stats().executions_started, 1);
+    let (events, _) = sctui::runs::journal::Journal::read(&path).unwrap();
+    assert_eq!(sctui::runs::journal::runs(&events)[0].outcome.as_deref(), Some("SUCCEEDED"));
 }

@@ -11,8 +11,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
     let actions_height = if area.height >= 36 { 12 } else { 9 };
-    let [top, bottom] =
-        Layout::vertical([Constraint::Min(6), Constraint::Length(actions_height)]).areas(area);
+    let [top, bottom] = Layout::vertical([Constraint::Min(6), Constraint::Length(actions_height)]).areas(area);
     products(app, f, top);
     actions(app, f, bottom);
 }
@@ -22,35 +21,18 @@ fn title(app: &App) -> Line<'static> {
     let mut spans = vec![Span::styled(" Products ", t.title())];
     let shown = app.visible.len();
     let loaded = app.products.len();
-    let count = if app.filter.value().is_empty() {
-        format!("{loaded}")
-    } else {
-        format!("{shown} of {loaded}")
-    };
+    let count = if app.filter.value().is_empty() { format!("{loaded}") } else { format!("{shown} of {loaded}") };
     spans.push(Span::raw(format!("{count} ")));
     if !app.loading.done && app.conn == Conn::Ready && app.loading.error.is_none() {
-        let total = app
-            .loading
-            .total
-            .map(|n| format!(" of {n}"))
-            .unwrap_or_default();
-        spans.push(Span::styled(
-            format!("{} loading {loaded}{total} ", t.spinner(app.frame)),
-            t.warn(),
-        ));
+        let total = app.loading.total.map(|n| format!(" of {n}")).unwrap_or_default();
+        spans.push(Span::styled(format!("{} loading {loaded}{total} ", t.spinner(app.frame)), t.warn()));
     }
     if !app.filter.value().is_empty() {
-        spans.push(Span::styled(
-            format!("/{} ", safe(app.filter.value())),
-            t.key(),
-        ));
+        spans.push(Span::styled(format!("/{} ", safe(app.filter.value())), t.key()));
     }
     if app.sort != SortKey::Listed || app.descending {
         let dir = if app.descending { "desc" } else { "asc" };
-        spans.push(Span::styled(
-            format!("sort: {} {dir} ", app.sort.label()),
-            t.dim(),
-        ));
+        spans.push(Span::styled(format!("sort: {} {dir} ", app.sort.label()), t.dim()));
     }
     Line::from(spans)
 }
@@ -65,15 +47,11 @@ fn products(app: &App, f: &mut Frame, area: Rect) {
         let text = match (&app.conn, &app.loading.error) {
             (Conn::Resolving, _) => "Resolving credentials…".to_string(),
             (Conn::Failed(e), _) => format!("Could not connect: {}", safe(e)),
-            (_, Some(e)) => format!(
-                "Could not load the provisioned products: {}\nPress r to try again.",
-                safe(e)
-            ),
+            (_, Some(e)) => format!("Could not load the provisioned products: {}\nPress r to try again.", safe(e)),
             _ if !app.loading.done => "Loading provisioned products…".to_string(),
-            _ if !app.filter.value().is_empty() => format!(
-                "No product matches \"{}\" (Esc in the filter clears it).",
-                safe(app.filter.value())
-            ),
+            _ if !app.filter.value().is_empty() => {
+                format!("No product matches \"{}\" (Esc in the filter clears it).", safe(app.filter.value()))
+            }
             _ => "No provisioned products in this account and region.".to_string(),
         };
         f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
@@ -88,26 +66,16 @@ fn products(app: &App, f: &mut Frame, area: Rect) {
         widths.push(Constraint::Length(13));
     }
     header.extend(["PRODUCT", "VERSION", "LAST RECORD"]);
-    widths.extend([
-        Constraint::Length(if wide { 24 } else { 17 }),
-        Constraint::Length(8),
-        Constraint::Length(17),
-    ]);
+    widths.extend([Constraint::Length(if wide { 24 } else { 17 }), Constraint::Length(8), Constraint::Length(17)]);
     if wide {
         header.push("CREATED");
         widths.push(Constraint::Length(16));
     }
     let height = inner.height.saturating_sub(1) as usize;
-    let offset = if app.selected >= height {
-        app.selected + 1 - height
-    } else {
-        0
-    };
+    let offset = if app.selected >= height { app.selected + 1 - height } else { 0 };
     let end = (offset + height).min(app.visible.len());
-    let rows: Vec<Row> = app.visible[offset..end]
-        .iter()
-        .map(|&i| row(app, &app.products[i], wide, with_type))
-        .collect();
+    let rows: Vec<Row> =
+        app.visible[offset..end].iter().map(|&i| row(app, &app.products[i], wide, with_type)).collect();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
         .column_spacing(1)
@@ -119,27 +87,17 @@ fn products(app: &App, f: &mut Frame, area: Rect) {
 
 fn row(app: &App, p: &ProvisionedProduct, wide: bool, with_type: bool) -> Row<'static> {
     let t = &app.theme;
-    let status = p
-        .status
-        .as_ref()
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_else(|| "-".into());
-    let mut cells = vec![
-        Cell::from(safe(&p.name)),
-        Cell::from(Span::styled(status, t.product_status(p.status.as_ref()))),
-    ];
+    let status = p.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_else(|| "-".into());
+    let mut cells =
+        vec![Cell::from(safe(&p.name)), Cell::from(Span::styled(status, t.product_status(p.status.as_ref())))];
     if with_type {
         cells.push(Cell::from(safe(p.kind.as_deref().unwrap_or("-"))));
     }
     cells.push(Cell::from(safe(p.product_name.as_deref().unwrap_or("-"))));
-    cells.push(Cell::from(safe(
-        p.provisioning_artifact_name.as_deref().unwrap_or("-"),
-    )));
+    cells.push(Cell::from(safe(p.provisioning_artifact_name.as_deref().unwrap_or("-"))));
     cells.push(Cell::from(safe(p.last_record_id.as_deref().unwrap_or("-"))));
     if wide {
-        cells.push(Cell::from(
-            p.created_time.map(|c| c.short()).unwrap_or_default(),
-        ));
+        cells.push(Cell::from(p.created_time.map(|c| c.short()).unwrap_or_default()));
     }
     Row::new(cells)
 }
@@ -155,31 +113,22 @@ fn actions(app: &App, f: &mut Frame, area: Rect) {
         (Some(n), Some(v)) => format!(" · {} {}", safe(n), safe(v)),
         _ => String::new(),
     };
-    let title = Line::from(vec![
-        Span::styled(" Actions ", t.title()),
-        Span::raw(format!("· {}{version} ", safe(&p.name))),
-    ]);
+    let title =
+        Line::from(vec![Span::styled(" Actions ", t.title()), Span::raw(format!("· {}{version} ", safe(&p.name)))]);
     let b = block(app, title, focused);
     let inner = b.inner(area);
     f.render_widget(b, area);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(msg) = &p.status_message {
         let status = p.status.as_ref().map(|s| s.as_str()).unwrap_or_default();
-        lines.push(Line::from(Span::styled(
-            format!("{status}: {}", safe(msg)),
-            t.product_status(p.status.as_ref()),
-        )));
+        lines.push(Line::from(Span::styled(format!("{status}: {}", safe(msg)), t.product_status(p.status.as_ref()))));
     }
     match app.actions_of_selected() {
-        None | Some(Fetch::Loading) => lines.push(Line::from(Span::styled(
-            format!("{} loading actions…", t.spinner(app.frame)),
-            t.dim(),
-        ))),
+        None | Some(Fetch::Loading) => {
+            lines.push(Line::from(Span::styled(format!("{} loading actions…", t.spinner(app.frame)), t.dim())))
+        }
         Some(Fetch::Failed(e)) => {
-            lines.push(Line::from(Span::styled(
-                format!("Could not load the actions: {}", safe(e)),
-                t.error(),
-            )));
+            lines.push(Line::from(Span::styled(format!("Could not load the actions: {}", safe(e)), t.error())));
         }
         Some(Fetch::Ready(list)) if list.is_empty() => {
             lines.push(Line::from(Span::styled(
@@ -189,24 +138,11 @@ fn actions(app: &App, f: &mut Frame, area: Rect) {
         }
         Some(Fetch::Ready(list)) => {
             let room = inner.height as usize - lines.len().min(inner.height as usize);
-            let offset = if app.action_selected >= room {
-                app.action_selected + 1 - room
-            } else {
-                0
-            };
-            let name_w = list
-                .iter()
-                .map(|a| a.name.chars().count())
-                .max()
-                .unwrap_or(0)
-                .min(34);
+            let offset = if app.action_selected >= room { app.action_selected + 1 - room } else { 0 };
+            let name_w = list.iter().map(|a| a.name.chars().count()).max().unwrap_or(0).min(34);
             for (i, a) in list.iter().enumerate().skip(offset).take(room) {
                 let selected = i == app.action_selected;
-                let pointer = if selected && focused {
-                    t.pointer()
-                } else {
-                    "  "
-                };
+                let pointer = if selected && focused { t.pointer() } else { "  " };
                 let style = if selected && focused {
                     t.selected()
                 } else if selected {

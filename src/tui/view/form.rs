@@ -14,35 +14,18 @@ use ratatui::widgets::{Paragraph, Wrap};
 fn header_lines(app: &App, form: &Form) -> Vec<Line<'static>> {
     let p = &form.product;
     let d = &form.definition;
-    let status = p
-        .status
-        .as_ref()
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_default();
-    let mut product = vec![
-        label(app, "Product"),
-        Span::raw(format!("{} ({})", safe(&p.name), safe(&p.id))),
-    ];
+    let status = p.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default();
+    let mut product = vec![label(app, "Product"), Span::raw(format!("{} ({})", safe(&p.name), safe(&p.id)))];
     if let (Some(n), Some(v)) = (&p.product_name, &p.provisioning_artifact_name) {
-        product.push(Span::styled(
-            format!(" · {} {}", safe(n), safe(v)),
-            app.theme.dim(),
-        ));
+        product.push(Span::styled(format!(" · {} {}", safe(n), safe(v)), app.theme.dim()));
     }
     product.push(Span::raw(" · "));
-    product.push(Span::styled(
-        status,
-        app.theme.product_status(p.status.as_ref()),
-    ));
+    product.push(Span::styled(status, app.theme.product_status(p.status.as_ref())));
     vec![
         Line::from(product),
         Line::from(vec![
             label(app, "Action"),
-            Span::raw(format!(
-                "{} ({})",
-                safe(&form.action.name),
-                safe(&form.action.id)
-            )),
+            Span::raw(format!("{} ({})", safe(&form.action.name), safe(&form.action.id))),
         ]),
         Line::from(vec![
             label(app, "SSM document"),
@@ -65,17 +48,8 @@ struct CursorAt {
 
 fn input_span(field: &Field, width: usize) -> (String, usize) {
     let scroll = field.input.visual_scroll(width);
-    let shown: String = field
-        .input
-        .value()
-        .chars()
-        .skip(scroll)
-        .take(width)
-        .collect();
-    (
-        safe(&shown),
-        field.input.visual_cursor().saturating_sub(scroll),
-    )
+    let shown: String = field.input.value().chars().skip(scroll).take(width).collect();
+    (safe(&shown), field.input.visual_cursor().saturating_sub(scroll))
 }
 
 fn field_lines(
@@ -103,31 +77,18 @@ fn field_lines(
             t.ok(),
         )),
         Some(TargetChoice::Override(v)) => head.push(Span::styled(
-            format!(
-                "   {} OVERRIDE: sends {} value{}",
-                t.arrow(),
-                v.len(),
-                if v.len() == 1 { "" } else { "s" }
-            ),
+            format!("   {} OVERRIDE: sends {} value{}", t.arrow(), v.len(), if v.len() == 1 { "" } else { "s" }),
             t.warn(),
         )),
         None => {
             let n = field.values().map(|v| v.len()).unwrap_or(0);
-            head.push(Span::styled(
-                format!("   {n}/{} values", validate::PARAM_VALUES_MAX),
-                t.dim(),
-            ));
+            head.push(Span::styled(format!("   {n}/{} values", validate::PARAM_VALUES_MAX), t.dim()));
         }
     }
     lines.push(Line::from(head));
     let row_style = |on: bool| if on { t.selected() } else { Style::new() };
     match &field.body {
-        Body::Target {
-            defaults,
-            selected,
-            added,
-            cursor: c,
-        } => {
+        Body::Target { defaults, selected, added, cursor: c } => {
             for (j, (d, s)) in defaults.iter().zip(selected).enumerate() {
                 let on = focused && *c == j;
                 lines.push(Line::from(vec![
@@ -145,62 +106,38 @@ fn field_lines(
                 let on = focused && *c == defaults.len() + j;
                 lines.push(Line::from(vec![
                     Span::raw("      "),
-                    Span::styled(
-                        format!("[+] {}  (added; Space removes)", safe(a)),
-                        row_style(on),
-                    ),
+                    Span::styled(format!("[+] {}  (added; Space removes)", safe(a)), row_style(on)),
                 ]));
             }
             let prefix = "      add resource: ";
             let (shown, cur) = input_span(field, width.saturating_sub(prefix.len() + 1));
             if focused && field.on_input() {
-                *cursor = Some(CursorAt {
-                    line: lines.len(),
-                    col: prefix.len(),
-                    offset: cur,
-                });
+                *cursor = Some(CursorAt { line: lines.len(), col: prefix.len(), offset: cur });
             }
-            lines.push(Line::from(vec![
-                Span::styled(prefix, t.dim()),
-                Span::raw(shown),
-            ]));
+            lines.push(Line::from(vec![Span::styled(prefix, t.dim()), Span::raw(shown)]));
         }
         Body::Text { values } => {
             for (j, v) in values.iter().enumerate() {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("      {}. ", j + 1), t.dim()),
-                    Span::raw(safe(v)),
-                ]));
+                lines.push(Line::from(vec![Span::styled(format!("      {}. ", j + 1), t.dim()), Span::raw(safe(v))]));
             }
             let prefix = "      value: ";
             let (shown, cur) = input_span(field, width.saturating_sub(prefix.len() + 12));
             if focused {
-                *cursor = Some(CursorAt {
-                    line: lines.len(),
-                    col: prefix.len(),
-                    offset: cur,
-                });
+                *cursor = Some(CursorAt { line: lines.len(), col: prefix.len(), offset: cur });
             }
             let n = validate::len(field.input.value());
             lines.push(Line::from(vec![
                 Span::styled(prefix, t.dim()),
                 Span::raw(shown),
                 Span::styled(
-                    if n > 0 {
-                        format!("  {n}/{}", validate::PARAM_VALUE_MAX)
-                    } else {
-                        String::new()
-                    },
+                    if n > 0 { format!("  {n}/{}", validate::PARAM_VALUE_MAX) } else { String::new() },
                     t.dim(),
                 ),
             ]));
         }
     }
     for p in field.problems() {
-        lines.push(Line::from(Span::styled(
-            format!("      {} {p}", if t.ascii { "X" } else { "✗" }),
-            t.error(),
-        )));
+        lines.push(Line::from(Span::styled(format!("      {} {p}", if t.ascii { "X" } else { "✗" }), t.error())));
     }
     lines.push(Line::default());
 }
@@ -208,46 +145,21 @@ fn field_lines(
 pub fn form(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let (title, form) = match &app.form {
-        Some(FormScreen::Ready(form)) => (
-            format!(
-                " Run {} on {} ",
-                safe(&form.action.name),
-                safe(&form.product.name)
-            ),
-            form,
-        ),
+        Some(FormScreen::Ready(form)) => {
+            (format!(" Run {} on {} ", safe(&form.action.name), safe(&form.product.name)), form)
+        }
         Some(FormScreen::Loading { product, action }) => {
-            let b = block(
-                app,
-                format!(" Run {} on {} ", safe(&action.name), safe(&product.name)),
-                true,
-            );
-            let text = format!(
-                "{} loading the action's parameters and Service Catalog's defaults…",
-                t.spinner(app.frame)
-            );
+            let b = block(app, format!(" Run {} on {} ", safe(&action.name), safe(&product.name)), true);
+            let text =
+                format!("{} loading the action's parameters and Service Catalog's defaults…", t.spinner(app.frame));
             f.render_widget(Paragraph::new(text).block(b), area);
             return;
         }
-        Some(FormScreen::Failed {
-            product,
-            action,
-            message,
-        }) => {
-            let b = block(
-                app,
-                format!(" Run {} on {} ", safe(&action.name), safe(&product.name)),
-                true,
-            );
-            let lines = vec![
-                Line::from(Span::styled(safe(message), t.error())),
-                Line::default(),
-                Line::from("Esc goes back."),
-            ];
-            f.render_widget(
-                Paragraph::new(lines).wrap(Wrap { trim: true }).block(b),
-                area,
-            );
+        Some(FormScreen::Failed { product, action, message }) => {
+            let b = block(app, format!(" Run {} on {} ", safe(&action.name), safe(&product.name)), true);
+            let lines =
+                vec![Line::from(Span::styled(safe(message), t.error())), Line::default(), Line::from("Esc goes back.")];
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(b), area);
             return;
         }
         None => return,
@@ -263,41 +175,20 @@ pub fn form(app: &App, f: &mut Frame, area: Rect) {
         if i == form.focus {
             focus_line = lines.len();
         }
-        field_lines(
-            app,
-            field,
-            i == form.focus,
-            inner.width as usize,
-            &mut lines,
-            &mut cursor,
-        );
+        field_lines(app, field, i == form.focus, inner.width as usize, &mut lines, &mut cursor);
     }
     if form.fields.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "  This action takes no parameters.",
-            t.dim(),
-        )));
+        lines.push(Line::from(Span::styled("  This action takes no parameters.", t.dim())));
         lines.push(Line::default());
     }
     if form.on_button() {
         focus_line = lines.len();
     }
-    let button_style = if form.on_button() {
-        t.selected()
-    } else {
-        t.key()
-    };
-    lines.push(Line::from(vec![
-        Span::raw("  "),
-        Span::styled("[ Review (Ctrl-S) ]", button_style),
-    ]));
+    let button_style = if form.on_button() { t.selected() } else { t.key() };
+    lines.push(Line::from(vec![Span::raw("  "), Span::styled("[ Review (Ctrl-S) ]", button_style)]));
     // Keep the focused field (and its input) in view.
     let height = inner.height as usize;
-    let want = cursor
-        .as_ref()
-        .map(|c| c.line)
-        .unwrap_or(focus_line)
-        .max(focus_line);
+    let want = cursor.as_ref().map(|c| c.line).unwrap_or(focus_line).max(focus_line);
     let offset = (want + 2).saturating_sub(height);
     let visible: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
     f.render_widget(Paragraph::new(visible), inner);
@@ -306,19 +197,13 @@ pub fn form(app: &App, f: &mut Frame, area: Rect) {
         && c.line < offset + height
     {
         let x = inner.x + (c.col + c.offset) as u16;
-        f.set_cursor_position((
-            x.min(inner.right().saturating_sub(1)),
-            inner.y + (c.line - offset) as u16,
-        ));
+        f.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y + (c.line - offset) as u16));
     }
 }
 
 /// A word for a POSIX shell: quoted unless it is plainly safe.
 pub fn sh_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,".contains(c))
-    {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,".contains(c)) {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
@@ -326,13 +211,7 @@ pub fn sh_quote(s: &str) -> String {
 }
 
 /// The AWS CLI command that sends exactly the same request.
-pub fn cli_command(
-    app: &App,
-    pp_id: &str,
-    action_id: &str,
-    token: &str,
-    parameters: Option<&ParameterMap>,
-) -> String {
+pub fn cli_command(app: &App, pp_id: &str, action_id: &str, token: &str, parameters: Option<&ParameterMap>) -> String {
     let mut words = vec![
         "aws servicecatalog execute-provisioned-product-service-action".to_string(),
         format!("--provisioned-product-id {}", sh_quote(pp_id)),
@@ -340,10 +219,7 @@ pub fn cli_command(
         format!("--execute-token {}", sh_quote(token)),
     ];
     if let Some(p) = parameters {
-        words.push(format!(
-            "--parameters {}",
-            sh_quote(&serde_json::to_string(p).unwrap_or_default())
-        ));
+        words.push(format!("--parameters {}", sh_quote(&serde_json::to_string(p).unwrap_or_default())));
     }
     if !app.target.demo {
         if let Some(p) = &app.target.profile {
@@ -382,20 +258,13 @@ pub fn review(app: &App, f: &mut Frame, area: Rect) {
     for field in &form.fields {
         let sent = review.parameters.as_ref().and_then(|p| p.get(&field.name));
         let value = match (sent, field.target_choice()) {
-            (Some(v), _) => styled(
-                format!("{:?}", v.iter().map(|s| safe(s)).collect::<Vec<_>>()),
-                t.warn(),
-            ),
-            (None, Some(TargetChoice::Default(n))) => styled(
-                format!("default: resolved by Service Catalog ({n} resources)"),
-                t.ok(),
-            ),
+            (Some(v), _) => styled(format!("{:?}", v.iter().map(|s| safe(s)).collect::<Vec<_>>()), t.warn()),
+            (None, Some(TargetChoice::Default(n))) => {
+                styled(format!("default: resolved by Service Catalog ({n} resources)"), t.ok())
+            }
             (None, _) => styled("(not sent)", t.dim()),
         };
-        lines.push(Line::from(vec![
-            Span::raw(format!("  {:<20}", safe(&field.name))),
-            value,
-        ]));
+        lines.push(Line::from(vec![Span::raw(format!("  {:<20}", safe(&field.name))), value]));
     }
     lines.push(Line::default());
     lines.push(Line::from(vec![
@@ -404,10 +273,7 @@ pub fn review(app: &App, f: &mut Frame, area: Rect) {
         Span::styled("  (a retry with this token never runs twice)", t.dim()),
     ]));
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        "The same request with the AWS CLI",
-        t.title(),
-    )));
+    lines.push(Line::from(Span::styled("The same request with the AWS CLI", t.title())));
     lines.push(Line::from(Span::raw(cli_command(
         app,
         &form.product.id,
@@ -416,11 +282,7 @@ pub fn review(app: &App, f: &mut Frame, area: Rect) {
         review.parameters.as_ref(),
     ))));
     lines.push(Line::default());
-    let (cancel, execute) = if review.on_execute {
-        (t.key(), t.selected())
-    } else {
-        (t.selected(), t.key())
-    };
+    let (cancel, execute) = if review.on_execute { (t.key(), t.selected()) } else { (t.selected(), t.key()) };
     lines.push(Line::from(vec![
         Span::raw("  "),
         Span::styled("[ Cancel (n) ]", cancel),

@@ -24,142 +24,66 @@ pub fn duration(secs: f64) -> String {
 fn status_text(app: &App, r: &Run) -> (String, ratatui::style::Style) {
     let t = &app.theme;
     match &r.phase {
-        RunPhase::Submitting => (
-            format!("{} sending the request…", t.spinner(app.frame)),
-            t.accent(),
-        ),
+        RunPhase::Submitting => (format!("{} sending the request…", t.spinner(app.frame)), t.accent()),
         RunPhase::SubmitFailed(_) => ("NOT STARTED".into(), t.error()),
         RunPhase::Watching => {
-            let s = r
-                .status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default();
-            (
-                format!("{} {s}", t.spinner(app.frame)),
-                t.record_status(r.status()),
-            )
+            let s = r.status().map(|s| s.as_str().to_string()).unwrap_or_default();
+            (format!("{} {s}", t.spinner(app.frame)), t.record_status(r.status()))
         }
         RunPhase::Ended => {
-            let s = r
-                .status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default();
-            (
-                format!("{} {s}", t.record_mark(r.status())),
-                t.record_status(r.status()),
-            )
+            let s = r.status().map(|s| s.as_str().to_string()).unwrap_or_default();
+            (format!("{} {s}", t.record_mark(r.status())), t.record_status(r.status()))
         }
     }
 }
 
 fn elapsed(app: &App, r: &Run) -> f64 {
-    let start = r
-        .record
-        .as_ref()
-        .and_then(|d| d.created_time)
-        .unwrap_or(r.started);
-    let end = if r.in_flight() {
-        app.now
-    } else {
-        r.record
-            .as_ref()
-            .and_then(|d| d.updated_time)
-            .unwrap_or(app.now)
-    };
+    let start = r.record.as_ref().and_then(|d| d.created_time).unwrap_or(r.started);
+    let end = if r.in_flight() { app.now } else { r.record.as_ref().and_then(|d| d.updated_time).unwrap_or(app.now) };
     end.0 - start.0
 }
 
 pub fn run(app: &App, f: &mut Frame, area: Rect, id: RunId) {
     let t = &app.theme;
     let Some(r) = app.run(id) else { return };
-    let title = format!(
-        " Run {} · {} on {} ",
-        r.id.0,
-        safe(&r.action.name),
-        safe(&r.product.name)
-    );
+    let resumed = if r.resumed { " · resumed from the journal" } else { "" };
+    let title = format!(" Run {} · {} on {}{resumed} ", r.id.0, safe(&r.action.name), safe(&r.product.name));
     let b = block(app, title, true);
     let inner = b.inner(area);
     f.render_widget(b, area);
     let (status, style) = status_text(app, r);
-    let mut head = vec![
-        label(app, "Status"),
-        Span::styled(status, style.add_modifier(Modifier::BOLD)),
-    ];
-    head.push(Span::styled(
-        format!("   elapsed {}", duration(elapsed(app, r))),
-        t.dim(),
-    ));
+    let mut head = vec![label(app, "Status"), Span::styled(status, style.add_modifier(Modifier::BOLD))];
+    head.push(Span::styled(format!("   elapsed {}", duration(elapsed(app, r))), t.dim()));
     if r.in_flight() && r.record.is_some() {
-        head.push(Span::styled(
-            format!(
-                " · in this status for {}",
-                duration(app.now.0 - r.since().0)
-            ),
-            t.dim(),
-        ));
+        head.push(Span::styled(format!(" · in this status for {}", duration(app.now.0 - r.since().0)), t.dim()));
     }
     let mut lines = vec![Line::from(head)];
     if let RunPhase::SubmitFailed(e) = &r.phase {
-        lines.push(Line::from(vec![
-            label(app, "Problem"),
-            Span::styled(safe(e), t.error()),
-        ]));
+        lines.push(Line::from(vec![label(app, "Problem"), Span::styled(safe(e), t.error())]));
     }
     if let Some(p) = &r.problem {
-        lines.push(Line::from(vec![
-            label(app, "Connection"),
-            Span::styled(safe(p), t.warn()),
-        ]));
+        lines.push(Line::from(vec![label(app, "Connection"), Span::styled(safe(p), t.warn())]));
     }
-    let record = r
-        .record
-        .as_ref()
-        .map(|d| d.record_id.clone())
-        .unwrap_or_else(|| "(not yet created)".into());
-    lines.push(Line::from(vec![
-        label(app, "Record"),
-        Span::raw(safe(&record)),
-    ]));
+    let record = r.record.as_ref().map(|d| d.record_id.clone()).unwrap_or_else(|| "(not yet created)".into());
+    lines.push(Line::from(vec![label(app, "Record"), Span::raw(safe(&record))]));
     lines.push(Line::from(vec![
         label(app, "Product"),
-        Span::raw(format!(
-            "{} ({})",
-            safe(&r.product.name),
-            safe(&r.product.id)
-        )),
+        Span::raw(format!("{} ({})", safe(&r.product.name), safe(&r.product.id))),
     ]));
     lines.push(Line::from(vec![
         label(app, "Action"),
-        Span::raw(format!(
-            "{} · SSM {}",
-            safe(&r.action.name),
-            safe(r.document.as_deref().unwrap_or("?"))
-        )),
+        Span::raw(format!("{} · SSM {}", safe(&r.action.name), safe(r.document.as_deref().unwrap_or("?")))),
     ]));
-    lines.push(Line::from(vec![
-        label(app, "ExecuteToken"),
-        Span::raw(r.token.clone()),
-    ]));
+    lines.push(Line::from(vec![label(app, "ExecuteToken"), Span::raw(r.token.clone())]));
     let params = match &r.parameters {
         None => "none sent (Service Catalog's defaults)".to_string(),
-        Some(p) => p
-            .iter()
-            .map(|(k, v)| format!("{}={}", safe(k), safe(&v.join(","))))
-            .collect::<Vec<_>>()
-            .join("  "),
+        Some(p) => p.iter().map(|(k, v)| format!("{}={}", safe(k), safe(&v.join(",")))).collect::<Vec<_>>().join("  "),
     };
-    lines.push(Line::from(vec![
-        label(app, "Parameters"),
-        Span::raw(params),
-    ]));
+    lines.push(Line::from(vec![label(app, "Parameters"), Span::raw(params)]));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Timeline", t.title())));
     if r.timeline.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "  (waiting for Service Catalog)",
-            t.dim(),
-        )));
+        lines.push(Line::from(Span::styled("  (waiting for Service Catalog)", t.dim())));
     }
     for (at, s) in &r.timeline {
         lines.push(Line::from(vec![
@@ -173,26 +97,17 @@ pub fn run(app: &App, f: &mut Frame, area: Rect, id: RunId) {
             lines.push(Line::from(Span::styled("Errors (RecordErrors)", t.error())));
             for e in &d.record_errors {
                 lines.push(Line::from(vec![
-                    Span::styled(
-                        format!("  {}: ", safe(e.code.as_deref().unwrap_or("Error"))),
-                        t.error(),
-                    ),
+                    Span::styled(format!("  {}: ", safe(e.code.as_deref().unwrap_or("Error"))), t.error()),
                     Span::raw(safe(e.description.as_deref().unwrap_or(""))),
                 ]));
             }
         }
         if !r.outputs.is_empty() {
             lines.push(Line::default());
-            lines.push(Line::from(Span::styled(
-                "Outputs (RecordOutputs)",
-                t.title(),
-            )));
+            lines.push(Line::from(Span::styled("Outputs (RecordOutputs)", t.title())));
             for o in &r.outputs {
                 lines.push(Line::from(vec![
-                    Span::styled(
-                        format!("  {} = ", safe(o.output_key.as_deref().unwrap_or("?"))),
-                        t.dim(),
-                    ),
+                    Span::styled(format!("  {} = ", safe(o.output_key.as_deref().unwrap_or("?"))), t.dim()),
                     Span::raw(safe(o.output_value.as_deref().unwrap_or(""))),
                 ]));
             }
@@ -213,22 +128,11 @@ pub fn run(app: &App, f: &mut Frame, area: Rect, id: RunId) {
 
 pub fn runs(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let b = block(
-        app,
-        format!(
-            " Runs in this session ({}, {} in flight) ",
-            app.runs.len(),
-            app.in_flight()
-        ),
-        true,
-    );
+    let b = block(app, format!(" Runs in this session ({}, {} in flight) ", app.runs.len(), app.in_flight()), true);
     let inner = b.inner(area);
     f.render_widget(b, area);
     if app.runs.is_empty() {
-        f.render_widget(
-            Paragraph::new("No run has been started yet. Pick an action and press Enter."),
-            inner,
-        );
+        f.render_widget(Paragraph::new("No run has been started yet. Pick an action and press Enter."), inner);
         return;
     }
     let rows: Vec<Row> = app
@@ -239,14 +143,14 @@ pub fn runs(app: &App, f: &mut Frame, area: Rect) {
             Row::new(vec![
                 format!("{}", r.id.0).into(),
                 safe(&r.action.name).into(),
-                safe(&r.product.name).into(),
+                if r.resumed {
+                    format!("{} (resumed)", safe(&r.product.name)).into()
+                } else {
+                    safe(&r.product.name).into()
+                },
                 ratatui::widgets::Cell::from(Span::styled(status, style)),
                 duration(elapsed(app, r)).into(),
-                r.record
-                    .as_ref()
-                    .map(|d| d.record_id.clone())
-                    .unwrap_or_default()
-                    .into(),
+                r.record.as_ref().map(|d| d.record_id.clone()).unwrap_or_default().into(),
                 Timestamp(r.started.0).clock().into(),
             ])
         })
@@ -262,10 +166,8 @@ pub fn runs(app: &App, f: &mut Frame, area: Rect) {
     ];
     let table = Table::new(rows, widths)
         .header(
-            Row::new([
-                "#", "ACTION", "PRODUCT", "STATUS", "ELAPSED", "RECORD", "STARTED",
-            ])
-            .style(t.dim().add_modifier(Modifier::BOLD)),
+            Row::new(["#", "ACTION", "PRODUCT", "STATUS", "ELAPSED", "RECORD", "STARTED"])
+                .style(t.dim().add_modifier(Modifier::BOLD)),
         )
         .row_highlight_style(t.selected())
         .highlight_symbol(t.pointer());

@@ -1,0 +1,386 @@
+//! Nothing lost, nothing run twice: faults, crashes, expired credentials, outages, read-only,
+//! exact values and secrets. All on loopback, bounded, and stopping by themselves.
+
+use crate::support::*;
+use sctui::catalog::{CatalogClient, ErrorKind, Target};
+use sctui::domain::RecordStatus;
+use sctui::emulator::faults::FaultConfig;
+use sctui::runs::journal::{self, Event, Journal};
+use sctui::runs::{RunEvent, RunSpec, Runner};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Full-size runs with `SCTUI_FAULT_RUNS=50` (see scripts/reliability.sh); 12 in the suite.
+fn fault_runs() -> usize {
+    std::env::var("SCTUI_FAULT_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(12)
+}
+
+/// `n` (product, first action) pairs on distinct products.
+async fn targets(
+    c: &CatalogClient,
+    n: usize,
+) -> Vec<(sctui::domain::ProvisionedProduct, sctui::domain::ServiceAction)> {
+    let (products, _) = c.all_products(&Default::default()).await.unwrap();
+    let mut out = Vec::new();
+    for p in products.into_iter().filter(|p| p.status == Some(sctui::domain::ProductStatus::Available)) {
+        let (prod, ver) = p.artifact_key().unwrap();
+        let actions = c.actions(&prod, &ver).await.unwrap();
+        if let Some(a) = actions.first() {
+            out.push((p, a.clone()));
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    assert_eq!(out.len(), n, "enough products");
+    out
+}
+
+#[tokio::test]
+async fn throttling_503s_and_dropped_connections_never_run_anything_twice() {
+    let n = fault_runs();
+    let emu = emulator_with(n, 0.01, FaultConfig::default()).await;
+    let (_, region) = emu.account_and_region();
+    let client = CatalogClient::demo(&emu.url(), &region, &fast_settings(3));
+    let picks = targets(&client, n).await;
+    emu.set_faults(FaultConfig {
+        throttle_rate: 0.3,
+        error_rate: 0.1,
+        drop_rate: 0.05,
+        seed: 2026,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(&dir.path().join("journal.jsonl")).unwrap());
+    let runner = Runner::new(client, Some(journal.clone()), false);
+    let mut tasks = Vec::new();
+    for (p, a) in picks {
+        let runner = runner.clone();
+        tasks.push(tokio::spawn(async move {
+            let spec = RunSpec::new(&p, &a, None, uuid::Uuid::new_v4().to_string());
+            runner.run(&spec, &|_| {}).await
+        }));
+    }
+    let mut ended = 0;
+    for t in tasks {
+        let detail = t.await.unwrap().expect("every run started despite the faults");
+        assert!(detail.is_terminal());
+        ended += 1;
+    }
+    assert_eq!(ended, n);
+    let stats = emu.stats();
+    assert_eq!(stats.executions_started as usize, n, "exactly {n} executions: {stats:?}");
+    for kind in ["throttle", "server_error", "drop"] {
+        assert!(stats.faults.get(kind).copied().unwrap_or(0) > 0, "{kind} was injected: {stats:?}");
+    }
+    let (events, problems) = Journal::read(journal.path()).unwrap();
+    assert!(problems.is_empty());
+    let runs = journal::runs(&events);
+    assert_eq!(runs.len(), n);
+    assert!(runs.iter().all(|r| matches!(r.outcome.as_deref(), Some("SUCCEEDED" | "FAILED"))), "{runs:?}");
+    // One record per run: every Created event of a run names the same record.
+    for r in &runs {
+        let ids: std::collections::HashSet<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Created { run, record_id, .. } if *run == r.run => Some(record_id.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids.len(), 1, "{}: {ids:?}", r.run);
+    }
+    println!("fault drill: {n} runs, {stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_with_runs_in_flight_then_resume_ends_each_exactly_once() {
+    let n = 10;
+    // Slow answers, so that the kill finds Execute requests still unanswered.
+    let emu = emulator_with(n, 0.02, FaultConfig::default()).await;
+    let client = client(&emu);
+    let picks = targets(&client, n).await;
+    emu.set_faults(FaultConfig { latency_ms: 400, ..Default::default() });
+    let home = tempfile::tempdir().unwrap();
+    let journal_path = home.path().join("journal.jsonl");
+    let (_, region) = emu.account_and_region();
+    let spawn = |p: &sctui::domain::ProvisionedProduct, a: &sctui::domain::ServiceAction| {
+        let mut cmd = sctui(home.path());
+        cmd.args(["--endpoint-url", &emu.url(), "--region", &region, "--journal", journal_path.to_str().unwrap()])
+            .args(["exec", &p.id, &a.id, "--wait"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd.spawn().unwrap()
+    };
+    let wait_journal = |what: &str, cond: &dyn Fn(&[journal::JournalRun]) -> bool| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let (events, _) = Journal::read(&journal_path).unwrap();
+            if cond(&journal::runs(&events)) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    // Five runs whose records exist (being polled), five whose Execute has no answer yet.
+    let mut children: Vec<_> = picks[..5].iter().map(|(p, a)| spawn(p, a)).collect();
+    wait_journal("five records", &|runs| runs.len() == 5 && runs.iter().all(|r| r.record_id.is_some()));
+    children.extend(picks[5..].iter().map(|(p, a)| spawn(p, a)));
+    wait_journal("ten requests", &|runs| runs.len() == 10);
+    for c in &mut children {
+        c.kill().unwrap();
+        c.wait().unwrap();
+    }
+    let (events, _) = Journal::read(&journal_path).unwrap();
+    let open: Vec<_> = journal::runs(&events).into_iter().filter(|r| r.is_open()).collect();
+    assert_eq!(open.len(), n, "all were in flight when killed");
+    let unanswered = open.iter().filter(|r| r.record_id.is_none()).count();
+    assert!(unanswered > 0, "some Execute requests were still unanswered");
+    emu.set_faults(FaultConfig::default());
+
+    let out =
+        run_against(&emu, home.path(), &["--journal", journal_path.to_str().unwrap(), "runs", "resume", "--wait"])
+            .await;
+    assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{}", text(&out.stderr));
+    let (events, _) = Journal::read(&journal_path).unwrap();
+    let runs = journal::runs(&events);
+    assert!(runs.iter().all(|r| matches!(r.outcome.as_deref(), Some("SUCCEEDED" | "FAILED"))), "{runs:#?}");
+    assert_eq!(emu.stats().executions_started as usize, n, "{:?}", emu.stats());
+    let again = run_against(&emu, home.path(), &["--journal", journal_path.to_str().unwrap(), "runs", "resume"]).await;
+    assert!(text(&again.stdout).contains("No open runs"), "{}", text(&again.stdout));
+    println!("sigkill drill: {n} runs, {unanswered} Execute requests unanswered at the kill");
+}
+
+#[tokio::test]
+async fn expired_credentials_are_explained_and_polling_goes_on() {
+    let emu = emulator(0.5).await;
+    let (_, region) = emu.account_and_region();
+    let mut client = CatalogClient::demo(&emu.url(), &region, &fast_settings(1));
+    client.target = Target { profile: Some("prod-ops".into()), ..client.target.clone() };
+    let runner = Runner::new(client.clone(), None, false);
+    let web = client.product(WEB).await.unwrap();
+    let restart = sctui::domain::ServiceAction {
+        id: action_id(&client, WEB, RESTART).await,
+        name: RESTART.into(),
+        ..Default::default()
+    };
+    let record = runner.start(&RunSpec::new(&web, &restart, None, "expiry-1".into()), &|_| {}).await.unwrap();
+    emu.set_faults(FaultConfig { expired_rate: 1.0, ..Default::default() });
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = seen.clone();
+    let follower = {
+        let runner = runner.clone();
+        let id = record.record_id.clone();
+        tokio::spawn(async move {
+            runner
+                .follow("expiry-run", &id, &move |e| {
+                    if let RunEvent::Polled(Err(err)) = e {
+                        assert_eq!(err.kind, ErrorKind::Credentials);
+                        log.lock().unwrap().push(err.to_string());
+                    }
+                })
+                .await
+        })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while seen.lock().unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let message = seen.lock().unwrap()[0].clone();
+    assert!(message.contains("aws sso login --profile prod-ops"), "{message}");
+    // The operator refreshes the credentials: polling picks up again by itself.
+    emu.set_faults(FaultConfig::default());
+    let end = tokio::time::timeout(Duration::from_secs(30), follower).await.unwrap().unwrap();
+    assert_eq!(end.status, Some(RecordStatus::Succeeded));
+}
+
+#[tokio::test]
+async fn an_outage_while_running_is_shown_and_the_run_still_ends() {
+    let mut d = crate::tui::Driver::new(0.3).await;
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.key(crossterm::event::KeyCode::Char('y'));
+    d.until("the run started", |a| a.runs[0].record.is_some()).await;
+    d.emu.set_faults(FaultConfig { error_rate: 1.0, ..Default::default() });
+    d.until("the outage shown", |a| a.runs[0].problem.is_some()).await;
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("Connection") && screen.contains("still watching"), "{screen}");
+    d.emu.set_faults(FaultConfig::default());
+    d.until("the end", |a| a.runs[0].phase == sctui::tui::app::RunPhase::Ended).await;
+    assert!(d.app.runs[0].problem.is_none());
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_at_start_is_a_clear_state() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = CatalogClient::demo(&format!("http://127.0.0.1:{port}"), "eu-west-1", &fast_settings(2));
+    let mut app = sctui::tui::app::App::new(
+        sctui::tui::theme::Theme::plain_unicode(),
+        client.target.clone(),
+        true,
+        sctui::domain::Timestamp::now(),
+    );
+    let (mut rt, mut rx) =
+        sctui::tui::runtime::Runtime::new(sctui::tui::runtime::Connection::Ready(client), None, false);
+    struct NoHost;
+    impl sctui::tui::runtime::Host for NoHost {
+        fn suspend(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn bell(&mut self) {}
+        fn draw(&mut self, _: &sctui::tui::app::App) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    for e in app.start() {
+        rt.run(e, &mut NoHost);
+    }
+    while app.loading.error.is_none() {
+        let a = tokio::time::timeout(Duration::from_secs(20), rx.recv()).await.unwrap().unwrap();
+        for e in sctui::tui::app::update(&mut app, a) {
+            rt.run(e, &mut NoHost);
+        }
+    }
+    let err = app.loading.error.clone().unwrap();
+    assert!(err.contains("could not reach the endpoint") && err.contains("--endpoint-url"), "{err}");
+    assert!(!app.animating() || app.toast.is_some(), "no spinner left turning for nothing");
+}
+
+#[tokio::test]
+async fn read_only_is_enforced_in_the_worker() {
+    let emu = emulator(0.0).await;
+    let c = client(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(&dir.path().join("journal.jsonl")).unwrap());
+    // A crafted execute effect, as if a key had slipped through: the worker refuses it.
+    let mut app = sctui::tui::app::App::new(
+        sctui::tui::theme::Theme::plain_unicode(),
+        c.target.clone(),
+        true,
+        sctui::domain::Timestamp::now(),
+    );
+    let (mut rt, mut rx) = sctui::tui::runtime::Runtime::new(
+        sctui::tui::runtime::Connection::Ready(c.clone()),
+        Some(journal.clone()),
+        true,
+    );
+    let web = c.product(WEB).await.unwrap();
+    let restart = sctui::domain::ServiceAction {
+        id: action_id(&c, WEB, RESTART).await,
+        name: RESTART.into(),
+        ..Default::default()
+    };
+    let spec = RunSpec::new(&web, &restart, None, "crafted-1".into());
+    struct NoHost;
+    impl sctui::tui::runtime::Host for NoHost {
+        fn suspend(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn bell(&mut self) {}
+        fn draw(&mut self, _: &sctui::tui::app::App) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    rt.run(sctui::tui::effect::Effect::Execute { run: sctui::tui::action::RunId(99), spec }, &mut NoHost);
+    loop {
+        let a = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+        if let sctui::tui::action::Action::RunRefused { reason, .. } = &a {
+            assert!(reason.contains("read-only"));
+            break;
+        }
+        sctui::tui::app::update(&mut app, a);
+    }
+    let (events, _) = Journal::read(journal.path()).unwrap();
+    assert!(matches!(events.as_slice(), [Event::Refused { .. }]), "{events:?}");
+    // Headless too.
+    let home = tempfile::tempdir().unwrap();
+    let out = run_against(&emu, home.path(), &["--read-only", "exec", WEB, RESTART]).await;
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("read-only"));
+    assert_eq!(emu.stats().executions_started, 0);
+    assert_eq!(emu.stats().requests.get("ExecuteProvisionedProductServiceAction"), None);
+}
+
+#[tokio::test]
+async fn parameter_values_keep_every_character() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let value = "  pre change\t#42 'quoted' $(not a shell) ";
+    let param = format!("DBSnapshotIdentifier={value}");
+    let out = run_against(
+        &emu,
+        home.path(),
+        &["exec", "orders-db-prod", "AWS-CreateRdsSnapshot", "-p", &param, "--wait", "-o", "json"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outputs = v["RecordOutputs"].as_array().unwrap();
+    assert!(outputs.iter().any(|o| o["OutputValue"] == value), "{outputs:?}");
+}
+
+#[test]
+fn secrets_never_reach_logs_journal_or_output() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(emulator(0.0));
+    let home = tempfile::tempdir().unwrap();
+    let secret = "PLANTEDsecretKEY0123456789abcdefghijklmnop";
+    let token = "PLANTEDsessionTOKENzyxwvutsrqponmlkjihgfedcba9876543210";
+    let (_, region) = emu.account_and_region();
+    let mut outputs = Vec::new();
+    for args in [
+        vec!["products"],
+        vec!["exec", WEB, RESTART, "--wait", "-o", "json"],
+        vec!["record", "rec-doesnotexist1"],
+        vec!["runs", "export", "--format", "md"],
+    ] {
+        let out = sctui(home.path())
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_SESSION_TOKEN", token)
+            .env("SCTUI_LOG", "trace")
+            .args(["--endpoint-url", &emu.url(), "--region", &region])
+            .args(&args)
+            .output()
+            .unwrap();
+        outputs.push(out.stdout);
+        outputs.push(out.stderr);
+    }
+    let state = home.path().join("state/sctui");
+    let log = std::fs::read(state.join("sctui.log")).unwrap();
+    let journal = std::fs::read(state.join("journal.jsonl")).unwrap();
+    assert!(log.len() > 1000, "the trace log was written");
+    assert!(!journal.is_empty());
+    for (what, bytes) in std::iter::once(("log", &log))
+        .chain(std::iter::once(("journal", &journal)))
+        .chain(outputs.iter().map(|o| ("output", o)))
+    {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(secret) && !text.contains(token), "the secret reached the {what}");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(state.join("journal.jsonl")).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn a_demo_run_left_open_is_closed_as_abandoned_by_the_next_session() {
+    let home = tempfile::tempdir().unwrap();
+    let journal = home.path().join("j.jsonl");
+    // A demo run without --wait stays open when its process (and its emulator) ends.
+    let out = sctui(home.path())
+        .args(["--demo", "--journal", journal.to_str().unwrap(), "exec", WEB, RESTART])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let (events, _) = Journal::read(&journal).unwrap();
+    assert!(journal::runs(&events)[0].is_open());
+    let out =
+        sctui(home.path()).args(["--demo", "--journal", journal.to_str().unwrap(), "runs", "resume"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let (events, _) = Journal::read(&journal).unwrap();
+    let r = &journal::runs(&events)[0];
+    assert_eq!(r.outcome.as_deref(), Some("ABANDONED"));
+    let listed = sctui(home.path()).args(["--journal", journal.to_str().unwrap(), "runs"]).output().unwrap();
+    assert!(text(&listed.stdout).contains("ABANDONED"), "{}", text(&listed.stdout));
+}
