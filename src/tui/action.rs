@@ -28,6 +28,7 @@ pub enum Action {
     ProductsFailed {
         generation: u64,
         error: Error,
+        retrying: bool,
     },
     ProductUpdated(ProvisionedProduct),
     ActionsLoaded {

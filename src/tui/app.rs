@@ -783,15 +783,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.products.clear();
             }
             app.loading.pages += 1;
+            app.loading.error = None;
             app.loading.total = page.total.or(app.loading.total);
             app.loading.done = page.next_token.is_none();
             app.products.extend(page.items);
             app.recompute();
             app.ensure_actions()
         }
-        Action::ProductsFailed { generation, error } => {
+        Action::ProductsFailed { generation, error, retrying } => {
             if generation == app.loading.generation {
-                let text = operator_message(&error, None);
+                let mut text = operator_message(&error, None);
+                if retrying {
+                    text.push_str(" (retrying by itself; r retries now)");
+                }
                 app.loading.error = Some(text.clone());
                 app.toast(text, true);
             }

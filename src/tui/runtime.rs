@@ -186,8 +186,9 @@ fn run_action(run: RunId, e: RunEvent) -> Action {
 
 async fn load_products(client: CatalogClient, generation: u64, query: ProductQuery, send: impl Fn(Action)) {
     let mut token = None;
+    let mut backoff = runs::schedule::PollSchedule::new(generation);
     loop {
-        match client.products_page(&query, token).await {
+        match client.products_page(&query, token.clone()).await {
             Ok(page) => {
                 token = page.next_token.clone();
                 send(Action::ProductsPage { generation, page });
@@ -196,8 +197,14 @@ async fn load_products(client: CatalogClient, generation: u64, query: ProductQue
                 }
             }
             Err(error) => {
-                send(Action::ProductsFailed { generation, error });
-                return;
+                // A passing problem (network, throttling, 5xx) is retried with backoff from the
+                // same page; anything else waits for the operator (r).
+                let retrying = error.is_transient();
+                send(Action::ProductsFailed { generation, error, retrying });
+                if !retrying {
+                    return;
+                }
+                tokio::time::sleep(backoff.after_throttle()).await;
             }
         }
     }

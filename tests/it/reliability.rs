@@ -212,8 +212,8 @@ async fn an_outage_while_running_is_shown_and_the_run_still_ends() {
     assert!(d.app.runs[0].problem.is_none());
 }
 
-#[tokio::test]
-async fn an_unreachable_endpoint_at_start_is_a_clear_state() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_endpoint_at_start_is_a_clear_state_and_recovers_by_itself() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let client = CatalogClient::demo(&format!("http://127.0.0.1:{port}"), "eu-west-1", &fast_settings(2));
     let mut app = sctui::tui::app::App::new(
@@ -245,7 +245,20 @@ async fn an_unreachable_endpoint_at_start_is_a_clear_state() {
     }
     let err = app.loading.error.clone().unwrap();
     assert!(err.contains("could not reach the endpoint") && err.contains("--endpoint-url"), "{err}");
-    assert!(!app.animating() || app.toast.is_some(), "no spinner left turning for nothing");
+    assert!(err.contains("retrying by itself"), "{err}");
+    // The endpoint comes up: the list loads without the operator doing anything.
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let emu = sctui::emulator::bind(addr, false, world(0), Default::default()).await.unwrap();
+    while !app.loading.done {
+        let a = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.unwrap().unwrap();
+        for e in sctui::tui::app::update(&mut app, a) {
+            rt.run(e, &mut NoHost);
+        }
+    }
+    assert_eq!(app.products.len(), 20);
+    assert!(app.loading.error.is_none());
+    let searches = emu.stats().requests["SearchProvisionedProducts"];
+    assert_eq!(searches, 1, "the first page was asked once it could be answered");
 }
 
 #[tokio::test]

@@ -47,7 +47,7 @@ fn products(app: &App, f: &mut Frame, area: Rect) {
         let text = match (&app.conn, &app.loading.error) {
             (Conn::Resolving, _) => "Resolving credentials…".to_string(),
             (Conn::Failed(e), _) => format!("Could not connect: {}", safe(e)),
-            (_, Some(e)) => format!("Could not load the provisioned products: {}\nPress r to try again.", safe(e)),
+            (_, Some(e)) => format!("Could not load the provisioned products: {}", safe(e)),
             _ if !app.loading.done => "Loading provisioned products…".to_string(),
             _ if !app.filter.value().is_empty() => {
                 format!("No product matches \"{}\" (Esc in the filter clears it).", safe(app.filter.value()))
