@@ -189,7 +189,8 @@ impl Runner {
     /// reported and polling goes on, slower: a record that has not ended is never given up.
     pub async fn follow(&self, run: &str, record_id: &str, report: Report<'_>) -> RecordDetail {
         let mut schedule = PollSchedule::new(crate::emulator::world::fnv1a(record_id.as_bytes()));
-        let mut wait = schedule.after_answer();
+        // The first look comes at once (a record may already have ended), then the schedule.
+        let mut wait = Duration::ZERO;
         let mut last: Option<RecordStatus> = None;
         loop {
             tokio::time::sleep(wait).await;

@@ -107,8 +107,8 @@ impl Error {
             }
             SdkError::TimeoutError(_) => Error::new(ErrorKind::Network, operation, "the request timed out"),
             SdkError::DispatchFailure(df) => {
-                if credentials_problem(df.as_connector_error()) {
-                    let mut e = Error::new(ErrorKind::Credentials, operation, detail_tail(&detail));
+                if let Some(what) = credentials_problem(df.as_connector_error()) {
+                    let mut e = Error::new(ErrorKind::Credentials, operation, what);
                     e.hint = default_hint(ErrorKind::Credentials, profile).into_owned();
                     e
                 } else if df.is_timeout() {
@@ -136,15 +136,22 @@ fn detail_tail(detail: &str) -> String {
     detail.rsplit(": ").next().unwrap_or(detail).trim().to_string()
 }
 
-fn credentials_problem(err: Option<&aws_sdk_servicecatalog::error::ConnectorError>) -> bool {
+/// The credentials error behind a dispatch failure, in its own words.
+fn credentials_problem(err: Option<&aws_sdk_servicecatalog::error::ConnectorError>) -> Option<String> {
+    use aws_credential_types::provider::error::CredentialsError;
     let mut source: Option<&(dyn std::error::Error + 'static)> = err.map(|e| e as _);
     while let Some(e) = source {
-        if e.downcast_ref::<aws_credential_types::provider::error::CredentialsError>().is_some() {
-            return true;
+        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+            let what = match c {
+                CredentialsError::CredentialsNotLoaded(_) => "no AWS credentials were found".to_string(),
+                CredentialsError::ProviderTimedOut(_) => "resolving AWS credentials timed out".to_string(),
+                other => format!("AWS credentials could not be loaded: {other}"),
+            };
+            return Some(what);
         }
         source = e.source();
     }
-    false
+    None
 }
 
 fn classify(code: Option<&str>, raw_status: &str) -> ErrorKind {

@@ -53,6 +53,10 @@ pub enum Action {
         run: RunId,
         result: Result<(RecordDetail, Vec<RecordOutput>), Error>,
     },
+    DefinitionLoaded {
+        action_id: String,
+        result: Result<ActionDefinition, Error>,
+    },
     /// `--read-only` refused the run; nothing was sent.
     RunRefused {
         run: RunId,

@@ -8,7 +8,8 @@ use super::keymap::{self, Cmd, KeyMode};
 use super::theme::Theme;
 use crate::catalog::{Error, ErrorKind, ProductQuery, Target};
 use crate::domain::{
-    ParameterMap, ProductStatus, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus, ServiceAction, Timestamp,
+    ActionDefinition, ParameterMap, ProductStatus, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus,
+    ServiceAction, Timestamp,
 };
 use crate::runs::RunSpec;
 use crate::runs::journal::JournalRun;
@@ -160,6 +161,10 @@ pub struct App {
     pub bell: bool,
     pub conn: Conn,
     pub products: Vec<ProvisionedProduct>,
+    /// Per product, the lowercase text the filter searches (built once, not per keystroke).
+    search_keys: Vec<String>,
+    /// The filter text `visible` was computed for, to narrow instead of rescanning while typing.
+    filtered_for: String,
     /// Indices into `products` that pass the filter, in display order.
     pub visible: Vec<usize>,
     /// Position in `visible`.
@@ -173,6 +178,8 @@ pub struct App {
     pub descending: bool,
     pub focus: Pane,
     pub actions: HashMap<(String, String), Fetch<Arc<Vec<ServiceAction>>>>,
+    /// Each action's SSM document, by action id (fetched once).
+    pub definitions: HashMap<String, Fetch<ActionDefinition>>,
     pub action_selected: usize,
     pub screen: Screen,
     pub form: Option<FormScreen>,
@@ -201,6 +208,8 @@ impl App {
             target,
             bell,
             products: Vec::new(),
+            search_keys: Vec::new(),
+            filtered_for: String::new(),
             visible: Vec::new(),
             selected: 0,
             selected_id: None,
@@ -211,6 +220,7 @@ impl App {
             descending: false,
             focus: Pane::Products,
             actions: HashMap::new(),
+            definitions: HashMap::new(),
             action_selected: 0,
             screen: Screen::Browse,
             form: None,
@@ -332,23 +342,34 @@ impl App {
     /// on the same product.
     fn recompute(&mut self) {
         let needle = self.filter.value().to_lowercase();
-        let mut visible: Vec<usize> = (0..self.products.len())
-            .filter(|&i| needle.is_empty() || matches_filter(&self.products[i], &needle))
-            .collect();
-        let p = &self.products;
-        match self.sort {
-            SortKey::Listed => {}
-            SortKey::Name => visible.sort_by(|a, b| p[*a].name.cmp(&p[*b].name)),
-            SortKey::Status => visible.sort_by_key(|i| p[*i].status.clone()),
-            SortKey::Product => {
-                visible.sort_by(|a, b| p[*a].product_name.cmp(&p[*b].product_name).then(p[*a].name.cmp(&p[*b].name)))
+        // Typing more only narrows: search the current matches, not every product.
+        let narrowing = !self.filtered_for.is_empty()
+            && needle.starts_with(&self.filtered_for)
+            && self.visible.len() <= self.products.len();
+        let keys = &self.search_keys;
+        let mut visible: Vec<usize> = if needle.is_empty() {
+            (0..self.products.len()).collect()
+        } else if narrowing {
+            self.visible.iter().copied().filter(|&i| keys[i].contains(&needle)).collect()
+        } else {
+            (0..self.products.len()).filter(|&i| keys[i].contains(&needle)).collect()
+        };
+        self.filtered_for = needle;
+        if !narrowing {
+            let p = &self.products;
+            match self.sort {
+                SortKey::Listed => {}
+                SortKey::Name => visible.sort_by(|a, b| p[*a].name.cmp(&p[*b].name)),
+                SortKey::Status => visible.sort_by_key(|i| p[*i].status.clone()),
+                SortKey::Product => visible
+                    .sort_by(|a, b| p[*a].product_name.cmp(&p[*b].product_name).then(p[*a].name.cmp(&p[*b].name))),
+                SortKey::Created => visible.sort_by(|a, b| {
+                    p[*a].created_time.partial_cmp(&p[*b].created_time).unwrap_or(std::cmp::Ordering::Equal)
+                }),
             }
-            SortKey::Created => visible.sort_by(|a, b| {
-                p[*a].created_time.partial_cmp(&p[*b].created_time).unwrap_or(std::cmp::Ordering::Equal)
-            }),
-        }
-        if self.descending {
-            visible.reverse();
+            if self.descending {
+                visible.reverse();
+            }
         }
         self.visible = visible;
         let found =
@@ -505,11 +526,13 @@ impl App {
             }
             (KeyMode::Products, Cmd::SortNext) => {
                 self.sort = self.sort.next();
+                self.filtered_for.clear();
                 self.recompute();
                 vec![]
             }
             (KeyMode::Products, Cmd::SortReverse) => {
                 self.descending = !self.descending;
+                self.filtered_for.clear();
                 self.recompute();
                 vec![]
             }
@@ -713,13 +736,25 @@ impl App {
     }
 }
 
-fn matches_filter(p: &ProvisionedProduct, needle: &str) -> bool {
-    let has = |s: &str| s.to_lowercase().contains(needle);
-    has(&p.name)
-        || has(&p.id)
-        || p.product_name.as_deref().is_some_and(has)
-        || p.status.as_ref().is_some_and(|s| has(s.as_str()))
-        || p.tags.iter().any(|t| has(&t.key) || has(&t.value) || has(&format!("{}={}", t.key, t.value)))
+/// What the filter matches a product on, lowercase, fields separated so no match spans two.
+fn search_key(p: &ProvisionedProduct) -> String {
+    let mut k = String::with_capacity(96);
+    for part in [
+        p.name.as_str(),
+        p.id.as_str(),
+        p.product_name.as_deref().unwrap_or(""),
+        p.status.as_ref().map(|s| s.as_str()).unwrap_or(""),
+    ] {
+        k.push_str(part);
+        k.push('\u{1}');
+    }
+    for t in &p.tags {
+        k.push_str(&t.key);
+        k.push('=');
+        k.push_str(&t.value);
+        k.push('\u{1}');
+    }
+    k.to_lowercase()
 }
 
 /// An error in the operator's words, naming the product when it is about one.
@@ -781,11 +816,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             if app.loading.pages == 0 {
                 app.products.clear();
+                app.search_keys.clear();
+                app.filtered_for.clear();
             }
             app.loading.pages += 1;
             app.loading.error = None;
             app.loading.total = page.total.or(app.loading.total);
             app.loading.done = page.next_token.is_none();
+            app.search_keys.extend(page.items.iter().map(search_key));
+            app.filtered_for.clear();
             app.products.extend(page.items);
             app.recompute();
             app.ensure_actions()
@@ -802,19 +841,39 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::ProductUpdated(fresh) => {
-            if let Some(p) = app.products.iter_mut().find(|p| p.id == fresh.id) {
+            if let Some(i) = app.products.iter().position(|p| p.id == fresh.id) {
+                let p = &mut app.products[i];
                 p.status = fresh.status;
                 p.status_message = fresh.status_message;
                 p.last_record_id = fresh.last_record_id;
+                app.search_keys[i] = search_key(&app.products[i]);
+                app.filtered_for.clear();
             }
             vec![]
         }
         Action::ActionsLoaded { key, result } => {
+            let mut effects = Vec::new();
             let value = match result {
-                Ok(list) => Fetch::Ready(list),
+                Ok(list) => {
+                    for a in list.iter() {
+                        if !app.definitions.contains_key(&a.id) {
+                            app.definitions.insert(a.id.clone(), Fetch::Loading);
+                            effects.push(Effect::LoadDefinition { action_id: a.id.clone() });
+                        }
+                    }
+                    Fetch::Ready(list)
+                }
                 Err(e) => Fetch::Failed(operator_message(&e, None)),
             };
             app.actions.insert(key, value);
+            effects
+        }
+        Action::DefinitionLoaded { action_id, result } => {
+            let value = match result {
+                Ok(d) => Fetch::Ready(d),
+                Err(e) => Fetch::Failed(operator_message(&e, None)),
+            };
+            app.definitions.insert(action_id, value);
             vec![]
         }
         Action::FormLoaded { pp_id, action_id, result } => {
@@ -898,11 +957,14 @@ fn journal_loaded(app: &mut App, open: Vec<JournalRun>, problems: Vec<String>) -
 }
 
 fn set_product_status(app: &mut App, pp_id: &str, status: ProductStatus, record_id: Option<&str>) {
-    if let Some(p) = app.products.iter_mut().find(|p| p.id == pp_id) {
+    if let Some(i) = app.products.iter().position(|p| p.id == pp_id) {
+        let p = &mut app.products[i];
         p.status = Some(status);
         if let Some(r) = record_id {
             p.last_record_id = Some(r.to_string());
         }
+        app.search_keys[i] = search_key(&app.products[i]);
+        app.filtered_for.clear();
     }
 }
 

@@ -19,6 +19,10 @@ pub enum Effect {
     RefreshProduct {
         id: String,
     },
+    /// DescribeServiceAction: the SSM document behind an action (once per action).
+    LoadDefinition {
+        action_id: String,
+    },
     LoadActions {
         product_id: String,
         version_id: String,

@@ -112,6 +112,13 @@ impl Runtime {
                     }
                 });
             }
+            Effect::LoadDefinition { action_id } => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    let result = client.action_definition(&action_id).await.map(|(_, d)| d);
+                    send(Action::DefinitionLoaded { action_id, result });
+                });
+            }
             Effect::LoadActions { product_id, version_id } => {
                 let Some(client) = self.client() else { return };
                 tokio::spawn(async move {

@@ -77,3 +77,21 @@ async fn an_unreachable_endpoint_is_a_network_error() {
     assert_eq!(e.kind, ErrorKind::Network, "{e}");
     assert!(e.is_transient());
 }
+
+#[test]
+fn missing_credentials_are_explained() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(emulator(0.0));
+    let home = tempfile::tempdir().unwrap();
+    let out = sctui(home.path())
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["--endpoint-url", &emu.url(), "--region", "eu-west-1", "products"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("SearchProvisionedProducts failed: no AWS credentials were found"), "{stderr}");
+    assert!(stderr.contains("aws sso login"), "{stderr}");
+    assert!(emu.stats().requests.is_empty(), "nothing was sent unsigned");
+}

@@ -5,6 +5,7 @@ mod faults;
 mod headless;
 mod protocol;
 mod pty;
+mod pty_harness;
 mod reliability;
 mod support;
 mod tui;

@@ -95,8 +95,11 @@ async fn throttling_503s_and_dropped_connections_never_run_anything_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_with_runs_in_flight_then_resume_ends_each_exactly_once() {
     let n = 10;
-    // Slow answers, so that the kill finds Execute requests still unanswered.
-    let emu = emulator_with(n, 0.02, FaultConfig::default()).await;
+    // Every action takes 4 s here, so the kill (about 2 s in) finds every run in flight; slow
+    // answers make it find Execute requests still unanswered.
+    let mut w = world(n);
+    w.actions.iter_mut().for_each(|a| a.scenario.duration_secs = 4.0);
+    let emu = sctui::emulator::start_local(w, sctui::emulator::Options::default()).await.unwrap();
     let client = client(&emu);
     let picks = targets(&client, n).await;
     emu.set_faults(FaultConfig { latency_ms: 400, ..Default::default() });

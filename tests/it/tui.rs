@@ -62,6 +62,10 @@ impl Driver {
             a.loading.done && a.actions_of_selected().is_some_and(|f| matches!(f, sctui::tui::app::Fetch::Ready(_)))
         })
         .await;
+        d.until("the SSM documents", |a| {
+            !a.definitions.is_empty() && a.definitions.values().all(|d| !matches!(d, sctui::tui::app::Fetch::Loading))
+        })
+        .await;
         d
     }
 
@@ -118,6 +122,10 @@ impl Driver {
         self.key(KeyCode::Enter);
         assert_eq!(self.app.selected_product().unwrap().name, name);
         self.until("the actions", |a| matches!(a.actions_of_selected(), Some(sctui::tui::app::Fetch::Ready(_)))).await;
+        self.until("their SSM documents", |a| {
+            a.definitions.values().all(|d| !matches!(d, sctui::tui::app::Fetch::Loading))
+        })
+        .await;
         self.key(KeyCode::Tab);
         for _ in 0..20 {
             if self.app.selected_action().is_some_and(|a| a.name == action) {

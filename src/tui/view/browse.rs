@@ -140,6 +140,15 @@ fn actions(app: &App, f: &mut Frame, area: Rect) {
             let room = inner.height as usize - lines.len().min(inner.height as usize);
             let offset = if app.action_selected >= room { app.action_selected + 1 - room } else { 0 };
             let name_w = list.iter().map(|a| a.name.chars().count()).max().unwrap_or(0).min(34);
+            let doc = |id: &str| match app.definitions.get(id) {
+                Some(Fetch::Ready(d)) => {
+                    format!("{} v{}", safe(d.name.as_deref().unwrap_or("?")), safe(d.version.as_deref().unwrap_or("?")))
+                }
+                Some(Fetch::Failed(_)) => "(document unknown)".to_string(),
+                _ => "…".to_string(),
+            };
+            let docs: Vec<String> = list.iter().map(|a| doc(&a.id)).collect();
+            let doc_w = docs.iter().map(|d| d.chars().count()).max().unwrap_or(0).min(40);
             for (i, a) in list.iter().enumerate().skip(offset).take(room) {
                 let selected = i == app.action_selected;
                 let pointer = if selected && focused { t.pointer() } else { "  " };
@@ -152,6 +161,8 @@ fn actions(app: &App, f: &mut Frame, area: Rect) {
                 };
                 lines.push(Line::from(vec![
                     Span::styled(format!("{pointer}{:<name_w$}", safe(&a.name)), style),
+                    Span::raw("  "),
+                    Span::styled(format!("{:<doc_w$}", docs[i]), t.accent()),
                     Span::raw("  "),
                     Span::styled(safe(a.description.as_deref().unwrap_or("")), t.dim()),
                 ]));
