@@ -491,6 +491,7 @@ fn versus_aws_cli(rows: &mut Vec<Row>) {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
     let _ = server.kill();
+    let _ = server.wait();
     let (s, c) = (median(sctui_times), median(cli_times));
     rows.push(Row {
         what: "execute and wait for the end, records ending at once: `sctui exec --wait` vs AWS CLI execute + describe-record loop (median of 10)".into(),
