@@ -195,6 +195,23 @@ const CONFIRM_QUIT: &[Binding] = &[
     b!([(Char('n'), NONE), (Esc, NONE), (Enter, NONE)], "n/Esc", "stay", Cancel, true),
 ];
 
+impl KeyMode {
+    /// Every key table, for the help screen's tests and the README check.
+    pub const ALL: [KeyMode; 11] = [
+        KeyMode::Products,
+        KeyMode::Actions,
+        KeyMode::Filter,
+        KeyMode::FormText,
+        KeyMode::FormChecklist,
+        KeyMode::FormButton,
+        KeyMode::Review,
+        KeyMode::Run,
+        KeyMode::Runs,
+        KeyMode::Help,
+        KeyMode::ConfirmQuit,
+    ];
+}
+
 pub fn bindings(mode: KeyMode) -> &'static [Binding] {
     match mode {
         KeyMode::Products => PRODUCTS,
@@ -236,20 +253,6 @@ mod tests {
         KeyEvent::new(code, NONE)
     }
 
-    const ALL: [KeyMode; 11] = [
-        KeyMode::Products,
-        KeyMode::Actions,
-        KeyMode::Filter,
-        KeyMode::FormText,
-        KeyMode::FormChecklist,
-        KeyMode::FormButton,
-        KeyMode::Review,
-        KeyMode::Run,
-        KeyMode::Runs,
-        KeyMode::Help,
-        KeyMode::ConfirmQuit,
-    ];
-
     #[test]
     fn the_minimum_keys_are_bound() {
         assert_eq!(lookup(KeyMode::Products, &key(Char('j'))), Some(Cmd::Down));
@@ -271,7 +274,7 @@ mod tests {
 
     #[test]
     fn ctrl_c_quits_everywhere() {
-        for mode in ALL {
+        for mode in KeyMode::ALL {
             assert_eq!(lookup(mode, &KeyEvent::new(Char('c'), CTRL)), Some(Cmd::ForceQuit), "{mode:?}");
         }
     }
@@ -286,7 +289,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_mode() {
-        for mode in ALL {
+        for mode in KeyMode::ALL {
             let table: Vec<&Binding> = GLOBAL.iter().chain(bindings(mode)).collect();
             for (i, a) in table.iter().enumerate() {
                 for b in &table[i + 1..] {
@@ -305,7 +308,7 @@ mod tests {
 
     #[test]
     fn every_mode_has_a_way_out() {
-        for mode in ALL {
+        for mode in KeyMode::ALL {
             let cmds: Vec<Cmd> = bindings(mode).iter().map(|b| b.cmd).collect();
             let out = [Cmd::Back, Cmd::Cancel, Cmd::SwitchPane, Cmd::Quit, Cmd::Open];
             assert!(cmds.iter().any(|c| out.contains(c)), "{mode:?}");

@@ -2,6 +2,7 @@
 //! exact values and secrets. All on loopback, bounded, and stopping by themselves.
 
 use crate::support::*;
+use crate::tui::NoHost;
 use sctui::catalog::{CatalogClient, ErrorKind, Target};
 use sctui::domain::RecordStatus;
 use sctui::emulator::faults::FaultConfig;
@@ -227,16 +228,6 @@ async fn an_unreachable_endpoint_at_start_is_a_clear_state_and_recovers_by_itsel
     );
     let (mut rt, mut rx) =
         sctui::tui::runtime::Runtime::new(sctui::tui::runtime::Connection::Ready(client), None, false);
-    struct NoHost;
-    impl sctui::tui::runtime::Host for NoHost {
-        fn suspend(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn bell(&mut self) {}
-        fn draw(&mut self, _: &sctui::tui::app::App) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     for e in app.start() {
         rt.run(e, &mut NoHost);
     }
@@ -289,16 +280,6 @@ async fn read_only_is_enforced_in_the_worker() {
         ..Default::default()
     };
     let spec = RunSpec::new(&web, &restart, None, "crafted-1".into());
-    struct NoHost;
-    impl sctui::tui::runtime::Host for NoHost {
-        fn suspend(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn bell(&mut self) {}
-        fn draw(&mut self, _: &sctui::tui::app::App) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     rt.run(sctui::tui::effect::Effect::Execute { run: sctui::tui::action::RunId(99), spec }, &mut NoHost);
     loop {
         let a = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
