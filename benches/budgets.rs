@@ -14,7 +14,7 @@ use sctui::domain::{Page, ProductStatus, ProvisionedProduct, RecordDetail, Recor
 use sctui::emulator::{self, Options, World};
 use sctui::tui::action::Action;
 use sctui::tui::app::{App, Fetch, update};
-use sctui::tui::runtime::{Connection, Host, Runtime};
+use sctui::tui::runtime::{Connection, Host, NullHost, Runtime};
 use sctui::tui::theme::Theme;
 use sctui::tui::view;
 use std::time::{Duration, Instant};
@@ -44,17 +44,6 @@ fn world(scale: usize) -> World {
     let mut w = World::demo().expect("demo world");
     w.scale(scale);
     w
-}
-
-struct NoHost;
-impl Host for NoHost {
-    fn suspend(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn bell(&mut self) {}
-    fn draw(&mut self, _: &App) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn draw(t: &mut Terminal<TestBackend>, app: &App) -> Duration {
@@ -92,7 +81,7 @@ async fn large_catalog(rows: &mut Vec<Row>) -> App {
     let (mut rt, mut rx) = Runtime::new(Connection::Ready(client), None, false);
     let ready = Instant::now();
     for e in app.start() {
-        rt.run(e, &mut NoHost);
+        rt.run(e, &mut NullHost);
     }
     let mut first_page = None;
     let mut key_times = Vec::new();
@@ -100,7 +89,7 @@ async fn large_catalog(rows: &mut Vec<Row>) -> App {
         let a = rx.recv().await.expect("action");
         let is_page = matches!(a, Action::ProductsPage { .. });
         for e in update(&mut app, a) {
-            rt.run(e, &mut NoHost);
+            rt.run(e, &mut NullHost);
         }
         if is_page {
             draw(&mut term, &app);
@@ -110,7 +99,7 @@ async fn large_catalog(rows: &mut Vec<Row>) -> App {
             // A key between pages: how long until its frame is drawn.
             let k = Instant::now();
             for e in update(&mut app, Action::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down))) {
-                rt.run(e, &mut NoHost);
+                rt.run(e, &mut NullHost);
             }
             draw(&mut term, &app);
             key_times.push(ms(k.elapsed()));
@@ -140,14 +129,14 @@ async fn large_catalog(rows: &mut Vec<Row>) -> App {
     // 7a. Actions fetched once per distinct (product, version), not per product: walk 500 rows.
     for _ in 0..500 {
         for e in update(&mut app, Action::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down))) {
-            rt.run(e, &mut NoHost);
+            rt.run(e, &mut NullHost);
         }
     }
     let deadline = Instant::now() + Duration::from_secs(10);
     while app.actions.values().any(|f| matches!(f, Fetch::Loading)) && Instant::now() < deadline {
         if let Ok(Some(a)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
             for e in update(&mut app, a) {
-                rt.run(e, &mut NoHost);
+                rt.run(e, &mut NullHost);
             }
         }
     }

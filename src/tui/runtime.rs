@@ -39,6 +39,19 @@ pub trait Host {
     fn draw(&mut self, app: &App) -> std::io::Result<()>;
 }
 
+/// A host that draws nothing: for driving the App headlessly (tests, benchmarks).
+pub struct NullHost;
+
+impl Host for NullHost {
+    fn suspend(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn bell(&mut self) {}
+    fn draw(&mut self, _: &App) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Runtime {
     /// `journal` receives every run before it is sent; `read_only` refuses every run in the worker.
     pub fn new(

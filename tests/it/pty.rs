@@ -146,3 +146,48 @@ fn ctrl_z_suspends_and_fg_repaints() {
     t.send("exit\r");
     t.wait_exit();
 }
+
+/// Live mode: credentials resolved in the background, then the products of the endpoint.
+#[test]
+fn live_mode_with_an_endpoint_and_with_a_profile() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(crate::support::emulator(1.0));
+    let url = emu.url();
+    let creds = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "pty-secret"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let mut t = Tui::spawn_with(
+        CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")),
+        &["--endpoint-url", &url, "--region", "eu-west-1"],
+        30,
+        120,
+        &creds,
+    );
+    t.wait_for("web-prod-01");
+    assert!(
+        t.screen().contains("region eu-west-1") && t.screen().contains(&format!("endpoint {url}")),
+        "{}",
+        t.screen()
+    );
+    assert!(!t.screen().contains("DEMO"));
+    t.send("q");
+    assert!(t.wait_exit().success());
+
+    // A named profile from ~/.aws/config with its own region, endpoint and credentials.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        format!("[profile ops]\nregion = eu-west-1\nendpoint_url = {url}\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n"),
+    )
+    .unwrap();
+    let home_str = home.path().to_str().unwrap().to_string();
+    let env = [("HOME", home_str.as_str()), ("AWS_EC2_METADATA_DISABLED", "true")];
+    let mut t = Tui::spawn_with(CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")), &["--profile", "ops"], 30, 120, &env);
+    t.wait_for("web-prod-01");
+    assert!(t.screen().contains("profile ops"), "{}", t.screen());
+    t.send("q");
+    assert!(t.wait_exit().success());
+}

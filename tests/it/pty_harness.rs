@@ -42,15 +42,16 @@ impl Tui {
         let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
         cmd.args(args);
         cmd.env_clear();
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
         cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
         cmd.env("TERM", "xterm-256color");
         cmd.env("LANG", "C.UTF-8");
         cmd.env("HOME", home.path());
         cmd.env("XDG_STATE_HOME", home.path().join("state"));
         cmd.env("RUST_BACKTRACE", "0");
+        // The caller's variables last, so that they win (HOME for a profile, say).
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(

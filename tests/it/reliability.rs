@@ -2,12 +2,12 @@
 //! exact values and secrets. All on loopback, bounded, and stopping by themselves.
 
 use crate::support::*;
-use crate::tui::NoHost;
 use sctui::catalog::{CatalogClient, ErrorKind, Target};
 use sctui::domain::RecordStatus;
 use sctui::emulator::faults::FaultConfig;
 use sctui::runs::journal::{self, Event, Journal};
 use sctui::runs::{RunEvent, RunSpec, Runner};
+use sctui::tui::runtime::NullHost;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -229,12 +229,12 @@ async fn an_unreachable_endpoint_at_start_is_a_clear_state_and_recovers_by_itsel
     let (mut rt, mut rx) =
         sctui::tui::runtime::Runtime::new(sctui::tui::runtime::Connection::Ready(client), None, false);
     for e in app.start() {
-        rt.run(e, &mut NoHost);
+        rt.run(e, &mut NullHost);
     }
     while app.loading.error.is_none() {
         let a = tokio::time::timeout(Duration::from_secs(20), rx.recv()).await.unwrap().unwrap();
         for e in sctui::tui::app::update(&mut app, a) {
-            rt.run(e, &mut NoHost);
+            rt.run(e, &mut NullHost);
         }
     }
     let err = app.loading.error.clone().unwrap();
@@ -246,7 +246,7 @@ async fn an_unreachable_endpoint_at_start_is_a_clear_state_and_recovers_by_itsel
     while !app.loading.done {
         let a = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.unwrap().unwrap();
         for e in sctui::tui::app::update(&mut app, a) {
-            rt.run(e, &mut NoHost);
+            rt.run(e, &mut NullHost);
         }
     }
     assert_eq!(app.products.len(), 20);
@@ -280,7 +280,7 @@ async fn read_only_is_enforced_in_the_worker() {
         ..Default::default()
     };
     let spec = RunSpec::new(&web, &restart, None, "crafted-1".into());
-    rt.run(sctui::tui::effect::Effect::Execute { run: sctui::tui::action::RunId(99), spec }, &mut NoHost);
+    rt.run(sctui::tui::effect::Effect::Execute { run: sctui::tui::action::RunId(99), spec }, &mut NullHost);
     loop {
         let a = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
         if let sctui::tui::action::Action::RunRefused { reason, .. } = &a {

@@ -9,24 +9,11 @@ use sctui::domain::{RecordStatus, Timestamp};
 use sctui::emulator::Emulator;
 use sctui::tui::action::Action;
 use sctui::tui::app::{App, RunPhase, update};
-use sctui::tui::runtime::{Connection, Host, Runtime};
+use sctui::tui::runtime::{Connection, Host, NullHost, Runtime};
 use sctui::tui::theme::Theme;
 use sctui::tui::view;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
-
-/// A host that draws nothing (for tests that only look at the App).
-pub struct NoHost;
-
-impl Host for NoHost {
-    fn suspend(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn bell(&mut self) {}
-    fn draw(&mut self, _: &App) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[derive(Default)]
 struct TestHost {
