@@ -92,6 +92,8 @@ pub enum Command {
     Record { record_id: String },
     /// Execute a self-service action on a provisioned product.
     Exec(ExecArgs),
+    /// Run one action on many provisioned products, each with its own token and journal entry.
+    Batch(BatchArgs),
     /// Runs recorded in the journal: list them, export them for a change ticket, or resume the
     /// ones that did not end.
     Runs {
@@ -141,6 +143,31 @@ pub struct ExecArgs {
     /// With --wait: give up waiting after this many seconds (the run goes on in AWS).
     #[arg(long, value_name = "SECS", default_value_t = 3600.0)]
     pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Action id (act-…) or exact name, looked up on each product's own version.
+    pub action: String,
+    /// Provisioned products by id or exact name, comma-separated.
+    #[arg(long, value_delimiter = ',', conflicts_with = "query", required_unless_present = "query")]
+    pub products: Vec<String>,
+    /// Every provisioned product a search finds (free text or field:value, as `products --query`).
+    #[arg(long)]
+    pub query: Option<String>,
+    /// NAME=VALUE, sent to every product (repeat a NAME for several values). TARGET parameters
+    /// left out are resolved by Service Catalog for each product.
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// How many runs are in flight at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Launch nothing more after the first run that fails (runs in flight go on).
+    #[arg(long)]
+    pub stop_on_failure: bool,
+    /// Wait until every run has ended: exit 0 only if all SUCCEEDED.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Args, Clone)]

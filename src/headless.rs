@@ -46,6 +46,21 @@ pub fn check_input(command: &Command) -> Result<(), Vec<Invalid>> {
             push(action_ref(action));
         }
         Command::Record { record_id } => push(validate::id("record id", record_id)),
+        Command::Batch(b) => {
+            push(action_ref(&b.action));
+            for p in &b.products {
+                push(validate::product_ref("product", p));
+            }
+            match parse_params(&b.params) {
+                Ok(Some(map)) => {
+                    if let Err(mut es) = validate::parameters(&map) {
+                        errors.append(&mut es);
+                    }
+                }
+                Ok(None) => {}
+                Err(mut es) => errors.append(&mut es),
+            }
+        }
         Command::Exec(e) => {
             push(validate::product_ref("product", &e.product));
             push(action_ref(&e.action));
@@ -118,6 +133,7 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
         Command::History { product } => history(client, product, output, out).await,
         Command::Record { record_id } => record(client, record_id, output, out).await,
         Command::Exec(args) => exec(ctx, args, out, err).await,
+        Command::Batch(args) => batch(ctx, args, out, err).await,
     };
     match result {
         Ok(code) => code,
@@ -421,6 +437,150 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
         Output::Table => print_record(out, &detail, Some(&outputs)),
     }
     Ok(if detail.status == Some(RecordStatus::Succeeded) { EXIT_OK } else { EXIT_FAILED })
+}
+
+/// One line of a batch: a product and what became of its run.
+struct BatchRow {
+    product: String,
+    record: Option<String>,
+    status: String,
+    detail: String,
+}
+
+/// `sctui batch`: one action on many products, at most `concurrency` at once, each with its own
+/// token and journal entry (the same exactly-once path as `exec`).
+async fn batch(
+    ctx: &Context<'_>,
+    args: &crate::cli::BatchArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let client = ctx.client;
+    let params = parse_params(&args.params).map_err(|es| Failure::BadInput(join(&es)))?;
+    let products = match &args.query {
+        Some(q) => {
+            client.all_products(&ProductQuery { query: Some(q.clone()), page_size: 100, ..Default::default() }).await?.0
+        }
+        None => {
+            let mut list = Vec::new();
+            for p in &args.products {
+                list.push(client.product(p).await?);
+            }
+            list
+        }
+    };
+    if products.is_empty() {
+        return Err(Failure::BadInput("no provisioned product matches; nothing was run".into()));
+    }
+    let runner = Runner::new(client.clone(), ctx.journal.clone(), ctx.read_only);
+    let gate = Arc::new(tokio::sync::Semaphore::new(usize::from(args.concurrency)));
+    let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for pp in products {
+        let permit =
+            gate.clone().acquire_owned().await.map_err(|_| Failure::BadInput("the batch was stopped".into()))?;
+        if args.stop_on_failure && failed.load(std::sync::atomic::Ordering::SeqCst) {
+            drop(permit);
+            tasks.push(tokio::spawn(std::future::ready(BatchRow {
+                product: pp.name.clone(),
+                record: None,
+                status: "SKIPPED".into(),
+                detail: "not launched: an earlier run failed (--stop-on-failure)".into(),
+            })));
+            continue;
+        }
+        let (runner, params, failed, action, wait) =
+            (runner.clone(), params.clone(), failed.clone(), args.action.clone(), args.wait);
+        tasks.push(tokio::spawn(async move {
+            let _permit = permit;
+            let row = batch_one(&runner, &pp, &action, params, wait).await;
+            if row.status != "SUCCEEDED" && !(row.status == "CREATED" || row.status == "IN_PROGRESS") {
+                failed.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            row
+        }));
+    }
+    let mut rows = Vec::new();
+    for t in tasks {
+        if let Ok(row) = t.await {
+            rows.push(row);
+        }
+    }
+    let ok = |r: &BatchRow| if args.wait { r.status == "SUCCEEDED" } else { r.record.is_some() };
+    let all_ok = rows.iter().all(ok);
+    match ctx.output {
+        Output::Json => {
+            let runs: Vec<_> = rows
+                .iter()
+                .map(|r| json!({"ProvisionedProductName": r.product, "RecordId": r.record, "Status": r.status, "Detail": r.detail}))
+                .collect();
+            print_json(out, &json!({"Runs": runs}));
+        }
+        Output::Table => {
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        clean(&r.product),
+                        r.record.clone().unwrap_or_else(|| "-".into()),
+                        r.status.clone(),
+                        clean(&r.detail),
+                    ]
+                })
+                .collect();
+            print_table(out, &["PRODUCT", "RECORD", "STATUS", "DETAIL"], &table);
+            let good = rows.iter().filter(|r| ok(r)).count();
+            let _ = writeln!(err, "{good} of {} runs {}", rows.len(), if args.wait { "succeeded" } else { "started" });
+        }
+    }
+    Ok(if all_ok { EXIT_OK } else { EXIT_FAILED })
+}
+
+async fn batch_one(
+    runner: &Runner,
+    pp: &crate::domain::ProvisionedProduct,
+    action: &str,
+    params: Option<ParameterMap>,
+    wait: bool,
+) -> BatchRow {
+    let row = |record: Option<String>, status: &str, detail: String| BatchRow {
+        product: pp.name.clone(),
+        record,
+        status: status.into(),
+        detail,
+    };
+    let Some((prod, version)) = pp.artifact_key() else {
+        return row(None, "NOT_STARTED", "the product has no version".into());
+    };
+    let actions = match runner.client.actions(&prod, &version).await {
+        Ok(a) => a,
+        Err(e) => return row(None, "NOT_STARTED", e.to_string()),
+    };
+    let Some(a) = actions.iter().find(|a| a.id == action || a.name == action) else {
+        return row(None, "NOT_STARTED", format!("its version has no action {}", clean(action)));
+    };
+    let spec = RunSpec::new(pp, a, params, uuid::Uuid::new_v4().to_string());
+    let problem: Mutex<Option<String>> = Mutex::new(None);
+    let report = |e: RunEvent| match e {
+        RunEvent::Refused(r) => *problem.lock().unwrap_or_else(|p| p.into_inner()) = Some(r),
+        RunEvent::Submitted(Err(e)) => *problem.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string()),
+        _ => {}
+    };
+    let Some(started) = runner.start(&spec, &report).await else {
+        let why = problem.lock().unwrap_or_else(|p| p.into_inner()).take().unwrap_or_default();
+        return row(None, "NOT_STARTED", why);
+    };
+    if !wait {
+        return row(Some(started.record_id.clone()), &status_text(&started.status), String::new());
+    }
+    let end = runner.follow(&spec.run, &started.record_id, &|_| {}).await;
+    let detail = end
+        .record_errors
+        .iter()
+        .map(|e| format!("{}: {}", e.code.as_deref().unwrap_or(""), e.description.as_deref().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    row(Some(end.record_id.clone()), &status_text(&end.status), detail)
 }
 
 /// `sctui runs resume [--wait]`: takes up every open run of this connection.

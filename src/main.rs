@@ -66,7 +66,7 @@ async fn run(cli: Cli) -> i32 {
                     return headless::EXIT_API;
                 }
             };
-            let journal = if matches!(command, Command::Exec(_) | Command::Runs { .. }) {
+            let journal = if matches!(command, Command::Exec(_) | Command::Batch(_) | Command::Runs { .. }) {
                 match open_journal(&cli.global) {
                     Ok(j) => Some(j),
                     Err(e) => {

@@ -229,3 +229,53 @@ fn the_emulator_command_prints_its_address_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[tokio::test]
+async fn batch_runs_one_action_on_many_products_each_exactly_once() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let out =
+        run_against(&emu, home.path(), &["batch", RESTART, "--query", "name:web-prod-0*", "--wait", "-o", "json"])
+            .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runs = v["Runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "{v}");
+    assert!(runs.iter().all(|r| r["Status"] == "SUCCEEDED" && r["RecordId"].as_str().unwrap().starts_with("rec-")));
+    assert_eq!(emu.stats().executions_started, 2);
+    let journal = std::fs::read_to_string(home.path().join("state/sctui/journal.jsonl")).unwrap();
+    assert_eq!(journal.matches("\"event\":\"finished\"").count(), 2, "both runs are in the journal");
+}
+
+#[tokio::test]
+async fn batch_stops_launching_after_the_first_failure_and_exits_1() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let args = [
+        "batch",
+        "AWS-StopRdsInstance",
+        "--products",
+        "orders-db-prod,analytics-db-prod",
+        "--concurrency",
+        "1",
+        "--stop-on-failure",
+        "--wait",
+    ];
+    let out = run_against(&emu, home.path(), &args).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("FAILED") && stdout.contains("SKIPPED"), "{stdout}");
+    assert_eq!(emu.stats().executions_started, 1, "nothing launched after the failure");
+    // A product whose version lacks the action is reported, and the others still run.
+    let out =
+        run_against(&emu, home.path(), &["batch", RESTART, "--products", "web-prod-01,orders-db-prod", "--wait"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("NOT_STARTED") && stdout.contains("has no action AWS-RestartEC2Instance"), "{stdout}");
+    assert!(stdout.contains("SUCCEEDED"), "{stdout}");
+    // Bad input sends nothing.
+    let before = emu.stats();
+    let out = run_against(&emu, home.path(), &["batch", RESTART, "--products", "web-prod-01", "-p", "nonsense"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(emu.stats(), before);
+}
