@@ -14,7 +14,7 @@ use sctui::domain::{Page, ProductStatus, ProvisionedProduct, RecordDetail, Recor
 use sctui::emulator::{self, Options, World};
 use sctui::tui::action::Action;
 use sctui::tui::app::{App, Fetch, update};
-use sctui::tui::runtime::{Connection, Host, NullHost, Runtime};
+use sctui::tui::runtime::{Connection, NullHost, Runtime};
 use sctui::tui::theme::Theme;
 use sctui::tui::view;
 use std::time::{Duration, Instant};

@@ -9,7 +9,7 @@ use sctui::domain::{RecordStatus, Timestamp};
 use sctui::emulator::Emulator;
 use sctui::tui::action::Action;
 use sctui::tui::app::{App, RunPhase, update};
-use sctui::tui::runtime::{Connection, Host, NullHost, Runtime};
+use sctui::tui::runtime::{Connection, Host, Runtime};
 use sctui::tui::theme::Theme;
 use sctui::tui::view;
 use std::time::Duration;
