@@ -75,6 +75,26 @@ impl Host for TerminalHost {
     fn draw(&mut self, app: &App) -> std::io::Result<()> {
         runtime::draw_synchronized(&mut self.terminal, app)
     }
+
+    fn copy(&mut self, text: &str) {
+        let _ = self.terminal.backend_mut().write_all(osc52(text).as_bytes());
+        let _ = self.terminal.backend_mut().flush();
+    }
+}
+
+/// The OSC 52 sequence that sets the clipboard: terminals pass it back over SSH, and tmux takes
+/// it with its default `set-clipboard external`.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn osc52_is_base64_between_the_markers() {
+        assert_eq!(super::osc52("pp-6y61928a94txg"), "\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07");
+    }
 }
 
 pub struct Options {

@@ -506,6 +506,7 @@ impl App {
                 }
                 vec![]
             }
+            (_, Cmd::Copy) => self.copy(),
             (KeyMode::Products | KeyMode::Actions, Cmd::Refresh) => self.reload(),
             (KeyMode::Products, Cmd::Up) => self.move_selection(-1),
             (KeyMode::Products, Cmd::Down) => self.move_selection(1),
@@ -622,6 +623,36 @@ impl App {
                 vec![]
             }
             _ => vec![],
+        }
+    }
+
+    /// What `c` copies on this screen.
+    fn copy(&mut self) -> Vec<Effect> {
+        let record_of = |r: &Run| r.record.as_ref().map(|d| d.record_id.clone());
+        let text = match self.key_mode() {
+            KeyMode::Products => self.selected_product().map(|p| p.id.clone()),
+            KeyMode::Run => match self.screen {
+                Screen::Run(id) => self.run(id).and_then(record_of),
+                _ => None,
+            },
+            KeyMode::Runs => self.runs.get(self.runs_selected).and_then(record_of),
+            KeyMode::Review => match (&self.form, &self.review) {
+                (Some(FormScreen::Ready(f)), Some(r)) => {
+                    Some(super::view::cli_command(self, &f.product.id, &f.action.id, &r.token, r.parameters.as_ref()))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match text {
+            Some(t) => {
+                self.toast(format!("Copied (OSC 52): {t}"), false);
+                vec![Effect::Copy(t)]
+            }
+            None => {
+                self.toast("Nothing to copy here yet", false);
+                vec![]
+            }
         }
     }
 

@@ -44,6 +44,8 @@ pub enum Effect {
         run: RunId,
         open: Box<JournalRun>,
     },
+    /// Put text on the operator's clipboard (OSC 52).
+    Copy(String),
     Bell,
     Suspend,
     Quit,

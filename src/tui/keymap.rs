@@ -34,6 +34,7 @@ pub enum Cmd {
     Left,
     Right,
     Suspend,
+    Copy,
 }
 
 /// Which key table is in force.
@@ -98,6 +99,7 @@ const PRODUCTS: &[Binding] = &[
     b!([(Char('s'), NONE)], "s", "sort by the next column", SortNext, false),
     b!([(Char('S'), SHIFT), (Char('S'), NONE)], "S", "reverse the sort order", SortReverse, false),
     b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, true),
+    b!([(Char('c'), NONE)], "c", "copy the product id (OSC 52: works over SSH and in tmux)", Copy, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "runs started in this session", Runs, true),
     b!([(Char('l'), NONE)], "l", "watch the latest run", LastRun, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
@@ -164,6 +166,7 @@ const FORM_BUTTON: &[Binding] = &[
 
 const REVIEW: &[Binding] = &[
     b!([(Char('y'), NONE)], "y", "execute now", Execute, true),
+    b!([(Char('c'), NONE)], "c", "copy the equivalent AWS CLI command", Copy, false),
     b!([(Char('n'), NONE), (Esc, NONE)], "n/Esc", "cancel, back to the form", Cancel, true),
     b!([(Enter, NONE)], "Enter", "press the focused button (Cancel unless moved)", Open, true),
     b!([(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT), (BackTab, NONE)], "←", "focus Cancel", Left, false),
@@ -173,6 +176,7 @@ const REVIEW: &[Binding] = &[
 
 const RUN: &[Binding] = &[
     b!([(Esc, NONE), (Char('b'), NONE)], "Esc", "back (the run is still watched)", Back, true),
+    b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, true),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
     b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
@@ -182,6 +186,7 @@ const RUNS: &[Binding] = &[
     b!([UP, (Char('k'), NONE)], "↑/k", "previous run", Up, false),
     b!([DOWN, (Char('j'), NONE)], "↓/j", "next run", Down, false),
     b!([(Enter, NONE)], "Enter", "watch the run", Open, true),
+    b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
     b!([(Esc, NONE)], "Esc", "back to the products", Back, true),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
     b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),

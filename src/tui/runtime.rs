@@ -36,6 +36,8 @@ pub struct Runtime {
 pub trait Host {
     fn suspend(&mut self) -> std::io::Result<()>;
     fn bell(&mut self);
+    /// Puts text on the clipboard of the terminal the operator sits at (OSC 52).
+    fn copy(&mut self, _text: &str) {}
     fn draw(&mut self, app: &App) -> std::io::Result<()>;
 }
 
@@ -185,6 +187,7 @@ impl Runtime {
                 });
             }
             Effect::Bell => host.bell(),
+            Effect::Copy(text) => host.copy(&text),
             Effect::Suspend => {
                 if let Err(e) = host.suspend() {
                     tracing::warn!(error = %e, "suspend failed");

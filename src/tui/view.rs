@@ -2,6 +2,7 @@
 
 mod browse;
 mod form;
+pub use form::cli_command;
 mod run;
 
 use super::app::{App, Conn, Screen};
@@ -156,8 +157,11 @@ fn help(app: &App, f: &mut Frame, body: Rect) {
     for b in keymap::bindings(mode).iter().chain(keymap::global()) {
         lines.push(Line::from(vec![Span::styled(format!("  {:<12}", b.label), t.key()), Span::raw(b.help)]));
     }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled("  Esc or ? closes this help", t.dim())));
+    // The closing hint only where there is room: every key always fits first.
+    if lines.len() as u16 + 4 <= body.height {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("  Esc or ? closes this help", t.dim())));
+    }
     let h = lines.len() as u16 + 2;
     let area = centered(body, 72, h);
     f.render_widget(Clear, area);

@@ -191,3 +191,20 @@ fn live_mode_with_an_endpoint_and_with_a_profile() {
     t.send("q");
     assert!(t.wait_exit().success());
 }
+
+#[test]
+fn c_copies_through_osc52() {
+    let mut t = Tui::spawn(&["--demo"], 30, 120);
+    t.wait_for("web-prod-01");
+    t.send("c");
+    t.wait_for("Copied (OSC 52): pp-6y61928a94txg");
+    // base64("pp-6y61928a94txg")
+    let expected = b"\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07";
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !t.raw.lock().unwrap().windows(expected.len()).any(|w| w == expected) {
+        assert!(std::time::Instant::now() < deadline, "no OSC 52 with the product id was written");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    t.send("q");
+    assert!(t.wait_exit().success());
+}

@@ -30,6 +30,8 @@ pub struct Tui {
     _home: tempfile::TempDir,
     pub queries: Arc<Mutex<usize>>,
     pub bytes: Arc<Mutex<usize>>,
+    /// Everything the program wrote, raw (for sequences the screen does not show, like OSC 52).
+    pub raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Tui {
@@ -65,11 +67,13 @@ impl Tui {
         let (p, w) = (parser.clone(), writer.clone());
         let queries = Arc::new(Mutex::new(0));
         let bytes = Arc::new(Mutex::new(0));
-        let (q, b) = (queries.clone(), bytes.clone());
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (q, b, rw) = (queries.clone(), bytes.clone(), raw.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n @ 1..) = reader.read(&mut buf) {
                 *b.lock().unwrap() += n;
+                rw.lock().unwrap().extend_from_slice(&buf[..n]);
                 let mut p = p.lock().unwrap();
                 p.process(&buf[..n]);
                 let (screen, cb) = p.screen_and_callbacks_mut();
@@ -81,7 +85,7 @@ impl Tui {
             }
         });
         let writer: Box<dyn Write + Send> = Box::new(SharedWriter(writer));
-        Tui { parser, writer, child, master: pair.master, _home: home, queries, bytes }
+        Tui { parser, writer, child, master: pair.master, _home: home, queries, bytes, raw }
     }
 
     pub fn resize(&self, rows: u16, cols: u16) {

@@ -384,3 +384,22 @@ async fn the_tui_takes_up_runs_an_earlier_session_left_open() {
     let (events, _) = sctui::runs::journal::Journal::read(&path).unwrap();
     assert_eq!(sctui::runs::journal::runs(&events)[0].outcome.as_deref(), Some("SUCCEEDED"));
 }
+
+#[tokio::test]
+async fn c_on_the_review_copies_the_cli_command_it_shows() {
+    let mut d = Driver::new(1.0).await;
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    d.ctrl('s');
+    let effects = update(&mut d.app, Action::Key(crossterm::event::KeyEvent::from(KeyCode::Char('c'))));
+    let Some(sctui::tui::effect::Effect::Copy(text)) = effects.first() else { panic!("{effects:?}") };
+    assert!(
+        text.starts_with(
+            "aws servicecatalog execute-provisioned-product-service-action --provisioned-product-id pp-6y61928a94txg"
+        ),
+        "{text}"
+    );
+    let token = d.app.review.as_ref().unwrap().token.clone();
+    assert!(text.contains(&format!("--execute-token {token}")));
+    assert_eq!(d.emu.stats().executions_started, 0, "copying executes nothing");
+}
