@@ -89,14 +89,6 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn osc52_is_base64_between_the_markers() {
-        assert_eq!(super::osc52("pp-6y61928a94txg"), "\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07");
-    }
-}
-
 pub struct Options {
     pub theme: Theme,
     pub bell: bool,
@@ -175,4 +167,12 @@ pub fn live(
 
 pub fn demo(client: CatalogClient) -> Connection {
     Connection::Ready(client)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn osc52_is_base64_between_the_markers() {
+        assert_eq!(super::osc52("pp-6y61928a94txg"), "\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07");
+    }
 }
