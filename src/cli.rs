@@ -52,6 +52,9 @@ pub struct Global {
     /// The journal of runs (default: $XDG_STATE_HOME/sctui/journal.jsonl).
     #[arg(long, global = true, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+    /// Config file (default: $XDG_CONFIG_HOME/sctui/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Refuse to execute any action (browsing, history and watching still work).
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -159,9 +162,9 @@ pub struct BatchArgs {
     /// left out are resolved by Service Catalog for each product.
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
     pub params: Vec<String>,
-    /// How many runs are in flight at once.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
+    /// How many runs are in flight at once (default: the config's `concurrency`, else 4).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: Option<u16>,
     /// Launch nothing more after the first run that fails (runs in flight go on).
     #[arg(long)]
     pub stop_on_failure: bool,

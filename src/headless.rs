@@ -28,6 +28,8 @@ pub struct Context<'a> {
     pub output: Output,
     pub journal: Option<Arc<Journal>>,
     pub read_only: bool,
+    /// `batch`'s concurrency when the flag is not given.
+    pub concurrency: u16,
 }
 
 /// Checks every argument against the API's rules before anything is sent.
@@ -473,7 +475,7 @@ async fn batch(
         return Err(Failure::BadInput("no provisioned product matches; nothing was run".into()));
     }
     let runner = Runner::new(client.clone(), ctx.journal.clone(), ctx.read_only);
-    let gate = Arc::new(tokio::sync::Semaphore::new(usize::from(args.concurrency)));
+    let gate = Arc::new(tokio::sync::Semaphore::new(usize::from(args.concurrency.unwrap_or(ctx.concurrency))));
     let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut tasks = Vec::new();
     for pp in products {

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod domain;
 pub mod emulator;
 pub mod headless;

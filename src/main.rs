@@ -26,7 +26,38 @@ fn main() {
     std::process::exit(code);
 }
 
+/// The command line, with the config file's defaults filled in where a flag was not given.
+fn apply_config(mut cli: Cli) -> (Cli, sctui::config::Config, Option<String>) {
+    let (config, warning) = sctui::config::load(cli.global.config.as_deref());
+    let g = &mut cli.global;
+    if !g.demo {
+        if g.profile.is_none() {
+            g.profile = config.profile.clone();
+        }
+        if g.region.is_none() {
+            g.region = g
+                .profile
+                .as_ref()
+                .and_then(|p| config.profiles.get(p))
+                .and_then(|p| p.region.clone())
+                .or(config.region.clone());
+        }
+    }
+    if g.accept_language.is_none() {
+        g.accept_language = config.accept_language.clone();
+    }
+    if config.bell == Some(false) {
+        g.no_bell = true;
+    }
+    g.read_only = g.read_only || config.read_only_for(g.profile.as_deref());
+    (cli, config, warning)
+}
+
 async fn run(cli: Cli) -> i32 {
+    let (cli, config, warning) = apply_config(cli);
+    if let (Some(w), Some(_)) = (&warning, &cli.command) {
+        eprintln!("sctui: {w}");
+    }
     match &cli.command {
         Some(Command::Emulator(args)) => match serve_emulator(&cli.global, args).await {
             Ok(()) => 0,
@@ -82,6 +113,7 @@ async fn run(cli: Cli) -> i32 {
                 output: cli.global.output,
                 journal,
                 read_only: cli.global.read_only,
+                concurrency: config.concurrency.unwrap_or(4),
             };
             let mut out = std::io::stdout().lock();
             let mut err = std::io::stderr();
@@ -98,11 +130,14 @@ async fn run(cli: Cli) -> i32 {
                     return headless::EXIT_API;
                 }
             };
+            let account = g.demo.then(|| World::demo().ok().map(|w| w.account_id)).flatten();
             let options = sctui::tui::Options {
-                theme: sctui::tui::theme::Theme::detect(g.no_color, g.ascii),
+                theme: sctui::tui::theme::Theme::detect(g.no_color, g.ascii).variant(config.theme.as_deref()),
                 bell: !g.no_bell,
                 journal,
                 read_only: g.read_only,
+                production: config.production_for(g.profile.as_deref(), account.as_deref()),
+                notice: warning.clone(),
             };
             if g.demo {
                 let (client, _emulator) = match connect(g).await {

@@ -94,6 +94,10 @@ pub struct Options {
     pub bell: bool,
     pub journal: Option<std::sync::Arc<crate::runs::journal::Journal>>,
     pub read_only: bool,
+    /// The profile or account is production: a banner, and the review asks for the product's name.
+    pub production: bool,
+    /// Shown when the TUI opens (a config file mistake, say).
+    pub notice: Option<String>,
 }
 
 /// Opens the TUI on a ready client (demo) or resolves one in the background (live).
@@ -112,6 +116,11 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     let mut app = App::new(options.theme, target, options.bell, Timestamp::now());
     if matches!(connection, Connection::Ready(_)) {
         app = app.with_client_ready();
+    }
+    app.read_only = options.read_only;
+    app.production = options.production;
+    if let Some(n) = options.notice {
+        app.notice(n);
     }
     let (mut rt, rx) = Runtime::new(connection, options.journal, options.read_only);
     install_panic_hook();

@@ -101,6 +101,8 @@ pub struct Review {
     pub parameters: Option<ParameterMap>,
     /// The Execute button has the focus; Cancel is the default.
     pub on_execute: bool,
+    /// Production: the product's name, typed to confirm.
+    pub confirm: Option<Input>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -193,6 +195,10 @@ pub struct App {
     pub now: Timestamp,
     pub frame: usize,
     pub size: (u16, u16),
+    /// Executes are refused (`--read-only`, or the config for this profile).
+    pub read_only: bool,
+    /// The profile or account changes production.
+    pub production: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
     next_run: u64,
@@ -234,6 +240,8 @@ impl App {
             now,
             frame: 0,
             size: (80, 24),
+            read_only: false,
+            production: false,
             dirty: true,
             next_run: 1,
         }
@@ -320,10 +328,16 @@ impl App {
                 },
                 _ => KeyMode::FormButton,
             },
+            Screen::Review if self.review.as_ref().is_some_and(|r| r.confirm.is_some()) => KeyMode::ReviewConfirm,
             Screen::Review => KeyMode::Review,
             Screen::Run(_) => KeyMode::Run,
             Screen::Runs => KeyMode::Runs,
         }
+    }
+
+    /// A message shown when the TUI opens (a config mistake, say), for longer than a toast.
+    pub fn notice(&mut self, text: String) {
+        self.toast = Some(Toast { text, error: true, until: self.now.0 + 4.0 * TOAST_SECS });
     }
 
     fn toast(&mut self, text: impl Into<String>, error: bool) {
@@ -425,6 +439,13 @@ impl App {
         let (Some(FormScreen::Ready(form)), Some(review)) = (&self.form, &self.review) else {
             return vec![];
         };
+        if let Some(typed) = &review.confirm
+            && typed.value() != form.product.name
+        {
+            let text = format!("PRODUCTION: type {} exactly to confirm", form.product.name);
+            self.toast(text, true);
+            return vec![];
+        }
         let id = RunId(self.next_run);
         self.next_run += 1;
         let run = Run {
@@ -583,8 +604,8 @@ impl App {
                 vec![]
             }
             (KeyMode::FormText | KeyMode::FormChecklist | KeyMode::FormButton, c) => self.form_command(c),
-            (KeyMode::Review, Cmd::Execute) => self.start_run(),
-            (KeyMode::Review, Cmd::Cancel) => {
+            (KeyMode::Review | KeyMode::ReviewConfirm, Cmd::Execute) => self.start_run(),
+            (KeyMode::Review | KeyMode::ReviewConfirm, Cmd::Cancel) => {
                 self.review = None;
                 self.screen = Screen::Form;
                 vec![]
@@ -698,6 +719,7 @@ impl App {
                     token: uuid::Uuid::new_v4().to_string(),
                     parameters: form.parameters(),
                     on_execute: false,
+                    confirm: self.production.then(Input::default),
                 });
                 self.screen = Screen::Review;
             }
@@ -718,6 +740,11 @@ impl App {
                     self.recompute();
                 }
                 true
+            }
+            KeyMode::ReviewConfirm => {
+                let Some(input) = self.review.as_mut().and_then(|r| r.confirm.as_mut()) else { return false };
+                let Some(req) = to_input_request(&event) else { return false };
+                input.handle(req).is_some()
             }
             KeyMode::FormText => {
                 let Some(FormScreen::Ready(form)) = &mut self.form else {
@@ -1299,6 +1326,26 @@ mod tests {
         assert_eq!(app.in_flight(), 0);
         let statuses: Vec<_> = app.runs[0].timeline.iter().map(|t| t.1.as_str()).collect();
         assert_eq!(statuses, ["CREATED", "SUCCEEDED"]);
+    }
+
+    #[test]
+    fn production_review_executes_only_once_the_name_is_typed() {
+        let mut app = app_with(2);
+        app.production = true;
+        open_form(&mut app);
+        update(&mut app, ctrl('s'));
+        assert_eq!(app.key_mode(), KeyMode::ReviewConfirm);
+        // y is a letter of the confirmation here, not "execute".
+        assert!(update(&mut app, ch('y')).is_empty());
+        assert!(update(&mut app, ch_enter()).is_empty(), "y is not the product's name");
+        assert!(app.toast.as_ref().unwrap().text.contains("PRODUCTION"));
+        update(&mut app, key(KeyCode::Backspace));
+        let name = app.selected_product().unwrap().name.clone();
+        for c in name.chars() {
+            update(&mut app, ch(c));
+        }
+        let effects = update(&mut app, ch_enter());
+        assert!(matches!(effects.first(), Some(Effect::Execute { .. })), "{effects:?}");
     }
 
     #[test]

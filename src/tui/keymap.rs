@@ -50,6 +50,8 @@ pub enum KeyMode {
     /// The form, with its Review button focused.
     FormButton,
     Review,
+    /// The review of a production run: the product's name is typed to confirm.
+    ReviewConfirm,
     Run,
     Runs,
     Help,
@@ -174,6 +176,12 @@ const REVIEW: &[Binding] = &[
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
+const REVIEW_CONFIRM: &[Binding] = &[
+    b!([(Enter, NONE)], "Enter", "execute, once the typed name matches the product's", Execute, true),
+    b!([(Esc, NONE)], "Esc", "cancel, back to the form", Cancel, true),
+    b!([(F(1), NONE)], "F1", "help: every key of this screen", Help, false),
+];
+
 const RUN: &[Binding] = &[
     b!([(Esc, NONE), (Char('b'), NONE)], "Esc", "back (the run is still watched)", Back, true),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
@@ -202,7 +210,7 @@ const CONFIRM_QUIT: &[Binding] = &[
 
 impl KeyMode {
     /// Every key table, for the help screen's tests and the README check.
-    pub const ALL: [KeyMode; 11] = [
+    pub const ALL: [KeyMode; 12] = [
         KeyMode::Products,
         KeyMode::Actions,
         KeyMode::Filter,
@@ -210,6 +218,7 @@ impl KeyMode {
         KeyMode::FormChecklist,
         KeyMode::FormButton,
         KeyMode::Review,
+        KeyMode::ReviewConfirm,
         KeyMode::Run,
         KeyMode::Runs,
         KeyMode::Help,
@@ -226,6 +235,7 @@ pub fn bindings(mode: KeyMode) -> &'static [Binding] {
         KeyMode::FormChecklist => FORM_CHECKLIST,
         KeyMode::FormButton => FORM_BUTTON,
         KeyMode::Review => REVIEW,
+        KeyMode::ReviewConfirm => REVIEW_CONFIRM,
         KeyMode::Run => RUN,
         KeyMode::Runs => RUNS,
         KeyMode::Help => HELP,

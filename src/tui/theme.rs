@@ -6,12 +6,21 @@ use crate::domain::{ProductStatus, RecordStatus};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Variant {
+    #[default]
+    Dark,
+    Light,
+    HighContrast,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
     pub ascii: bool,
     /// COLORTERM says truecolor: a few RGB accents are allowed.
     pub truecolor: bool,
+    pub variant: Variant,
 }
 
 const ASCII_BORDER: border::Set = border::Set {
@@ -40,12 +49,27 @@ impl Theme {
         let term = env("TERM");
         let ascii = ascii_flag || !utf8 || matches!(term.as_str(), "linux" | "vt100" | "vt220");
         let colorterm = env("COLORTERM");
-        Theme { color: !no_color, ascii, truecolor: matches!(colorterm.as_str(), "truecolor" | "24bit") }
+        Theme {
+            color: !no_color,
+            ascii,
+            truecolor: matches!(colorterm.as_str(), "truecolor" | "24bit"),
+            variant: Variant::Dark,
+        }
     }
 
     /// The theme of the snapshot tests: colour on, Unicode borders.
+    /// `dark` (default), `light` or `high-contrast`, from the config file.
+    pub fn variant(mut self, name: Option<&str>) -> Theme {
+        self.variant = match name {
+            Some("light") => Variant::Light,
+            Some("high-contrast") => Variant::HighContrast,
+            _ => Variant::Dark,
+        };
+        self
+    }
+
     pub fn plain_unicode() -> Theme {
-        Theme { color: true, ascii: false, truecolor: false }
+        Theme { color: true, ascii: false, truecolor: false, variant: Variant::Dark }
     }
 
     fn fg(&self, c: Color) -> Style {
@@ -70,11 +94,18 @@ impl Theme {
     }
 
     pub fn dim(&self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
+        match (self.color, self.variant) {
+            // High contrast: secondary text stays full strength.
+            (_, Variant::HighContrast) => Style::new(),
+            (true, Variant::Light) => Style::new().fg(Color::Gray),
+            (true, Variant::Dark) => Style::new().fg(Color::DarkGray),
+            (false, _) => Style::new().add_modifier(Modifier::DIM),
+        }
     }
 
     pub fn key(&self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        let c = if self.variant == Variant::Light { Color::Blue } else { Color::Cyan };
+        self.fg(c).add_modifier(Modifier::BOLD)
     }
 
     pub fn badge(&self, c: Color) -> Style {
@@ -168,7 +199,7 @@ mod tests {
     #[test]
     fn detection_follows_the_environment() {
         let utf8 = Theme::from_env(false, false, env(&[("LANG", "en_US.UTF-8"), ("TERM", "xterm-256color")]));
-        assert_eq!(utf8, Theme { color: true, ascii: false, truecolor: false });
+        assert_eq!(utf8, Theme { color: true, ascii: false, truecolor: false, variant: Variant::Dark });
         let no_color = Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("NO_COLOR", "1")]));
         assert!(!no_color.color);
         let c_locale = Theme::from_env(false, false, env(&[("LANG", "C")]));

@@ -78,6 +78,14 @@ fn header(app: &App, f: &mut Frame, area: Rect) {
         spans.push(Span::styled(" · ", t.dim()));
         spans.push(Span::raw(format!("endpoint {}", clean(e))));
     }
+    if app.production {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" PRODUCTION ", t.badge(Color::Red)));
+    }
+    if app.read_only {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" READ-ONLY ", t.badge(Color::Yellow)));
+    }
     let n = app.in_flight();
     if n > 0 {
         spans.push(Span::styled(" · ", t.dim()));
@@ -178,6 +186,7 @@ fn mode_name(mode: keymap::KeyMode) -> &'static str {
         FormChecklist => "parameter form, TARGET checklist",
         FormButton => "parameter form",
         Review => "review before execute",
+        ReviewConfirm => "review of a production run",
         Run => "run",
         Runs => "runs",
         Help => "help",

@@ -279,3 +279,36 @@ async fn batch_stops_launching_after_the_first_failure_and_exits_1() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(emu.stats(), before);
 }
+
+#[tokio::test]
+async fn the_config_file_sets_defaults_and_read_only() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "[profiles.audit]\nread_only = true\n").unwrap();
+    // Read-only for that profile only.
+    let mut cmd = sctui(home.path());
+    cmd.env("XDG_CONFIG_HOME", home.path());
+    std::fs::create_dir_all(home.path().join("sctui")).unwrap();
+    std::fs::copy(&config, home.path().join("sctui/config.toml")).unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(home.path().join(".aws/config"), format!("[profile audit]\nregion = eu-west-1\nendpoint_url = {}\naws_access_key_id = AKIDAUDIT\naws_secret_access_key = x\n", emu.url())).unwrap();
+    let out =
+        tokio::task::spawn_blocking(move || cmd.args(["--profile", "audit", "exec", WEB, RESTART]).output().unwrap())
+            .await
+            .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    // A broken config: a warning with line and column, and the command still runs on defaults.
+    std::fs::write(home.path().join("sctui/config.toml"), "concurrency = \"many\"\n").unwrap();
+    let mut cmd = sctui(home.path());
+    cmd.env("XDG_CONFIG_HOME", home.path());
+    let url = emu.url();
+    let out = tokio::task::spawn_blocking(move || {
+        cmd.args(["--endpoint-url", &url, "--region", "eu-west-1", "products"]).output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("line 1, column 15"), "{}", text(&out.stderr));
+    assert_eq!(emu.stats().executions_started, 0);
+}

@@ -208,3 +208,46 @@ fn c_copies_through_osc52() {
     t.send("q");
     assert!(t.wait_exit().success());
 }
+
+fn with_config(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap().to_string();
+    (dir, p)
+}
+
+#[test]
+fn a_production_account_gets_a_banner_and_a_typed_confirmation() {
+    let (_dir, config) = with_config("production_accounts = [\"123456789012\"]\n");
+    let mut t = Tui::spawn(&["--demo", "--time-scale", "0.05", "--config", &config], 30, 120);
+    t.wait_for("PRODUCTION");
+    t.send("\t\r");
+    t.wait_for("add resource:");
+    t.send("\x13");
+    t.wait_for("Type the product's name (web-prod-01)");
+    t.send("y\r");
+    t.wait_for("PRODUCTION: type web-prod-01 exactly to confirm");
+    t.send("\x7f");
+    t.send("web-prod-01");
+    t.wait_for("matches");
+    t.send("\r");
+    t.wait_for("SUCCEEDED");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}
+
+#[test]
+fn config_read_only_and_config_mistakes() {
+    let (_dir, config) = with_config("read_only = true\n");
+    let mut t = Tui::spawn(&["--demo", "--config", &config], 24, 100);
+    t.wait_for("READ-ONLY");
+    t.send("q");
+    assert!(t.wait_exit().success());
+    let (_dir2, broken) = with_config("theme = \"dark\"\nbell = sometimes\n");
+    let mut t = Tui::spawn(&["--demo", "--config", &broken], 24, 160);
+    t.wait_for("line 2, column 8");
+    t.wait_for("web-prod-01");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}

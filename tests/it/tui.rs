@@ -299,7 +299,7 @@ async fn actions_are_fetched_once_per_product_version() {
 #[tokio::test]
 async fn no_color_keeps_meaning_in_text_and_reverse_video_and_ascii_borders() {
     let mut d = Driver::new(1.0).await;
-    d.app.theme = Theme { color: false, ascii: true, truecolor: false };
+    d.app.theme = Theme { color: false, ascii: true, truecolor: false, variant: Default::default() };
     let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
     t.draw(|f| view::render(&d.app, f)).unwrap();
     let buf = t.backend().buffer().clone();

@@ -282,6 +282,20 @@ pub fn review(app: &App, f: &mut Frame, area: Rect) {
         review.parameters.as_ref(),
     ))));
     lines.push(Line::default());
+    if let Some(typed) = &review.confirm {
+        let name = &form.product.name;
+        let ok = typed.value() == name.as_str();
+        lines.push(Line::from(Span::styled(
+            format!("PRODUCTION. Type the product's name ({}) and press Enter to execute:", safe(name)),
+            t.error(),
+        )));
+        let mark = if ok { styled("  matches", t.ok()) } else { styled("", t.dim()) };
+        lines.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key()), mark]));
+        lines.push(Line::default());
+        lines.push(Line::from(vec![Span::raw("  "), Span::styled("[ Cancel (Esc) ]", t.key())]));
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    }
     let (cancel, execute) = if review.on_execute { (t.key(), t.selected()) } else { (t.selected(), t.key()) };
     lines.push(Line::from(vec![
         Span::raw("  "),

@@ -1,0 +1,162 @@
+//! `$XDG_CONFIG_HOME/sctui/config.toml` (else `~/.config/sctui/config.toml`): defaults for the
+//! command line, and guardrails. A mistake in it is reported with its line and column, and sctui
+//! starts with the defaults instead.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The AWS profile when `--profile` is not given.
+    pub profile: Option<String>,
+    /// The region when `--region` is not given.
+    pub region: Option<String>,
+    /// `dark` (default), `light` or `high-contrast`.
+    pub theme: Option<String>,
+    /// Ring the bell when a run ends (default true).
+    pub bell: Option<bool>,
+    /// Refuse every execute, whatever the profile.
+    pub read_only: bool,
+    /// `en`, `jp` or `zh`, sent on every call.
+    pub accept_language: Option<String>,
+    /// `batch` concurrency when `--concurrency` is not given.
+    pub concurrency: Option<u16>,
+    /// Profiles that change production: a red banner, and typing the product's name to confirm.
+    pub production_profiles: Vec<String>,
+    /// Account ids that are production (where the account is known, as in the demo).
+    pub production_accounts: Vec<String>,
+    /// Settings per profile.
+    pub profiles: BTreeMap<String, ProfileConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProfileConfig {
+    pub read_only: bool,
+    pub production: bool,
+    pub region: Option<String>,
+}
+
+/// The default place of the config file.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(x).join("sctui/config.toml"));
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/sctui/config.toml"))
+}
+
+/// Parses config text; on a mistake, says where (line and column) and what.
+pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| line_col(text, s.start))
+            .map(|(l, c)| format!("line {l}, column {c}: "))
+            .unwrap_or_default();
+        format!("{}: {at}{}", path.display(), e.message())
+    })?;
+    if let Some(t) = &config.theme
+        && !matches!(t.as_str(), "dark" | "light" | "high-contrast")
+    {
+        return Err(format!("{}: theme must be dark, light or high-contrast, not {t:?}", path.display()));
+    }
+    if let Some(l) = &config.accept_language {
+        crate::validate::accept_language(l).map_err(|e| format!("{}: accept_language {}", path.display(), e.rule))?;
+    }
+    Ok(config)
+}
+
+/// Reads the config file. A missing file is the defaults; a broken one is the defaults plus a
+/// message for the operator.
+pub fn load(path: Option<&Path>) -> (Config, Option<String>) {
+    let Some(path) = path.map(Path::to_path_buf).or_else(default_path) else { return (Config::default(), None) };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => match parse(&text, &path) {
+            Ok(c) => (c, None),
+            Err(e) => {
+                (Config::default(), Some(format!("the config file has a mistake, so the defaults are used: {e}")))
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
+        Err(e) => (Config::default(), Some(format!("could not read {}: {e}; the defaults are used", path.display()))),
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+impl Config {
+    /// Whether executes are refused for this profile.
+    pub fn read_only_for(&self, profile: Option<&str>) -> bool {
+        self.read_only || profile.and_then(|p| self.profiles.get(p)).is_some_and(|p| p.read_only)
+    }
+
+    /// Whether this profile or account changes production.
+    pub fn production_for(&self, profile: Option<&str>, account: Option<&str>) -> bool {
+        let by_profile = profile.is_some_and(|p| {
+            self.production_profiles.iter().any(|x| x == p) || self.profiles.get(p).is_some_and(|c| c.production)
+        });
+        let by_account = account.is_some_and(|a| self.production_accounts.iter().any(|x| x == a));
+        by_profile || by_account
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_config_reads() {
+        let text = r#"
+profile = "ops"
+region = "eu-west-1"
+theme = "high-contrast"
+bell = false
+accept_language = "jp"
+concurrency = 8
+production_profiles = ["prod-admin"]
+production_accounts = ["123456789012"]
+
+[profiles.audit]
+read_only = true
+
+[profiles.prod-eu]
+production = true
+"#;
+        let c = parse(text, Path::new("config.toml")).unwrap();
+        assert_eq!(c.profile.as_deref(), Some("ops"));
+        assert!(c.read_only_for(Some("audit")) && !c.read_only_for(Some("ops")));
+        assert!(c.production_for(Some("prod-admin"), None));
+        assert!(c.production_for(Some("prod-eu"), None));
+        assert!(c.production_for(None, Some("123456789012")));
+        assert!(!c.production_for(Some("ops"), Some("210987654321")));
+    }
+
+    #[test]
+    fn mistakes_say_line_and_column() {
+        let e = parse("profile = \"ops\"\nbell = maybe\n", Path::new("/x/config.toml")).unwrap_err();
+        assert!(e.starts_with("/x/config.toml: line 2, column 8: "), "{e}");
+        let e = parse("colour = \"red\"\n", Path::new("c.toml")).unwrap_err();
+        assert!(e.contains("line 1, column 1") && e.contains("colour"), "{e}");
+        assert!(parse("theme = \"neon\"", Path::new("c.toml")).unwrap_err().contains("dark, light or high-contrast"));
+        assert!(parse("accept_language = \"fr\"", Path::new("c.toml")).is_err());
+    }
+
+    #[test]
+    fn a_broken_file_means_defaults_and_a_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "read_only = yes\n").unwrap();
+        let (c, warning) = load(Some(&p));
+        assert_eq!(c, Config::default());
+        assert!(warning.unwrap().contains("line 1"));
+        let (c, warning) = load(Some(&dir.path().join("missing.toml")));
+        assert_eq!((c, warning), (Config::default(), None));
+    }
+}
