@@ -53,7 +53,9 @@ fn sigterm_and_sighup_restore_the_terminal() {
 fn ctrl_c_quits_at_once_even_with_a_run_in_flight() {
     let mut t = Tui::spawn(&["--demo"], 24, 80);
     t.wait_for("web-prod-01");
-    t.send("\t\r");
+    t.send("\t");
+    t.wait_for("AWS-RestartEC2Instance v1");
+    t.send("\r");
     t.wait_for("add resource:");
     t.send("\x13");
     t.wait_for("Execute (y)");
@@ -222,7 +224,10 @@ fn a_production_account_gets_a_banner_and_a_typed_confirmation() {
     let (_dir, config) = with_config("production_accounts = [\"123456789012\"]\n");
     let mut t = Tui::spawn(&["--demo", "--time-scale", "0.05", "--config", &config], 30, 120);
     t.wait_for("PRODUCTION");
-    t.send("\t\r");
+    t.wait_for("web-prod-01");
+    t.send("\t");
+    t.wait_for("AWS-RestartEC2Instance v1");
+    t.send("\r");
     t.wait_for("add resource:");
     t.send("\x13");
     t.wait_for("Type the product's name (web-prod-01)");
