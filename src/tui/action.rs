@@ -57,6 +57,14 @@ pub enum Action {
         action_id: String,
         result: Result<ActionDefinition, Error>,
     },
+    HistoryPage {
+        pp_id: String,
+        result: Result<Page<RecordDetail>, Error>,
+    },
+    RecordLoaded {
+        record_id: String,
+        result: Result<(RecordDetail, Vec<RecordOutput>), Error>,
+    },
     /// `--read-only` refused the run; nothing was sent.
     RunRefused {
         run: RunId,

@@ -39,6 +39,7 @@ pub enum Screen {
     Review,
     Run(RunId),
     Runs,
+    History,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +151,19 @@ impl Run {
     }
 }
 
+/// A product's records (ListRecordHistory), newest first, loaded page by page.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub product: ProvisionedProduct,
+    pub records: Vec<RecordDetail>,
+    pub next_token: Option<String>,
+    pub loading: bool,
+    pub error: Option<String>,
+    pub selected: usize,
+    /// The record whose details are shown, and its details once read.
+    pub detail: Option<(String, Fetch<(RecordDetail, Vec<RecordOutput>)>)>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Toast {
     pub text: String,
@@ -188,6 +202,9 @@ pub struct App {
     pub review: Option<Review>,
     pub runs: Vec<Run>,
     pub runs_selected: usize,
+    pub history: Option<History>,
+    /// Parameters to fill the next form with (a re-run).
+    prefill: Option<ParameterMap>,
     pub help: bool,
     pub confirm_quit: bool,
     pub quit: bool,
@@ -233,6 +250,8 @@ impl App {
             review: None,
             runs: Vec::new(),
             runs_selected: 0,
+            history: None,
+            prefill: None,
             help: false,
             confirm_quit: false,
             quit: false,
@@ -332,6 +351,7 @@ impl App {
             Screen::Review => KeyMode::Review,
             Screen::Run(_) => KeyMode::Run,
             Screen::Runs => KeyMode::Runs,
+            Screen::History => KeyMode::History,
         }
     }
 
@@ -528,6 +548,32 @@ impl App {
                 vec![]
             }
             (_, Cmd::Copy) => self.copy(),
+            (KeyMode::Products | KeyMode::Actions, Cmd::History) => {
+                let Some(product) = self.selected_product().cloned() else { return vec![] };
+                let pp_id = product.id.clone();
+                self.history = Some(History {
+                    product,
+                    records: Vec::new(),
+                    next_token: None,
+                    loading: true,
+                    error: None,
+                    selected: 0,
+                    detail: None,
+                });
+                self.screen = Screen::History;
+                vec![Effect::LoadHistory { pp_id, token: None }]
+            }
+            (KeyMode::History, c) => self.history_command(c),
+            (KeyMode::Run | KeyMode::Runs, Cmd::Rerun) => {
+                let run = match self.screen {
+                    Screen::Run(id) => self.run(id).cloned(),
+                    _ => self.runs.get(self.runs_selected).cloned(),
+                };
+                match run {
+                    Some(r) => self.rerun(r.product, r.action, r.parameters),
+                    None => vec![],
+                }
+            }
             (KeyMode::Products | KeyMode::Actions, Cmd::Refresh) => self.reload(),
             (KeyMode::Products, Cmd::Up) => self.move_selection(-1),
             (KeyMode::Products, Cmd::Down) => self.move_selection(1),
@@ -647,6 +693,71 @@ impl App {
         }
     }
 
+    fn history_command(&mut self, cmd: Cmd) -> Vec<Effect> {
+        let Some(h) = &mut self.history else { return vec![] };
+        match cmd {
+            Cmd::Back => {
+                self.screen = Screen::Browse;
+                vec![]
+            }
+            Cmd::Up => {
+                h.selected = h.selected.saturating_sub(1);
+                vec![]
+            }
+            Cmd::Down => {
+                h.selected = (h.selected + 1).min(h.records.len().saturating_sub(1));
+                // At the end of what is loaded: the next page.
+                match (&h.next_token, h.loading) {
+                    (Some(t), false) if h.selected + 1 >= h.records.len() => {
+                        h.loading = true;
+                        vec![Effect::LoadHistory { pp_id: h.product.id.clone(), token: Some(t.clone()) }]
+                    }
+                    _ => vec![],
+                }
+            }
+            Cmd::Open => {
+                let Some(r) = h.records.get(h.selected) else { return vec![] };
+                let record_id = r.record_id.clone();
+                h.detail = Some((record_id.clone(), Fetch::Loading));
+                vec![Effect::LoadRecord { record_id }]
+            }
+            Cmd::Rerun => {
+                let Some(record) = h.records.get(h.selected).cloned() else { return vec![] };
+                // The parameters of a run live in the journal of the session that ran it.
+                let source = self
+                    .runs
+                    .iter()
+                    .find(|r| r.record.as_ref().is_some_and(|d| d.record_id == record.record_id))
+                    .cloned();
+                match source {
+                    Some(r) => self.rerun(r.product, r.action, r.parameters),
+                    None => {
+                        self.toast(
+                            "This record was not started in this session, so its parameters are unknown: pick the action from the actions list",
+                            true,
+                        );
+                        vec![]
+                    }
+                }
+            }
+            _ => vec![],
+        }
+    }
+
+    /// Opens the form of an earlier run with its parameters filled in; a new token comes with the review.
+    fn rerun(
+        &mut self,
+        product: ProvisionedProduct,
+        action: ServiceAction,
+        parameters: Option<ParameterMap>,
+    ) -> Vec<Effect> {
+        let effect = Effect::LoadForm { pp_id: product.id.clone(), action_id: action.id.clone() };
+        self.prefill = parameters;
+        self.form = Some(FormScreen::Loading { product, action });
+        self.screen = Screen::Form;
+        vec![effect]
+    }
+
     /// What `c` copies on this screen.
     fn copy(&mut self) -> Vec<Effect> {
         let record_of = |r: &Run| r.record.as_ref().map(|d| d.record_id.clone());
@@ -657,6 +768,9 @@ impl App {
                 _ => None,
             },
             KeyMode::Runs => self.runs.get(self.runs_selected).and_then(record_of),
+            KeyMode::History => {
+                self.history.as_ref().and_then(|h| h.records.get(h.selected)).map(|r| r.record_id.clone())
+            }
             KeyMode::Review => match (&self.form, &self.review) {
                 (Some(FormScreen::Ready(f)), Some(r)) => {
                     Some(super::view::cli_command(self, &f.product.id, &f.action.id, &r.token, r.parameters.as_ref()))
@@ -942,7 +1056,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 let (product, action) = (product.clone(), action.clone());
                 app.form = Some(match result {
                     Ok((params, definition)) => {
-                        FormScreen::Ready(Box::new(Form::new(product, action, definition, &params)))
+                        let mut form = Form::new(product, action, definition, &params);
+                        if let Some(values) = app.prefill.take() {
+                            form.prefill(&values);
+                        }
+                        FormScreen::Ready(Box::new(form))
                     }
                     Err(e) => {
                         let message = operator_message(&e, Some(&product.name));
@@ -967,6 +1085,32 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::JournalLoaded { open, problems } => journal_loaded(app, open, problems),
+        Action::HistoryPage { pp_id, result } => {
+            if let Some(h) = app.history.as_mut().filter(|h| h.product.id == pp_id) {
+                h.loading = false;
+                match result {
+                    Ok(page) => {
+                        h.records.extend(page.items);
+                        h.next_token = page.next_token;
+                        h.error = None;
+                    }
+                    Err(e) => h.error = Some(operator_message(&e, Some(&h.product.name))),
+                }
+            }
+            vec![]
+        }
+        Action::RecordLoaded { record_id, result } => {
+            if let Some(h) = app.history.as_mut()
+                && let Some((id, fetch)) = h.detail.as_mut()
+                && *id == record_id
+            {
+                *fetch = match result {
+                    Ok(x) => Fetch::Ready(x),
+                    Err(e) => Fetch::Failed(operator_message(&e, None)),
+                };
+            }
+            vec![]
+        }
         Action::RecordPolled { run, result } => record_polled(app, run, result),
     };
     if changed {

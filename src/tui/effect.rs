@@ -46,6 +46,15 @@ pub enum Effect {
     },
     /// Put text on the operator's clipboard (OSC 52).
     Copy(String),
+    /// One page of a product's records (ListRecordHistory).
+    LoadHistory {
+        pp_id: String,
+        token: Option<String>,
+    },
+    /// A record with its outputs, for the history details.
+    LoadRecord {
+        record_id: String,
+    },
     Bell,
     Suspend,
     Quit,

@@ -265,6 +265,23 @@ impl Form {
         self.focus = (self.focus + n - 1) % n;
     }
 
+    /// Fills the fields with the values of an earlier run: a TARGET's defaults stay checked only
+    /// if they were sent, other values are added; a text field gets its values back.
+    pub fn prefill(&mut self, values: &ParameterMap) {
+        for field in &mut self.fields {
+            let Some(sent) = values.get(&field.name) else { continue };
+            match &mut field.body {
+                Body::Target { defaults, selected, added, .. } => {
+                    for (d, s) in defaults.iter().zip(selected.iter_mut()) {
+                        *s = sent.contains(d);
+                    }
+                    *added = sent.iter().filter(|v| !defaults.contains(v)).cloned().collect();
+                }
+                Body::Text { values } => *values = sent.clone(),
+            }
+        }
+    }
+
     /// Every problem, with the field it belongs to.
     pub fn problems(&self) -> Vec<(String, String)> {
         self.fields.iter().flat_map(|f| f.problems().into_iter().map(|p| (f.name.clone(), p))).collect()

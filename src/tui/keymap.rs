@@ -35,6 +35,8 @@ pub enum Cmd {
     Right,
     Suspend,
     Copy,
+    History,
+    Rerun,
 }
 
 /// Which key table is in force.
@@ -54,6 +56,7 @@ pub enum KeyMode {
     ReviewConfirm,
     Run,
     Runs,
+    History,
     Help,
     ConfirmQuit,
 }
@@ -104,6 +107,7 @@ const PRODUCTS: &[Binding] = &[
     b!([(Char('c'), NONE)], "c", "copy the product id (OSC 52: works over SSH and in tmux)", Copy, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "runs started in this session", Runs, true),
     b!([(Char('l'), NONE)], "l", "watch the latest run", LastRun, false),
+    b!([(Char('h'), NONE)], "h", "history: the product's records, newest first", History, true),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
     b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
 ];
@@ -120,6 +124,7 @@ const ACTIONS: &[Binding] = &[
         true
     ),
     b!([(Char('/'), NONE)], "/", "filter the products", Filter, false),
+    b!([(Char('h'), NONE)], "h", "history: the product's records, newest first", History, false),
     b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "runs started in this session", Runs, true),
     b!([(Char('l'), NONE)], "l", "watch the latest run", LastRun, false),
@@ -185,6 +190,7 @@ const REVIEW_CONFIRM: &[Binding] = &[
 const RUN: &[Binding] = &[
     b!([(Esc, NONE), (Char('b'), NONE)], "Esc", "back (the run is still watched)", Back, true),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
+    b!([(Char('e'), NONE)], "e", "run it again (same parameters, new token, reviewed first)", Rerun, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, true),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
     b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
@@ -195,9 +201,20 @@ const RUNS: &[Binding] = &[
     b!([DOWN, (Char('j'), NONE)], "↓/j", "next run", Down, false),
     b!([(Enter, NONE)], "Enter", "watch the run", Open, true),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
+    b!([(Char('e'), NONE)], "e", "run it again (same parameters, new token, reviewed first)", Rerun, true),
     b!([(Esc, NONE)], "Esc", "back to the products", Back, true),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
     b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
+];
+
+const HISTORY: &[Binding] = &[
+    b!([UP, (Char('k'), NONE)], "↑/k", "newer record", Up, false),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "older record (the next page loads at the end)", Down, false),
+    b!([(Enter, NONE)], "Enter", "details: errors and outputs of the record", Open, true),
+    b!([(Char('e'), NONE)], "e", "run this action again (parameters from the journal, new token)", Rerun, true),
+    b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
+    b!([(Esc, NONE)], "Esc", "back to the products", Back, true),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
 ];
 
 const HELP: &[Binding] =
@@ -210,7 +227,7 @@ const CONFIRM_QUIT: &[Binding] = &[
 
 impl KeyMode {
     /// Every key table, for the help screen's tests and the README check.
-    pub const ALL: [KeyMode; 12] = [
+    pub const ALL: [KeyMode; 13] = [
         KeyMode::Products,
         KeyMode::Actions,
         KeyMode::Filter,
@@ -221,6 +238,7 @@ impl KeyMode {
         KeyMode::ReviewConfirm,
         KeyMode::Run,
         KeyMode::Runs,
+        KeyMode::History,
         KeyMode::Help,
         KeyMode::ConfirmQuit,
     ];
@@ -238,6 +256,7 @@ pub fn bindings(mode: KeyMode) -> &'static [Binding] {
         KeyMode::ReviewConfirm => REVIEW_CONFIRM,
         KeyMode::Run => RUN,
         KeyMode::Runs => RUNS,
+        KeyMode::History => HISTORY,
         KeyMode::Help => HELP,
         KeyMode::ConfirmQuit => CONFIRM_QUIT,
     }

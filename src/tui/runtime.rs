@@ -186,6 +186,20 @@ impl Runtime {
                     send(Action::JournalLoaded { open, problems: problems.iter().map(|p| p.to_string()).collect() });
                 });
             }
+            Effect::LoadHistory { pp_id, token } => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    let result = client.history_page(&pp_id, token).await;
+                    send(Action::HistoryPage { pp_id, result });
+                });
+            }
+            Effect::LoadRecord { record_id } => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    let result = client.record(&record_id).await;
+                    send(Action::RecordLoaded { record_id, result });
+                });
+            }
             Effect::Bell => host.bell(),
             Effect::Copy(text) => host.copy(&text),
             Effect::Suspend => {

@@ -32,6 +32,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Review => form::review(app, f, body),
         Screen::Run(id) => run::run(app, f, body, id),
         Screen::Runs => run::runs(app, f, body),
+        Screen::History => run::history(app, f, body),
     }
     footer(app, f, footer_area);
     if app.help {
@@ -105,6 +106,8 @@ fn short(cmd: Cmd) -> &'static str {
         Cmd::Refresh => "refresh",
         Cmd::Quit => "quit",
         Cmd::Runs => "runs",
+        Cmd::History => "history",
+        Cmd::Rerun => "run again",
         Cmd::NextField => "next field",
         Cmd::PrevField => "prev field",
         Cmd::Toggle => "toggle",
@@ -189,6 +192,7 @@ fn mode_name(mode: keymap::KeyMode) -> &'static str {
         ReviewConfirm => "review of a production run",
         Run => "run",
         Runs => "runs",
+        History => "history",
         Help => "help",
         ConfirmQuit => "quit",
     }

@@ -156,6 +156,7 @@ fn snapshot(name: &str, text: &str) {
         filters => vec![
             (r"rec-[a-z0-9]{13}", "rec-[RECORD]"),
             (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[UUID]"),
+            (r"\b\d{4}-\d\d-\d\d \d\d:\d\d\b", "[DATE]"),
             (r"\b\d\d:\d\d:\d\d\b", "[TIME]"),
             (r"elapsed \d+s", "elapsed [N]s"),
             (r"for \d+s", "for [N]s"),
@@ -402,4 +403,51 @@ async fn c_on_the_review_copies_the_cli_command_it_shows() {
     let token = d.app.review.as_ref().unwrap().token.clone();
     assert!(text.contains(&format!("--execute-token {token}")));
     assert_eq!(d.emu.stats().executions_started, 0, "copying executes nothing");
+}
+
+#[tokio::test]
+async fn history_shows_records_newest_first_and_a_rerun_is_prefilled_with_a_new_token() {
+    let mut d = Driver::new(0.0).await;
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    d.key(KeyCode::Char(' ')); // narrow: without the first instance
+    d.ctrl('s');
+    let first_token = d.app.review.as_ref().unwrap().token.clone();
+    d.key(KeyCode::Char('y'));
+    d.until("the run ended", |a| a.runs[0].phase == RunPhase::Ended).await;
+    let record = d.app.runs[0].record.as_ref().unwrap().record_id.clone();
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Char('h'));
+    d.until("the history", |a| a.history.as_ref().is_some_and(|h| !h.records.is_empty())).await;
+    let h = d.app.history.as_ref().unwrap();
+    assert_eq!(h.records[0].record_id, record, "newest first");
+    assert!(h.records.iter().any(|r| r.record_type.as_deref() == Some("PROVISION_PRODUCT")));
+    d.key(KeyCode::Enter);
+    d.until("the details", |a| {
+        matches!(a.history.as_ref().unwrap().detail, Some((_, sctui::tui::app::Fetch::Ready(_))))
+    })
+    .await;
+    both_sizes(&d, "history");
+    let screen = d.screen(120, 40);
+    assert!(
+        screen.contains("History · web-prod-01")
+            && screen.contains("RestartedInstances = i-d17cc38c48aa68e6a,i-f7743f19c0479d1d1"),
+        "{screen}"
+    );
+    // Run it again from history: the narrowed TARGET comes back, with a new token at the review.
+    d.key(KeyCode::Char('e'));
+    d.until("the prefilled form", |a| matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))).await;
+    assert!(d.screen(120, 40).contains("OVERRIDE: sends 2 values"));
+    d.ctrl('s');
+    let review = d.app.review.as_ref().unwrap();
+    assert_eq!(review.parameters.as_ref().unwrap()["InstanceId"], ["i-d17cc38c48aa68e6a", "i-f7743f19c0479d1d1"]);
+    assert_ne!(review.token, first_token, "a re-run is a new run");
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Esc);
+    // And from the runs list.
+    d.key(KeyCode::Char('R'));
+    d.key(KeyCode::Char('e'));
+    d.until("the prefilled form", |a| matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))).await;
+    assert!(d.screen(120, 40).contains("OVERRIDE: sends 2 values"));
+    assert_eq!(d.emu.stats().executions_started, 1, "nothing ran again without a review");
 }

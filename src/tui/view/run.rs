@@ -174,3 +174,108 @@ pub fn runs(app: &App, f: &mut Frame, area: Rect) {
     let mut state = TableState::default().with_selected(Some(app.runs_selected));
     f.render_stateful_widget(table, inner, &mut state);
 }
+
+/// A product's records, newest first, with the details of the one asked for.
+pub fn history(app: &App, f: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let Some(h) = &app.history else { return };
+    let [top, bottom] = ratatui::layout::Layout::vertical([Constraint::Min(6), Constraint::Length(10)]).areas(area);
+    let more = if h.next_token.is_some() { " (more below)" } else { "" };
+    let title = format!(" History · {} · {} records{more} ", safe(&h.product.name), h.records.len());
+    let b = block(app, title, true);
+    let inner = b.inner(top);
+    f.render_widget(b, top);
+    if h.records.is_empty() {
+        let text = match (&h.error, h.loading) {
+            (Some(e), _) => safe(e),
+            (None, true) => format!("{} loading the records…", t.spinner(app.frame)),
+            (None, false) => "No records.".into(),
+        };
+        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+    } else {
+        let wide = inner.width >= 100;
+        let rows: Vec<Row> = h
+            .records
+            .iter()
+            .map(|r| {
+                let status = r.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default();
+                let mut cells: Vec<ratatui::widgets::Cell> = vec![
+                    r.record_id.clone().into(),
+                    record_type(r.record_type.as_deref()).into(),
+                    ratatui::widgets::Cell::from(Span::styled(status, t.record_status(r.status.as_ref()))),
+                    r.created_time.map(|c| c.short()).unwrap_or_default().into(),
+                ];
+                if wide {
+                    cells.push(r.updated_time.map(|c| c.short()).unwrap_or_default().into());
+                }
+                Row::new(cells)
+            })
+            .collect();
+        let mut widths =
+            vec![Constraint::Length(18), Constraint::Length(10), Constraint::Length(20), Constraint::Length(16)];
+        let mut header = vec!["RECORD", "TYPE", "STATUS", "CREATED"];
+        if wide {
+            widths.push(Constraint::Length(16));
+            header.push("UPDATED");
+        }
+        let table = Table::new(rows, widths)
+            .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
+            .row_highlight_style(t.selected())
+            .highlight_symbol(t.pointer());
+        let mut state = TableState::default().with_selected(Some(h.selected));
+        f.render_stateful_widget(table, inner, &mut state);
+    }
+    let b = block(app, " Details ", false);
+    let inner = b.inner(bottom);
+    f.render_widget(b, bottom);
+    let mut lines: Vec<Line> = Vec::new();
+    match &h.detail {
+        None => lines.push(Line::from(Span::styled(
+            "Enter shows a record's errors and outputs; e runs its action again.",
+            t.dim(),
+        ))),
+        Some((_, crate::tui::app::Fetch::Loading)) => {
+            lines.push(Line::from(format!("{} reading the record…", t.spinner(app.frame))))
+        }
+        Some((_, crate::tui::app::Fetch::Failed(e))) => lines.push(Line::from(Span::styled(safe(e), t.error()))),
+        Some((id, crate::tui::app::Fetch::Ready((d, outputs)))) => {
+            lines.push(Line::from(vec![
+                label(app, "Record"),
+                Span::raw(safe(id)),
+                Span::raw("  "),
+                Span::styled(
+                    d.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                    t.record_status(d.status.as_ref()),
+                ),
+            ]));
+            for e in &d.record_errors {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {}: ", safe(e.code.as_deref().unwrap_or("Error"))), t.error()),
+                    Span::raw(safe(e.description.as_deref().unwrap_or(""))),
+                ]));
+            }
+            for o in outputs {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {} = ", safe(o.output_key.as_deref().unwrap_or("?"))), t.dim()),
+                    Span::raw(safe(o.output_value.as_deref().unwrap_or(""))),
+                ]));
+            }
+            if d.record_errors.is_empty() && outputs.is_empty() {
+                lines.push(Line::from(Span::styled("  (no errors, no outputs)", t.dim())));
+            }
+        }
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// A record type in a word: the service's names are long.
+fn record_type(t: Option<&str>) -> String {
+    match t {
+        Some("EXECUTE_PROVISIONED_PRODUCT_SERVICE_ACTION") => "ACTION".into(),
+        Some("PROVISION_PRODUCT") => "PROVISION".into(),
+        Some("UPDATE_PROVISIONED_PRODUCT") => "UPDATE".into(),
+        Some("TERMINATE_PROVISIONED_PRODUCT") => "TERMINATE".into(),
+        Some(other) => safe(other),
+        None => "-".into(),
+    }
+}
