@@ -151,6 +151,8 @@ impl Run {
     }
 }
 
+pub type RecordWithOutputs = (RecordDetail, Vec<RecordOutput>);
+
 /// A product's records (ListRecordHistory), newest first, loaded page by page.
 #[derive(Debug, Clone)]
 pub struct History {
@@ -161,7 +163,7 @@ pub struct History {
     pub error: Option<String>,
     pub selected: usize,
     /// The record whose details are shown, and its details once read.
-    pub detail: Option<(String, Fetch<(RecordDetail, Vec<RecordOutput>)>)>,
+    pub detail: Option<(String, Fetch<RecordWithOutputs>)>,
 }
 
 #[derive(Debug, Clone)]
