@@ -64,6 +64,9 @@ pub struct Global {
     /// TUI: ASCII borders and symbols (automatic when the locale is not UTF-8).
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// TUI for demos: ids, ARNs and account numbers masked on screen, a title line, calm animation.
+    #[arg(long, global = true)]
+    pub presenter: bool,
     /// TUI: do not ring the terminal bell when a run ends.
     #[arg(long, global = true)]
     pub no_bell: bool,

@@ -138,6 +138,7 @@ async fn run(cli: Cli) -> i32 {
                 read_only: g.read_only,
                 production: config.production_for(g.profile.as_deref(), account.as_deref()),
                 notice: warning.clone(),
+                presenter: g.presenter,
             };
             if g.demo {
                 let (client, _emulator) = match connect(g).await {

@@ -98,6 +98,7 @@ pub struct Options {
     pub production: bool,
     /// Shown when the TUI opens (a config file mistake, say).
     pub notice: Option<String>,
+    pub presenter: bool,
 }
 
 /// Opens the TUI on a ready client (demo) or resolves one in the background (live).
@@ -119,6 +120,7 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     }
     app.read_only = options.read_only;
     app.production = options.production;
+    app.presenter = options.presenter;
     if let Some(n) = options.notice {
         app.notice(n);
     }

@@ -218,6 +218,8 @@ pub struct App {
     pub read_only: bool,
     /// The profile or account changes production.
     pub production: bool,
+    /// Presenter mode: identifiers masked, a title line, calm animation.
+    pub presenter: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
     next_run: u64,
@@ -263,6 +265,7 @@ impl App {
             size: (80, 24),
             read_only: false,
             production: false,
+            presenter: false,
             dirty: true,
             next_run: 1,
         }

@@ -257,6 +257,8 @@ fn translate(event: Event) -> Option<Action> {
 }
 
 const TICK: Duration = Duration::from_millis(250);
+/// Presenter mode: a calm spinner.
+const CALM_TICK: Duration = Duration::from_millis(1000);
 
 /// The loop: wait for input, results or (only while something animates) the tick; apply; draw
 /// once per batch.
@@ -268,7 +270,7 @@ pub async fn run_loop(
     terminal_size: Option<(u16, u16)>,
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(TICK);
+    let mut tick = tokio::time::interval(if app.presenter { CALM_TICK } else { TICK });
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;

@@ -41,6 +41,47 @@ pub fn render(app: &App, f: &mut Frame) {
     if app.confirm_quit {
         confirm_quit(app, f, body);
     }
+    if app.presenter {
+        mask(f.buffer_mut(), app.theme.ascii);
+    }
+}
+
+/// Presenter mode: identifiers, ARNs and account numbers drawn masked, keeping their width so the
+/// layout does not move. Done on the drawn buffer, so no screen can forget it.
+fn mask(buf: &mut ratatui::buffer::Buffer, ascii: bool) {
+    static PATTERN: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(re) = PATTERN
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"\b(?:pp|act|rec|prod|pa|port|lpv\d)-([a-z0-9]{13})\b|\barn:aws[a-z-]*:([^\s│|]+)|\b(\d{12})\b|\b(?:i|sg|ami|vol|eni)-([0-9a-f]{8,17})\b",
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return;
+    };
+    let dot = if ascii { "*" } else { "•" };
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        // One char per cell: wide characters are not used on these screens.
+        let cells: Vec<String> = (area.left()..area.right()).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        let line: String = cells.iter().map(|c| c.chars().next().unwrap_or(' ')).collect();
+        for caps in re.captures_iter(&line) {
+            for g in 1..=4 {
+                if let Some(m) = caps.get(g) {
+                    let start = line[..m.start()].chars().count();
+                    let len = m.as_str().chars().count();
+                    for i in start..start + len {
+                        let x = area.left() + i as u16;
+                        if x < area.right() {
+                            buf[(x, y)].set_symbol(dot);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn too_small(app: &App, f: &mut Frame, area: Rect) {
@@ -55,6 +96,9 @@ fn too_small(app: &App, f: &mut Frame, area: Rect) {
 fn header(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let mut spans = vec![Span::styled(" sctui ", t.title()), Span::raw(" ")];
+    if app.presenter {
+        spans.push(Span::styled("Service Catalog self-service actions ", t.title()));
+    }
     if app.target.demo {
         spans.push(Span::styled(" DEMO ", t.badge(Color::Magenta)));
         spans.push(Span::styled(" embedded emulator", t.dim()));

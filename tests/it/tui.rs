@@ -451,3 +451,31 @@ async fn history_shows_records_newest_first_and_a_rerun_is_prefilled_with_a_new_
     assert!(d.screen(120, 40).contains("OVERRIDE: sends 2 values"));
     assert_eq!(d.emu.stats().executions_started, 1, "nothing ran again without a review");
 }
+
+#[tokio::test]
+async fn presenter_mode_masks_ids_arns_and_accounts() {
+    let mut d = Driver::new(0.0).await;
+    d.app.presenter = true;
+    let products = d.screen(120, 40);
+    assert!(products.contains("Service Catalog self-service actions"), "{products}");
+    assert!(products.contains("web-prod-01"), "names stay readable");
+    assert!(products.contains("rec-•••••••••••••") && !products.contains("rec-bdhagtn9fah8o"), "{products}");
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    let form = d.screen(120, 40);
+    assert!(
+        !form.contains("pp-6y61928a94txg")
+            && !form.contains("act-58tx34ou66v7u")
+            && !form.contains("i-ca812554ca6a80470"),
+        "{form}"
+    );
+    assert!(form.contains("pp-•••••••••••••") && form.contains("i-•••••••••••••••••"), "{form}");
+    d.ctrl('s');
+    d.key(KeyCode::Char('y'));
+    d.until("the run ended", |a| a.runs[0].phase == RunPhase::Ended).await;
+    let run = d.screen(120, 40);
+    assert!(!run.contains("123456789012") && !run.contains("i-d17cc38c48aa68e6a"), "{run}");
+    // The real values are still what is sent and kept: only the screen is masked.
+    assert!(d.app.runs[0].record.as_ref().unwrap().record_id.starts_with("rec-"));
+    assert!(!d.app.runs[0].record.as_ref().unwrap().record_id.contains('•'));
+}
