@@ -65,6 +65,10 @@ pub enum Action {
         record_id: String,
         result: Result<(RecordDetail, Vec<RecordOutput>), Error>,
     },
+    TargetsLoaded {
+        pp_id: String,
+        result: Result<Vec<ExecutionParameter>, Error>,
+    },
     /// `--read-only` refused the run; nothing was sent.
     RunRefused {
         run: RunId,

@@ -8,8 +8,8 @@ use super::keymap::{self, Cmd, KeyMode};
 use super::theme::Theme;
 use crate::catalog::{Error, ErrorKind, ProductQuery, Target};
 use crate::domain::{
-    ActionDefinition, ParameterMap, ProductStatus, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus,
-    ServiceAction, Timestamp,
+    ActionDefinition, ExecutionParameter, ParameterMap, ProductStatus, ProvisionedProduct, RecordDetail, RecordOutput,
+    RecordStatus, ServiceAction, Timestamp,
 };
 use crate::runs::RunSpec;
 use crate::runs::journal::JournalRun;
@@ -96,14 +96,39 @@ pub enum FormScreen {
     Ready(Box<Form>),
 }
 
+/// One product of a batch review: its action (found by name on its own version) and the TARGET
+/// values Service Catalog will use for it.
+#[derive(Debug, Clone)]
+pub struct BatchItem {
+    pub product: ProvisionedProduct,
+    /// Loading until the product version's actions are known; Ready(None): it has no such action.
+    pub action: Fetch<Option<ServiceAction>>,
+    pub targets: Fetch<Vec<ExecutionParameter>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchPlan {
+    pub items: Vec<BatchItem>,
+    pub concurrency: usize,
+    pub stop_on_failure: bool,
+}
+
+/// The runs of the last batch, for the summary above the runs list.
+#[derive(Debug, Clone)]
+pub struct BatchSummary {
+    pub action: String,
+    pub runs: Vec<RunId>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Review {
     pub token: String,
     pub parameters: Option<ParameterMap>,
     /// The Execute button has the focus; Cancel is the default.
     pub on_execute: bool,
-    /// Production: the product's name, typed to confirm.
+    /// Production: the product's name (for a batch, the number of products), typed to confirm.
     pub confirm: Option<Input>,
+    pub batch: Option<BatchPlan>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -205,8 +230,15 @@ pub struct App {
     pub runs: Vec<Run>,
     pub runs_selected: usize,
     pub history: Option<History>,
+    /// Products marked for a batch run, by id.
+    pub marks: std::collections::BTreeSet<String>,
+    pub batch: Option<BatchSummary>,
+    /// The default number of batch runs at once (config `concurrency`).
+    pub concurrency: usize,
     /// Parameters to fill the next form with (a re-run).
     prefill: Option<ParameterMap>,
+    /// The marked products the next form is for (a batch).
+    pending_batch: Option<Vec<ProvisionedProduct>>,
     pub help: bool,
     pub confirm_quit: bool,
     pub quit: bool,
@@ -255,7 +287,11 @@ impl App {
             runs: Vec::new(),
             runs_selected: 0,
             history: None,
+            marks: Default::default(),
+            batch: None,
+            concurrency: 4,
             prefill: None,
+            pending_batch: None,
             help: false,
             confirm_quit: false,
             quit: false,
@@ -353,6 +389,7 @@ impl App {
                 _ => KeyMode::FormButton,
             },
             Screen::Review if self.review.as_ref().is_some_and(|r| r.confirm.is_some()) => KeyMode::ReviewConfirm,
+            Screen::Review if self.review.as_ref().is_some_and(|r| r.batch.is_some()) => KeyMode::ReviewBatch,
             Screen::Review => KeyMode::Review,
             Screen::Run(_) => KeyMode::Run,
             Screen::Runs => KeyMode::Runs,
@@ -464,6 +501,9 @@ impl App {
         let (Some(FormScreen::Ready(form)), Some(review)) = (&self.form, &self.review) else {
             return vec![];
         };
+        if review.batch.is_some() {
+            return self.start_batch();
+        }
         if let Some(typed) = &review.confirm
             && typed.value() != form.product.name
         {
@@ -569,6 +609,39 @@ impl App {
                 vec![Effect::LoadHistory { pp_id, token: None }]
             }
             (KeyMode::History, c) => self.history_command(c),
+            (KeyMode::Products, Cmd::Mark) => {
+                if let Some(id) = self.selected_product().map(|p| p.id.clone())
+                    && !self.marks.remove(&id)
+                {
+                    self.marks.insert(id);
+                }
+                self.move_selection(1)
+            }
+            (KeyMode::Products, Cmd::MarkAll) => {
+                let ids: Vec<String> = self.visible.iter().map(|&i| self.products[i].id.clone()).collect();
+                self.marks.extend(ids);
+                vec![]
+            }
+            (KeyMode::Products, Cmd::ClearMarks) => {
+                self.marks.clear();
+                vec![]
+            }
+            (KeyMode::ReviewBatch, Cmd::More | Cmd::Less | Cmd::ToggleStop) => {
+                if let Some(plan) = self.review.as_mut().and_then(|r| r.batch.as_mut()) {
+                    match cmd {
+                        Cmd::More => plan.concurrency = (plan.concurrency + 1).min(64),
+                        Cmd::Less => plan.concurrency = plan.concurrency.saturating_sub(1).max(1),
+                        _ => plan.stop_on_failure = !plan.stop_on_failure,
+                    }
+                }
+                vec![]
+            }
+            (KeyMode::ReviewBatch, Cmd::Execute) => self.start_batch(),
+            (KeyMode::ReviewBatch, Cmd::Cancel) => {
+                self.review = None;
+                self.screen = Screen::Form;
+                vec![]
+            }
             (KeyMode::Run | KeyMode::Runs, Cmd::Rerun) => {
                 let run = match self.screen {
                     Screen::Run(id) => self.run(id).cloned(),
@@ -644,6 +717,9 @@ impl App {
                     return vec![];
                 };
                 let effect = Effect::LoadForm { pp_id: product.id.clone(), action_id: action.id.clone() };
+                // Marked products: the action runs on all of them.
+                self.pending_batch = (!self.marks.is_empty())
+                    .then(|| self.products.iter().filter(|p| self.marks.contains(&p.id)).cloned().collect());
                 self.form = Some(FormScreen::Loading { product, action });
                 self.screen = Screen::Form;
                 vec![effect]
@@ -749,6 +825,113 @@ impl App {
         }
     }
 
+    /// Finds each batch item's action on its own version; fetches what is missing.
+    fn resolve_batch(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let Some(plan) = self.review.as_mut().and_then(|r| r.batch.as_mut()) else { return effects };
+        let Some(FormScreen::Ready(form)) = &self.form else { return effects };
+        let name = form.action.name.clone();
+        for item in plan.items.iter_mut().filter(|i| matches!(i.action, Fetch::Loading)) {
+            let Some(key) = item.product.artifact_key() else {
+                item.action = Fetch::Ready(None);
+                continue;
+            };
+            match self.actions.get(&key) {
+                Some(Fetch::Ready(list)) => {
+                    let found = list.iter().find(|a| a.name == name).cloned();
+                    if let Some(a) = &found {
+                        effects.push(Effect::LoadTargets { pp_id: item.product.id.clone(), action_id: a.id.clone() });
+                    }
+                    item.action = Fetch::Ready(found);
+                }
+                Some(Fetch::Failed(e)) => item.action = Fetch::Failed(e.clone()),
+                Some(Fetch::Loading) => {}
+                None => {
+                    self.actions.insert(key.clone(), Fetch::Loading);
+                    effects.push(Effect::LoadActions { product_id: key.0, version_id: key.1 });
+                }
+            }
+        }
+        effects
+    }
+
+    /// Every product of the batch review becomes a run with its own token; products without the
+    /// action are shown as skipped.
+    fn start_batch(&mut self) -> Vec<Effect> {
+        let (Some(FormScreen::Ready(form)), Some(review)) = (&self.form, &self.review) else { return vec![] };
+        let Some(plan) = review.batch.clone() else { return vec![] };
+        if let Some(typed) = &review.confirm
+            && typed.value() != plan.items.len().to_string()
+        {
+            let text = format!("PRODUCTION: type {} (the number of products) to confirm", plan.items.len());
+            self.toast(text, true);
+            return vec![];
+        }
+        let parameters = review.parameters.clone();
+        let document = form.definition.name.clone();
+        let action_name = form.action.name.clone();
+        let mut specs = Vec::new();
+        let mut ids = Vec::new();
+        for item in plan.items {
+            let id = RunId(self.next_run);
+            self.next_run += 1;
+            ids.push(id);
+            let (action, phase) = match &item.action {
+                Fetch::Ready(Some(a)) => (a.clone(), RunPhase::Submitting),
+                Fetch::Ready(None) => (
+                    ServiceAction { name: action_name.clone(), ..Default::default() },
+                    RunPhase::SubmitFailed(format!("skipped: its version has no action {action_name}")),
+                ),
+                Fetch::Loading => (
+                    ServiceAction { name: action_name.clone(), ..Default::default() },
+                    RunPhase::SubmitFailed("skipped: its actions were not known yet when the batch started".into()),
+                ),
+                Fetch::Failed(e) => (
+                    ServiceAction { name: action_name.clone(), ..Default::default() },
+                    RunPhase::SubmitFailed(format!("skipped: {e}")),
+                ),
+            };
+            let run = Run {
+                id,
+                product: item.product.clone(),
+                action: action.clone(),
+                document: document.clone(),
+                parameters: parameters.clone(),
+                token: uuid::Uuid::new_v4().to_string(),
+                started: self.now,
+                record: None,
+                outputs: Vec::new(),
+                timeline: Vec::new(),
+                phase,
+                problem: None,
+                journal_id: uuid::Uuid::new_v4().to_string(),
+                resumed: false,
+            };
+            if run.phase == RunPhase::Submitting {
+                specs.push((
+                    id,
+                    RunSpec {
+                        run: run.journal_id.clone(),
+                        product_id: run.product.id.clone(),
+                        product_name: run.product.name.clone(),
+                        action_id: action.id.clone(),
+                        action_name: action.name.clone(),
+                        parameters: run.parameters.clone(),
+                        token: run.token.clone(),
+                    },
+                ));
+            }
+            self.runs.push(run);
+        }
+        self.batch = Some(BatchSummary { action: action_name, runs: ids });
+        self.marks.clear();
+        self.form = None;
+        self.review = None;
+        self.screen = Screen::Runs;
+        self.runs_selected = self.runs.len().saturating_sub(1);
+        vec![Effect::Batch { runs: specs, concurrency: plan.concurrency, stop_on_failure: plan.stop_on_failure }]
+    }
+
     /// Opens the form of an earlier run with its parameters filled in; a new token comes with the review.
     fn rerun(
         &mut self,
@@ -758,6 +941,7 @@ impl App {
     ) -> Vec<Effect> {
         let effect = Effect::LoadForm { pp_id: product.id.clone(), action_id: action.id.clone() };
         self.prefill = parameters;
+        self.pending_batch = None;
         self.form = Some(FormScreen::Loading { product, action });
         self.screen = Screen::Form;
         vec![effect]
@@ -834,13 +1018,24 @@ impl App {
                     self.toast(text, true);
                     return vec![];
                 }
+                let batch = (!form.batch.is_empty()).then(|| BatchPlan {
+                    items: form
+                        .batch
+                        .iter()
+                        .map(|p| BatchItem { product: p.clone(), action: Fetch::Loading, targets: Fetch::Loading })
+                        .collect(),
+                    concurrency: self.concurrency,
+                    stop_on_failure: false,
+                });
                 self.review = Some(Review {
                     token: uuid::Uuid::new_v4().to_string(),
                     parameters: form.parameters(),
                     on_execute: false,
                     confirm: self.production.then(Input::default),
+                    batch,
                 });
                 self.screen = Screen::Review;
+                return self.resolve_batch();
             }
             _ => {}
         }
@@ -1043,7 +1238,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Err(e) => Fetch::Failed(operator_message(&e, None)),
             };
             app.actions.insert(key, value);
+            effects.extend(app.resolve_batch());
             effects
+        }
+        Action::TargetsLoaded { pp_id, result } => {
+            if let Some(plan) = app.review.as_mut().and_then(|r| r.batch.as_mut()) {
+                for item in plan.items.iter_mut().filter(|i| i.product.id == pp_id) {
+                    item.targets = match &result {
+                        Ok(p) => Fetch::Ready(p.clone()),
+                        Err(e) => Fetch::Failed(operator_message(e, Some(&item.product.name))),
+                    };
+                }
+            }
+            vec![]
         }
         Action::DefinitionLoaded { action_id, result } => {
             let value = match result {
@@ -1064,6 +1271,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         let mut form = Form::new(product, action, definition, &params);
                         if let Some(values) = app.prefill.take() {
                             form.prefill(&values);
+                        }
+                        if let Some(products) = app.pending_batch.take() {
+                            form = form.for_batch(products);
                         }
                         FormScreen::Ready(Box::new(form))
                     }

@@ -55,6 +55,17 @@ pub enum Effect {
     LoadRecord {
         record_id: String,
     },
+    /// The execution parameters of an action on one product of a batch (its TARGET defaults).
+    LoadTargets {
+        pp_id: String,
+        action_id: String,
+    },
+    /// Runs of a batch: at most `concurrency` at once, none launched after a failure if asked.
+    Batch {
+        runs: Vec<(RunId, RunSpec)>,
+        concurrency: usize,
+        stop_on_failure: bool,
+    },
     Bell,
     Suspend,
     Quit,

@@ -232,6 +232,10 @@ pub struct Form {
     pub fields: Vec<Field>,
     /// A field index, or `fields.len()` for the Review button.
     pub focus: usize,
+    /// A batch: the products the action runs on (empty for a single run).
+    pub batch: Vec<ProvisionedProduct>,
+    /// In a batch, the TARGET parameters, left to Service Catalog for each product.
+    pub batch_targets: Vec<String>,
 }
 
 impl Form {
@@ -241,7 +245,25 @@ impl Form {
         definition: ActionDefinition,
         params: &[ExecutionParameter],
     ) -> Form {
-        Form { product, action, definition, fields: params.iter().map(Field::new).collect(), focus: 0 }
+        Form {
+            product,
+            action,
+            definition,
+            fields: params.iter().map(Field::new).collect(),
+            focus: 0,
+            batch: Vec::new(),
+            batch_targets: Vec::new(),
+        }
+    }
+
+    /// The same action on several products: each product's TARGET is its own, so TARGET
+    /// fields leave the form and Service Catalog resolves them per product.
+    pub fn for_batch(mut self, products: Vec<ProvisionedProduct>) -> Form {
+        self.batch_targets = self.fields.iter().filter(|f| f.is_target()).map(|f| f.name.clone()).collect();
+        self.fields.retain(|f| !f.is_target());
+        self.focus = 0;
+        self.batch = products;
+        self
     }
 
     pub fn on_button(&self) -> bool {

@@ -37,6 +37,12 @@ pub enum Cmd {
     Copy,
     History,
     Rerun,
+    Mark,
+    MarkAll,
+    ClearMarks,
+    More,
+    Less,
+    ToggleStop,
 }
 
 /// Which key table is in force.
@@ -54,6 +60,8 @@ pub enum KeyMode {
     Review,
     /// The review of a production run: the product's name is typed to confirm.
     ReviewConfirm,
+    /// The review of a batch: every product, concurrency, stop on failure.
+    ReviewBatch,
     Run,
     Runs,
     History,
@@ -108,6 +116,9 @@ const PRODUCTS: &[Binding] = &[
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "runs started in this session", Runs, true),
     b!([(Char('l'), NONE)], "l", "watch the latest run", LastRun, false),
     b!([(Char('h'), NONE)], "h", "history: the product's records, newest first", History, true),
+    b!([(Char(' '), NONE)], "Space", "mark or unmark the product for a batch run", Mark, false),
+    b!([(Char('*'), NONE), (Char('*'), SHIFT)], "*", "mark every product the filter shows", MarkAll, false),
+    b!([(Char('u'), NONE)], "u", "clear the marks", ClearMarks, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
     b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
 ];
@@ -181,6 +192,15 @@ const REVIEW: &[Binding] = &[
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
+const REVIEW_BATCH: &[Binding] = &[
+    b!([(Char('y'), NONE)], "y", "start the batch", Execute, true),
+    b!([(Char('n'), NONE), (Esc, NONE), (Enter, NONE)], "n/Esc", "cancel, back to the form", Cancel, true),
+    b!([(Char('+'), NONE), (Char('+'), SHIFT), (Char('='), NONE)], "+", "more runs at once", More, true),
+    b!([(Char('-'), NONE)], "-", "fewer runs at once", Less, true),
+    b!([(Char('f'), NONE)], "f", "stop launching after the first failure, or not", ToggleStop, true),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
+];
+
 const REVIEW_CONFIRM: &[Binding] = &[
     b!([(Enter, NONE)], "Enter", "execute, once the typed name matches the product's", Execute, true),
     b!([(Esc, NONE)], "Esc", "cancel, back to the form", Cancel, true),
@@ -227,7 +247,7 @@ const CONFIRM_QUIT: &[Binding] = &[
 
 impl KeyMode {
     /// Every key table, for the help screen's tests and the README check.
-    pub const ALL: [KeyMode; 13] = [
+    pub const ALL: [KeyMode; 14] = [
         KeyMode::Products,
         KeyMode::Actions,
         KeyMode::Filter,
@@ -236,6 +256,7 @@ impl KeyMode {
         KeyMode::FormButton,
         KeyMode::Review,
         KeyMode::ReviewConfirm,
+        KeyMode::ReviewBatch,
         KeyMode::Run,
         KeyMode::Runs,
         KeyMode::History,
@@ -254,6 +275,7 @@ pub fn bindings(mode: KeyMode) -> &'static [Binding] {
         KeyMode::FormButton => FORM_BUTTON,
         KeyMode::Review => REVIEW,
         KeyMode::ReviewConfirm => REVIEW_CONFIRM,
+        KeyMode::ReviewBatch => REVIEW_BATCH,
         KeyMode::Run => RUN,
         KeyMode::Runs => RUNS,
         KeyMode::History => HISTORY,

@@ -200,6 +200,38 @@ impl Runtime {
                     send(Action::RecordLoaded { record_id, result });
                 });
             }
+            Effect::LoadTargets { pp_id, action_id } => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    let result = client.execution_parameters(&pp_id, &action_id).await;
+                    send(Action::TargetsLoaded { pp_id, result });
+                });
+            }
+            Effect::Batch { runs, concurrency, stop_on_failure } => {
+                let Some(runner) = self.runner() else { return };
+                tokio::spawn(async move {
+                    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+                    let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                    for (run, spec) in runs {
+                        let Ok(permit) = gate.clone().acquire_owned().await else { return };
+                        if stop_on_failure && failed.load(std::sync::atomic::Ordering::SeqCst) {
+                            let reason = "skipped: an earlier run of the batch failed (stop after the first failure)"
+                                .to_string();
+                            send(Action::RunRefused { run, reason });
+                            continue;
+                        }
+                        let (runner, failed, send) = (runner.clone(), failed.clone(), send.clone());
+                        tokio::spawn(async move {
+                            let _permit = permit;
+                            let report = |e: RunEvent| send(run_action(run, e));
+                            let end = runner.run(&spec, &report).await;
+                            if end.and_then(|d| d.status) != Some(crate::domain::RecordStatus::Succeeded) {
+                                failed.store(true, std::sync::atomic::Ordering::SeqCst);
+                            }
+                        });
+                    }
+                });
+            }
             Effect::Bell => host.bell(),
             Effect::Copy(text) => host.copy(&text),
             Effect::Suspend => {

@@ -118,6 +118,8 @@ impl Driver {
     /// Filters the products to `name` and moves to its actions, on `action`.
     pub async fn pick(&mut self, name: &str, action: &str) {
         self.key(KeyCode::Char('/'));
+        self.key(KeyCode::Esc); // a fresh filter
+        self.key(KeyCode::Char('/'));
         self.type_text(name);
         self.key(KeyCode::Enter);
         assert_eq!(self.app.selected_product().unwrap().name, name);
@@ -478,4 +480,85 @@ async fn presenter_mode_masks_ids_arns_and_accounts() {
     // The real values are still what is sent and kept: only the screen is masked.
     assert!(d.app.runs[0].record.as_ref().unwrap().record_id.starts_with("rec-"));
     assert!(!d.app.runs[0].record.as_ref().unwrap().record_id.contains('•'));
+}
+
+async fn mark(d: &mut Driver, filter: &str, all: bool) {
+    d.key(KeyCode::Char('/'));
+    d.key(KeyCode::Esc); // a fresh filter
+    d.key(KeyCode::Char('/'));
+    d.type_text(filter);
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Char(if all { '*' } else { ' ' }));
+}
+
+#[tokio::test]
+async fn a_batch_runs_one_action_on_every_marked_product() {
+    let mut d = Driver::new(0.0).await;
+    mark(&mut d, "web-prod-0", true).await;
+    mark(&mut d, "orders-db-prod", false).await;
+    assert_eq!(d.app.marks.len(), 3);
+    assert!(d.screen(120, 40).contains("3 marked for a batch"));
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    let form = d.screen(120, 40);
+    assert!(form.contains("3 products: web-prod-01, web-prod-02, orders-db-prod"), "{form}");
+    assert!(form.contains("InstanceId (TARGET): resolved by Service Catalog for each product"), "{form}");
+    d.ctrl('s');
+    assert_eq!(d.app.key_mode(), sctui::tui::keymap::KeyMode::ReviewBatch);
+    d.until("every product resolved", |a| {
+        a.review.as_ref().and_then(|r| r.batch.as_ref()).is_some_and(|p| {
+            p.items.iter().all(|i| match &i.action {
+                sctui::tui::app::Fetch::Ready(Some(_)) => matches!(i.targets, sctui::tui::app::Fetch::Ready(_)),
+                sctui::tui::app::Fetch::Ready(None) => true,
+                _ => false,
+            })
+        })
+    })
+    .await;
+    both_sizes(&d, "batch_review");
+    let review = d.screen(120, 40);
+    assert!(
+        review.contains("InstanceId=i-ca812554ca6a80470,i-d17cc38c48aa68e6a,i-f7743f19c0479d1d1"),
+        "each product's own TARGET: {review}"
+    );
+    assert!(review.contains("no such action: skipped"), "{review}");
+    assert!(review.contains("4 runs"), "the default concurrency: {review}");
+    assert_eq!(d.emu.stats().executions_started, 0, "nothing before y");
+    d.key(KeyCode::Char('y'));
+    d.until("the batch to finish", |a| a.in_flight() == 0 && a.runs.len() == 3).await;
+    both_sizes(&d, "batch_runs");
+    let runs = d.screen(120, 40);
+    assert!(runs.contains("Batch AWS-RestartEC2Instance finished: 2 succeeded, 0 failed, 1 not started"), "{runs}");
+    assert_eq!(d.emu.stats().executions_started, 2);
+    assert!(d.app.marks.is_empty(), "marks are cleared once the batch starts");
+    let tokens: std::collections::HashSet<_> = d.app.runs.iter().map(|r| r.token.clone()).collect();
+    assert_eq!(tokens.len(), 3, "a token per run");
+}
+
+#[tokio::test]
+async fn a_batch_can_stop_launching_after_the_first_failure() {
+    let mut d = Driver::new(0.0).await;
+    mark(&mut d, "orders-db-prod", false).await;
+    mark(&mut d, "analytics-db-prod", false).await;
+    d.pick("orders-db-prod", "AWS-StopRdsInstance").await;
+    d.open_form().await;
+    d.ctrl('s');
+    for _ in 0..5 {
+        d.key(KeyCode::Char('-'));
+    }
+    d.key(KeyCode::Char('f'));
+    let plan = d.app.review.as_ref().unwrap().batch.clone().unwrap();
+    assert_eq!((plan.concurrency, plan.stop_on_failure), (1, true));
+    d.until("resolved", |a| {
+        a.review
+            .as_ref()
+            .and_then(|r| r.batch.as_ref())
+            .is_some_and(|p| p.items.iter().all(|i| matches!(i.targets, sctui::tui::app::Fetch::Ready(_))))
+    })
+    .await;
+    d.key(KeyCode::Char('y'));
+    d.until("the batch to finish", |a| a.in_flight() == 0 && a.runs.len() == 2).await;
+    let runs = d.screen(120, 40);
+    assert!(runs.contains("1 failed, 1 not started"), "{runs}");
+    assert_eq!(d.emu.stats().executions_started, 1, "nothing launched after the failure");
 }

@@ -30,6 +30,9 @@ fn title(app: &App) -> Line<'static> {
     if !app.filter.value().is_empty() {
         spans.push(Span::styled(format!("/{} ", safe(app.filter.value())), t.key()));
     }
+    if !app.marks.is_empty() {
+        spans.push(Span::styled(format!("· {} marked for a batch ", app.marks.len()), t.key()));
+    }
     if app.sort != SortKey::Listed || app.descending {
         let dir = if app.descending { "desc" } else { "asc" };
         spans.push(Span::styled(format!("sort: {} {dir} ", app.sort.label()), t.dim()));
@@ -88,8 +91,17 @@ fn products(app: &App, f: &mut Frame, area: Rect) {
 fn row(app: &App, p: &ProvisionedProduct, wide: bool, with_type: bool) -> Row<'static> {
     let t = &app.theme;
     let status = p.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_else(|| "-".into());
-    let mut cells =
-        vec![Cell::from(safe(&p.name)), Cell::from(Span::styled(status, t.product_status(p.status.as_ref())))];
+    let marked = app.marks.contains(&p.id);
+    let mark = match (marked, t.ascii) {
+        (true, false) => "● ",
+        (true, true) => "* ",
+        (false, _) => "",
+    };
+    let name_style = if marked { t.key() } else { ratatui::style::Style::new() };
+    let mut cells = vec![
+        Cell::from(Span::styled(format!("{mark}{}", safe(&p.name)), name_style)),
+        Cell::from(Span::styled(status, t.product_status(p.status.as_ref()))),
+    ];
     if with_type {
         cells.push(Cell::from(safe(p.kind.as_deref().unwrap_or("-"))));
     }

@@ -168,6 +168,20 @@ pub fn form(app: &App, f: &mut Frame, area: Rect) {
     let inner = b.inner(area);
     f.render_widget(b, area);
     let mut lines = header_lines(app, form);
+    if !form.batch.is_empty() {
+        let names: Vec<String> = form.batch.iter().take(6).map(|p| safe(&p.name)).collect();
+        let more = if form.batch.len() > 6 { format!(" and {} more", form.batch.len() - 6) } else { String::new() };
+        lines.push(Line::from(vec![
+            label(app, "Batch"),
+            Span::styled(format!("{} products: {}{more}", form.batch.len(), names.join(", ")), t.key()),
+        ]));
+        for name in &form.batch_targets {
+            lines.push(Line::from(vec![
+                label(app, ""),
+                Span::styled(format!("{} (TARGET): resolved by Service Catalog for each product", safe(name)), t.ok()),
+            ]));
+        }
+    }
     lines.push(Line::default());
     let mut cursor = None;
     let mut focus_line = 0;
@@ -240,6 +254,10 @@ pub fn review(app: &App, f: &mut Frame, area: Rect) {
     let (Some(FormScreen::Ready(form)), Some(review)) = (&app.form, &app.review) else {
         return;
     };
+    if let Some(plan) = &review.batch {
+        batch_review(app, f, area, form, review, plan);
+        return;
+    }
     let b = block(app, " Review: nothing has been sent yet ", true);
     let inner = b.inner(area);
     f.render_widget(b, area);
@@ -317,4 +335,87 @@ mod tests {
         assert_eq!(sh_quote(""), "''");
         assert_eq!(sh_quote("a b"), "'a b'");
     }
+}
+
+fn batch_review(
+    app: &App,
+    f: &mut Frame,
+    area: Rect,
+    form: &Form,
+    review: &crate::tui::app::Review,
+    plan: &crate::tui::app::BatchPlan,
+) {
+    use crate::tui::app::Fetch;
+    let t = &app.theme;
+    let title =
+        format!(" Review: {} on {} products · nothing has been sent yet ", safe(&form.action.name), plan.items.len());
+    let b = block(app, title, true);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let mut lines = vec![Line::from(Span::styled("Each product gets its own run and ExecuteToken:", t.title()))];
+    for item in &plan.items {
+        let (action, style) = match &item.action {
+            Fetch::Loading => (format!("{} finding the action…", t.spinner(app.frame)), t.dim()),
+            Fetch::Ready(Some(a)) => (safe(&a.id), Style::new()),
+            Fetch::Ready(None) => ("no such action: skipped".to_string(), t.warn()),
+            Fetch::Failed(e) => (safe(e), t.error()),
+        };
+        let target = match (&item.action, &item.targets) {
+            (Fetch::Ready(Some(_)), Fetch::Ready(params)) => params
+                .iter()
+                .filter(|p| p.is_target())
+                .map(|p| format!("{}={}", safe(&p.name), safe(&p.default_values.join(","))))
+                .collect::<Vec<_>>()
+                .join("  "),
+            (Fetch::Ready(Some(_)), Fetch::Loading) => format!("{} resolving TARGET…", t.spinner(app.frame)),
+            (Fetch::Ready(Some(_)), Fetch::Failed(e)) => safe(e),
+            _ => String::new(),
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {:<28} ", safe(&item.product.name))),
+            Span::styled(format!("{action:<24} "), style),
+            Span::styled(target, t.ok()),
+        ]));
+    }
+    lines.push(Line::default());
+    let sent = match &review.parameters {
+        None => "none besides TARGET".to_string(),
+        Some(p) => p
+            .iter()
+            .map(|(k, v)| format!("{}={:?}", safe(k), v.iter().map(|s| safe(s)).collect::<Vec<_>>()))
+            .collect::<Vec<_>>()
+            .join("  "),
+    };
+    lines.push(Line::from(vec![label(app, "Parameters"), Span::styled(sent, t.warn())]));
+    lines.push(Line::from(vec![
+        label(app, "At once"),
+        Span::styled(format!("{} runs", plan.concurrency), t.key()),
+        Span::styled("  (+/-)", t.dim()),
+    ]));
+    let stop = if plan.stop_on_failure {
+        "stop: nothing more is launched after a failure"
+    } else {
+        "go on: every product is run"
+    };
+    lines.push(Line::from(vec![
+        label(app, "On a failure"),
+        Span::styled(stop, t.key()),
+        Span::styled("  (f)", t.dim()),
+    ]));
+    lines.push(Line::default());
+    if let Some(typed) = &review.confirm {
+        lines.push(Line::from(Span::styled(
+            format!("PRODUCTION. Type {} (the number of products) and press Enter to start:", plan.items.len()),
+            t.error(),
+        )));
+        lines.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key())]));
+    } else {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled("[ Cancel (n) ]", t.selected()),
+            Span::raw("   "),
+            Span::styled(format!("[ Start {} runs (y) ]", plan.items.len()), t.key()),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -129,18 +129,40 @@ pub fn run(app: &App, f: &mut Frame, area: Rect, id: RunId) {
 pub fn runs(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
     let b = block(app, format!(" Runs in this session ({}, {} in flight) ", app.runs.len(), app.in_flight()), true);
-    let inner = b.inner(area);
+    let mut inner = b.inner(area);
     f.render_widget(b, area);
+    if let Some(batch) = &app.batch {
+        let runs: Vec<&Run> = batch.runs.iter().filter_map(|id| app.run(*id)).collect();
+        let ok = runs.iter().filter(|r| r.status() == Some(&crate::domain::RecordStatus::Succeeded)).count();
+        let failed = runs
+            .iter()
+            .filter(|r| r.phase == RunPhase::Ended && r.status() != Some(&crate::domain::RecordStatus::Succeeded))
+            .count();
+        let skipped = runs.iter().filter(|r| matches!(r.phase, RunPhase::SubmitFailed(_))).count();
+        let going = runs.iter().filter(|r| r.in_flight()).count();
+        let state = if going == 0 { "finished" } else { "running" };
+        let line = Line::from(vec![
+            Span::styled(format!("Batch {} {state}: ", safe(&batch.action)), t.title()),
+            Span::styled(format!("{ok} succeeded"), t.ok()),
+            Span::raw(", "),
+            Span::styled(format!("{failed} failed"), if failed > 0 { t.error() } else { t.dim() }),
+            Span::raw(format!(", {skipped} not started, {going} in flight (of {})", runs.len())),
+        ]);
+        let [top, rest] = ratatui::layout::Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+        f.render_widget(Paragraph::new(line), top);
+        inner = rest;
+    }
     if app.runs.is_empty() {
         f.render_widget(Paragraph::new("No run has been started yet. Pick an action and press Enter."), inner);
         return;
     }
+    let wide = inner.width >= 100;
     let rows: Vec<Row> = app
         .runs
         .iter()
         .map(|r| {
             let (status, style) = status_text(app, r);
-            Row::new(vec![
+            let mut cells: Vec<ratatui::widgets::Cell> = vec![
                 format!("{}", r.id.0).into(),
                 safe(&r.action.name).into(),
                 if r.resumed {
@@ -150,25 +172,28 @@ pub fn runs(app: &App, f: &mut Frame, area: Rect) {
                 },
                 ratatui::widgets::Cell::from(Span::styled(status, style)),
                 duration(elapsed(app, r)).into(),
-                r.record.as_ref().map(|d| d.record_id.clone()).unwrap_or_default().into(),
-                Timestamp(r.started.0).clock().into(),
-            ])
+            ];
+            if wide {
+                cells.push(r.record.as_ref().map(|d| d.record_id.clone()).unwrap_or_default().into());
+                cells.push(Timestamp(r.started.0).clock().into());
+            }
+            Row::new(cells)
         })
         .collect();
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(3),
         Constraint::Fill(2),
         Constraint::Fill(2),
         Constraint::Length(22),
         Constraint::Length(8),
-        Constraint::Length(17),
-        Constraint::Length(8),
     ];
+    let mut header = vec!["#", "ACTION", "PRODUCT", "STATUS", "ELAPSED"];
+    if wide {
+        widths.extend([Constraint::Length(17), Constraint::Length(8)]);
+        header.extend(["RECORD", "STARTED"]);
+    }
     let table = Table::new(rows, widths)
-        .header(
-            Row::new(["#", "ACTION", "PRODUCT", "STATUS", "ELAPSED", "RECORD", "STARTED"])
-                .style(t.dim().add_modifier(Modifier::BOLD)),
-        )
+        .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
         .row_highlight_style(t.selected())
         .highlight_symbol(t.pointer());
     let mut state = TableState::default().with_selected(Some(app.runs_selected));
