@@ -324,18 +324,6 @@ pub fn review(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shell_quoting() {
-        assert_eq!(sh_quote("pp-abc"), "pp-abc");
-        assert_eq!(sh_quote(r#"{"A":["it's"]}"#), r#"'{"A":["it'\''s"]}'"#);
-        assert_eq!(sh_quote(""), "''");
-        assert_eq!(sh_quote("a b"), "'a b'");
-    }
-}
 
 fn batch_review(
     app: &App,
@@ -418,4 +406,17 @@ fn batch_review(
         ]));
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(sh_quote("pp-abc"), "pp-abc");
+        assert_eq!(sh_quote(r#"{"A":["it's"]}"#), r#"'{"A":["it'\''s"]}'"#);
+        assert_eq!(sh_quote(""), "''");
+        assert_eq!(sh_quote("a b"), "'a b'");
+    }
 }
