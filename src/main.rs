@@ -54,6 +54,7 @@ fn apply_config(mut cli: Cli) -> (Cli, sctui::config::Config, Option<String>) {
 }
 
 async fn run(cli: Cli) -> i32 {
+    let cli_read_only = cli.global.read_only;
     let (cli, config, warning) = apply_config(cli);
     if let (Some(w), Some(_)) = (&warning, &cli.command) {
         eprintln!("sctui: {w}");
@@ -139,6 +140,8 @@ async fn run(cli: Cli) -> i32 {
                 production: config.production_for(g.profile.as_deref(), account.as_deref()),
                 notice: warning.clone(),
                 presenter: g.presenter,
+                config: config.clone(),
+                read_only_flag: cli_read_only,
             };
             if g.demo {
                 let (client, _emulator) = match connect(g).await {

@@ -6,6 +6,7 @@ pub mod app;
 pub mod effect;
 pub mod form;
 pub mod keymap;
+pub mod palette;
 pub mod runtime;
 pub mod theme;
 pub mod view;
@@ -99,6 +100,9 @@ pub struct Options {
     /// Shown when the TUI opens (a config file mistake, say).
     pub notice: Option<String>,
     pub presenter: bool,
+    pub config: crate::config::Config,
+    /// `--read-only` on the command line.
+    pub read_only_flag: bool,
 }
 
 /// Opens the TUI on a ready client (demo) or resolves one in the background (live).
@@ -121,6 +125,10 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     app.read_only = options.read_only;
     app.production = options.production;
     app.presenter = options.presenter;
+    app.profiles = palette::aws_profiles();
+    app.config = options.config;
+    app.read_only_flag = options.read_only_flag;
+    app.concurrency = usize::from(app.config.concurrency.unwrap_or(4));
     if let Some(n) = options.notice {
         app.notice(n);
     }

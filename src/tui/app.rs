@@ -235,6 +235,14 @@ pub struct App {
     pub batch: Option<BatchSummary>,
     /// The default number of batch runs at once (config `concurrency`).
     pub concurrency: usize,
+    /// The command palette, while it is open.
+    pub palette: Option<Input>,
+    /// Profile names for completion.
+    pub profiles: Vec<String>,
+    /// The config, for the guardrails of another profile.
+    pub config: crate::config::Config,
+    /// `--read-only` was given on the command line (whatever the profile).
+    pub read_only_flag: bool,
     /// Parameters to fill the next form with (a re-run).
     prefill: Option<ParameterMap>,
     /// The marked products the next form is for (a batch).
@@ -290,6 +298,10 @@ impl App {
             marks: Default::default(),
             batch: None,
             concurrency: 4,
+            palette: None,
+            profiles: Vec::new(),
+            config: Default::default(),
+            read_only_flag: false,
             prefill: None,
             pending_batch: None,
             help: false,
@@ -366,6 +378,9 @@ impl App {
     pub fn key_mode(&self) -> KeyMode {
         if self.confirm_quit {
             return KeyMode::ConfirmQuit;
+        }
+        if self.palette.is_some() {
+            return KeyMode::Palette;
         }
         if self.help {
             return KeyMode::Help;
@@ -593,6 +608,32 @@ impl App {
                 vec![]
             }
             (_, Cmd::Copy) => self.copy(),
+            (_, Cmd::Palette) => {
+                self.palette = Some(Input::default());
+                vec![]
+            }
+            (KeyMode::Palette, Cmd::Cancel) => {
+                self.palette = None;
+                vec![]
+            }
+            (KeyMode::Palette, Cmd::Complete) => {
+                if let Some(input) = &mut self.palette
+                    && let Some(done) = super::palette::complete(input.value(), &self.profiles)
+                {
+                    *input = Input::new(done);
+                }
+                vec![]
+            }
+            (KeyMode::Palette, Cmd::Open) => {
+                let line = self.palette.take().map(|i| i.value().to_string()).unwrap_or_default();
+                match super::palette::parse(&line) {
+                    Ok(c) => self.palette_command(c),
+                    Err(e) => {
+                        self.toast(e, true);
+                        vec![]
+                    }
+                }
+            }
             (KeyMode::Products | KeyMode::Actions, Cmd::History) => {
                 let Some(product) = self.selected_product().cloned() else { return vec![] };
                 let pp_id = product.id.clone();
@@ -772,6 +813,61 @@ impl App {
             }
             _ => vec![],
         }
+    }
+
+    fn palette_command(&mut self, command: super::palette::Command) -> Vec<Effect> {
+        use super::palette::Command as P;
+        match command {
+            P::Profile(_) | P::Region(_) if self.target.demo => {
+                self.toast("The demo has one world: start sctui without --demo to switch profiles and regions", true);
+                vec![]
+            }
+            P::Profile(p) => self.reconnect(Some(p), None),
+            P::Region(r) => self.reconnect(self.target.profile.clone(), Some(r)),
+            P::Theme(t) => {
+                self.theme = self.theme.clone().variant(Some(&t));
+                vec![]
+            }
+            P::Filter(text) => {
+                self.filter = Input::new(text);
+                self.screen = Screen::Browse;
+                self.focus = Pane::Products;
+                self.recompute();
+                self.ensure_actions()
+            }
+            P::Runs => self.command(Cmd::Runs),
+            P::History => {
+                self.screen = Screen::Browse;
+                self.focus = Pane::Products;
+                self.command(Cmd::History)
+            }
+            P::Refresh => self.reload(),
+            P::Help => self.command(Cmd::Help),
+            P::Quit => self.command(Cmd::Quit),
+        }
+    }
+
+    /// Another profile or region: a new connection, a new list; runs in flight go on being watched.
+    fn reconnect(&mut self, profile: Option<String>, region: Option<String>) -> Vec<Effect> {
+        let read_only = self.read_only_flag || self.config.read_only_for(profile.as_deref());
+        self.read_only = read_only;
+        self.production = self.config.production_for(profile.as_deref(), None);
+        self.target.profile = profile.clone();
+        self.target.region = region.clone();
+        self.conn = Conn::Resolving;
+        self.products.clear();
+        self.search_keys.clear();
+        self.visible.clear();
+        self.filtered_for.clear();
+        self.selected = 0;
+        self.selected_id = None;
+        self.actions.clear();
+        self.definitions.clear();
+        self.marks.clear();
+        self.loading = Loading { generation: self.loading.generation + 1, ..Default::default() };
+        self.screen = Screen::Browse;
+        self.focus = Pane::Products;
+        vec![Effect::Reconnect { profile, region, read_only }]
     }
 
     fn history_command(&mut self, cmd: Cmd) -> Vec<Effect> {
@@ -1054,6 +1150,11 @@ impl App {
                     self.recompute();
                 }
                 true
+            }
+            KeyMode::Palette => {
+                let Some(input) = self.palette.as_mut() else { return false };
+                let Some(req) = to_input_request(&event) else { return false };
+                input.handle(req).is_some()
             }
             KeyMode::ReviewConfirm => {
                 let Some(input) = self.review.as_mut().and_then(|r| r.confirm.as_mut()) else { return false };
@@ -1705,6 +1806,28 @@ mod tests {
         }
         let effects = update(&mut app, ch_enter());
         assert!(matches!(effects.first(), Some(Effect::Execute { .. })), "{effects:?}");
+    }
+
+    #[test]
+    fn the_palette_runs_commands_and_the_demo_keeps_its_one_world() {
+        let mut app = app_with(12);
+        update(&mut app, ch(':'));
+        assert_eq!(app.key_mode(), KeyMode::Palette);
+        for c in "filter 1".chars() {
+            update(&mut app, ch(c));
+        }
+        update(&mut app, ch_enter());
+        assert!(app.palette.is_none());
+        assert_eq!(app.visible.len(), 3, "web-01, web-10, web-11");
+        update(&mut app, ch(':'));
+        for c in "profile prod".chars() {
+            update(&mut app, ch(c));
+        }
+        assert!(update(&mut app, ch_enter()).is_empty(), "no reconnect in the demo");
+        assert!(app.toast.as_ref().unwrap().text.contains("demo has one world"));
+        update(&mut app, ch(':'));
+        update(&mut app, key(KeyCode::Esc));
+        assert!(app.palette.is_none());
     }
 
     #[test]

@@ -66,6 +66,12 @@ pub enum Effect {
         concurrency: usize,
         stop_on_failure: bool,
     },
+    /// Connect again with another profile or region (runs in flight keep their client).
+    Reconnect {
+        profile: Option<String>,
+        region: Option<String>,
+        read_only: bool,
+    },
     Bell,
     Suspend,
     Quit,

@@ -43,6 +43,8 @@ pub enum Cmd {
     More,
     Less,
     ToggleStop,
+    Palette,
+    Complete,
 }
 
 /// Which key table is in force.
@@ -65,6 +67,8 @@ pub enum KeyMode {
     Run,
     Runs,
     History,
+    /// The command palette (`:`), typing a command.
+    Palette,
     Help,
     ConfirmQuit,
 }
@@ -116,6 +120,13 @@ const PRODUCTS: &[Binding] = &[
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "runs started in this session", Runs, true),
     b!([(Char('l'), NONE)], "l", "watch the latest run", LastRun, false),
     b!([(Char('h'), NONE)], "h", "history: the product's records, newest first", History, true),
+    b!(
+        [(Char(':'), NONE), (Char(':'), SHIFT)],
+        ":",
+        "command palette: profile, region, theme, filter, … (Tab completes)",
+        Palette,
+        true
+    ),
     b!([(Char(' '), NONE)], "Space", "mark or unmark the product for a batch run", Mark, false),
     b!([(Char('*'), NONE), (Char('*'), SHIFT)], "*", "mark every product the filter shows", MarkAll, false),
     b!([(Char('u'), NONE)], "u", "clear the marks", ClearMarks, false),
@@ -136,6 +147,7 @@ const ACTIONS: &[Binding] = &[
     ),
     b!([(Char('/'), NONE)], "/", "filter the products", Filter, false),
     b!([(Char('h'), NONE)], "h", "history: the product's records, newest first", History, false),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "runs started in this session", Runs, true),
     b!([(Char('l'), NONE)], "l", "watch the latest run", LastRun, false),
@@ -237,6 +249,12 @@ const HISTORY: &[Binding] = &[
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
 ];
 
+const PALETTE: &[Binding] = &[
+    b!([(Enter, NONE)], "Enter", "run the command", Open, true),
+    b!([(Tab, NONE)], "Tab", "complete the command or its argument", Complete, true),
+    b!([(Esc, NONE)], "Esc", "close the palette", Cancel, true),
+];
+
 const HELP: &[Binding] =
     &[b!([(Esc, NONE), (Char('?'), NONE), (Char('q'), NONE), (F(1), NONE)], "Esc", "close the help", Back, true)];
 
@@ -247,7 +265,7 @@ const CONFIRM_QUIT: &[Binding] = &[
 
 impl KeyMode {
     /// Every key table, for the help screen's tests and the README check.
-    pub const ALL: [KeyMode; 14] = [
+    pub const ALL: [KeyMode; 15] = [
         KeyMode::Products,
         KeyMode::Actions,
         KeyMode::Filter,
@@ -260,6 +278,7 @@ impl KeyMode {
         KeyMode::Run,
         KeyMode::Runs,
         KeyMode::History,
+        KeyMode::Palette,
         KeyMode::Help,
         KeyMode::ConfirmQuit,
     ];
@@ -279,6 +298,7 @@ pub fn bindings(mode: KeyMode) -> &'static [Binding] {
         KeyMode::Run => RUN,
         KeyMode::Runs => RUNS,
         KeyMode::History => HISTORY,
+        KeyMode::Palette => PALETTE,
         KeyMode::Help => HELP,
         KeyMode::ConfirmQuit => CONFIRM_QUIT,
     }

@@ -25,6 +25,8 @@ pub enum Connection {
 
 pub struct Runtime {
     tx: UnboundedSender<Action>,
+    /// The live connection's options, to connect again with another profile or region.
+    live: Option<(LiveOptions, ClientSettings, Option<String>)>,
     runner: Arc<Mutex<Option<Runner>>>,
     connection: Option<Connection>,
     journal: Option<Arc<Journal>>,
@@ -66,8 +68,15 @@ impl Runtime {
             Connection::Ready(c) => Some(Runner::new(c.clone(), journal.clone(), read_only)),
             Connection::Live { .. } => None,
         };
+        let live = match &connection {
+            Connection::Live { options, settings, accept_language } => {
+                Some((options.clone(), settings.clone(), accept_language.clone()))
+            }
+            Connection::Ready(_) => None,
+        };
         let rt = Runtime {
             tx,
+            live,
             runner: Arc::new(Mutex::new(runner)),
             connection: Some(connection),
             journal,
@@ -230,6 +239,25 @@ impl Runtime {
                             }
                         });
                     }
+                });
+            }
+            Effect::Reconnect { profile, region, read_only } => {
+                let Some((mut options, settings, accept_language)) = self.live.clone() else { return };
+                options.profile = profile;
+                options.region = region;
+                if let Some(old) = self.products_task.take() {
+                    old.abort();
+                }
+                let slot = self.runner.clone();
+                let journal = self.journal.clone();
+                tokio::spawn(async move {
+                    let result = CatalogClient::live(&options, &settings, accept_language).await;
+                    let result = result.map(|c| {
+                        let target = c.target.clone();
+                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Runner::new(c, journal, read_only));
+                        target
+                    });
+                    send(Action::ClientReady(result));
                 });
             }
             Effect::Bell => host.bell(),

@@ -152,6 +152,8 @@ fn short(cmd: Cmd) -> &'static str {
         Cmd::Runs => "runs",
         Cmd::History => "history",
         Cmd::More => "more at once",
+        Cmd::Palette => "commands",
+        Cmd::Complete => "complete",
         Cmd::Less => "fewer",
         Cmd::ToggleStop => "stop on failure",
         Cmd::Rerun => "run again",
@@ -168,6 +170,18 @@ fn short(cmd: Cmd) -> &'static str {
 
 fn footer(app: &App, f: &mut Frame, area: Rect) {
     let t = &app.theme;
+    if let Some(input) = &app.palette {
+        let prefix = " :";
+        let line = Line::from(vec![
+            Span::styled(prefix, t.key()),
+            Span::raw(clean(input.value())),
+            Span::styled("   Tab completes · Enter runs · Esc closes", t.dim()),
+        ]);
+        f.render_widget(Paragraph::new(line), area);
+        let x = area.x + prefix.len() as u16 + input.visual_cursor() as u16;
+        f.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+        return;
+    }
     if app.filtering {
         let prefix = " Filter: ";
         let line = Line::from(vec![
@@ -241,6 +255,7 @@ fn mode_name(mode: keymap::KeyMode) -> &'static str {
         Run => "run",
         Runs => "runs",
         History => "history",
+        Palette => "command palette",
         Help => "help",
         ConfirmQuit => "quit",
     }

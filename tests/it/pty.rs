@@ -256,3 +256,33 @@ fn config_read_only_and_config_mistakes() {
     t.send("q");
     assert!(t.wait_exit().success());
 }
+
+#[test]
+fn the_palette_switches_profile_inside_the_app_with_completion() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let one = rt.block_on(crate::support::emulator_with(0, 1.0, Default::default()));
+    let two = rt.block_on(crate::support::emulator_with(5, 1.0, Default::default()));
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    let profile = |name: &str, url: &str| {
+        format!(
+            "[profile {name}]\nregion = eu-west-1\nendpoint_url = {url}\naws_access_key_id = AKID{name}\naws_secret_access_key = x\n\n"
+        )
+    };
+    std::fs::write(home.path().join(".aws/config"), profile("one", &one.url()) + &profile("two", &two.url())).unwrap();
+    let home_str = home.path().to_str().unwrap().to_string();
+    let env = [("HOME", home_str.as_str()), ("AWS_EC2_METADATA_DISABLED", "true")];
+    let mut t = Tui::spawn_with(CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")), &["--profile", "one"], 30, 120, &env);
+    t.wait_for("Products 20 ");
+    t.send(":pro\t");
+    t.wait_for(":profile ");
+    t.send("t\t");
+    t.wait_for(":profile two");
+    t.send("\r");
+    t.wait_for("Products 25 ");
+    assert!(t.screen().contains("profile two"), "{}", t.screen());
+    t.send(":nonsense\r");
+    t.wait_for("no command nonsense");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}

@@ -324,7 +324,6 @@ pub fn review(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-
 fn batch_review(
     app: &App,
     f: &mut Frame,
