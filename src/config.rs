@@ -29,6 +29,10 @@ pub struct Config {
     pub production_accounts: Vec<String>,
     /// Settings per profile.
     pub profiles: BTreeMap<String, ProfileConfig>,
+    /// Copy through OSC 52 (default true); false shows the text in a dialog to select instead.
+    pub osc52: Option<bool>,
+    /// Extra keys for commands, e.g. `quit = "ctrl-q"` or `history = "H"` (see `sctui::tui::keymap`).
+    pub keys: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -61,6 +65,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
         && !matches!(t.as_str(), "dark" | "light" | "high-contrast")
     {
         return Err(format!("{}: theme must be dark, light or high-contrast, not {t:?}", path.display()));
+    }
+    for (command, key) in &config.keys {
+        crate::tui::keymap::parse_override(command, key)
+            .map_err(|e| format!("{}: [keys] {command} = {key:?}: {e}", path.display()))?;
     }
     if let Some(l) = &config.accept_language {
         crate::validate::accept_language(l).map_err(|e| format!("{}: accept_language {}", path.display(), e.rule))?;

@@ -129,6 +129,8 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     app.config = options.config;
     app.read_only_flag = options.read_only_flag;
     app.concurrency = usize::from(app.config.concurrency.unwrap_or(4));
+    app.osc52 = app.config.osc52.unwrap_or(true) && std::env::var("TERM").map(|t| t != "linux").unwrap_or(true);
+    app.key_overrides = app.config.keys.iter().filter_map(|(c, k)| keymap::parse_override(c, k).ok()).collect();
     if let Some(n) = options.notice {
         app.notice(n);
     }

@@ -243,6 +243,12 @@ pub struct App {
     pub config: crate::config::Config,
     /// `--read-only` was given on the command line (whatever the profile).
     pub read_only_flag: bool,
+    /// Extra keys from the config's `[keys]`.
+    pub key_overrides: Vec<keymap::Override>,
+    /// The terminal takes OSC 52; otherwise copied text is shown in a dialog to select.
+    pub osc52: bool,
+    /// Text to select by hand (no OSC 52); any key closes it.
+    pub copy_dialog: Option<String>,
     /// Parameters to fill the next form with (a re-run).
     prefill: Option<ParameterMap>,
     /// The marked products the next form is for (a batch).
@@ -302,6 +308,9 @@ impl App {
             profiles: Vec::new(),
             config: Default::default(),
             read_only_flag: false,
+            key_overrides: Vec::new(),
+            osc52: true,
+            copy_dialog: None,
             prefill: None,
             pending_batch: None,
             help: false,
@@ -1065,6 +1074,10 @@ impl App {
             _ => None,
         };
         match text {
+            Some(t) if !self.osc52 => {
+                self.copy_dialog = Some(t);
+                vec![]
+            }
             Some(t) => {
                 self.toast(format!("Copied (OSC 52): {t}"), false);
                 vec![Effect::Copy(t)]
@@ -1244,9 +1257,13 @@ pub fn operator_message(e: &Error, product: Option<&str>) -> String {
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut changed = true;
     let effects = match action {
+        Action::Key(_) if app.copy_dialog.is_some() => {
+            app.copy_dialog = None;
+            vec![]
+        }
         Action::Key(key) => {
             let mode = app.key_mode();
-            match keymap::lookup(mode, &key) {
+            match keymap::lookup_with(mode, &key, &app.key_overrides) {
                 Some(cmd) => app.command(cmd),
                 None => {
                     changed = app.typed(key);

@@ -316,6 +316,103 @@ fn matches(binding: &Binding, key: &KeyEvent) -> bool {
     })
 }
 
+/// Commands that the config's `[keys]` table may give extra keys to.
+pub const OVERRIDABLE: [(&str, Cmd); 14] = [
+    ("quit", Cmd::Quit),
+    ("help", Cmd::Help),
+    ("filter", Cmd::Filter),
+    ("refresh", Cmd::Refresh),
+    ("runs", Cmd::Runs),
+    ("history", Cmd::History),
+    ("palette", Cmd::Palette),
+    ("copy", Cmd::Copy),
+    ("rerun", Cmd::Rerun),
+    ("mark", Cmd::Mark),
+    ("mark_all", Cmd::MarkAll),
+    ("clear_marks", Cmd::ClearMarks),
+    ("sort", Cmd::SortNext),
+    ("last_run", Cmd::LastRun),
+];
+
+/// An extra key from the config: (key, command).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+    pub cmd: Cmd,
+    /// As written in the config, for the help screen.
+    pub label: String,
+}
+
+/// Reads `command = "key"`: a character (`Q`), `ctrl-x`, `alt-x`, `f2`, or a name such as
+/// `enter`, `esc`, `tab`, `space`, `up`, `down`, `pageup`, `pagedown`, `home`, `end`.
+pub fn parse_override(command: &str, key: &str) -> Result<Override, String> {
+    let cmd = OVERRIDABLE.iter().find(|(n, _)| *n == command).map(|(_, c)| *c).ok_or_else(|| {
+        format!(
+            "no command {command}; these take keys: {}",
+            OVERRIDABLE.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let lower = key.to_ascii_lowercase();
+    let (modifiers, rest) = if let Some(r) = lower.strip_prefix("ctrl-") {
+        (KeyModifiers::CONTROL, r.to_string())
+    } else if let Some(r) = lower.strip_prefix("alt-") {
+        (KeyModifiers::ALT, r.to_string())
+    } else {
+        (KeyModifiers::NONE, String::new())
+    };
+    let code = if modifiers == KeyModifiers::NONE {
+        let mut chars = key.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Char(c),
+            _ => named(&lower).ok_or_else(|| format!("{key:?} is not a key"))?,
+        }
+    } else {
+        let mut chars = rest.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Char(c),
+            _ => return Err(format!("{key:?} is not a key")),
+        }
+    };
+    if matches!((code, modifiers), (Char('c' | 'z'), KeyModifiers::CONTROL)) {
+        return Err("Ctrl-C and Ctrl-Z keep their meaning".into());
+    }
+    Ok(Override { code, modifiers, cmd, label: key.to_string() })
+}
+
+fn named(name: &str) -> Option<KeyCode> {
+    Some(match name {
+        "enter" => Enter,
+        "esc" => Esc,
+        "tab" => Tab,
+        "space" => Char(' '),
+        "up" => Up,
+        "down" => Down,
+        "pageup" => PageUp,
+        "pagedown" => PageDown,
+        "home" => Home,
+        "end" => End,
+        f if f.starts_with('f') => F(f[1..].parse().ok()?),
+        _ => return None,
+    })
+}
+
+/// The command a key means in `mode`: the mode's own keys first, then the config's extra keys for
+/// commands this mode has.
+pub fn lookup_with(mode: KeyMode, key: &KeyEvent, overrides: &[Override]) -> Option<Cmd> {
+    lookup(mode, key).or_else(|| {
+        let table = bindings(mode);
+        overrides
+            .iter()
+            .find(|o| {
+                o.code == key.code
+                    && (o.modifiers == key.modifiers || (matches!(o.code, Char(_)) && key.modifiers == SHIFT))
+            })
+            .map(|o| o.cmd)
+            .filter(|cmd| table.iter().any(|b| b.cmd == *cmd))
+    })
+}
+
 /// The command a key means in `mode`, global keys first.
 pub fn lookup(mode: KeyMode, key: &KeyEvent) -> Option<Cmd> {
     GLOBAL.iter().chain(bindings(mode)).find(|b| matches(b, key)).map(|b| b.cmd)
@@ -346,6 +443,20 @@ mod tests {
         assert_eq!(lookup(KeyMode::Review, &key(Char('n'))), Some(Cmd::Cancel));
         assert_eq!(lookup(KeyMode::Review, &key(Esc)), Some(Cmd::Cancel));
         assert_eq!(lookup(KeyMode::FormChecklist, &key(Char(' '))), Some(Cmd::Toggle));
+    }
+
+    #[test]
+    fn config_keys_add_to_the_keymap_where_the_command_exists() {
+        let o = vec![parse_override("quit", "ctrl-q").unwrap(), parse_override("history", "H").unwrap()];
+        let ctrl_q = KeyEvent::new(Char('q'), CTRL);
+        assert_eq!(lookup_with(KeyMode::Products, &ctrl_q, &o), Some(Cmd::Quit));
+        assert_eq!(lookup_with(KeyMode::Products, &KeyEvent::new(Char('H'), SHIFT), &o), Some(Cmd::History));
+        assert_eq!(lookup_with(KeyMode::FormText, &KeyEvent::new(Char('H'), SHIFT), &o), None, "typed in text fields");
+        assert_eq!(lookup_with(KeyMode::Products, &key(Char('q')), &o), Some(Cmd::Quit), "the defaults stay");
+        assert!(parse_override("launch", "x").unwrap_err().contains("no command launch"));
+        assert!(parse_override("quit", "ctrl-c").is_err());
+        assert!(parse_override("quit", "banana").is_err());
+        assert_eq!(parse_override("help", "f2").unwrap().code, F(2));
     }
 
     #[test]

@@ -41,6 +41,19 @@ pub fn render(app: &App, f: &mut Frame) {
     if app.confirm_quit {
         confirm_quit(app, f, body);
     }
+    if let Some(text) = &app.copy_dialog {
+        let t = &app.theme;
+        let lines = vec![
+            Line::from(Span::styled("Select the text below to copy it (OSC 52 is off for this terminal):", t.title())),
+            Line::default(),
+            Line::from(Span::raw(clean(text))),
+            Line::default(),
+            Line::from(Span::styled("Any key closes this.", t.dim())),
+        ];
+        let area = centered(body, body.width.saturating_sub(4), 9);
+        f.render_widget(Clear, area);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(app, " Copy ", true)), area);
+    }
     if app.presenter {
         mask(f.buffer_mut(), app.theme.ascii);
     }
@@ -228,6 +241,14 @@ fn help(app: &App, f: &mut Frame, body: Rect) {
     let mut lines = vec![Line::from(Span::styled(format!("Keys: {}", mode_name(mode)), t.title())), Line::default()];
     for b in keymap::bindings(mode).iter().chain(keymap::global()) {
         lines.push(Line::from(vec![Span::styled(format!("  {:<12}", b.label), t.key()), Span::raw(b.help)]));
+    }
+    for o in &app.key_overrides {
+        if let Some(b) = keymap::bindings(mode).iter().find(|b| b.cmd == o.cmd) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", o.label), t.key()),
+                Span::raw(format!("{} (config)", b.help)),
+            ]));
+        }
     }
     // The closing hint only where there is room: every key always fits first.
     if lines.len() as u16 + 4 <= body.height {

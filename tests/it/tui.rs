@@ -69,7 +69,7 @@ impl Driver {
         d
     }
 
-    fn apply(&mut self, action: Action) {
+    pub fn apply(&mut self, action: Action) {
         self.app.now = Timestamp::now();
         for e in update(&mut self.app, action) {
             self.rt.run(e, &mut self.host);
@@ -561,4 +561,21 @@ async fn a_batch_can_stop_launching_after_the_first_failure() {
     let runs = d.screen(120, 40);
     assert!(runs.contains("1 failed, 1 not started"), "{runs}");
     assert_eq!(d.emu.stats().executions_started, 1, "nothing launched after the failure");
+}
+
+#[tokio::test]
+async fn without_osc52_copied_text_is_shown_to_select_and_config_keys_work() {
+    let mut d = Driver::new(1.0).await;
+    d.app.osc52 = false;
+    d.app.key_overrides = vec![sctui::tui::keymap::parse_override("history", "H").unwrap()];
+    d.key(KeyCode::Char('c'));
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("Select the text below") && screen.contains("pp-6y61928a94txg"), "{screen}");
+    d.key(KeyCode::Esc);
+    assert!(d.app.copy_dialog.is_none());
+    d.key(KeyCode::Char('?'));
+    assert!(d.screen(120, 40).contains("history: the product's records, newest first (config)"));
+    d.key(KeyCode::Esc);
+    d.apply(Action::Key(crossterm::event::KeyEvent::new(KeyCode::Char('H'), crossterm::event::KeyModifiers::SHIFT)));
+    assert_eq!(d.app.screen, sctui::tui::app::Screen::History, "the config's key opened the history");
 }
