@@ -31,14 +31,31 @@ type ActionCache = HashMap<(String, String), Arc<Vec<ServiceAction>>>;
 #[derive(Clone)]
 pub struct CatalogClient {
     sdk: aws_sdk_servicecatalog::Client,
+    sts: aws_sdk_sts::Client,
     accept_language: Option<String>,
     pub target: Target,
     actions: Arc<Mutex<ActionCache>>,
 }
 
 impl CatalogClient {
-    pub fn new(sdk: aws_sdk_servicecatalog::Client, target: Target, accept_language: Option<String>) -> Self {
-        CatalogClient { sdk, accept_language, target, actions: Arc::default() }
+    pub fn new(
+        sdk: aws_sdk_servicecatalog::Client,
+        sts: aws_sdk_sts::Client,
+        target: Target,
+        accept_language: Option<String>,
+    ) -> Self {
+        CatalogClient { sdk, sts, accept_language, target, actions: Arc::default() }
+    }
+
+    /// Who the credentials belong to (STS GetCallerIdentity): (account, ARN).
+    pub async fn caller_identity(&self) -> Result<(String, String), Error> {
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("GetCallerIdentity", e, self.target.profile.as_deref()))?;
+        Ok((out.account().unwrap_or_default().to_string(), out.arn().unwrap_or_default().to_string()))
     }
 
     /// A client for a running emulator.
@@ -49,7 +66,8 @@ impl CatalogClient {
             region: Some(region.to_string()),
             endpoint: Some(endpoint.to_string()),
         };
-        CatalogClient::new(connect::demo_client(endpoint, region, settings), target, None)
+        let (sdk, sts) = connect::demo_clients(endpoint, region, settings);
+        CatalogClient::new(sdk, sts, target, None)
     }
 
     pub async fn live(
@@ -57,14 +75,14 @@ impl CatalogClient {
         settings: &ClientSettings,
         accept_language: Option<String>,
     ) -> Result<Self, Error> {
-        let sdk = connect::live_client(opts, settings).await?;
+        let (sdk, sts) = connect::live_clients(opts, settings).await?;
         let target = Target {
             demo: false,
             profile: opts.profile.clone(),
             region: sdk.config().region().map(|r| r.to_string()),
             endpoint: opts.endpoint_url.clone(),
         };
-        Ok(CatalogClient::new(sdk, target, accept_language))
+        Ok(CatalogClient::new(sdk, sts, target, accept_language))
     }
 
     pub fn with_accept_language(mut self, lang: Option<String>) -> Self {

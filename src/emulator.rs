@@ -192,6 +192,9 @@ fn now() -> f64 {
 
 async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     let request_id = protocol::request_id();
+    if headers.get("x-amz-target").is_none() && body.starts_with(b"Action=") {
+        return sts(&shared, &headers, &body, &request_id);
+    }
     let op = match protocol::operation(&headers) {
         Ok(op) => op.to_string(),
         Err(e) => {
@@ -242,6 +245,47 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
         response.extensions_mut().insert(DropConnection);
     }
     response
+}
+
+/// STS over the query protocol, just GetCallerIdentity: who the demo caller is.
+fn sts(shared: &Shared, headers: &HeaderMap, body: &[u8], request_id: &str) -> Response {
+    use axum::http::{StatusCode, header};
+    let action = String::from_utf8_lossy(body)
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("Action=").map(str::to_string))
+        .unwrap_or_default();
+    shared.count(|s| *s.requests.entry(format!("sts:{action}")).or_default() += 1);
+    let xml = |status: StatusCode, text: String| {
+        let mut r = (status, text).into_response();
+        r.headers_mut().insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/xml"));
+        if let Ok(v) = axum::http::HeaderValue::from_str(request_id) {
+            r.headers_mut().insert("x-amzn-requestid", v);
+        }
+        r
+    };
+    if protocol::check_signed(headers).is_err() {
+        return xml(
+            StatusCode::FORBIDDEN,
+            format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>Missing Authentication Token</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+            ),
+        );
+    }
+    if action != "GetCallerIdentity" {
+        return xml(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>The emulator answers only GetCallerIdentity, not {action}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+            ),
+        );
+    }
+    let account = shared.store.lock().unwrap_or_else(|p| p.into_inner()).world.account_id.clone();
+    xml(
+        StatusCode::OK,
+        format!(
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::{account}:user/demo-operator</Arn><UserId>AIDADEMOOPERATOR0001</UserId><Account>{account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
+        ),
+    )
 }
 
 async fn stats(State(shared): State<Arc<Shared>>) -> Response {

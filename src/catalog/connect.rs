@@ -73,6 +73,24 @@ fn http_client() -> SharedHttpClient {
         .build_https()
 }
 
+/// The Service Catalog and STS clients for the emulator at `endpoint`.
+pub fn demo_clients(
+    endpoint: &str,
+    region: &str,
+    settings: &ClientSettings,
+) -> (aws_sdk_servicecatalog::Client, aws_sdk_sts::Client) {
+    let sts = aws_sdk_sts::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .credentials_provider(Credentials::new("AKIAIOSFODNN7DEMO0000", "sctui-demo-secret", None, None, "sctui-demo"))
+        .endpoint_url(endpoint)
+        .http_client(http_client())
+        .retry_config(settings.retry())
+        .timeout_config(settings.timeouts())
+        .build();
+    (demo_client(endpoint, region, settings), aws_sdk_sts::Client::from_conf(sts))
+}
+
 /// A client for the emulator at `endpoint`: fixed region, static credentials, no look-ups.
 pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> aws_sdk_servicecatalog::Client {
     let config = aws_sdk_servicecatalog::Config::builder()
@@ -89,10 +107,10 @@ pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> a
 
 /// A client from the standard chain. Instance metadata is asked once with short timeouts, so a
 /// laptop or jump host that is not on EC2 does not stall for seconds.
-pub async fn live_client(
+pub async fn live_clients(
     opts: &LiveOptions,
     settings: &ClientSettings,
-) -> Result<aws_sdk_servicecatalog::Client, Error> {
+) -> Result<(aws_sdk_servicecatalog::Client, aws_sdk_sts::Client), Error> {
     let http = http_client();
     let provider_config = aws_config::provider_config::ProviderConfig::without_region().with_http_client(http.clone());
     let imds = aws_config::imds::Client::builder()
@@ -139,5 +157,5 @@ pub async fn live_client(
         loader = loader.endpoint_url(url);
     }
     let shared = loader.load().await;
-    Ok(aws_sdk_servicecatalog::Client::new(&shared))
+    Ok((aws_sdk_servicecatalog::Client::new(&shared), aws_sdk_sts::Client::new(&shared)))
 }

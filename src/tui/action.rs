@@ -69,6 +69,8 @@ pub enum Action {
         pp_id: String,
         result: Result<Vec<ExecutionParameter>, Error>,
     },
+    /// (account, ARN) of the caller, or why it is not known.
+    IdentityLoaded(Result<(String, String), Error>),
     /// `--read-only` refused the run; nothing was sent.
     RunRefused {
         run: RunId,

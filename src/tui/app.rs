@@ -249,6 +249,8 @@ pub struct App {
     pub osc52: bool,
     /// Text to select by hand (no OSC 52); any key closes it.
     pub copy_dialog: Option<String>,
+    /// The caller's (account, ARN), or why it is not known (STS refused, say).
+    pub identity: Option<Result<(String, String), String>>,
     /// Parameters to fill the next form with (a re-run).
     prefill: Option<ParameterMap>,
     /// The marked products the next form is for (a batch).
@@ -311,6 +313,7 @@ impl App {
             key_overrides: Vec::new(),
             osc52: true,
             copy_dialog: None,
+            identity: None,
             prefill: None,
             pending_batch: None,
             help: false,
@@ -340,6 +343,7 @@ impl App {
             Conn::Ready => {
                 let mut effects = self.reload();
                 effects.push(Effect::LoadJournal);
+                effects.push(Effect::LoadIdentity);
                 effects
             }
             _ => vec![Effect::Connect],
@@ -1292,8 +1296,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ClientReady(Ok(target)) => {
             app.target = target;
             app.conn = Conn::Ready;
+            app.identity = None;
             let mut effects = app.reload();
             effects.push(Effect::LoadJournal);
+            effects.push(Effect::LoadIdentity);
             effects
         }
         Action::ClientReady(Err(e)) => {
@@ -1358,6 +1364,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.actions.insert(key, value);
             effects.extend(app.resolve_batch());
             effects
+        }
+        Action::IdentityLoaded(result) => {
+            app.identity = Some(match result {
+                Ok((account, arn)) => {
+                    if app.config.production_for(app.target.profile.as_deref(), Some(&account)) {
+                        app.production = true;
+                    }
+                    Ok((account, arn))
+                }
+                Err(e) => Err(e.message),
+            });
+            vec![]
         }
         Action::TargetsLoaded { pp_id, result } => {
             if let Some(plan) = app.review.as_mut().and_then(|r| r.batch.as_mut()) {
@@ -1614,7 +1632,10 @@ mod tests {
     fn demo_starts_loading_products_and_live_starts_connecting() {
         let mut demo =
             App::new(Theme::plain_unicode(), Target { demo: true, ..Default::default() }, true, Timestamp(0.0));
-        assert!(matches!(demo.start()[..], [Effect::LoadProducts { generation: 1, .. }, Effect::LoadJournal]));
+        assert!(matches!(
+            demo.start()[..],
+            [Effect::LoadProducts { generation: 1, .. }, Effect::LoadJournal, Effect::LoadIdentity]
+        ));
         let mut live = App::new(Theme::plain_unicode(), Target::default(), true, Timestamp(0.0));
         assert_eq!(live.start(), vec![Effect::Connect]);
         assert_eq!(live.conn, Conn::Resolving);
@@ -1845,6 +1866,25 @@ mod tests {
         update(&mut app, ch(':'));
         update(&mut app, key(KeyCode::Esc));
         assert!(app.palette.is_none());
+    }
+
+    #[test]
+    fn a_production_account_is_recognised_once_the_identity_is_known() {
+        let mut app = app_with(1);
+        app.config.production_accounts = vec!["123456789012".into()];
+        assert!(!app.production);
+        update(
+            &mut app,
+            Action::IdentityLoaded(Ok(("123456789012".into(), "arn:aws:iam::123456789012:user/x".into()))),
+        );
+        assert!(app.production);
+        let mut other = app_with(1);
+        other.config.production_accounts = vec!["123456789012".into()];
+        update(
+            &mut other,
+            Action::IdentityLoaded(Ok(("210987654321".into(), "arn:aws:iam::210987654321:user/x".into()))),
+        );
+        assert!(!other.production);
     }
 
     #[test]

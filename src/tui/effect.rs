@@ -72,6 +72,8 @@ pub enum Effect {
         region: Option<String>,
         read_only: bool,
     },
+    /// STS GetCallerIdentity: the account and ARN behind the credentials.
+    LoadIdentity,
     Bell,
     Suspend,
     Quit,

@@ -260,6 +260,12 @@ impl Runtime {
                     send(Action::ClientReady(result));
                 });
             }
+            Effect::LoadIdentity => {
+                let Some(client) = self.client() else { return };
+                tokio::spawn(async move {
+                    send(Action::IdentityLoaded(client.caller_identity().await));
+                });
+            }
             Effect::Bell => host.bell(),
             Effect::Copy(text) => host.copy(&text),
             Effect::Suspend => {

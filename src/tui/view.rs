@@ -114,7 +114,9 @@ fn header(app: &App, f: &mut Frame, area: Rect) {
     }
     if app.target.demo {
         spans.push(Span::styled(" DEMO ", t.badge(Color::Magenta)));
-        spans.push(Span::styled(" embedded emulator", t.dim()));
+        if area.width >= 110 {
+            spans.push(Span::styled(" embedded emulator", t.dim()));
+        }
     } else {
         if let Some(p) = &app.target.profile {
             spans.push(Span::raw(format!("profile {}", clean(p))));
@@ -149,6 +151,19 @@ fn header(app: &App, f: &mut Frame, area: Rect) {
         spans.push(Span::styled(" · ", t.dim()));
         let label = if n == 1 { "1 run in flight".to_string() } else { format!("{n} runs in flight") };
         spans.push(Span::styled(format!("{} {label}", t.spinner(app.frame)), t.accent().add_modifier(Modifier::BOLD)));
+    }
+    // Last, as the one part that may be cut off on a narrow screen.
+    match &app.identity {
+        Some(Ok((account, arn))) => {
+            spans.push(Span::styled(" · ", t.dim()));
+            // The account is shown; of the ARN, the principal says the rest (user/…, assumed-role/…).
+            let principal = arn.splitn(6, ':').nth(5).unwrap_or(arn);
+            spans.push(Span::raw(format!("account {} · {}", clean(account), clean(principal))));
+        }
+        Some(Err(_)) => {
+            spans.push(Span::styled(" · identity unknown", t.dim()));
+        }
+        None => {}
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

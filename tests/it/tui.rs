@@ -579,3 +579,12 @@ async fn without_osc52_copied_text_is_shown_to_select_and_config_keys_work() {
     d.apply(Action::Key(crossterm::event::KeyEvent::new(KeyCode::Char('H'), crossterm::event::KeyModifiers::SHIFT)));
     assert_eq!(d.app.screen, sctui::tui::app::Screen::History, "the config's key opened the history");
 }
+
+#[tokio::test]
+async fn the_header_shows_the_caller_identity_from_sts() {
+    let mut d = Driver::new(1.0).await;
+    d.until("the identity", |a| a.identity.is_some()).await;
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("account 123456789012 · user/demo-operator"), "{screen}");
+    assert_eq!(d.emu.stats().requests["sts:GetCallerIdentity"], 1);
+}
