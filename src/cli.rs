@@ -64,6 +64,9 @@ pub struct Global {
     /// TUI: ASCII borders and symbols (automatic when the locale is not UTF-8).
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// TUI colours: dark (default), light or high-contrast (also `theme` in the config).
+    #[arg(long, global = true, value_parser = ["dark", "light", "high-contrast"])]
+    pub theme: Option<String>,
     /// TUI for demos: ids, ARNs and account numbers masked on screen, a title line, calm animation.
     #[arg(long, global = true)]
     pub presenter: bool,

@@ -133,7 +133,8 @@ async fn run(cli: Cli) -> i32 {
             };
             let account = g.demo.then(|| World::demo().ok().map(|w| w.account_id)).flatten();
             let options = sctui::tui::Options {
-                theme: sctui::tui::theme::Theme::detect(g.no_color, g.ascii).variant(config.theme.as_deref()),
+                theme: sctui::tui::theme::Theme::detect(g.no_color, g.ascii)
+                    .variant(g.theme.as_deref().or(config.theme.as_deref())),
                 bell: !g.no_bell,
                 journal,
                 read_only: g.read_only,

@@ -3,8 +3,8 @@
 
 use crate::catalog::{Error, Target};
 use crate::domain::{
-    ActionDefinition, ExecutionParameter, Page, ProvisionedProduct, RecordDetail, RecordOutput, ServiceAction,
-    Timestamp,
+    ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
+    ServiceAction, Timestamp,
 };
 use crate::runs::journal::JournalRun;
 use crossterm::event::KeyEvent;
@@ -71,6 +71,12 @@ pub enum Action {
     },
     /// (account, ARN) of the caller, or why it is not known.
     IdentityLoaded(Result<(String, String), Error>),
+    /// The journal's run behind a record: (action id, action name, parameters), or None.
+    JournalRunFound {
+        record_id: String,
+        product: ProvisionedProduct,
+        found: Option<(String, String, Option<ParameterMap>)>,
+    },
     /// `--read-only` refused the run; nothing was sent.
     RunRefused {
         run: RunId,

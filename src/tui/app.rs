@@ -921,13 +921,8 @@ impl App {
                     .cloned();
                 match source {
                     Some(r) => self.rerun(r.product, r.action, r.parameters),
-                    None => {
-                        self.toast(
-                            "This record was not started in this session, so its parameters are unknown: pick the action from the actions list",
-                            true,
-                        );
-                        vec![]
-                    }
+                    // An earlier session's run: its parameters are in the journal.
+                    None => vec![Effect::FindInJournal { record_id: record.record_id, product: h.product.clone() }],
                 }
             }
             _ => vec![],
@@ -1365,6 +1360,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             effects.extend(app.resolve_batch());
             effects
         }
+        Action::JournalRunFound { record_id: _, product, found } => match found {
+            Some((action_id, action_name, parameters)) => {
+                let action = ServiceAction { id: action_id, name: action_name, ..Default::default() };
+                app.rerun(product, action, parameters)
+            }
+            None => {
+                app.toast("sctui's journal has no run for this record (it was started elsewhere): pick the action from the actions list", true);
+                vec![]
+            }
+        },
         Action::IdentityLoaded(result) => {
             app.identity = Some(match result {
                 Ok((account, arn)) => {

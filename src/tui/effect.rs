@@ -3,6 +3,7 @@
 
 use super::action::RunId;
 use crate::catalog::ProductQuery;
+use crate::domain::ProvisionedProduct;
 use crate::runs::RunSpec;
 use crate::runs::journal::JournalRun;
 
@@ -74,6 +75,11 @@ pub enum Effect {
     },
     /// STS GetCallerIdentity: the account and ARN behind the credentials.
     LoadIdentity,
+    /// Find in the journal the run that created a record (for a re-run from history).
+    FindInJournal {
+        record_id: String,
+        product: ProvisionedProduct,
+    },
     Bell,
     Suspend,
     Quit,

@@ -266,6 +266,21 @@ impl Runtime {
                     send(Action::IdentityLoaded(client.caller_identity().await));
                 });
             }
+            Effect::FindInJournal { record_id, product } => {
+                let Some(journal) = self.journal.clone() else {
+                    send(Action::JournalRunFound { record_id, product, found: None });
+                    return;
+                };
+                tokio::spawn(async move {
+                    let found = Journal::read(journal.path()).ok().and_then(|(events, _)| {
+                        journal::runs(&events)
+                            .into_iter()
+                            .find(|r| r.record_id.as_deref() == Some(record_id.as_str()))
+                            .map(|r| (r.action_id, r.action_name, r.parameters))
+                    });
+                    send(Action::JournalRunFound { record_id, product, found });
+                });
+            }
             Effect::Bell => host.bell(),
             Effect::Copy(text) => host.copy(&text),
             Effect::Suspend => {

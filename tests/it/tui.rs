@@ -588,3 +588,52 @@ async fn the_header_shows_the_caller_identity_from_sts() {
     assert!(screen.contains("account 123456789012 · user/demo-operator"), "{screen}");
     assert_eq!(d.emu.stats().requests["sts:GetCallerIdentity"], 1);
 }
+
+#[tokio::test]
+async fn a_rerun_from_history_takes_an_earlier_sessions_parameters_from_the_journal() {
+    let emu = emulator(0.0).await;
+    let client = client(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    // An earlier session ran the action with a narrowed TARGET.
+    let earlier = sctui::runs::Runner::new(
+        client.clone(),
+        Some(std::sync::Arc::new(sctui::runs::journal::Journal::open(&path).unwrap())),
+        false,
+    );
+    let web = client.product(WEB).await.unwrap();
+    let restart = sctui::domain::ServiceAction {
+        id: action_id(&client, WEB, RESTART).await,
+        name: RESTART.into(),
+        ..Default::default()
+    };
+    let params: sctui::domain::ParameterMap =
+        [("InstanceId".to_string(), vec!["i-f7743f19c0479d1d1".to_string()])].into();
+    let spec = sctui::runs::RunSpec::new(&web, &restart, Some(params), "earlier-session".into());
+    earlier.run(&spec, &|_| {}).await.unwrap();
+    // A new session, on the same journal.
+    let mut d = Driver::with(emu, client, &path).await;
+    d.key(KeyCode::Char('h'));
+    d.until("the history", |a| a.history.as_ref().is_some_and(|h| !h.records.is_empty())).await;
+    d.key(KeyCode::Char('e'));
+    d.until("the prefilled form", |a| matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))).await;
+    d.ctrl('s');
+    let review = d.app.review.as_ref().unwrap();
+    assert_eq!(review.parameters.as_ref().unwrap()["InstanceId"], ["i-f7743f19c0479d1d1"]);
+    assert_ne!(review.token, "earlier-session");
+}
+
+#[tokio::test]
+async fn snapshots_of_the_palette_and_a_production_review() {
+    let mut d = Driver::new(1.0).await;
+    d.key(KeyCode::Char(':'));
+    d.type_text("profile prod");
+    both_sizes(&d, "palette");
+    d.key(KeyCode::Esc);
+    d.app.production = true;
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.type_text("web-prod");
+    both_sizes(&d, "review_production");
+}

@@ -10,7 +10,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let actions_height = if area.height >= 36 { 12 } else { 9 };
+    let actions_height = match (app.presenter, area.height >= 36) {
+        (true, true) => 14,
+        (_, true) => 12,
+        _ => 9,
+    };
     let [top, bottom] = Layout::vertical([Constraint::Min(6), Constraint::Length(actions_height)]).areas(area);
     products(app, f, top);
     actions(app, f, bottom);
@@ -81,7 +85,7 @@ fn products(app: &App, f: &mut Frame, area: Rect) {
         app.visible[offset..end].iter().map(|&i| row(app, &app.products[i], wide, with_type)).collect();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
-        .column_spacing(1)
+        .column_spacing(if app.presenter { 2 } else { 1 })
         .row_highlight_style(if focused { t.selected() } else { t.title() })
         .highlight_symbol(t.pointer());
     let mut state = TableState::default().with_selected(Some(app.selected - offset));
