@@ -73,7 +73,11 @@ fn products(app: &App, f: &mut Frame, area: Rect) {
         widths.push(Constraint::Length(13));
     }
     header.extend(["PRODUCT", "VERSION", "LAST RECORD"]);
-    widths.extend([Constraint::Length(if wide { 24 } else { 17 }), Constraint::Length(8), Constraint::Length(17)]);
+    widths.extend([
+        Constraint::Length(if inner.width >= 96 { 24 } else { 17 }),
+        Constraint::Length(8),
+        Constraint::Length(17),
+    ]);
     if wide {
         header.push("CREATED");
         widths.push(Constraint::Length(16));
