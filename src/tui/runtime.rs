@@ -98,6 +98,29 @@ impl Runtime {
         self.runner().map(|r| r.client)
     }
 
+    /// Builds a live client in the background; once it exists, runs go through it and the App
+    /// hears ClientReady. Runs in flight keep the runner they started with.
+    fn connect(
+        &self,
+        options: LiveOptions,
+        settings: ClientSettings,
+        accept_language: Option<String>,
+        read_only: bool,
+        send: impl Fn(Action) + Send + 'static,
+    ) {
+        let slot = self.runner.clone();
+        let journal = self.journal.clone();
+        tokio::spawn(async move {
+            let result = CatalogClient::live(&options, &settings, accept_language).await;
+            let result = result.map(|c| {
+                let target = c.target.clone();
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Runner::new(c, journal, read_only));
+                target
+            });
+            send(Action::ClientReady(result));
+        });
+    }
+
     /// Starts the work an effect asks for. Terminal effects (bell, suspend) go to the host.
     pub fn run(&mut self, effect: Effect, host: &mut dyn Host) {
         let tx = self.tx.clone();
@@ -109,17 +132,7 @@ impl Runtime {
                 let Some(Connection::Live { options, settings, accept_language }) = self.connection.take() else {
                     return;
                 };
-                let slot = self.runner.clone();
-                let (journal, read_only) = (self.journal.clone(), self.read_only);
-                tokio::spawn(async move {
-                    let result = CatalogClient::live(&options, &settings, accept_language).await;
-                    let result = result.map(|c| {
-                        let target = c.target.clone();
-                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Runner::new(c, journal, read_only));
-                        target
-                    });
-                    send(Action::ClientReady(result));
-                });
+                self.connect(options, settings, accept_language, self.read_only, send);
             }
             Effect::LoadProducts { generation, query } => {
                 let Some(client) = self.client() else { return };
@@ -248,17 +261,7 @@ impl Runtime {
                 if let Some(old) = self.products_task.take() {
                     old.abort();
                 }
-                let slot = self.runner.clone();
-                let journal = self.journal.clone();
-                tokio::spawn(async move {
-                    let result = CatalogClient::live(&options, &settings, accept_language).await;
-                    let result = result.map(|c| {
-                        let target = c.target.clone();
-                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Runner::new(c, journal, read_only));
-                        target
-                    });
-                    send(Action::ClientReady(result));
-                });
+                self.connect(options, settings, accept_language, read_only, send);
             }
             Effect::LoadIdentity => {
                 let Some(client) = self.client() else { return };
