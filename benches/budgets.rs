@@ -203,7 +203,7 @@ fn render(rows: &mut Vec<Row>) {
         draw(&mut term, &app);
         let mut times = Vec::new();
         // Type "web-0", then erase it, over and over: every keystroke re-filters and redraws.
-        for round in 0..6 {
+        for _ in 0..6 {
             for c in "web-0".chars() {
                 let t = Instant::now();
                 update(&mut app, Action::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c))));
@@ -216,7 +216,6 @@ fn render(rows: &mut Vec<Row>) {
                 draw(&mut term, &app);
                 times.push(ms(t.elapsed()));
             }
-            let _ = round;
         }
         let worst = times.iter().cloned().fold(0.0, f64::max);
         rows.push(Row {

@@ -8,7 +8,7 @@ use crate::cli::{Command, ExecArgs, ExportFormat, Output};
 use crate::domain::{ParameterMap, RecordDetail, RecordOutput, RecordStatus};
 use crate::runs::journal::{self, Journal, JournalRun};
 use crate::runs::{RunEvent, RunSpec, Runner};
-use crate::validate::{self, Invalid};
+use crate::validate::{self, Invalid, clean};
 use serde_json::json;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -164,11 +164,6 @@ impl From<Error> for Failure {
 fn print_json(out: &mut dyn Write, v: &serde_json::Value) {
     let text = serde_json::to_string_pretty(v).unwrap_or_default();
     let _ = writeln!(out, "{text}");
-}
-
-/// Text for a table cell: no control characters (an ESC in a value must never reach the terminal).
-pub fn clean(s: &str) -> String {
-    s.chars().flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
 }
 
 fn print_table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) {
@@ -369,29 +364,22 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
     let runner = Runner::new(client.clone(), ctx.journal.clone(), ctx.read_only);
     let refused: Mutex<Option<String>> = Mutex::new(None);
     let failed: Mutex<Option<Error>> = Mutex::new(None);
-    let progress: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    // For people (table output): each status change on stderr as it happens.
+    let last_line: Mutex<Option<String>> = Mutex::new(None);
+    let progress = |line: String| {
+        let mut last = last_line.lock().unwrap_or_else(|p| p.into_inner());
+        if output == Output::Table && last.as_ref() != Some(&line) {
+            eprintln!("{line}");
+            *last = Some(line);
+        }
+    };
     let report = |e: RunEvent| match e {
         RunEvent::Refused(r) => *refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(r),
         RunEvent::Submitted(Err(e)) => *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
         RunEvent::Polled(Ok((d, _))) | RunEvent::Submitted(Ok(d)) => {
-            let line = format!("{}  {}  {}", d.record_id, status_text(&d.status), clean(&pp.name));
-            progress.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+            progress(format!("{}  {}  {}", d.record_id, status_text(&d.status), clean(&pp.name)));
         }
-        RunEvent::Polled(Err(e)) | RunEvent::Retrying(e) => {
-            progress.lock().unwrap_or_else(|p| p.into_inner()).push(format!("retrying: {e}"));
-        }
-    };
-    let flush_progress = |err: &mut dyn Write| {
-        if output == Output::Table {
-            let mut lines = progress.lock().unwrap_or_else(|p| p.into_inner());
-            let mut last: Option<String> = None;
-            for l in lines.drain(..) {
-                if last.as_ref() != Some(&l) {
-                    let _ = writeln!(err, "{l}");
-                }
-                last = Some(l);
-            }
-        }
+        RunEvent::Polled(Err(e)) | RunEvent::Retrying(e) => progress(format!("retrying: {e}")),
     };
     let Some(detail) = runner.start(&spec, &report).await else {
         if let Some(reason) = refused.lock().unwrap_or_else(|p| p.into_inner()).take() {
@@ -417,22 +405,15 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
         }
         return Ok(EXIT_OK);
     }
-    flush_progress(err);
     let deadline = Duration::from_secs_f64(args.timeout);
     let followed = tokio::time::timeout(deadline, runner.follow(&spec.run, &detail.record_id, &report)).await;
-    flush_progress(err);
-    let Ok(detail) = followed else {
+    let Ok((detail, outputs)) = followed else {
         let _ = writeln!(
             err,
             "sctui: gave up waiting after {:.0} s; record {} goes on in AWS (`sctui record {}`, or `sctui runs resume --wait`)",
             args.timeout, detail.record_id, detail.record_id
         );
         return Ok(EXIT_TIMEOUT);
-    };
-    // The last answer's outputs, read once more so they are complete.
-    let (detail, outputs) = match client.record(&detail.record_id).await {
-        Ok(x) => x,
-        Err(_) => (detail, Vec::new()),
     };
     match output {
         Output::Json => print_json(out, &json!({"RecordDetail": detail, "RecordOutputs": outputs})),
@@ -575,7 +556,7 @@ async fn batch_one(
     if !wait {
         return row(Some(started.record_id.clone()), &status_text(&started.status), String::new());
     }
-    let end = runner.follow(&spec.run, &started.record_id, &|_| {}).await;
+    let (end, _) = runner.follow(&spec.run, &started.record_id, &|_| {}).await;
     let detail = end
         .record_errors
         .iter()

@@ -185,9 +185,10 @@ impl Runner {
         None
     }
 
-    /// Polls until the record ends, journaling each status change and the end. Errors are
-    /// reported and polling goes on, slower: a record that has not ended is never given up.
-    pub async fn follow(&self, run: &str, record_id: &str, report: Report<'_>) -> RecordDetail {
+    /// Polls until the record ends, journaling each status change and the end; returns the ended
+    /// record and its outputs. Errors are reported and polling goes on, slower: a record that has
+    /// not ended is never given up.
+    pub async fn follow(&self, run: &str, record_id: &str, report: Report<'_>) -> (RecordDetail, Vec<RecordOutput>) {
         let mut schedule = PollSchedule::new(crate::emulator::world::fnv1a(record_id.as_bytes()));
         // The first look comes at once (a record may already have ended), then the schedule.
         let mut wait = Duration::ZERO;
@@ -216,9 +217,9 @@ impl Runner {
                         last = status;
                     }
                     let ended = detail.is_terminal();
-                    report(RunEvent::Polled(Ok((detail.clone(), outputs))));
+                    report(RunEvent::Polled(Ok((detail.clone(), outputs.clone()))));
                     if ended {
-                        return detail;
+                        return (detail, outputs);
                     }
                     wait = schedule.after_answer();
                 }
@@ -234,7 +235,7 @@ impl Runner {
     /// Starts and follows a run to its end. None if it never started.
     pub async fn run(&self, spec: &RunSpec, report: Report<'_>) -> Option<RecordDetail> {
         let record = self.start(spec, report).await?;
-        Some(self.follow(&spec.run, &record.record_id, report).await)
+        Some(self.follow(&spec.run, &record.record_id, report).await.0)
     }
 
     /// Sends the execute of an open run once more (same token), for `runs resume` without --wait.
@@ -266,7 +267,7 @@ impl Runner {
                 self.submit(&spec, report).await?.record_id
             }
         };
-        Some(self.follow(&spec.run, &record_id, report).await)
+        Some(self.follow(&spec.run, &record_id, report).await.0)
     }
 }
 

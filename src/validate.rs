@@ -66,6 +66,23 @@ impl Invalid {
     }
 }
 
+/// Text made safe to print: control characters escaped (`\u{1b}`), so a value can never drive
+/// the terminal. Called for everything drawn, so text without control characters is copied once.
+pub fn clean(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A value quoted for a message: control characters escaped, long values cut.
 pub fn show(value: &str) -> String {
     if value.is_empty() {
@@ -309,5 +326,14 @@ mod properties {
             let shown = show(&s);
             prop_assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod clean_tests {
+    #[test]
+    fn clean_escapes_control_characters_only() {
+        assert_eq!(super::clean("web-prod-01 · ok"), "web-prod-01 · ok");
+        assert_eq!(super::clean("a\u{1b}[31mb\tc"), "a\\u{1b}[31mb\\tc");
     }
 }

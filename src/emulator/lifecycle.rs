@@ -70,10 +70,6 @@ impl Plan {
     pub fn is_terminal_at(&self, now: f64) -> bool {
         matches!(self.at(now).0, SUCCEEDED | FAILED)
     }
-
-    pub fn ends_at(&self) -> f64 {
-        self.steps.last().map(|s| s.0).unwrap_or(0.0)
-    }
 }
 
 #[cfg(test)]

@@ -22,11 +22,6 @@ impl PollSchedule {
         PollSchedule { next: Self::FIRST, max: Self::MAX, throttled_max: Self::THROTTLED_MAX, rng: seed | 1 }
     }
 
-    /// A schedule for `exec --wait` against a fast endpoint: the first poll comes sooner.
-    pub fn starting_at(first: Duration, seed: u64) -> Self {
-        PollSchedule { next: first, ..Self::new(seed) }
-    }
-
     fn jitter(&mut self, d: Duration) -> Duration {
         // xorshift: ±20 %
         self.rng ^= self.rng << 13;

@@ -86,10 +86,6 @@ impl Runtime {
         (rt, rx)
     }
 
-    pub fn sender(&self) -> UnboundedSender<Action> {
-        self.tx.clone()
-    }
-
     fn runner(&self) -> Option<Runner> {
         self.runner.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }

@@ -179,10 +179,6 @@ impl Theme {
         "> "
     }
 
-    pub fn ellipsis(&self) -> &'static str {
-        if self.ascii { "..." } else { "…" }
-    }
-
     pub fn arrow(&self) -> &'static str {
         if self.ascii { "->" } else { "→" }
     }

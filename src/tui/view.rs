@@ -7,7 +7,8 @@ mod run;
 
 use super::app::{App, Conn, Screen};
 use super::keymap::{self, Cmd};
-use crate::headless::clean;
+pub use crate::validate::clean as safe;
+use crate::validate::clean;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -314,11 +315,6 @@ fn confirm_quit(app: &App, f: &mut Frame, body: Rect) {
     let area = centered(body, 56, 6);
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).block(block(app, " Quit sctui? ", true)), area);
-}
-
-/// Text that may come from the network, made safe to print: control characters escaped.
-pub fn safe(s: &str) -> String {
-    clean(s)
 }
 
 pub fn label(app: &App, s: &str) -> Span<'static> {

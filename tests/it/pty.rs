@@ -4,6 +4,14 @@ use crate::pty_harness::Tui;
 use portable_pty::CommandBuilder;
 use std::time::Duration;
 
+/// From the products list: the first product's actions (once loaded), then the restart form.
+fn open_restart_form(t: &mut Tui) {
+    t.send("\t");
+    t.wait_for("AWS-RestartEC2Instance v1");
+    t.send("\r");
+    t.wait_for("add resource:");
+}
+
 #[test]
 fn the_demo_runs_an_action_in_a_real_terminal() {
     let mut t = Tui::spawn(&["--demo", "--time-scale", "0.05"], 30, 100);
@@ -53,10 +61,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
 fn ctrl_c_quits_at_once_even_with_a_run_in_flight() {
     let mut t = Tui::spawn(&["--demo"], 24, 80);
     t.wait_for("web-prod-01");
-    t.send("\t");
-    t.wait_for("AWS-RestartEC2Instance v1");
-    t.send("\r");
-    t.wait_for("add resource:");
+    open_restart_form(&mut t);
     t.send("\x13");
     t.wait_for("Execute (y)");
     t.send("y");
@@ -225,10 +230,7 @@ fn a_production_account_gets_a_banner_and_a_typed_confirmation() {
     let mut t = Tui::spawn(&["--demo", "--time-scale", "0.05", "--config", &config], 30, 120);
     t.wait_for("PRODUCTION");
     t.wait_for("web-prod-01");
-    t.send("\t");
-    t.wait_for("AWS-RestartEC2Instance v1");
-    t.send("\r");
-    t.wait_for("add resource:");
+    open_restart_form(&mut t);
     t.send("\x13");
     t.wait_for("Type the product's name (web-prod-01)");
     t.send("y\r");

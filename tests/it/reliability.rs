@@ -196,7 +196,7 @@ async fn expired_credentials_are_explained_and_polling_goes_on() {
     // The operator refreshes the credentials: polling picks up again by itself.
     emu.set_faults(FaultConfig::default());
     let end = tokio::time::timeout(Duration::from_secs(30), follower).await.unwrap().unwrap();
-    assert_eq!(end.status, Some(RecordStatus::Succeeded));
+    assert_eq!(end.0.status, Some(RecordStatus::Succeeded));
 }
 
 #[tokio::test]
