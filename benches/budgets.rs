@@ -1,6 +1,7 @@
 //! sctui's budgets, measured on the release build: `cargo bench --locked --bench budgets`.
 //! Prints one row per budget and exits 1 if any is missed. Figures are published in BENCHMARKS.md.
 //! Everything runs on 127.0.0.1 and stops by itself.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 #[path = "../tests/it/pty_harness.rs"]
 mod pty_harness;
@@ -13,8 +14,10 @@ use sctui::catalog::{CatalogClient, ClientSettings};
 use sctui::domain::{Page, ProductStatus, ProvisionedProduct, RecordDetail, RecordStatus, Tag, Timestamp};
 use sctui::emulator::{self, Options, World};
 use sctui::tui::action::Action;
-use sctui::tui::app::{App, Fetch, update};
-use sctui::tui::runtime::{Connection, NullHost, Runtime};
+use sctui::tui::app::{App, update};
+use sctui::tui::runtime::{Connection, NullHost, Runtime, step};
+use sctui::tui::screen::Fetch;
+use sctui::tui::session::CountedIds;
 use sctui::tui::theme::Theme;
 use sctui::tui::view;
 use std::time::{Duration, Instant};
@@ -77,7 +80,7 @@ async fn large_catalog(rows: &mut Vec<Row>) -> App {
     let emu = emulator::start_local(world(10_000), Options::default()).await.expect("emulator");
     let client = CatalogClient::demo(&emu.url(), "eu-west-1", &ClientSettings::default());
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
-    let mut app = App::new(Theme::plain_unicode(), client.target.clone(), false, Timestamp::now()).with_client_ready();
+    let mut app = bench_app(client.target.clone());
     let (mut rt, mut rx) = Runtime::new(Connection::Ready(client), None, false);
     let ready = Instant::now();
     for e in app.start() {
@@ -85,12 +88,10 @@ async fn large_catalog(rows: &mut Vec<Row>) -> App {
     }
     let mut first_page = None;
     let mut key_times = Vec::new();
-    while !app.loading.done {
+    while !app.list.loading.done {
         let a = rx.recv().await.expect("action");
         let is_page = matches!(a, Action::ProductsPage { .. });
-        for e in update(&mut app, a) {
-            rt.run(e, &mut NullHost);
-        }
+        step(&mut app, &mut rt, &mut NullHost, a);
         if is_page {
             draw(&mut term, &app);
             if first_page.is_none() {
@@ -98,9 +99,7 @@ async fn large_catalog(rows: &mut Vec<Row>) -> App {
             }
             // A key between pages: how long until its frame is drawn.
             let k = Instant::now();
-            for e in update(&mut app, Action::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down))) {
-                rt.run(e, &mut NullHost);
-            }
+            step(&mut app, &mut rt, &mut NullHost, down());
             draw(&mut term, &app);
             key_times.push(ms(k.elapsed()));
         }
@@ -114,7 +113,7 @@ async fn large_catalog(rows: &mut Vec<Row>) -> App {
         ok: first < Duration::from_millis(100),
     });
     rows.push(Row {
-        what: format!("10,000 products: all loaded ({} products, {} pages)", app.products.len(), app.loading.pages),
+        what: format!("10,000 products: all loaded ({} products, {} pages)", app.list.len(), app.list.loading.pages),
         budget: "< 2 s".into(),
         measured: format!("{:.0} ms", ms(all)),
         ok: all < Duration::from_secs(2),
@@ -128,22 +127,18 @@ async fn large_catalog(rows: &mut Vec<Row>) -> App {
     });
     // 7a. Actions fetched once per distinct (product, version), not per product: walk 500 rows.
     for _ in 0..500 {
-        for e in update(&mut app, Action::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down))) {
-            rt.run(e, &mut NullHost);
-        }
+        step(&mut app, &mut rt, &mut NullHost, down());
     }
     let deadline = Instant::now() + Duration::from_secs(10);
-    while app.actions.values().any(|f| matches!(f, Fetch::Loading)) && Instant::now() < deadline {
+    while app.list.actions.values().any(|f| matches!(f, Fetch::Loading)) && Instant::now() < deadline {
         if let Ok(Some(a)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
-            for e in update(&mut app, a) {
-                rt.run(e, &mut NullHost);
-            }
+            step(&mut app, &mut rt, &mut NullHost, a);
         }
     }
     let lists = emu.stats().requests.get("ListServiceActionsForProvisioningArtifact").copied().unwrap_or(0);
-    let visited = app.actions.len();
+    let visited = app.list.actions.len();
     rows.push(Row {
-        what: format!("ListServiceActionsForProvisioningArtifact after visiting {} products", app.selected + 1),
+        what: format!("ListServiceActionsForProvisioningArtifact after visiting {} products", app.list.selected + 1),
         budget: "once per distinct (product, version)".into(),
         measured: format!("{lists} calls for {visited} distinct versions"),
         ok: lists as usize == visited,
@@ -171,9 +166,19 @@ fn synthetic(n: usize) -> Vec<ProvisionedProduct> {
         .collect()
 }
 
+fn down() -> Action {
+    Action::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down))
+}
+
+/// The App as the TUI makes it, with counted ids and no bell.
+fn bench_app(target: sctui::catalog::Target) -> App {
+    let mut app = App::new(Theme::plain_unicode(), target, Timestamp::now(), Box::new(CountedIds::default()));
+    app.session.settings.bell = false;
+    app.with_client_ready()
+}
+
 fn app_with(products: Vec<ProvisionedProduct>) -> App {
-    let target = sctui::catalog::Target { demo: true, ..Default::default() };
-    let mut app = App::new(Theme::plain_unicode(), target, false, Timestamp::now()).with_client_ready();
+    let mut app = bench_app(sctui::catalog::Target { demo: true, ..Default::default() });
     app.start();
     let n = products.len() as i32;
     update(
@@ -231,7 +236,7 @@ fn render(rows: &mut Vec<Row>) {
 fn status_change_bytes(rows: &mut Vec<Row>) {
     let mut app = app_with(synthetic(50));
     // Open a form on the first product and start a run, as an operator would.
-    let key = app.selected_product().and_then(|p| p.artifact_key()).expect("product");
+    let key = app.list.selected_product().and_then(|p| p.artifact_key()).expect("product");
     let action = sctui::domain::ServiceAction {
         id: "act-1".into(),
         name: "AWS-RestartEC2Instance".into(),
@@ -240,7 +245,7 @@ fn status_change_bytes(rows: &mut Vec<Row>) {
     update(&mut app, Action::ActionsLoaded { key, result: Ok(std::sync::Arc::new(vec![action])) });
     update(&mut app, Action::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Tab)));
     update(&mut app, Action::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)));
-    let pp_id = app.selected_product().map(|p| p.id.clone()).unwrap_or_default();
+    let pp_id = app.list.selected_product().map(|p| p.id.clone()).unwrap_or_default();
     let param = sctui::domain::ExecutionParameter {
         name: "InstanceId".into(),
         kind: "TARGET".into(),
@@ -265,7 +270,7 @@ fn status_change_bytes(rows: &mut Vec<Row>) {
         created_time: Some(Timestamp(1.0)),
         ..Default::default()
     };
-    update(&mut app, Action::RunSubmitted { run, result: Ok(created.clone()) });
+    update(&mut app, Action::RunSubmitted { run, record: created.clone() });
     let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut term = Terminal::new(CrosstermBackend::new(Counter(written.clone()))).expect("terminal");
     term.resize(ratatui::layout::Rect::new(0, 0, 120, 40)).expect("size");
@@ -409,9 +414,9 @@ async fn polls_for_a_minute(rows: &mut Vec<Row>) {
     let actions = client.actions(&prod, &ver).await.expect("actions");
     let image = actions.iter().find(|a| a.name == "AWS-CreateImage").expect("AWS-CreateImage").clone();
     let runner = sctui::runs::Runner::new(client, None, false);
-    let spec = sctui::runs::RunSpec::new(&web, &image, None, uuid::Uuid::new_v4().to_string());
+    let spec = sctui::runs::RunSpec::new(sctui::runs::new_id(), &web, &image, None, sctui::runs::new_id());
     let started = Instant::now();
-    let end = runner.run(&spec, &|_| {}).await.expect("run");
+    let end = runner.run(&spec, &mut |_| {}).await.expect("run");
     let took = started.elapsed();
     let polls = emu.stats().requests.get("DescribeRecord").copied().unwrap_or(0);
     rows.push(Row {

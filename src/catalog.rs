@@ -4,6 +4,7 @@
 pub mod connect;
 pub mod convert;
 pub mod error;
+mod pager;
 
 use crate::domain::{
     ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
@@ -12,6 +13,7 @@ use crate::domain::{
 use aws_sdk_servicecatalog::types::{ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder};
 pub use connect::{ClientSettings, LiveOptions, Target};
 pub use error::{Error, ErrorKind};
+pub use pager::Pager;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -90,13 +92,18 @@ impl CatalogClient {
         self
     }
 
-    fn err<E, R>(&self, op: &'static str) -> impl FnOnce(aws_sdk_servicecatalog::error::SdkError<E, R>) -> Error + '_
+    fn err<E>(
+        &self,
+        op: &'static str,
+    ) -> impl FnOnce(
+        aws_sdk_servicecatalog::error::SdkError<E, aws_sdk_servicecatalog::config::http::HttpResponse>,
+    ) -> Error
+    + '_
     where
         E: aws_sdk_servicecatalog::error::ProvideErrorMetadata
             + aws_sdk_servicecatalog::operation::RequestId
             + std::error::Error
             + 'static,
-        R: std::fmt::Debug,
     {
         move |e| Error::from_sdk(op, e, self.target.profile.as_deref())
     }
@@ -130,18 +137,16 @@ impl CatalogClient {
     /// Every page of a search, in order.
     pub async fn all_products(&self, q: &ProductQuery) -> Result<(Vec<ProvisionedProduct>, i32), Error> {
         let mut all = Vec::new();
-        let mut token = None;
         let mut total = 0;
+        let mut pager = Pager::new("SearchProvisionedProducts");
         loop {
-            let page = self.products_page(q, token).await?;
+            let page = self.products_page(q, pager.token()).await?;
             all.extend(page.items);
             total = page.total.unwrap_or(total);
-            match page.next_token {
-                Some(t) => token = Some(t),
-                None => break,
+            if !pager.advance(page.next_token.as_deref())? {
+                return Ok((all, total));
             }
         }
-        Ok((all, total))
     }
 
     /// A provisioned product by id (`pp-…`) or exact name.
@@ -174,7 +179,8 @@ impl CatalogClient {
             return Ok(hit);
         }
         let mut all = Vec::new();
-        let mut token: Option<String> = None;
+        let op = "ListServiceActionsForProvisioningArtifact";
+        let mut pager = Pager::new(op);
         loop {
             let out = self
                 .sdk
@@ -183,14 +189,13 @@ impl CatalogClient {
                 .product_id(product_id)
                 .provisioning_artifact_id(version_id)
                 .page_size(20)
-                .set_page_token(token)
+                .set_page_token(pager.token())
                 .send()
                 .await
-                .map_err(self.err("ListServiceActionsForProvisioningArtifact"))?;
+                .map_err(self.err(op))?;
             all.extend(out.service_action_summaries().iter().map(convert::action_summary));
-            match out.next_page_token().filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t.to_string()),
-                None => break,
+            if !pager.advance(out.next_page_token())? {
+                break;
             }
         }
         let all = Arc::new(all);
@@ -261,7 +266,7 @@ impl CatalogClient {
     /// A record and all its outputs (every page of them).
     pub async fn record(&self, record_id: &str) -> Result<(RecordDetail, Vec<RecordOutput>), Error> {
         let mut outputs = Vec::new();
-        let mut token: Option<String> = None;
+        let mut pager = Pager::new("DescribeRecord");
         loop {
             let out = self
                 .sdk
@@ -269,20 +274,17 @@ impl CatalogClient {
                 .set_accept_language(self.accept_language.clone())
                 .id(record_id)
                 .page_size(20)
-                .set_page_token(token)
+                .set_page_token(pager.token())
                 .send()
                 .await
                 .map_err(self.err("DescribeRecord"))?;
             outputs.extend(out.record_outputs().iter().map(convert::output));
-            match out.next_page_token().filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t.to_string()),
-                None => {
-                    let detail = out
-                        .record_detail()
-                        .map(convert::record)
-                        .ok_or_else(|| Error::new(ErrorKind::Other, "DescribeRecord", "the answer had no record"))?;
-                    return Ok((detail, outputs));
-                }
+            if !pager.advance(out.next_page_token())? {
+                let detail = out
+                    .record_detail()
+                    .map(convert::record)
+                    .ok_or_else(|| Error::new(ErrorKind::Other, "DescribeRecord", "the answer had no record"))?;
+                return Ok((detail, outputs));
             }
         }
     }
@@ -310,14 +312,42 @@ impl CatalogClient {
     /// Every record of a provisioned product, newest first.
     pub async fn history(&self, pp_id: &str) -> Result<Vec<RecordDetail>, Error> {
         let mut all = Vec::new();
-        let mut token = None;
+        let mut pager = Pager::new("ListRecordHistory");
         loop {
-            let page = self.history_page(pp_id, token).await?;
+            let page = self.history_page(pp_id, pager.token()).await?;
             all.extend(page.items);
-            match page.next_token {
-                Some(t) => token = Some(t),
-                None => return Ok(all),
+            if !pager.advance(page.next_token.as_deref())? {
+                return Ok(all);
             }
         }
     }
+
+    /// The action a product's version offers under this id or exact name (the id wins).
+    pub async fn find_action(&self, product: &ProvisionedProduct, id_or_name: &str) -> Result<ActionLookup, Error> {
+        let Some((prod, version)) = product.artifact_key() else {
+            return Ok(ActionLookup::NoVersion);
+        };
+        let list = self.actions(&prod, &version).await?;
+        Ok(match find_action(&list, id_or_name) {
+            Some(a) => ActionLookup::Found(a.clone()),
+            None => ActionLookup::Missing { available: list.iter().map(|a| a.name.clone()).collect() },
+        })
+    }
+}
+
+/// What a product's version says about an action asked for by id or name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionLookup {
+    Found(ServiceAction),
+    /// The product has no version, so no actions.
+    NoVersion,
+    /// The version has no such action; these are the names it has.
+    Missing {
+        available: Vec<String>,
+    },
+}
+
+/// The action with this id, else the one with exactly this name.
+pub fn find_action<'a>(list: &'a [ServiceAction], id_or_name: &str) -> Option<&'a ServiceAction> {
+    list.iter().find(|a| a.id == id_or_name).or_else(|| list.iter().find(|a| a.name == id_or_name))
 }

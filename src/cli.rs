@@ -65,8 +65,8 @@ pub struct Global {
     #[arg(long, global = true)]
     pub ascii: bool,
     /// TUI colours: dark (default), light or high-contrast (also `theme` in the config).
-    #[arg(long, global = true, value_parser = ["dark", "light", "high-contrast"])]
-    pub theme: Option<String>,
+    #[arg(long, global = true, value_enum)]
+    pub theme: Option<crate::config::ThemeName>,
     /// TUI for demos: ids, ARNs and account numbers masked on screen, a title line, calm animation.
     #[arg(long, global = true)]
     pub presenter: bool,

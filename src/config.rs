@@ -2,6 +2,9 @@
 //! command line, and guardrails. A mistake in it is reported with its line and column, and sctui
 //! starts with the defaults instead.
 
+pub mod keys;
+
+pub use keys::ThemeName;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,7 +17,7 @@ pub struct Config {
     /// The region when `--region` is not given.
     pub region: Option<String>,
     /// `dark` (default), `light` or `high-contrast`.
-    pub theme: Option<String>,
+    pub theme: Option<ThemeName>,
     /// Ring the bell when a run ends (default true).
     pub bell: Option<bool>,
     /// Refuse every execute, whatever the profile.
@@ -31,7 +34,7 @@ pub struct Config {
     pub profiles: BTreeMap<String, ProfileConfig>,
     /// Copy through OSC 52 (default true); false shows the text in a dialog to select instead.
     pub osc52: Option<bool>,
-    /// Extra keys for commands, e.g. `quit = "ctrl-q"` or `history = "H"` (see `sctui::tui::keymap`).
+    /// Extra keys for commands, e.g. `quit = "ctrl-q"` or `history = "H"` (see `config::keys`).
     pub keys: BTreeMap<String, String>,
 }
 
@@ -45,10 +48,7 @@ pub struct ProfileConfig {
 
 /// The default place of the config file.
 pub fn default_path() -> Option<PathBuf> {
-    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(x).join("sctui/config.toml"));
-    }
-    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/sctui/config.toml"))
+    crate::paths::config_dir().map(|d| d.join("config.toml"))
 }
 
 /// Parses config text; on a mistake, says where (line and column) and what.
@@ -61,14 +61,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             .unwrap_or_default();
         format!("{}: {at}{}", path.display(), e.message())
     })?;
-    if let Some(t) = &config.theme
-        && !matches!(t.as_str(), "dark" | "light" | "high-contrast")
-    {
-        return Err(format!("{}: theme must be dark, light or high-contrast, not {t:?}", path.display()));
-    }
     for (command, key) in &config.keys {
-        crate::tui::keymap::parse_override(command, key)
-            .map_err(|e| format!("{}: [keys] {command} = {key:?}: {e}", path.display()))?;
+        keys::parse(command, key).map_err(|e| format!("{}: [keys] {command} = {key:?}: {e}", path.display()))?;
     }
     if let Some(l) = &config.accept_language {
         crate::validate::accept_language(l).map_err(|e| format!("{}: accept_language {}", path.display(), e.rule))?;
@@ -100,6 +94,11 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 impl Config {
+    /// The `[keys]` entries, read (each was checked when the file was parsed).
+    pub fn key_specs(&self) -> Vec<keys::KeySpec> {
+        self.keys.iter().filter_map(|(c, k)| keys::parse(c, k).ok()).collect()
+    }
+
     /// Whether executes are refused for this profile.
     pub fn read_only_for(&self, profile: Option<&str>) -> bool {
         self.read_only || profile.and_then(|p| self.profiles.get(p)).is_some_and(|p| p.read_only)
@@ -152,7 +151,7 @@ production = true
         assert!(e.starts_with("/x/config.toml: line 2, column 8: "), "{e}");
         let e = parse("colour = \"red\"\n", Path::new("c.toml")).unwrap_err();
         assert!(e.contains("line 1, column 1") && e.contains("colour"), "{e}");
-        assert!(parse("theme = \"neon\"", Path::new("c.toml")).unwrap_err().contains("dark, light or high-contrast"));
+        assert!(parse("theme = \"neon\"", Path::new("c.toml")).unwrap_err().contains("high-contrast"));
         assert!(parse("accept_language = \"fr\"", Path::new("c.toml")).is_err());
     }
 

@@ -86,6 +86,9 @@ macro_rules! string_enum {
             pub fn as_str(&self) -> &str { match self { $(Self::$variant => $text,)+ Self::Other(s) => s } }
             pub fn parse(s: &str) -> Self { match s { $($text => Self::$variant,)+ other => Self::Other(other.to_string()) } }
         }
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self { Self::parse(s) }
+        }
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
         }
@@ -205,19 +208,69 @@ pub struct ActionDefinition {
     pub parameters: Option<String>,
 }
 
+string_enum!(
+    /// The type of an execution parameter: TARGET is filled by Service Catalog from the product's
+    /// own resources; TEXT_VALUE is whatever the operator types.
+    ParameterKind {
+        Target => "TARGET",
+        TextValue => "TEXT_VALUE",
+    }
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ExecutionParameter {
     pub name: String,
     #[serde(rename = "Type")]
-    pub kind: String,
+    pub kind: ParameterKind,
     pub default_values: Vec<String>,
 }
 
 impl ExecutionParameter {
     /// TARGET parameters are filled by Service Catalog from the product's own resources.
     pub fn is_target(&self) -> bool {
-        self.kind.eq_ignore_ascii_case("TARGET")
+        match &self.kind {
+            ParameterKind::Target => true,
+            ParameterKind::Other(s) => s.eq_ignore_ascii_case("TARGET"),
+            ParameterKind::TextValue => false,
+        }
+    }
+}
+
+/// How a run ended, as the journal records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RunOutcome {
+    Succeeded,
+    Failed,
+    /// Service Catalog refused the execute for good; the action did not run.
+    NotStarted,
+    /// `--read-only` refused it before anything was sent.
+    Refused,
+    /// It can no longer be followed (its demo emulator ended with its process).
+    Abandoned,
+}
+
+impl RunOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunOutcome::Succeeded => "SUCCEEDED",
+            RunOutcome::Failed => "FAILED",
+            RunOutcome::NotStarted => "NOT_STARTED",
+            RunOutcome::Refused => "REFUSED",
+            RunOutcome::Abandoned => "ABANDONED",
+        }
+    }
+
+    /// The outcome of a record that ended in `status`.
+    pub fn of(status: &RecordStatus) -> RunOutcome {
+        if *status == RecordStatus::Succeeded { RunOutcome::Succeeded } else { RunOutcome::Failed }
+    }
+}
+
+impl fmt::Display for RunOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -95,6 +95,16 @@ impl Emulator {
         self.shared.faults.set(config);
     }
 
+    /// Moves the emulator's clock on: records planned to take `secs` end now.
+    pub fn advance_clock(&self, secs: f64) {
+        self.shared.store.lock().unwrap_or_else(|p| p.into_inner()).clock_offset += secs;
+    }
+
+    /// Changes how long the records created from now on take (0: they end at once).
+    pub fn set_time_scale(&self, scale: f64) {
+        self.shared.store.lock().unwrap_or_else(|p| p.into_inner()).time_scale = scale;
+    }
+
     pub fn stats(&self) -> Stats {
         self.shared.stats.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
@@ -203,13 +213,13 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
         }
     };
     shared.count(|s| *s.requests.entry(op.clone()).or_default() += 1);
-    if let Some(d) = shared.faults.latency() {
+    if let Some(d) = shared.faults.latency(&op) {
         tokio::time::sleep(d).await;
     }
     if let Err(e) = protocol::check_signed(&headers) {
         return protocol::error(&e, &request_id);
     }
-    let fault = shared.faults.next();
+    let fault = shared.faults.next(&op);
     let injected = |kind: &str| shared.count(|s| *s.faults.entry(kind.into()).or_default() += 1);
     match fault {
         Fault::Throttle => {
@@ -230,7 +240,8 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
     let mut effects = handlers::Effects::default();
     let result = {
         let mut store = shared.store.lock().unwrap_or_else(|p| p.into_inner());
-        handlers::dispatch(&mut store, &op, &body, now(), &mut effects)
+        let now = now() + store.clock_offset;
+        handlers::dispatch(&mut store, &op, &body, now, &mut effects)
     };
     if effects.execution_started {
         shared.count(|s| s.executions_started += 1);

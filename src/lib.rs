@@ -1,5 +1,4 @@
 //! sctui: run AWS Service Catalog self-service actions from a terminal.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod catalog;
 pub mod cli;
@@ -8,6 +7,7 @@ pub mod domain;
 pub mod emulator;
 pub mod headless;
 pub mod logging;
+pub mod paths;
 pub mod runs;
 pub mod tui;
 pub mod validate;

@@ -1,23 +1,7 @@
 //! Logs go to a file, never to the terminal: the SDK's own warnings included.
 
+use crate::paths::{open_private, state_dir};
 use std::path::{Path, PathBuf};
-
-/// `$XDG_STATE_HOME/sctui`, else `~/.local/state/sctui`.
-pub fn state_dir() -> Option<PathBuf> {
-    if let Some(x) = std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(x).join("sctui"));
-    }
-    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state/sctui"))
-}
-
-/// Creates `path`'s folder (0700) and the file (0600) for appending.
-pub fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-    }
-    std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)
-}
 
 /// Crates whose debug and trace output can carry credentials or signed headers.
 const SECRET_BEARING_TARGETS: [&str; 10] = [

@@ -76,92 +76,86 @@ async fn run(cli: Cli) -> i32 {
                 Some(RunsAction::Export { format }) => Some(*format),
                 _ => None,
             };
-            headless::runs_report(
-                &path,
-                export,
-                cli.global.output,
-                &mut std::io::stdout().lock(),
-                &mut std::io::stderr(),
-            )
+            let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+            headless::runs_report(&path, export, cli.global.output, &mut out, &mut err)
         }
-        Some(command) => {
-            if let Err(errors) = headless::check_input(command) {
-                for e in errors {
-                    eprintln!("sctui: {e}");
-                }
-                return headless::EXIT_BAD_INPUT;
-            }
-            let (client, _emulator) = match connect(&cli.global).await {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("sctui: {e:#}");
-                    return headless::EXIT_API;
-                }
-            };
-            let journal = if matches!(command, Command::Exec(_) | Command::Batch(_) | Command::Runs { .. }) {
-                match open_journal(&cli.global) {
-                    Ok(j) => Some(j),
-                    Err(e) => {
-                        eprintln!("sctui: {e}");
-                        return headless::EXIT_API;
-                    }
-                }
-            } else {
-                None
-            };
-            let ctx = headless::Context {
-                client: &client,
-                output: cli.global.output,
-                journal,
-                read_only: cli.global.read_only,
-                concurrency: config.concurrency.unwrap_or(4),
-            };
-            let mut out = std::io::stdout().lock();
-            let mut err = std::io::stderr();
-            let code = headless::run(command, &ctx, &mut out, &mut err).await;
-            let _ = out.flush();
-            code
+        Some(command) => run_headless(&cli.global, command, &config).await,
+        None => run_tui(&cli.global, &config, warning, cli_read_only).await,
+    }
+}
+
+/// A command for scripts: checked before anything is sent, then run against AWS or the demo.
+async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Config) -> i32 {
+    if let Err(errors) = headless::check_input(command) {
+        for e in errors {
+            eprintln!("sctui: {e}");
         }
-        None => {
-            let g = &cli.global;
-            let journal = match open_journal(g) {
-                Ok(j) => Some(j),
-                Err(e) => {
-                    eprintln!("sctui: {e:#}");
-                    return headless::EXIT_API;
-                }
-            };
-            let account = g.demo.then(|| World::demo().ok().map(|w| w.account_id)).flatten();
-            let options = sctui::tui::Options {
-                theme: sctui::tui::theme::Theme::detect(g.no_color, g.ascii)
-                    .variant(g.theme.as_deref().or(config.theme.as_deref())),
-                bell: !g.no_bell,
-                journal,
-                read_only: g.read_only,
-                production: config.production_for(g.profile.as_deref(), account.as_deref()),
-                notice: warning.clone(),
-                presenter: g.presenter,
-                config: config.clone(),
-                read_only_flag: cli_read_only,
-            };
-            if g.demo {
-                let (client, _emulator) = match connect(g).await {
-                    Ok(c) => c,
-                    Err(e) => {
-                        eprintln!("sctui: {e:#}");
-                        return headless::EXIT_API;
-                    }
-                };
-                sctui::tui::run(sctui::tui::demo(client), options).await
-            } else {
-                let live = sctui::tui::live(
-                    g.profile.clone(),
-                    g.region.clone(),
-                    g.endpoint_url.clone(),
-                    g.accept_language.clone(),
-                );
-                sctui::tui::run(live, options).await
+        return headless::EXIT_BAD_INPUT;
+    }
+    let (client, _emulator) = match connect(g).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("sctui: {e:#}");
+            return headless::EXIT_API;
+        }
+    };
+    let journal = if matches!(command, Command::Exec(_) | Command::Batch(_) | Command::Runs { .. }) {
+        match open_journal(g) {
+            Ok(j) => Some(j),
+            Err(e) => {
+                eprintln!("sctui: {e}");
+                return headless::EXIT_API;
             }
+        }
+    } else {
+        None
+    };
+    let ctx = headless::Context {
+        client: &client,
+        output: g.output,
+        journal,
+        read_only: g.read_only,
+        concurrency: config.concurrency.unwrap_or(4),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr();
+    let code = headless::run(command, &ctx, &mut out, &mut err).await;
+    let _ = out.flush();
+    code
+}
+
+/// The interactive TUI, on the demo emulator or connecting to AWS in the background.
+async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<String>, cli_read_only: bool) -> i32 {
+    let journal = match open_journal(g) {
+        Ok(j) => Some(j),
+        Err(e) => {
+            eprintln!("sctui: {e:#}");
+            return headless::EXIT_API;
+        }
+    };
+    let account = g.demo.then(|| World::demo().ok().map(|w| w.account_id)).flatten();
+    let options = sctui::tui::Options {
+        theme: sctui::tui::theme::Theme::detect(g.no_color, g.ascii)
+            .variant(g.theme.or(config.theme).unwrap_or_default()),
+        bell: !g.no_bell,
+        journal,
+        read_only: g.read_only,
+        production: config.production_for(g.profile.as_deref(), account.as_deref()),
+        notice: warning,
+        presenter: g.presenter,
+        config: config.clone(),
+        read_only_flag: cli_read_only,
+    };
+    if !g.demo {
+        let live =
+            sctui::tui::live(g.profile.clone(), g.region.clone(), g.endpoint_url.clone(), g.accept_language.clone());
+        return sctui::tui::run(live, options).await;
+    }
+    match connect(g).await {
+        Ok((client, _emulator)) => sctui::tui::run(sctui::tui::demo(client), options).await,
+        Err(e) => {
+            eprintln!("sctui: {e:#}");
+            headless::EXIT_API
         }
     }
 }
@@ -211,6 +205,7 @@ async fn serve_emulator(g: &Global, args: &EmulatorArgs) -> anyhow::Result<()> {
     let options = emulator::Options {
         time_scale: g.time_scale,
         faults: FaultConfig {
+            only: None,
             latency_ms: args.fault_latency_ms,
             throttle_rate: args.fault_throttle_rate,
             error_rate: args.fault_error_rate,

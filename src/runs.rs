@@ -2,28 +2,45 @@
 //! before the execute is sent and sends it with a caller-chosen token, again with the same token
 //! after any transient failure, so it never runs twice. It then watches the record until it ends,
 //! journaling every change. Open runs are taken up again after a crash.
+//!
+//! May import: catalog, domain, paths (through journal). Never tui, headless or emulator.
 
+pub mod batch;
+pub mod cli_equiv;
 pub mod journal;
 pub mod schedule;
 
-use crate::catalog::{CatalogClient, Error, ErrorKind};
+use crate::catalog::{CatalogClient, Error, Target};
 use crate::domain::{
     ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus, ServiceAction, Timestamp,
 };
-use journal::{Event, Journal, JournalRun};
+use journal::{Event, Journal, JournalError, JournalRun, Problem};
 use schedule::PollSchedule;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// What the worker reports while it runs.
+/// What the worker reports while a run goes on (its start and its end are returned instead).
 #[derive(Debug, Clone)]
 pub enum RunEvent {
-    /// `--read-only` refused the run; nothing was sent.
-    Refused(String),
     /// Sending failed for a passing reason; it will be sent again with the same token.
     Retrying(Error),
-    Submitted(Result<RecordDetail, Error>),
+    /// Service Catalog created the record.
+    Submitted(RecordDetail),
     Polled(Result<(RecordDetail, Vec<RecordOutput>), Error>),
+}
+
+/// Why a run did not start. Nothing ran in any of these cases.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StartError {
+    /// `--read-only` (or the config) refused it before anything was sent.
+    #[error("{0}")]
+    Refused(String),
+    /// The journal could not take the request, so it was not sent: never run what could be forgotten.
+    #[error("{0}")]
+    Journal(String),
+    /// Service Catalog refused it, or could not be reached after every retry.
+    #[error("{0}")]
+    Api(Error),
 }
 
 /// One run's request: what to execute, and the token that makes it happen at most once.
@@ -40,14 +57,17 @@ pub struct RunSpec {
 }
 
 impl RunSpec {
+    /// `run` is the journal's id for the run; `token` the ExecuteToken. Both come from the caller
+    /// (random in practice, fixed in tests).
     pub fn new(
+        run: String,
         product: &ProvisionedProduct,
         action: &ServiceAction,
         parameters: Option<ParameterMap>,
         token: String,
     ) -> RunSpec {
         RunSpec {
-            run: uuid::Uuid::new_v4().to_string(),
+            run,
             product_id: product.id.clone(),
             product_name: product.name.clone(),
             action_id: action.id.clone(),
@@ -70,12 +90,18 @@ impl RunSpec {
     }
 }
 
+/// A fresh random id (a run's journal id, an ExecuteToken).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 /// Transient failures of the execute are retried this many times (each after the SDK's own
 /// retries), always with the same ExecuteToken. After that the run stays open in the journal and
 /// `sctui runs resume` (or the next start of the TUI) sends it again, still with the same token.
 pub const SUBMIT_ATTEMPTS: u32 = 8;
 
-pub type Report<'a> = &'a (dyn Fn(RunEvent) + Send + Sync);
+/// Progress of a run, as it happens.
+pub type Report<'a> = &'a mut (dyn FnMut(RunEvent) + Send);
 
 /// Who ran sctui, for the journal and change tickets: the local user and host.
 pub fn operator() -> Option<String> {
@@ -103,21 +129,25 @@ impl Runner {
         Runner { client, journal, read_only }
     }
 
-    fn log(&self, event: Event) -> Result<(), journal::JournalError> {
-        match &self.journal {
-            Some(j) => j.append(&event),
-            None => Ok(()),
+    /// Appends to the journal on a blocking thread: the write is synced to disk, and the async
+    /// executor must not wait for a disk.
+    async fn log(&self, event: Event) -> Result<(), JournalError> {
+        let Some(j) = self.journal.clone() else { return Ok(()) };
+        let path = j.path().to_path_buf();
+        match tokio::task::spawn_blocking(move || j.append(&event)).await {
+            Ok(result) => result,
+            Err(e) => Err(JournalError { path, what: "written", source: std::io::Error::other(e.to_string()) }),
         }
     }
 
     /// Journals the request, then sends it. Returns the record once Service Catalog has one.
-    pub async fn start(&self, spec: &RunSpec, report: Report<'_>) -> Option<RecordDetail> {
+    pub async fn start(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, StartError> {
         if self.read_only {
             let reason = "sctui runs with --read-only: executing actions is refused".to_string();
-            let _ = self.log(Event::Refused { run: spec.run.clone(), at: Timestamp::now(), reason: reason.clone() });
+            let _ =
+                self.log(Event::Refused { run: spec.run.clone(), at: Timestamp::now(), reason: reason.clone() }).await;
             tracing::warn!(run = spec.run, "execute refused: read-only");
-            report(RunEvent::Refused(reason));
-            return None;
+            return Err(StartError::Refused(reason));
         }
         let t = &self.client.target;
         let requested = Event::Requested {
@@ -135,61 +165,51 @@ impl Runner {
             parameters: spec.parameters.clone(),
             token: spec.token.clone(),
         };
-        if let Err(e) = self.log(requested) {
-            // Never run what could be forgotten.
-            report(RunEvent::Submitted(Err(Error::new(ErrorKind::Other, "Journal", e.to_string()).with_hint(""))));
-            return None;
-        }
+        // Never run what could be forgotten.
+        self.log(requested).await.map_err(|e| StartError::Journal(e.to_string()))?;
         self.submit(spec, report).await
     }
 
-    async fn submit(&self, spec: &RunSpec, report: Report<'_>) -> Option<RecordDetail> {
-        let mut schedule = PollSchedule::new(crate::emulator::world::fnv1a(spec.token.as_bytes()));
-        for attempt in 1..=SUBMIT_ATTEMPTS {
+    async fn submit(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, StartError> {
+        let mut schedule = PollSchedule::for_key(&spec.token);
+        let mut attempt = 1;
+        loop {
             match self.client.execute(&spec.product_id, &spec.action_id, spec.parameters.as_ref(), &spec.token).await {
                 Ok(record) => {
                     let now = Timestamp::now();
-                    let _ = self.log(Event::Created {
-                        run: spec.run.clone(),
-                        at: now,
-                        record_id: record.record_id.clone(),
-                    });
+                    let run = spec.run.clone();
+                    let _ = self
+                        .log(Event::Created { run: run.clone(), at: now, record_id: record.record_id.clone() })
+                        .await;
                     if let Some(s) = &record.status {
-                        let _ = self.log(Event::Status {
-                            run: spec.run.clone(),
-                            at: record.created_time.unwrap_or(now),
-                            status: s.clone(),
-                        });
+                        let at = record.created_time.unwrap_or(now);
+                        let _ = self.log(Event::Status { run, at, status: s.clone() }).await;
                     }
-                    report(RunEvent::Submitted(Ok(record.clone())));
-                    return Some(record);
+                    report(RunEvent::Submitted(record.clone()));
+                    return Ok(record);
                 }
                 Err(e) if e.is_transient() && attempt < SUBMIT_ATTEMPTS => {
                     tracing::warn!(error = %e, attempt, run = spec.run, "execute failed; sending again with the same token");
                     report(RunEvent::Retrying(e));
                     tokio::time::sleep(schedule.after_throttle()).await;
+                    attempt += 1;
                 }
                 Err(e) => {
                     if !e.is_transient() {
-                        let _ = self.log(Event::NotStarted {
-                            run: spec.run.clone(),
-                            at: Timestamp::now(),
-                            reason: e.to_string(),
-                        });
+                        let (run, reason) = (spec.run.clone(), e.to_string());
+                        let _ = self.log(Event::NotStarted { run, at: Timestamp::now(), reason }).await;
                     }
-                    report(RunEvent::Submitted(Err(e)));
-                    return None;
+                    return Err(StartError::Api(e));
                 }
             }
         }
-        None
     }
 
     /// Polls until the record ends, journaling each status change and the end; returns the ended
     /// record and its outputs. Errors are reported and polling goes on, slower: a record that has
     /// not ended is never given up.
     pub async fn follow(&self, run: &str, record_id: &str, report: Report<'_>) -> (RecordDetail, Vec<RecordOutput>) {
-        let mut schedule = PollSchedule::new(crate::emulator::world::fnv1a(record_id.as_bytes()));
+        let mut schedule = PollSchedule::for_key(record_id);
         // The first look comes at once (a record may already have ended), then the schedule.
         let mut wait = Duration::ZERO;
         let mut last: Option<RecordStatus> = None;
@@ -197,24 +217,12 @@ impl Runner {
             tokio::time::sleep(wait).await;
             match self.client.record(record_id).await {
                 Ok((detail, outputs)) => {
-                    let status = detail.status.clone();
-                    if status != last {
+                    if detail.status != last {
                         schedule.on_change();
-                        if let Some(s) = &status {
-                            let at = detail.updated_time.unwrap_or_else(Timestamp::now);
-                            if s.is_terminal() {
-                                let _ = self.log(Event::Finished {
-                                    run: run.to_string(),
-                                    at,
-                                    status: s.clone(),
-                                    errors: detail.record_errors.clone(),
-                                    outputs: outputs.clone(),
-                                });
-                            } else {
-                                let _ = self.log(Event::Status { run: run.to_string(), at, status: s.clone() });
-                            }
+                        if let Some(s) = &detail.status {
+                            self.log_status(run, &detail, &outputs, s).await;
                         }
-                        last = status;
+                        last = detail.status.clone();
                     }
                     let ended = detail.is_terminal();
                     report(RunEvent::Polled(Ok((detail.clone(), outputs.clone()))));
@@ -232,48 +240,73 @@ impl Runner {
         }
     }
 
-    /// Starts and follows a run to its end. None if it never started.
-    pub async fn run(&self, spec: &RunSpec, report: Report<'_>) -> Option<RecordDetail> {
-        let record = self.start(spec, report).await?;
-        Some(self.follow(&spec.run, &record.record_id, report).await.0)
+    async fn log_status(&self, run: &str, detail: &RecordDetail, outputs: &[RecordOutput], s: &RecordStatus) {
+        let at = detail.updated_time.unwrap_or_else(Timestamp::now);
+        let run = run.to_string();
+        let event = if s.is_terminal() {
+            let (errors, outputs) = (detail.record_errors.clone(), outputs.to_vec());
+            Event::Finished { run, at, status: s.clone(), errors, outputs }
+        } else {
+            Event::Status { run, at, status: s.clone() }
+        };
+        let _ = self.log(event).await;
     }
 
-    /// Sends the execute of an open run once more (same token), for `runs resume` without --wait.
-    pub async fn submit_once(&self, open: &JournalRun, report: Report<'_>) -> Option<RecordDetail> {
-        if self.read_only {
-            return None;
-        }
-        self.submit(&RunSpec::from_journal(open), report).await
+    /// Starts and follows a run to its end.
+    pub async fn run(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, StartError> {
+        let record = self.start(spec, report).await?;
+        Ok(self.follow(&spec.run, &record.record_id, report).await.0)
     }
 
     /// Takes up a run the journal shows as open: polls its record, or, if no record id was ever
     /// received, sends the execute again with the same token (Service Catalog returns the record
-    /// of the first if it did arrive).
-    pub async fn resume(&self, open: &JournalRun, report: Report<'_>) -> Option<RecordDetail> {
-        if open.demo {
-            let reason = "it ran on a demo emulator, which ended with its process".to_string();
-            let _ = self.log(Event::Abandoned { run: open.run.clone(), at: Timestamp::now(), reason });
-            return None;
-        }
+    /// of the first if it did arrive). With `wait` false it returns once the record is known.
+    pub async fn resume(&self, open: &JournalRun, wait: bool, report: Report<'_>) -> Result<RecordDetail, StartError> {
         let spec = RunSpec::from_journal(open);
-        let record_id = match &open.record_id {
+        let record = match &open.record_id {
+            Some(id) if !wait => return self.client.record(id).await.map(|(d, _)| d).map_err(StartError::Api),
             Some(id) => id.clone(),
+            None if self.read_only => {
+                return Err(StartError::Refused(
+                    "sctui runs with --read-only: the unsent execute was not sent again".into(),
+                ));
+            }
             None => {
-                if self.read_only {
-                    let reason = "sctui runs with --read-only: the unsent execute was not sent again".to_string();
-                    report(RunEvent::Refused(reason));
-                    return None;
+                let record = self.submit(&spec, report).await?;
+                if !wait {
+                    return Ok(record);
                 }
-                self.submit(&spec, report).await?.record_id
+                record.record_id
             }
         };
-        Some(self.follow(&spec.run, &record_id, report).await.0)
+        Ok(self.follow(&spec.run, &record, report).await.0)
+    }
+
+    /// Reads the journal and returns the open runs this connection can take up (same profile,
+    /// region and endpoint). Open runs of a demo emulator, which ended with its process, are
+    /// closed as abandoned on the way: nothing can follow them any more.
+    pub async fn open_runs(&self) -> Result<(Vec<JournalRun>, Vec<Problem>), JournalError> {
+        let Some(j) = self.journal.clone() else { return Ok((Vec::new(), Vec::new())) };
+        let path = j.path().to_path_buf();
+        let read = tokio::task::spawn_blocking(move || Journal::read(&path)).await;
+        let (events, problems) = read.map_err(|e| JournalError {
+            path: j.path().to_path_buf(),
+            what: "read",
+            source: std::io::Error::other(e.to_string()),
+        })??;
+        let (demo, open): (Vec<_>, Vec<_>) =
+            resumable(&journal::runs(&events), &self.client.target).into_iter().partition(|r| r.demo);
+        for r in demo {
+            let reason = "it ran on a demo emulator, which ended with its process".to_string();
+            let _ = self.log(Event::Abandoned { run: r.run.clone(), at: Timestamp::now(), reason }).await;
+        }
+        Ok((open, problems))
     }
 }
 
 /// Open runs of a journal that this connection can take up (same profile, region and endpoint),
 /// and open demo runs of earlier processes, to be closed as abandoned (their emulator is gone).
-pub fn resumable(runs: &[JournalRun], target: &crate::catalog::Target) -> Vec<JournalRun> {
+pub fn resumable(runs: &[JournalRun], target: &Target) -> Vec<JournalRun> {
     runs.iter()
         .filter(|r| r.is_open())
         .filter(|r| {

@@ -4,14 +4,16 @@
 pub mod action;
 pub mod app;
 pub mod effect;
-pub mod form;
 pub mod keymap;
-pub mod palette;
+pub mod runbook;
 pub mod runtime;
+pub mod screen;
+pub mod session;
+mod test_hooks;
 pub mod theme;
 pub mod view;
 
-use crate::catalog::{CatalogClient, ClientSettings, LiveOptions};
+use crate::catalog::{CatalogClient, ClientSettings, LiveOptions, Target};
 use crate::domain::Timestamp;
 use app::App;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
@@ -105,6 +107,40 @@ pub struct Options {
     pub read_only_flag: bool,
 }
 
+/// The App the options ask for, before anything is connected. `term` is `$TERM` (the Linux
+/// console takes no OSC 52); `profiles` the AWS profile names for completion.
+pub fn build_app(
+    target: Target,
+    client_ready: bool,
+    options: &Options,
+    term: Option<&str>,
+    profiles: Vec<String>,
+    ids: Box<dyn session::IdSource>,
+) -> App {
+    let mut app = App::new(options.theme.clone(), target, Timestamp::now(), ids);
+    if client_ready {
+        app = app.with_client_ready();
+    }
+    let config = &options.config;
+    let s = &mut app.session;
+    s.read_only = options.read_only;
+    s.production = options.production;
+    s.settings = session::Settings {
+        bell: options.bell,
+        read_only_flag: options.read_only_flag,
+        presenter: options.presenter,
+        osc52: config.osc52.unwrap_or(true) && term != Some("linux"),
+        keys: config.key_specs().into_iter().map(keymap::Override::from_spec).collect(),
+        concurrency: usize::from(config.concurrency.unwrap_or(4)).max(1),
+        profiles,
+        config: config.clone(),
+    };
+    if let Some(n) = &options.notice {
+        s.notice(n.clone());
+    }
+    app
+}
+
 /// Opens the TUI on a ready client (demo) or resolves one in the background (live).
 pub async fn run(connection: Connection, options: Options) -> i32 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -114,26 +150,13 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
         );
         return crate::headless::EXIT_BAD_INPUT;
     }
-    let target = match &connection {
-        Connection::Ready(c) => c.target.clone(),
-        Connection::Live { options, .. } => runtime::live_target(options),
+    let (target, ready) = match &connection {
+        Connection::Ready(c) => (c.target.clone(), true),
+        Connection::Live { options, .. } => (runtime::live_target(options), false),
     };
-    let mut app = App::new(options.theme, target, options.bell, Timestamp::now());
-    if matches!(connection, Connection::Ready(_)) {
-        app = app.with_client_ready();
-    }
-    app.read_only = options.read_only;
-    app.production = options.production;
-    app.presenter = options.presenter;
-    app.profiles = palette::aws_profiles();
-    app.config = options.config;
-    app.read_only_flag = options.read_only_flag;
-    app.concurrency = usize::from(app.config.concurrency.unwrap_or(4));
-    app.osc52 = app.config.osc52.unwrap_or(true) && std::env::var("TERM").map(|t| t != "linux").unwrap_or(true);
-    app.key_overrides = app.config.keys.iter().filter_map(|(c, k)| keymap::parse_override(c, k).ok()).collect();
-    if let Some(n) = options.notice {
-        app.notice(n);
-    }
+    let term = std::env::var("TERM").ok();
+    let ids = Box::new(session::RandomIds);
+    let mut app = build_app(target, ready, &options, term.as_deref(), screen::palette::aws_profiles(), ids);
     let (mut rt, rx) = Runtime::new(connection, options.journal, options.read_only);
     install_panic_hook();
     if let Err(e) = enter() {
@@ -145,13 +168,6 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
         Ok(terminal) => {
             let mut host = TerminalHost { terminal };
             let size = host.terminal.size().ok().map(|s| (s.width, s.height));
-            // Test hook: a panic in a background thread must still restore the terminal.
-            if std::env::var_os("SCTUI_TEST_PANIC").is_some() {
-                tokio::spawn(async {
-                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-                    panic!("SCTUI_TEST_PANIC was set");
-                });
-            }
             runtime::run_loop(&mut app, &mut rt, rx, &mut host, size).await
         }
         Err(e) => Err(e),
@@ -159,7 +175,7 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     leave();
     match result {
         Ok(()) => {
-            let n = app.in_flight();
+            let n = app.runs.in_flight();
             if n > 0 {
                 eprintln!("sctui: {n} run(s) were still in progress; they go on in AWS.");
             }
@@ -192,8 +208,49 @@ pub fn demo(client: CatalogClient) -> Connection {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn osc52_is_base64_between_the_markers() {
-        assert_eq!(super::osc52("pp-6y61928a94txg"), "\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07");
+        assert_eq!(osc52("pp-6y61928a94txg"), "\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07");
+    }
+
+    fn options(config: &str) -> Options {
+        Options {
+            theme: Theme::plain_unicode(),
+            bell: false,
+            journal: None,
+            read_only: true,
+            production: true,
+            notice: Some("the config file has a mistake".into()),
+            presenter: true,
+            config: crate::config::parse(config, std::path::Path::new("c.toml")).unwrap(),
+            read_only_flag: true,
+        }
+    }
+
+    /// What the command line and the config file say reaches the App, in-process.
+    #[test]
+    fn the_options_reach_the_app() {
+        let o = options("concurrency = 9\nosc52 = true\n[keys]\nhistory = \"H\"\n");
+        let ids = Box::new(session::CountedIds::default());
+        let app = build_app(Target::default(), false, &o, Some("xterm-256color"), vec!["ops".into()], ids);
+        let s = &app.session;
+        assert!(s.read_only && s.production && s.settings.presenter && s.settings.read_only_flag);
+        assert!(!s.settings.bell && s.settings.osc52);
+        assert_eq!(s.settings.concurrency, 9);
+        assert_eq!(s.settings.profiles, ["ops"]);
+        assert_eq!(s.settings.keys.len(), 1);
+        assert_eq!(s.settings.keys[0].cmd, keymap::Cmd::History);
+        assert!(s.toast.as_ref().is_some_and(|t| t.text.contains("mistake")));
+        assert_eq!(s.conn, session::Conn::Resolving, "live: the client is resolved later");
+        // The Linux console takes no OSC 52; the config can turn it off anywhere.
+        let ids = Box::new(session::CountedIds::default());
+        let console = build_app(Target::default(), true, &o, Some("linux"), vec![], ids);
+        assert!(!console.session.settings.osc52);
+        assert_eq!(console.session.conn, session::Conn::Ready);
+        let off = options("osc52 = false\n");
+        let ids = Box::new(session::CountedIds::default());
+        assert!(!build_app(Target::default(), true, &off, Some("xterm"), vec![], ids).session.settings.osc52);
     }
 }

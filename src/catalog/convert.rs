@@ -1,8 +1,8 @@
 //! Where SDK types stop: every conversion from aws-sdk-servicecatalog shapes to `domain` types.
 
 use crate::domain::{
-    ActionDefinition, ExecutionParameter, ProductStatus, ProvisionedProduct, RecordDetail, RecordError, RecordOutput,
-    RecordStatus, ServiceAction, Tag, Timestamp,
+    ActionDefinition, ExecutionParameter, ParameterKind, ProductStatus, ProvisionedProduct, RecordDetail, RecordError,
+    RecordOutput, RecordStatus, ServiceAction, Tag, Timestamp,
 };
 use aws_sdk_servicecatalog::primitives::DateTime;
 use aws_sdk_servicecatalog::types as sdk;
@@ -77,7 +77,7 @@ pub fn action_definition(d: &sdk::ServiceActionDetail) -> ActionDefinition {
 pub fn execution_parameter(p: &sdk::ExecutionParameter) -> ExecutionParameter {
     ExecutionParameter {
         name: p.name().unwrap_or_default().to_string(),
-        kind: p.r#type().unwrap_or_default().to_string(),
+        kind: ParameterKind::parse(p.r#type().unwrap_or_default()),
         default_values: p.default_values().to_vec(),
     }
 }

@@ -1,5 +1,6 @@
 //! Errors from Service Catalog, sorted into what the operator can do about them.
 
+use aws_sdk_servicecatalog::config::http::HttpResponse;
 use aws_sdk_servicecatalog::error::{ProvideErrorMetadata, SdkError};
 use std::fmt;
 
@@ -80,10 +81,9 @@ impl Error {
         matches!(self.kind, ErrorKind::Throttled | ErrorKind::Network | ErrorKind::Service)
     }
 
-    pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>, profile: Option<&str>) -> Self
+    pub fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>, profile: Option<&str>) -> Self
     where
         E: ProvideErrorMetadata + aws_sdk_servicecatalog::operation::RequestId + std::error::Error + 'static,
-        R: fmt::Debug,
     {
         let detail = aws_sdk_servicecatalog::error::DisplayErrorContext(&err).to_string();
         match &err {
@@ -91,8 +91,7 @@ impl Error {
                 let code = se.err().code().map(str::to_string);
                 let message = se.err().message().unwrap_or("").to_string();
                 let request_id = aws_sdk_servicecatalog::operation::RequestId::request_id(se.err()).map(str::to_string);
-                let status = format!("{:?}", se.raw());
-                let kind = classify(code.as_deref(), &status);
+                let kind = classify(code.as_deref(), se.raw().status().as_u16());
                 let field = (kind == ErrorKind::Validation).then(|| validation_field(&message)).flatten();
                 let message = if message.is_empty() { detail_tail(&detail) } else { message };
                 Error {
@@ -154,7 +153,8 @@ fn credentials_problem(err: Option<&aws_sdk_servicecatalog::error::ConnectorErro
     None
 }
 
-fn classify(code: Option<&str>, raw_status: &str) -> ErrorKind {
+/// The kind of a service error, from its code, else from its HTTP status.
+fn classify(code: Option<&str>, http_status: u16) -> ErrorKind {
     match code {
         Some("ValidationException") => ErrorKind::Validation,
         Some("InvalidParametersException") => ErrorKind::InvalidParameters,
@@ -178,7 +178,8 @@ fn classify(code: Option<&str>, raw_status: &str) -> ErrorKind {
         ) => ErrorKind::Credentials,
         Some("AccessDeniedException" | "AccessDenied") => ErrorKind::AccessDenied,
         Some("InternalFailure" | "ServiceUnavailable" | "InternalServerError") => ErrorKind::Service,
-        _ if raw_status.contains("status: StatusCode(5") => ErrorKind::Service,
+        _ if (500..600).contains(&http_status) => ErrorKind::Service,
+        _ if http_status == 429 => ErrorKind::Throttled,
         _ => ErrorKind::Other,
     }
 }
@@ -230,10 +231,12 @@ mod tests {
 
     #[test]
     fn codes_are_sorted() {
-        assert_eq!(classify(Some("ExpiredTokenException"), ""), ErrorKind::Credentials);
-        assert_eq!(classify(Some("InvalidStateException"), ""), ErrorKind::InvalidState);
-        assert_eq!(classify(None, "status: StatusCode(503)"), ErrorKind::Service);
-        assert_eq!(classify(Some("Whatever"), ""), ErrorKind::Other);
+        assert_eq!(classify(Some("ExpiredTokenException"), 400), ErrorKind::Credentials);
+        assert_eq!(classify(Some("InvalidStateException"), 400), ErrorKind::InvalidState);
+        assert_eq!(classify(None, 503), ErrorKind::Service);
+        assert_eq!(classify(Some("Whatever"), 500), ErrorKind::Service);
+        assert_eq!(classify(None, 429), ErrorKind::Throttled);
+        assert_eq!(classify(Some("Whatever"), 400), ErrorKind::Other);
     }
 
     #[test]

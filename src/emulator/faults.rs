@@ -7,6 +7,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct FaultConfig {
+    /// Only requests of this operation meet the faults (all of them when unset).
+    pub only: Option<String>,
     pub latency_ms: u64,
     pub throttle_rate: f64,
     pub error_rate: f64,
@@ -16,6 +18,10 @@ pub struct FaultConfig {
 }
 
 impl FaultConfig {
+    fn applies_to(&self, op: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| only == op)
+    }
+
     pub fn is_off(&self) -> bool {
         self.latency_ms == 0
             && self.throttle_rate <= 0.0
@@ -59,8 +65,10 @@ impl Faults {
         *self.config.lock().unwrap_or_else(|p| p.into_inner()) = config;
     }
 
-    pub fn latency(&self) -> Option<Duration> {
-        let ms = self.config().latency_ms;
+    /// The delay before answering a request of `op`.
+    pub fn latency(&self, op: &str) -> Option<Duration> {
+        let config = self.config();
+        let ms = if config.applies_to(op) { config.latency_ms } else { 0 };
         (ms > 0).then(|| Duration::from_millis(ms))
     }
 
@@ -70,9 +78,10 @@ impl Faults {
         (*s >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    pub fn next(&self) -> Fault {
+    /// The fault a request of `op` meets.
+    pub fn next(&self, op: &str) -> Fault {
         let config = self.config();
-        if config.is_off() {
+        if config.is_off() || !config.applies_to(op) {
             return Fault::None;
         }
         // One draw per kind, so each rate holds on its own whatever the others are.
@@ -100,7 +109,7 @@ mod tests {
         let config = FaultConfig { throttle_rate: 0.3, drop_rate: 0.1, seed: 7, ..Default::default() };
         let run = || {
             let f = Faults::new(config.clone());
-            (0..10_000).map(|_| f.next()).collect::<Vec<_>>()
+            (0..10_000).map(|_| f.next("DescribeRecord")).collect::<Vec<_>>()
         };
         let a = run();
         assert_eq!(a, run(), "same seed, same faults");
@@ -114,6 +123,16 @@ mod tests {
     #[test]
     fn off_means_nothing() {
         let f = Faults::new(FaultConfig::default());
-        assert!((0..100).all(|_| f.next() == Fault::None));
+        assert!((0..100).all(|_| f.next("DescribeRecord") == Fault::None));
+    }
+
+    #[test]
+    fn scoped_faults_meet_only_their_operation() {
+        let only = Some("ExecuteProvisionedProductServiceAction".to_string());
+        let f = Faults::new(FaultConfig { only, throttle_rate: 1.0, latency_ms: 5, ..Default::default() });
+        assert_eq!(f.next("DescribeRecord"), Fault::None);
+        assert_eq!(f.latency("DescribeRecord"), None);
+        assert_eq!(f.next("ExecuteProvisionedProductServiceAction"), Fault::Throttle);
+        assert_eq!(f.latency("ExecuteProvisionedProductServiceAction"), Some(Duration::from_millis(5)));
     }
 }

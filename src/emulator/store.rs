@@ -25,9 +25,14 @@ struct Execution {
     record: usize,
 }
 
+/// Parameter values by name.
+type ParamValues = BTreeMap<String, Vec<String>>;
+
 pub struct Store {
     pub world: World,
     pub time_scale: f64,
+    /// Seconds added to the wall clock: tests move time on instead of waiting for it.
+    pub clock_offset: f64,
     pp_by_id: HashMap<String, usize>,
     pp_by_name: HashMap<String, usize>,
     action_by_id: HashMap<String, usize>,
@@ -65,6 +70,7 @@ impl Store {
             pp_records: vec![Vec::new(); world.provisioned_products.len()],
             world,
             time_scale,
+            clock_offset: 0.0,
             pp_by_id,
             pp_by_name,
             action_by_id,
@@ -377,6 +383,51 @@ impl Store {
         Ok(json!({ "ServiceActionParameters": params }))
     }
 
+    /// The values each parameter of the action will have, and the problems Service Catalog
+    /// reports in the record (not as API errors): TARGET values that are not the product's
+    /// resources, parameters the action does not define.
+    fn check_parameters(
+        &self,
+        pp: usize,
+        action: &world::Action,
+        parameters: Option<&BTreeMap<String, Vec<String>>>,
+        defaults: &[String],
+    ) -> (Vec<(String, String)>, ParamValues) {
+        let def = &self.world.provisioned_products[pp];
+        let mut errors = Vec::new();
+        let mut effective = ParamValues::new();
+        let invalid = |text: String| ("InvalidParameters".to_string(), text);
+        for p in &action.parameters {
+            let sent = parameters.and_then(|m| m.get(&p.name));
+            let is_target = p.kind.eq_ignore_ascii_case("TARGET");
+            let values = match sent {
+                Some(v) => v.clone(),
+                None if is_target => defaults.to_vec(),
+                None => Vec::new(),
+            };
+            if is_target && values.is_empty() {
+                errors.push(invalid(format!(
+                    "No resource of type {} was found in provisioned product {} to use for TARGET parameter {}.",
+                    action.target_type, def.name, p.name
+                )));
+            }
+            for v in values.iter().filter(|v| is_target && !defaults.contains(v)) {
+                errors.push(invalid(format!(
+                    "The value '{v}' of parameter {} is not a resource of provisioned product {} ({}). TARGET values must be {} resources of this product.",
+                    p.name, def.name, def.id, action.target_type
+                )));
+            }
+            effective.insert(p.name.clone(), values);
+        }
+        for name in parameters.into_iter().flat_map(|m| m.keys()) {
+            if !action.parameters.iter().any(|p| &p.name == name) {
+                errors
+                    .push(invalid(format!("Parameter {name} is not defined in self-service action {}.", action.name)));
+            }
+        }
+        (errors, effective)
+    }
+
     /// Starts a run, or returns the run the same token already started. Returns (record, started).
     pub fn execute(
         &mut self,
@@ -405,53 +456,8 @@ impl Store {
         }
         let action = action.clone();
         let defaults = self.target_defaults(pp, &action);
+        let (mut errors, effective) = self.check_parameters(pp, &action, parameters, &defaults);
         let def = &self.world.provisioned_products[pp];
-
-        // Problems Service Catalog reports in the record, not as API errors.
-        let mut errors = Vec::new();
-        let mut effective: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for p in &action.parameters {
-            let sent = parameters.and_then(|m| m.get(&p.name));
-            let is_target = p.kind.eq_ignore_ascii_case("TARGET");
-            let values = match sent {
-                Some(v) => v.clone(),
-                None if is_target => defaults.clone(),
-                None => Vec::new(),
-            };
-            if is_target {
-                if values.is_empty() {
-                    errors.push((
-                        "InvalidParameters".to_string(),
-                        format!(
-                            "No resource of type {} was found in provisioned product {} to use for TARGET parameter {}.",
-                            action.target_type, def.name, p.name
-                        ),
-                    ));
-                }
-                for v in &values {
-                    if !defaults.contains(v) {
-                        errors.push((
-                            "InvalidParameters".to_string(),
-                            format!(
-                                "The value '{v}' of parameter {} is not a resource of provisioned product {} ({}). TARGET values must be {} resources of this product.",
-                                p.name, def.name, def.id, action.target_type
-                            ),
-                        ));
-                    }
-                }
-            }
-            effective.insert(p.name.clone(), values);
-        }
-        if let Some(map) = parameters {
-            for name in map.keys() {
-                if !action.parameters.iter().any(|p| &p.name == name) {
-                    errors.push((
-                        "InvalidParameters".to_string(),
-                        format!("Parameter {name} is not defined in self-service action {}.", action.name),
-                    ));
-                }
-            }
-        }
 
         self.executions_started += 1;
         let n = self.executions_started;

@@ -2,7 +2,7 @@
 //! acts on it. A torn last line (power loss) is tolerated on read; any other line that cannot be
 //! read is reported with its number and skipped, never fatal.
 
-use crate::domain::{ParameterMap, RecordError, RecordOutput, RecordStatus, Timestamp};
+use crate::domain::{ParameterMap, RecordError, RecordOutput, RecordStatus, RunOutcome, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -118,13 +118,13 @@ pub struct Journal {
 
 /// `$XDG_STATE_HOME/sctui/journal.jsonl`, else `~/.local/state/sctui/journal.jsonl`.
 pub fn default_path() -> Option<PathBuf> {
-    crate::logging::state_dir().map(|d| d.join("journal.jsonl"))
+    crate::paths::state_dir().map(|d| d.join("journal.jsonl"))
 }
 
 impl Journal {
     /// Opens (creating with mode 0600, its folder 0700) for appending.
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
-        let file = crate::logging::open_private(path).map_err(|source| JournalError {
+        let file = crate::paths::open_private(path).map_err(|source| JournalError {
             path: path.to_path_buf(),
             what: "opened",
             source,
@@ -202,8 +202,8 @@ pub struct JournalRun {
     pub token: String,
     pub record_id: Option<String>,
     pub statuses: Vec<(Timestamp, RecordStatus)>,
-    /// SUCCEEDED, FAILED, NOT_STARTED, REFUSED or ABANDONED once the run has ended.
-    pub outcome: Option<String>,
+    /// How the run ended, once it has.
+    pub outcome: Option<RunOutcome>,
     pub ended_at: Option<Timestamp>,
     pub errors: Vec<RecordError>,
     pub outputs: Vec<RecordOutput>,
@@ -286,21 +286,21 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
                 if r.last_status() != Some(status) {
                     r.statuses.push((*at, status.clone()));
                 }
-                r.outcome = Some(status.as_str().to_string());
+                r.outcome = Some(RunOutcome::of(status));
                 r.ended_at = Some(*at);
                 r.errors = errors.clone();
                 r.outputs = outputs.clone();
             }
-            Event::NotStarted { at, reason, .. } => end(r, "NOT_STARTED", *at, reason),
-            Event::Refused { at, reason, .. } => end(r, "REFUSED", *at, reason),
-            Event::Abandoned { at, reason, .. } => end(r, "ABANDONED", *at, reason),
+            Event::NotStarted { at, reason, .. } => end(r, RunOutcome::NotStarted, *at, reason),
+            Event::Refused { at, reason, .. } => end(r, RunOutcome::Refused, *at, reason),
+            Event::Abandoned { at, reason, .. } => end(r, RunOutcome::Abandoned, *at, reason),
         }
     }
     out
 }
 
-fn end(r: &mut JournalRun, outcome: &str, at: Timestamp, reason: &str) {
-    r.outcome = Some(outcome.to_string());
+fn end(r: &mut JournalRun, outcome: RunOutcome, at: Timestamp, reason: &str) {
+    r.outcome = Some(outcome);
     r.ended_at = Some(at);
     r.reason = Some(reason.to_string());
 }
@@ -348,7 +348,7 @@ mod tests {
         assert!(problems.is_empty());
         let runs = runs(&events);
         assert_eq!(runs.len(), 2);
-        assert_eq!(runs[0].outcome.as_deref(), Some("SUCCEEDED"));
+        assert_eq!(runs[0].outcome, Some(RunOutcome::Succeeded));
         assert_eq!(runs[0].record_id.as_deref(), Some("rec-1"));
         assert_eq!(runs[0].statuses.len(), 2);
         assert!(runs[1].is_open() && runs[1].record_id.is_none());

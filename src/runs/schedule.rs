@@ -22,6 +22,16 @@ impl PollSchedule {
         PollSchedule { next: Self::FIRST, max: Self::MAX, throttled_max: Self::THROTTLED_MAX, rng: seed | 1 }
     }
 
+    /// A schedule whose jitter is seeded by a key (a token, a record id): runs started together
+    /// spread their polls apart, and the same key always gives the same waits.
+    pub fn for_key(key: &str) -> Self {
+        use std::hash::{Hash, Hasher};
+        // SipHash with fixed keys: stable from one process to the next.
+        let mut h = std::hash::DefaultHasher::new();
+        key.hash(&mut h);
+        PollSchedule::new(h.finish())
+    }
+
     fn jitter(&mut self, d: Duration) -> Duration {
         // xorshift: ±20 %
         self.rng ^= self.rng << 13;

@@ -1,17 +1,34 @@
 //! Everything that can change the App: what the operator did (keys, paste, resize) and what
 //! background work reports back (past tense). Background tasks never touch the App directly.
 
-use crate::catalog::{Error, Target};
+use crate::catalog::{CatalogClient, Error, Target};
 use crate::domain::{
     ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
     ServiceAction, Timestamp,
 };
+use crate::runs::StartError;
 use crate::runs::journal::JournalRun;
 use crossterm::event::KeyEvent;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RunId(pub u64);
+
+/// A client that is ready: the runtime keeps it, the App only reads where it points.
+#[derive(Clone)]
+pub struct Connected(pub CatalogClient);
+
+impl Connected {
+    pub fn target(&self) -> &Target {
+        &self.0.target
+    }
+}
+
+impl std::fmt::Debug for Connected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Connected").field(&self.0.target).finish()
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -20,7 +37,11 @@ pub enum Action {
     Resize(u16, u16),
     /// The clock moved (only sent while something animates).
     Tick(Timestamp),
-    ClientReady(Result<Target, Error>),
+    /// Connection attempt `generation` ended; answers to older attempts are dropped.
+    ClientReady {
+        generation: u64,
+        result: Result<Connected, Error>,
+    },
     ProductsPage {
         generation: u64,
         page: Page<ProvisionedProduct>,
@@ -45,9 +66,20 @@ pub enum Action {
         run: RunId,
         error: Error,
     },
+    /// Service Catalog created the run's record.
     RunSubmitted {
         run: RunId,
-        result: Result<RecordDetail, Error>,
+        record: RecordDetail,
+    },
+    /// The run did not start: nothing ran.
+    RunNotStarted {
+        run: RunId,
+        error: StartError,
+    },
+    /// A batch run that was not launched (an earlier one failed).
+    RunSkipped {
+        run: RunId,
+        reason: String,
     },
     RecordPolled {
         run: RunId,
@@ -76,11 +108,6 @@ pub enum Action {
         record_id: String,
         product: ProvisionedProduct,
         found: Option<(String, String, Option<ParameterMap>)>,
-    },
-    /// `--read-only` refused the run; nothing was sent.
-    RunRefused {
-        run: RunId,
-        reason: String,
     },
     /// Runs of earlier sessions that did not end, and journal lines that could not be read.
     JournalLoaded {

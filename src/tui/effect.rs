@@ -5,6 +5,7 @@ use super::action::RunId;
 use crate::catalog::ProductQuery;
 use crate::domain::ProvisionedProduct;
 use crate::runs::RunSpec;
+use crate::runs::batch::BatchPlan;
 use crate::runs::journal::JournalRun;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,14 +62,14 @@ pub enum Effect {
         pp_id: String,
         action_id: String,
     },
-    /// Runs of a batch: at most `concurrency` at once, none launched after a failure if asked.
+    /// The runs of a batch, through the one batch scheduler.
     Batch {
         runs: Vec<(RunId, RunSpec)>,
-        concurrency: usize,
-        stop_on_failure: bool,
+        plan: BatchPlan,
     },
     /// Connect again with another profile or region (runs in flight keep their client).
     Reconnect {
+        generation: u64,
         profile: Option<String>,
         region: Option<String>,
         read_only: bool,

@@ -1,19 +1,21 @@
 //! Runs the effects `update` asks for, off the UI path, and feeds the results back as actions
-//! over one channel. Draws only when something changed.
+//! over one channel. `step` is the one way an action is applied: the real loop, the tests and
+//! the benchmarks all use it. Draws only when something changed.
 
-use super::action::{Action, RunId};
+use super::action::{Action, Connected, RunId};
 use super::app::{App, update};
 use super::effect::Effect;
 use super::view;
-use crate::catalog::{CatalogClient, ClientSettings, LiveOptions, ProductQuery, Target};
+use crate::catalog::{CatalogClient, ClientSettings, LiveOptions, Pager, ProductQuery, Target};
 use crate::domain::Timestamp;
-use crate::runs::journal::{self, Journal};
-use crate::runs::{self, RunEvent, Runner};
+use crate::runs::batch::{self, BatchOutcome, Note};
+use crate::runs::journal::Journal;
+use crate::runs::{RunEvent, Runner, schedule::PollSchedule};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -23,15 +25,34 @@ pub enum Connection {
     Live { options: LiveOptions, settings: ClientSettings, accept_language: Option<String> },
 }
 
+/// The live connection's options, to connect again with another profile or region.
+#[derive(Clone)]
+struct LiveSetup {
+    options: LiveOptions,
+    settings: ClientSettings,
+    accept_language: Option<String>,
+}
+
 pub struct Runtime {
     tx: UnboundedSender<Action>,
-    /// The live connection's options, to connect again with another profile or region.
-    live: Option<(LiveOptions, ClientSettings, Option<String>)>,
-    runner: Arc<Mutex<Option<Runner>>>,
-    connection: Option<Connection>,
+    live: Option<LiveSetup>,
+    /// The runner of the current connection; runs in flight keep the one they started with.
+    runner: Option<Runner>,
+    /// The connection attempt whose client is wanted (older answers are dropped).
+    generation: u64,
     journal: Option<Arc<Journal>>,
     read_only: bool,
     products_task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Where background work reports: the App's channel (a closed channel means the TUI has gone).
+#[derive(Clone)]
+struct Sender(UnboundedSender<Action>);
+
+impl Sender {
+    fn send(&self, a: Action) {
+        let _ = self.0.send(a);
+    }
 }
 
 /// The terminal operations the runtime needs besides drawing (the real one lives in `tui.rs`).
@@ -56,6 +77,15 @@ impl Host for NullHost {
     }
 }
 
+/// Applies one action: the runtime takes what is its own (a new client), `update` the rest, and
+/// the effects are started.
+pub fn step(app: &mut App, runtime: &mut Runtime, host: &mut dyn Host, action: Action) {
+    runtime.observe(&action);
+    for effect in update(app, action) {
+        runtime.run(effect, host);
+    }
+}
+
 impl Runtime {
     /// `journal` receives every run before it is sent; `read_only` refuses every run in the worker.
     pub fn new(
@@ -64,221 +94,97 @@ impl Runtime {
         read_only: bool,
     ) -> (Runtime, UnboundedReceiver<Action>) {
         let (tx, rx) = unbounded_channel();
-        let runner = match &connection {
-            Connection::Ready(c) => Some(Runner::new(c.clone(), journal.clone(), read_only)),
-            Connection::Live { .. } => None,
-        };
-        let live = match &connection {
+        let (runner, live) = match connection {
+            Connection::Ready(c) => (Some(Runner::new(c, journal.clone(), read_only)), None),
             Connection::Live { options, settings, accept_language } => {
-                Some((options.clone(), settings.clone(), accept_language.clone()))
+                (None, Some(LiveSetup { options, settings, accept_language }))
             }
-            Connection::Ready(_) => None,
         };
-        let rt = Runtime {
-            tx,
-            live,
-            runner: Arc::new(Mutex::new(runner)),
-            connection: Some(connection),
-            journal,
-            read_only,
-            products_task: None,
-        };
+        let rt = Runtime { tx, live, runner, generation: 0, journal, read_only, products_task: None };
         (rt, rx)
     }
 
-    fn runner(&self) -> Option<Runner> {
-        self.runner.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    /// A client for the connection attempt the App waits for becomes the runner.
+    fn observe(&mut self, action: &Action) {
+        if let Action::ClientReady { generation, result: Ok(Connected(client)) } = action
+            && *generation == self.generation
+        {
+            self.runner = Some(Runner::new(client.clone(), self.journal.clone(), self.read_only));
+        }
+    }
+
+    fn sender(&self) -> Sender {
+        Sender(self.tx.clone())
     }
 
     fn client(&self) -> Option<CatalogClient> {
-        self.runner().map(|r| r.client)
+        self.runner.as_ref().map(|r| r.client.clone())
     }
 
-    /// Builds a live client in the background; once it exists, runs go through it and the App
-    /// hears ClientReady. Runs in flight keep the runner they started with.
-    fn connect(
-        &self,
-        options: LiveOptions,
-        settings: ClientSettings,
-        accept_language: Option<String>,
-        read_only: bool,
-        send: impl Fn(Action) + Send + 'static,
-    ) {
-        let slot = self.runner.clone();
-        let journal = self.journal.clone();
+    /// Builds a live client in the background; the App hears ClientReady with its generation.
+    fn connect(&mut self, setup: LiveSetup, generation: u64, read_only: bool) {
+        self.generation = generation;
+        self.read_only = read_only;
+        if let Some(old) = self.products_task.take() {
+            old.abort();
+        }
+        let send = self.sender();
         tokio::spawn(async move {
-            let result = CatalogClient::live(&options, &settings, accept_language).await;
-            let result = result.map(|c| {
-                let target = c.target.clone();
-                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Runner::new(c, journal, read_only));
-                target
-            });
-            send(Action::ClientReady(result));
+            let result = CatalogClient::live(&setup.options, &setup.settings, setup.accept_language).await;
+            send.send(Action::ClientReady { generation, result: result.map(Connected) });
         });
     }
 
     /// Starts the work an effect asks for. Terminal effects (bell, suspend) go to the host.
     pub fn run(&mut self, effect: Effect, host: &mut dyn Host) {
-        let tx = self.tx.clone();
-        let send = move |a: Action| {
-            let _ = tx.send(a);
-        };
         match effect {
             Effect::Connect => {
-                let Some(Connection::Live { options, settings, accept_language }) = self.connection.take() else {
-                    return;
+                if let Some(setup) = self.live.clone() {
+                    self.connect(setup, 0, self.read_only);
+                }
+            }
+            Effect::Reconnect { generation, profile, region, read_only } => {
+                if let Some(mut setup) = self.live.clone() {
+                    setup.options.profile = profile;
+                    setup.options.region = region;
+                    self.connect(setup, generation, read_only);
+                }
+            }
+            Effect::Execute { run, spec } => self.with_runner(|runner, send| async move {
+                let mut report = reporter(run, send.clone());
+                if let Err(error) = runner.run(&spec, &mut report).await {
+                    send.send(Action::RunNotStarted { run, error });
+                }
+            }),
+            Effect::Resume { run, open } => self.with_runner(|runner, send| async move {
+                let mut report = reporter(run, send.clone());
+                if let Err(error) = runner.resume(&open, true, &mut report).await {
+                    send.send(Action::RunNotStarted { run, error });
+                }
+            }),
+            Effect::Batch { runs, plan } => self.with_runner(|runner, send| async move {
+                batch::run(&runner, runs, plan, move |run: &RunId, note: Note<'_>| batch_note(*run, note, &send)).await;
+            }),
+            Effect::LoadJournal => self.with_runner(|runner, send| async move {
+                let (open, problems) = match runner.open_runs().await {
+                    Ok((open, problems)) => (open, problems.iter().map(|p| p.to_string()).collect()),
+                    Err(e) => (Vec::new(), vec![e.to_string()]),
                 };
-                self.connect(options, settings, accept_language, self.read_only, send);
+                send.send(Action::JournalLoaded { open, problems });
+            }),
+            Effect::FindInJournal { record_id, product } => {
+                let (journal, send) = (self.journal.clone(), self.sender());
+                tokio::spawn(async move {
+                    let found = find_in_journal(journal, &record_id).await;
+                    send.send(Action::JournalRunFound { record_id, product, found });
+                });
             }
             Effect::LoadProducts { generation, query } => {
                 let Some(client) = self.client() else { return };
                 if let Some(old) = self.products_task.take() {
                     old.abort();
                 }
-                self.products_task = Some(tokio::spawn(load_products(client, generation, query, send)));
-            }
-            Effect::RefreshProduct { id } => {
-                let Some(client) = self.client() else { return };
-                tokio::spawn(async move {
-                    if let Ok(p) = client.product(&id).await {
-                        send(Action::ProductUpdated(p));
-                    }
-                });
-            }
-            Effect::LoadDefinition { action_id } => {
-                let Some(client) = self.client() else { return };
-                tokio::spawn(async move {
-                    let result = client.action_definition(&action_id).await.map(|(_, d)| d);
-                    send(Action::DefinitionLoaded { action_id, result });
-                });
-            }
-            Effect::LoadActions { product_id, version_id } => {
-                let Some(client) = self.client() else { return };
-                tokio::spawn(async move {
-                    let result = client.actions(&product_id, &version_id).await;
-                    send(Action::ActionsLoaded { key: (product_id, version_id), result });
-                });
-            }
-            Effect::LoadForm { pp_id, action_id } => {
-                let Some(client) = self.client() else { return };
-                tokio::spawn(async move {
-                    let (params, def) = tokio::join!(
-                        client.execution_parameters(&pp_id, &action_id),
-                        client.action_definition(&action_id)
-                    );
-                    let result = match (params, def) {
-                        (Ok(p), Ok((_, d))) => Ok((p, d)),
-                        (Err(e), _) | (_, Err(e)) => Err(e),
-                    };
-                    send(Action::FormLoaded { pp_id, action_id, result });
-                });
-            }
-            Effect::Execute { run, spec } => {
-                let Some(runner) = self.runner() else { return };
-                tokio::spawn(async move {
-                    let report = move |e: RunEvent| send(run_action(run, e));
-                    runner.run(&spec, &report).await;
-                });
-            }
-            Effect::Resume { run, open } => {
-                let Some(runner) = self.runner() else { return };
-                tokio::spawn(async move {
-                    let report = move |e: RunEvent| send(run_action(run, e));
-                    runner.resume(&open, &report).await;
-                });
-            }
-            Effect::LoadJournal => {
-                let (Some(runner), Some(journal)) = (self.runner(), self.journal.clone()) else {
-                    return;
-                };
-                tokio::spawn(async move {
-                    let (events, problems) = match Journal::read(journal.path()) {
-                        Ok(x) => x,
-                        Err(e) => (Vec::new(), vec![journal::Problem { line: 0, message: e.to_string() }]),
-                    };
-                    let open = runs::resumable(&journal::runs(&events), &runner.client.target);
-                    let (abandon, open): (Vec<_>, Vec<_>) = open.into_iter().partition(|r| r.demo);
-                    for r in abandon {
-                        runner.resume(&r, &|_| {}).await;
-                    }
-                    send(Action::JournalLoaded { open, problems: problems.iter().map(|p| p.to_string()).collect() });
-                });
-            }
-            Effect::LoadHistory { pp_id, token } => {
-                let Some(client) = self.client() else { return };
-                tokio::spawn(async move {
-                    let result = client.history_page(&pp_id, token).await;
-                    send(Action::HistoryPage { pp_id, result });
-                });
-            }
-            Effect::LoadRecord { record_id } => {
-                let Some(client) = self.client() else { return };
-                tokio::spawn(async move {
-                    let result = client.record(&record_id).await;
-                    send(Action::RecordLoaded { record_id, result });
-                });
-            }
-            Effect::LoadTargets { pp_id, action_id } => {
-                let Some(client) = self.client() else { return };
-                tokio::spawn(async move {
-                    let result = client.execution_parameters(&pp_id, &action_id).await;
-                    send(Action::TargetsLoaded { pp_id, result });
-                });
-            }
-            Effect::Batch { runs, concurrency, stop_on_failure } => {
-                let Some(runner) = self.runner() else { return };
-                tokio::spawn(async move {
-                    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
-                    let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
-                    for (run, spec) in runs {
-                        let Ok(permit) = gate.clone().acquire_owned().await else { return };
-                        if stop_on_failure && failed.load(std::sync::atomic::Ordering::SeqCst) {
-                            let reason = "skipped: an earlier run of the batch failed (stop after the first failure)"
-                                .to_string();
-                            send(Action::RunRefused { run, reason });
-                            continue;
-                        }
-                        let (runner, failed, send) = (runner.clone(), failed.clone(), send.clone());
-                        tokio::spawn(async move {
-                            let _permit = permit;
-                            let report = |e: RunEvent| send(run_action(run, e));
-                            let end = runner.run(&spec, &report).await;
-                            if end.and_then(|d| d.status) != Some(crate::domain::RecordStatus::Succeeded) {
-                                failed.store(true, std::sync::atomic::Ordering::SeqCst);
-                            }
-                        });
-                    }
-                });
-            }
-            Effect::Reconnect { profile, region, read_only } => {
-                let Some((mut options, settings, accept_language)) = self.live.clone() else { return };
-                options.profile = profile;
-                options.region = region;
-                if let Some(old) = self.products_task.take() {
-                    old.abort();
-                }
-                self.connect(options, settings, accept_language, read_only, send);
-            }
-            Effect::LoadIdentity => {
-                let Some(client) = self.client() else { return };
-                tokio::spawn(async move {
-                    send(Action::IdentityLoaded(client.caller_identity().await));
-                });
-            }
-            Effect::FindInJournal { record_id, product } => {
-                let Some(journal) = self.journal.clone() else {
-                    send(Action::JournalRunFound { record_id, product, found: None });
-                    return;
-                };
-                tokio::spawn(async move {
-                    let found = Journal::read(journal.path()).ok().and_then(|(events, _)| {
-                        journal::runs(&events)
-                            .into_iter()
-                            .find(|r| r.record_id.as_deref() == Some(record_id.as_str()))
-                            .map(|r| (r.action_id, r.action_name, r.parameters))
-                    });
-                    send(Action::JournalRunFound { record_id, product, found });
-                });
+                self.products_task = Some(tokio::spawn(load_products(client, generation, query, self.sender())));
             }
             Effect::Bell => host.bell(),
             Effect::Copy(text) => host.copy(&text),
@@ -288,42 +194,128 @@ impl Runtime {
                 }
             }
             Effect::Quit => {}
+            read => self.read(read),
         }
     }
-}
 
-fn run_action(run: RunId, e: RunEvent) -> Action {
-    match e {
-        RunEvent::Refused(reason) => Action::RunRefused { run, reason },
-        RunEvent::Retrying(error) => Action::RunRetrying { run, error },
-        RunEvent::Submitted(result) => Action::RunSubmitted { run, result },
-        RunEvent::Polled(result) => Action::RecordPolled { run, result },
+    /// Spawns `work` with the current runner, if there is one yet.
+    fn with_runner<F, Fut>(&self, work: F)
+    where
+        F: FnOnce(Runner, Sender) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let Some(runner) = self.runner.clone() else { return };
+        tokio::spawn(work(runner, self.sender()));
+    }
+
+    /// The one-call reads: each answer comes back as its action.
+    fn read(&self, effect: Effect) {
+        let Some(client) = self.client() else { return };
+        let send = self.sender();
+        tokio::spawn(async move {
+            let action = match effect {
+                Effect::RefreshProduct { id } => match client.product(&id).await {
+                    Ok(p) => Action::ProductUpdated(p),
+                    Err(_) => return,
+                },
+                Effect::LoadDefinition { action_id } => {
+                    let result = client.action_definition(&action_id).await.map(|(_, d)| d);
+                    Action::DefinitionLoaded { action_id, result }
+                }
+                Effect::LoadActions { product_id, version_id } => {
+                    let result = client.actions(&product_id, &version_id).await;
+                    Action::ActionsLoaded { key: (product_id, version_id), result }
+                }
+                Effect::LoadForm { pp_id, action_id } => {
+                    let (params, def) = tokio::join!(
+                        client.execution_parameters(&pp_id, &action_id),
+                        client.action_definition(&action_id)
+                    );
+                    let result = params.and_then(|p| def.map(|(_, d)| (p, d)));
+                    Action::FormLoaded { pp_id, action_id, result }
+                }
+                Effect::LoadHistory { pp_id, token } => {
+                    let result = client.history_page(&pp_id, token).await;
+                    Action::HistoryPage { pp_id, result }
+                }
+                Effect::LoadRecord { record_id } => {
+                    let result = client.record(&record_id).await;
+                    Action::RecordLoaded { record_id, result }
+                }
+                Effect::LoadTargets { pp_id, action_id } => {
+                    let result = client.execution_parameters(&pp_id, &action_id).await;
+                    Action::TargetsLoaded { pp_id, result }
+                }
+                Effect::LoadIdentity => Action::IdentityLoaded(client.caller_identity().await),
+                other => {
+                    tracing::error!(?other, "not a read");
+                    return;
+                }
+            };
+            send.send(action);
+        });
     }
 }
 
-async fn load_products(client: CatalogClient, generation: u64, query: ProductQuery, send: impl Fn(Action)) {
-    let mut token = None;
-    let mut backoff = runs::schedule::PollSchedule::new(generation);
+/// A run's progress as the App's actions.
+fn reporter(run: RunId, send: Sender) -> impl FnMut(RunEvent) + Send {
+    move |e: RunEvent| {
+        send.send(match e {
+            RunEvent::Retrying(error) => Action::RunRetrying { run, error },
+            RunEvent::Submitted(record) => Action::RunSubmitted { run, record },
+            RunEvent::Polled(result) => Action::RecordPolled { run, result },
+        })
+    }
+}
+
+/// What the batch scheduler says about one run, as the App's actions.
+fn batch_note(run: RunId, note: Note<'_>, send: &Sender) {
+    match note {
+        Note::Progress(e) => reporter(run, send.clone())(e),
+        Note::Done(BatchOutcome::NotStarted(error)) => send.send(Action::RunNotStarted { run, error: error.clone() }),
+        Note::Done(BatchOutcome::Stopped) => send.send(Action::RunSkipped { run, reason: batch::STOPPED.into() }),
+        Note::Done(BatchOutcome::Ended(_) | BatchOutcome::Started(_)) => {}
+    }
+}
+
+/// The journal's run behind a record: its action and parameters (read off the async executor).
+async fn find_in_journal(
+    journal: Option<Arc<Journal>>,
+    record_id: &str,
+) -> Option<(String, String, Option<crate::domain::ParameterMap>)> {
+    let path = journal?.path().to_path_buf();
+    let (events, _) = tokio::task::spawn_blocking(move || Journal::read(&path)).await.ok()?.ok()?;
+    crate::runs::journal::runs(&events)
+        .into_iter()
+        .find(|r| r.record_id.as_deref() == Some(record_id))
+        .map(|r| (r.action_id, r.action_name, r.parameters))
+}
+
+/// Every page of products, each reported as it arrives. A passing problem (network, throttling,
+/// 5xx) is retried with backoff from the same page; anything else waits for the operator (r).
+async fn load_products(client: CatalogClient, generation: u64, query: ProductQuery, send: Sender) {
+    let mut pager = Pager::new("SearchProvisionedProducts");
+    let mut backoff = PollSchedule::new(generation);
     loop {
-        match client.products_page(&query, token.clone()).await {
-            Ok(page) => {
-                token = page.next_token.clone();
-                send(Action::ProductsPage { generation, page });
-                if token.is_none() {
-                    return;
+        let error = match client.products_page(&query, pager.token()).await {
+            Ok(page) => match pager.advance(page.next_token.as_deref()) {
+                Ok(more) => {
+                    send.send(Action::ProductsPage { generation, page });
+                    if !more {
+                        return;
+                    }
+                    continue;
                 }
-            }
-            Err(error) => {
-                // A passing problem (network, throttling, 5xx) is retried with backoff from the
-                // same page; anything else waits for the operator (r).
-                let retrying = error.is_transient();
-                send(Action::ProductsFailed { generation, error, retrying });
-                if !retrying {
-                    return;
-                }
-                tokio::time::sleep(backoff.after_throttle()).await;
-            }
+                Err(e) => e,
+            },
+            Err(e) => e,
+        };
+        let retrying = error.is_transient();
+        send.send(Action::ProductsFailed { generation, error, retrying });
+        if !retrying {
+            return;
         }
+        tokio::time::sleep(backoff.after_throttle()).await;
     }
 }
 
@@ -350,21 +342,19 @@ pub async fn run_loop(
     terminal_size: Option<(u16, u16)>,
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(if app.presenter { CALM_TICK } else { TICK });
+    let mut tick = tokio::time::interval(if app.session.settings.presenter { CALM_TICK } else { TICK });
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     if let Some((w, h)) = terminal_size {
-        update(app, Action::Resize(w, h));
+        step(app, runtime, host, Action::Resize(w, h));
     }
     for effect in app.start() {
         runtime.run(effect, host);
     }
     let apply = |app: &mut App, runtime: &mut Runtime, host: &mut dyn Host, action: Action| {
-        app.now = Timestamp::now();
-        for effect in update(app, action) {
-            runtime.run(effect, host);
-        }
+        app.session.now = Timestamp::now();
+        step(app, runtime, host, action);
     };
     loop {
         if app.quit {
@@ -376,7 +366,10 @@ pub async fn run_loop(
         }
         let action = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(e)) => translate(e),
+                Some(Ok(e)) => {
+                    super::test_hooks::on_event(&e);
+                    translate(e)
+                }
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),
             },

@@ -2,6 +2,7 @@
 //! colour at all under NO_COLOR or `--no-color` (meaning is still carried by text and reverse video),
 //! ASCII borders and symbols when the locale is not UTF-8 or with `--ascii`.
 
+use crate::config::ThemeName;
 use crate::domain::{ProductStatus, RecordStatus};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
@@ -57,17 +58,17 @@ impl Theme {
         }
     }
 
-    /// The theme of the snapshot tests: colour on, Unicode borders.
-    /// `dark` (default), `light` or `high-contrast`, from the config file.
-    pub fn variant(mut self, name: Option<&str>) -> Theme {
+    /// The colour scheme by its name (flag, config file or `:theme`).
+    pub fn variant(mut self, name: ThemeName) -> Theme {
         self.variant = match name {
-            Some("light") => Variant::Light,
-            Some("high-contrast") => Variant::HighContrast,
-            _ => Variant::Dark,
+            ThemeName::Dark => Variant::Dark,
+            ThemeName::Light => Variant::Light,
+            ThemeName::HighContrast => Variant::HighContrast,
         };
         self
     }
 
+    /// The theme of the snapshot tests: colour on, Unicode borders.
     pub fn plain_unicode() -> Theme {
         Theme { color: true, ascii: false, truecolor: false, variant: Variant::Dark }
     }

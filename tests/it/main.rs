@@ -1,8 +1,11 @@
 //! The one integration test binary (linking the SDK is the slow part of a build).
+// Tests may panic on what they did not expect, and a drill may read as one long story.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 mod contract;
 mod faults;
 mod headless;
+mod layout;
 mod protocol;
 mod pty;
 mod pty_harness;

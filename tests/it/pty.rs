@@ -79,7 +79,9 @@ fn ctrl_c_quits_at_once_even_with_a_run_in_flight() {
 fn idle_writes_nothing_to_the_terminal() {
     let t = Tui::spawn(&["--demo"], 24, 80);
     t.wait_for("web-prod-01");
-    // Wait until the first screens are settled: the byte count stops moving.
+    // Wait until the first screens are settled: the byte count stops moving. An app that
+    // animates forever fails here instead of hanging the test.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let mut last = *t.bytes.lock().unwrap();
     loop {
         std::thread::sleep(Duration::from_millis(300));
@@ -87,6 +89,7 @@ fn idle_writes_nothing_to_the_terminal() {
         if now == last {
             break;
         }
+        assert!(std::time::Instant::now() < deadline, "the screen never settled: it keeps being redrawn");
         last = now;
     }
     std::thread::sleep(Duration::from_millis(1500));
@@ -124,6 +127,7 @@ fn a_panic_in_a_background_thread_restores_the_terminal() {
         &[("SCTUI_TEST_PANIC", "1")],
     );
     t.wait_for("web-prod-01");
+    t.send("\x1b[24~"); // F12: with the test hooks, a background task panics now
     let status = t.wait_exit();
     assert_eq!(status.exit_code(), 101);
     t.assert_restored();

@@ -3,11 +3,11 @@
 
 use crate::support::*;
 use sctui::catalog::{CatalogClient, ErrorKind, Target};
-use sctui::domain::RecordStatus;
+use sctui::domain::{RecordStatus, RunOutcome};
 use sctui::emulator::faults::FaultConfig;
 use sctui::runs::journal::{self, Event, Journal};
-use sctui::runs::{RunEvent, RunSpec, Runner};
-use sctui::tui::runtime::NullHost;
+use sctui::runs::{RunEvent, RunSpec, Runner, StartError};
+use sctui::tui::runtime::{NullHost, step};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -58,8 +58,8 @@ async fn throttling_503s_and_dropped_connections_never_run_anything_twice() {
     for (p, a) in picks {
         let runner = runner.clone();
         tasks.push(tokio::spawn(async move {
-            let spec = RunSpec::new(&p, &a, None, uuid::Uuid::new_v4().to_string());
-            runner.run(&spec, &|_| {}).await
+            let spec = RunSpec::new(sctui::runs::new_id(), &p, &a, None, sctui::runs::new_id());
+            runner.run(&spec, &mut |_| {}).await
         }));
     }
     let mut ended = 0;
@@ -78,7 +78,7 @@ async fn throttling_503s_and_dropped_connections_never_run_anything_twice() {
     assert!(problems.is_empty());
     let runs = journal::runs(&events);
     assert_eq!(runs.len(), n);
-    assert!(runs.iter().all(|r| matches!(r.outcome.as_deref(), Some("SUCCEEDED" | "FAILED"))), "{runs:?}");
+    assert!(runs.iter().all(|r| matches!(r.outcome, Some(RunOutcome::Succeeded | RunOutcome::Failed))), "{runs:?}");
     // One record per run: every Created event of a run names the same record.
     for r in &runs {
         let ids: std::collections::HashSet<_> = events
@@ -96,14 +96,13 @@ async fn throttling_503s_and_dropped_connections_never_run_anything_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_with_runs_in_flight_then_resume_ends_each_exactly_once() {
     let n = 10;
-    // Every action takes 4 s here, so the kill (about 2 s in) finds every run in flight; slow
-    // answers make it find Execute requests still unanswered.
+    // Nothing ends on its own during the drill: every action takes ten minutes of the emulator's
+    // clock, which the test moves on when it wants the records to end.
     let mut w = world(n);
-    w.actions.iter_mut().for_each(|a| a.scenario.duration_secs = 4.0);
+    w.actions.iter_mut().for_each(|a| a.scenario.duration_secs = 600.0);
     let emu = sctui::emulator::start_local(w, sctui::emulator::Options::default()).await.unwrap();
     let client = client(&emu);
     let picks = targets(&client, n).await;
-    emu.set_faults(FaultConfig { latency_ms: 400, ..Default::default() });
     let home = tempfile::tempdir().unwrap();
     let journal_path = home.path().join("journal.jsonl");
     let (_, region) = emu.account_and_region();
@@ -115,44 +114,48 @@ async fn sigkill_with_runs_in_flight_then_resume_ends_each_exactly_once() {
             .stderr(std::process::Stdio::null());
         cmd.spawn().unwrap()
     };
-    let wait_journal = |what: &str, cond: &dyn Fn(&[journal::JournalRun]) -> bool| {
+    let wait_for = |what: &str, cond: &dyn Fn() -> bool| {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let (events, _) = Journal::read(&journal_path).unwrap();
-            if cond(&journal::runs(&events)) {
-                return;
-            }
+        while !cond() {
             assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
             std::thread::sleep(Duration::from_millis(20));
         }
     };
-    // Five runs whose records exist (being polled), five whose Execute has no answer yet.
+    let journal_runs = || journal::runs(&Journal::read(&journal_path).unwrap().0);
+    let executes = || emu.stats().requests.get("ExecuteProvisionedProductServiceAction").copied().unwrap_or(0);
+    // Five runs whose records exist (being polled)...
     let mut children: Vec<_> = picks[..5].iter().map(|(p, a)| spawn(p, a)).collect();
-    wait_journal("five records", &|runs| runs.len() == 5 && runs.iter().all(|r| r.record_id.is_some()));
+    wait_for("five records", &|| {
+        let runs = journal_runs();
+        runs.len() == 5 && runs.iter().all(|r| r.record_id.is_some())
+    });
+    // ...and five whose Execute the emulator holds unanswered (a fault scoped to Execute).
+    let hold = Some("ExecuteProvisionedProductServiceAction".to_string());
+    emu.set_faults(FaultConfig { only: hold, latency_ms: 120_000, ..Default::default() });
     children.extend(picks[5..].iter().map(|(p, a)| spawn(p, a)));
-    wait_journal("ten requests", &|runs| runs.len() == 10);
+    wait_for("ten Execute requests at the emulator", &|| executes() == 10 && journal_runs().len() == 10);
     for c in &mut children {
         c.kill().unwrap();
         c.wait().unwrap();
     }
-    let (events, _) = Journal::read(&journal_path).unwrap();
-    let open: Vec<_> = journal::runs(&events).into_iter().filter(|r| r.is_open()).collect();
+    let open: Vec<_> = journal_runs().into_iter().filter(|r| r.is_open()).collect();
     assert_eq!(open.len(), n, "all were in flight when killed");
-    let unanswered = open.iter().filter(|r| r.record_id.is_none()).count();
-    assert!(unanswered > 0, "some Execute requests were still unanswered");
+    assert_eq!(open.iter().filter(|r| r.record_id.is_none()).count(), 5, "five Execute requests were unanswered");
+    // The faults end; the records end: the first five by the clock, the others at once.
     emu.set_faults(FaultConfig::default());
+    emu.set_time_scale(0.0);
+    emu.advance_clock(601.0);
 
     let out =
         run_against(&emu, home.path(), &["--journal", journal_path.to_str().unwrap(), "runs", "resume", "--wait"])
             .await;
-    assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{}", text(&out.stderr));
-    let (events, _) = Journal::read(&journal_path).unwrap();
-    let runs = journal::runs(&events);
-    assert!(runs.iter().all(|r| matches!(r.outcome.as_deref(), Some("SUCCEEDED" | "FAILED"))), "{runs:#?}");
+    let runs = journal_runs();
+    assert!(runs.iter().all(|r| matches!(r.outcome, Some(RunOutcome::Succeeded | RunOutcome::Failed))), "{runs:#?}");
+    let all_succeeded = runs.iter().all(|r| r.outcome == Some(RunOutcome::Succeeded));
+    assert_eq!(out.status.code(), Some(if all_succeeded { 0 } else { 1 }), "{}", text(&out.stderr));
     assert_eq!(emu.stats().executions_started as usize, n, "{:?}", emu.stats());
     let again = run_against(&emu, home.path(), &["--journal", journal_path.to_str().unwrap(), "runs", "resume"]).await;
     assert!(text(&again.stdout).contains("No open runs"), "{}", text(&again.stdout));
-    println!("sigkill drill: {n} runs, {unanswered} Execute requests unanswered at the kill");
 }
 
 #[tokio::test]
@@ -168,7 +171,8 @@ async fn expired_credentials_are_explained_and_polling_goes_on() {
         name: RESTART.into(),
         ..Default::default()
     };
-    let record = runner.start(&RunSpec::new(&web, &restart, None, "expiry-1".into()), &|_| {}).await.unwrap();
+    let spec = RunSpec::new("expiry-run".into(), &web, &restart, None, "expiry-1".into());
+    let record = runner.start(&spec, &mut |_| {}).await.unwrap();
     emu.set_faults(FaultConfig { expired_rate: 1.0, ..Default::default() });
     let seen: Arc<Mutex<Vec<String>>> = Arc::default();
     let log = seen.clone();
@@ -177,7 +181,7 @@ async fn expired_credentials_are_explained_and_polling_goes_on() {
         let id = record.record_id.clone();
         tokio::spawn(async move {
             runner
-                .follow("expiry-run", &id, &move |e| {
+                .follow("expiry-run", &id, &mut move |e| {
                     if let RunEvent::Polled(Err(err)) = e {
                         assert_eq!(err.kind, ErrorKind::Credentials);
                         log.lock().unwrap().push(err.to_string());
@@ -206,51 +210,42 @@ async fn an_outage_while_running_is_shown_and_the_run_still_ends() {
     d.open_form().await;
     d.ctrl('s');
     d.key(crossterm::event::KeyCode::Char('y'));
-    d.until("the run started", |a| a.runs[0].record.is_some()).await;
+    d.until("the run started", |a| a.runs.list[0].record.is_some()).await;
     d.emu.set_faults(FaultConfig { error_rate: 1.0, ..Default::default() });
-    d.until("the outage shown", |a| a.runs[0].problem.is_some()).await;
+    d.until("the outage shown", |a| a.runs.list[0].problem.is_some()).await;
     let screen = d.screen(120, 40);
     assert!(screen.contains("Connection") && screen.contains("still watching"), "{screen}");
     d.emu.set_faults(FaultConfig::default());
-    d.until("the end", |a| a.runs[0].phase == sctui::tui::app::RunPhase::Ended).await;
-    assert!(d.app.runs[0].problem.is_none());
+    d.until("the end", |a| a.runs.list[0].phase == sctui::tui::runbook::RunPhase::Ended).await;
+    assert!(d.app.runs.list[0].problem.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_endpoint_at_start_is_a_clear_state_and_recovers_by_itself() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let client = CatalogClient::demo(&format!("http://127.0.0.1:{port}"), "eu-west-1", &fast_settings(2));
-    let mut app = sctui::tui::app::App::new(
-        sctui::tui::theme::Theme::plain_unicode(),
-        client.target.clone(),
-        true,
-        sctui::domain::Timestamp::now(),
-    );
+    let mut app = crate::tui::test_app(client.target.clone());
     let (mut rt, mut rx) =
         sctui::tui::runtime::Runtime::new(sctui::tui::runtime::Connection::Ready(client), None, false);
     for e in app.start() {
         rt.run(e, &mut NullHost);
     }
-    while app.loading.error.is_none() {
+    while app.list.loading.error.is_none() {
         let a = tokio::time::timeout(Duration::from_secs(20), rx.recv()).await.unwrap().unwrap();
-        for e in sctui::tui::app::update(&mut app, a) {
-            rt.run(e, &mut NullHost);
-        }
+        step(&mut app, &mut rt, &mut NullHost, a);
     }
-    let err = app.loading.error.clone().unwrap();
+    let err = app.list.loading.error.clone().unwrap();
     assert!(err.contains("could not reach the endpoint") && err.contains("--endpoint-url"), "{err}");
     assert!(err.contains("retrying by itself"), "{err}");
     // The endpoint comes up: the list loads without the operator doing anything.
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let emu = sctui::emulator::bind(addr, false, world(0), Default::default()).await.unwrap();
-    while !app.loading.done {
+    while !app.list.loading.done {
         let a = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.unwrap().unwrap();
-        for e in sctui::tui::app::update(&mut app, a) {
-            rt.run(e, &mut NullHost);
-        }
+        step(&mut app, &mut rt, &mut NullHost, a);
     }
-    assert_eq!(app.products.len(), 20);
-    assert!(app.loading.error.is_none());
+    assert_eq!(app.list.len(), 20);
+    assert!(app.list.loading.error.is_none());
     let searches = emu.stats().requests["SearchProvisionedProducts"];
     assert_eq!(searches, 1, "the first page was asked once it could be answered");
 }
@@ -262,12 +257,7 @@ async fn read_only_is_enforced_in_the_worker() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(Journal::open(&dir.path().join("journal.jsonl")).unwrap());
     // A crafted execute effect, as if a key had slipped through: the worker refuses it.
-    let mut app = sctui::tui::app::App::new(
-        sctui::tui::theme::Theme::plain_unicode(),
-        c.target.clone(),
-        true,
-        sctui::domain::Timestamp::now(),
-    );
+    let mut app = crate::tui::test_app(c.target.clone());
     let (mut rt, mut rx) = sctui::tui::runtime::Runtime::new(
         sctui::tui::runtime::Connection::Ready(c.clone()),
         Some(journal.clone()),
@@ -279,15 +269,15 @@ async fn read_only_is_enforced_in_the_worker() {
         name: RESTART.into(),
         ..Default::default()
     };
-    let spec = RunSpec::new(&web, &restart, None, "crafted-1".into());
+    let spec = RunSpec::new("crafted".into(), &web, &restart, None, "crafted-1".into());
     rt.run(sctui::tui::effect::Effect::Execute { run: sctui::tui::action::RunId(99), spec }, &mut NullHost);
     loop {
         let a = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
-        if let sctui::tui::action::Action::RunRefused { reason, .. } = &a {
+        if let sctui::tui::action::Action::RunNotStarted { error: StartError::Refused(reason), .. } = &a {
             assert!(reason.contains("read-only"));
             break;
         }
-        sctui::tui::app::update(&mut app, a);
+        step(&mut app, &mut rt, &mut NullHost, a);
     }
     let (events, _) = Journal::read(journal.path()).unwrap();
     assert!(matches!(events.as_slice(), [Event::Refused { .. }]), "{events:?}");
@@ -377,7 +367,7 @@ fn a_demo_run_left_open_is_closed_as_abandoned_by_the_next_session() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let (events, _) = Journal::read(&journal).unwrap();
     let r = &journal::runs(&events)[0];
-    assert_eq!(r.outcome.as_deref(), Some("ABANDONED"));
+    assert_eq!(r.outcome, Some(RunOutcome::Abandoned));
     let listed = sctui(home.path()).args(["--journal", journal.to_str().unwrap(), "runs"]).output().unwrap();
     assert!(text(&listed.stdout).contains("ABANDONED"), "{}", text(&listed.stdout));
 }

@@ -8,8 +8,12 @@ use ratatui::backend::TestBackend;
 use sctui::domain::{RecordStatus, Timestamp};
 use sctui::emulator::Emulator;
 use sctui::tui::action::Action;
-use sctui::tui::app::{App, RunPhase, update};
-use sctui::tui::runtime::{Connection, Host, Runtime};
+use sctui::tui::app::{App, update};
+use sctui::tui::runbook::RunPhase;
+use sctui::tui::runtime::{Connection, Host, Runtime, step};
+use sctui::tui::screen::form::FormScreen;
+use sctui::tui::screen::{Fetch, Overlay, Screen};
+use sctui::tui::session::CountedIds;
 use sctui::tui::theme::Theme;
 use sctui::tui::view;
 use std::time::Duration;
@@ -49,8 +53,7 @@ impl Driver {
 
     /// A driver on `client` (its target decides which journal runs are resumed) and `journal`.
     pub async fn with(emu: Emulator, client: sctui::catalog::CatalogClient, journal: &std::path::Path) -> Driver {
-        let mut app =
-            App::new(Theme::plain_unicode(), client.target.clone(), true, Timestamp::now()).with_client_ready();
+        let mut app = test_app(client.target.clone());
         let journal = std::sync::Arc::new(sctui::runs::journal::Journal::open(journal).unwrap());
         let (mut rt, rx) = Runtime::new(Connection::Ready(client), Some(journal), false);
         let mut host = TestHost::default();
@@ -59,21 +62,20 @@ impl Driver {
         }
         let mut d = Driver { app, rt, rx, host, emu };
         d.until("the products are loaded", |a| {
-            a.loading.done && a.actions_of_selected().is_some_and(|f| matches!(f, sctui::tui::app::Fetch::Ready(_)))
+            a.list.loading.done && a.list.actions_of_selected().is_some_and(|f| matches!(f, Fetch::Ready(_)))
         })
         .await;
         d.until("the SSM documents", |a| {
-            !a.definitions.is_empty() && a.definitions.values().all(|d| !matches!(d, sctui::tui::app::Fetch::Loading))
+            !a.list.definitions.is_empty() && a.list.definitions.values().all(|d| !matches!(d, Fetch::Loading))
         })
         .await;
+        d.until("the caller identity", |a| a.session.identity.is_some()).await;
         d
     }
 
     pub fn apply(&mut self, action: Action) {
-        self.app.now = Timestamp::now();
-        for e in update(&mut self.app, action) {
-            self.rt.run(e, &mut self.host);
-        }
+        self.app.session.now = Timestamp::now();
+        step(&mut self.app, &mut self.rt, &mut self.host, action);
     }
 
     pub fn apply_paste(&mut self, text: &str) {
@@ -122,15 +124,12 @@ impl Driver {
         self.key(KeyCode::Char('/'));
         self.type_text(name);
         self.key(KeyCode::Enter);
-        assert_eq!(self.app.selected_product().unwrap().name, name);
-        self.until("the actions", |a| matches!(a.actions_of_selected(), Some(sctui::tui::app::Fetch::Ready(_)))).await;
-        self.until("their SSM documents", |a| {
-            a.definitions.values().all(|d| !matches!(d, sctui::tui::app::Fetch::Loading))
-        })
-        .await;
+        assert_eq!(self.app.list.selected_product().unwrap().name, name);
+        self.until("the actions", |a| matches!(a.list.actions_of_selected(), Some(Fetch::Ready(_)))).await;
+        self.until("their SSM documents", |a| a.list.definitions.values().all(|d| !matches!(d, Fetch::Loading))).await;
         self.key(KeyCode::Tab);
         for _ in 0..20 {
-            if self.app.selected_action().is_some_and(|a| a.name == action) {
+            if self.app.list.selected_action().is_some_and(|a| a.name == action) {
                 return;
             }
             self.key(KeyCode::Down);
@@ -140,8 +139,18 @@ impl Driver {
 
     pub async fn open_form(&mut self) {
         self.key(KeyCode::Enter);
-        self.until("the form", |a| matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))).await;
+        self.until("the form", form_ready).await;
     }
+}
+
+/// The App the tests drive: the demo's plain theme, ids counted from 1 (so snapshots need no
+/// filter for them), the client ready.
+pub fn test_app(target: sctui::catalog::Target) -> App {
+    App::new(Theme::plain_unicode(), target, Timestamp::now(), Box::new(CountedIds::default())).with_client_ready()
+}
+
+pub fn form_ready(a: &App) -> bool {
+    matches!(a.form(), Some(FormScreen::Ready(_)))
 }
 
 /// A journal of its own for each driver.
@@ -157,7 +166,6 @@ fn snapshot(name: &str, text: &str) {
         omit_expression => true,
         filters => vec![
             (r"rec-[a-z0-9]{13}", "rec-[RECORD]"),
-            (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[UUID]"),
             (r"\b\d{4}-\d\d-\d\d \d\d:\d\d\b", "[DATE]"),
             (r"\b\d\d:\d\d:\d\d\b", "[TIME]"),
             (r"elapsed \d+s", "elapsed [N]s"),
@@ -192,7 +200,7 @@ async fn snapshots_of_every_screen() {
     d.ctrl('s');
     both_sizes(&d, "review");
     d.key(KeyCode::Char('y'));
-    d.until("the run in progress", |a| a.runs[0].status() == Some(&RecordStatus::InProgress)).await;
+    d.until("the run in progress", |a| a.runs.list[0].status() == Some(&RecordStatus::InProgress)).await;
     both_sizes(&d, "run_in_progress");
 
     let mut f = Driver::new(0.0).await;
@@ -200,7 +208,7 @@ async fn snapshots_of_every_screen() {
     f.open_form().await;
     f.ctrl('s');
     f.key(KeyCode::Char('y'));
-    f.until("the failed run", |a| a.runs[0].phase == RunPhase::Ended).await;
+    f.until("the failed run", |a| a.runs.list[0].phase == RunPhase::Ended).await;
     both_sizes(&f, "run_failed");
 }
 
@@ -222,24 +230,24 @@ async fn flow_filter_narrow_review_execute_succeeds() {
     let review = d.screen(120, 40);
     assert!(review.contains("Review: nothing has been sent yet") && review.contains("[ Cancel (n) ]"), "{review}");
     assert_eq!(d.emu.stats().executions_started, 0, "nothing ran before y");
-    let token = d.app.review.as_ref().unwrap().token.clone();
+    let token = d.app.review().unwrap().token.clone();
     assert!(review.contains(&format!("--execute-token {token}")), "the CLI line carries the token");
     d.key(KeyCode::Char('y'));
-    d.until("SUCCEEDED", |a| a.runs[0].phase == RunPhase::Ended).await;
+    d.until("SUCCEEDED", |a| a.runs.list[0].phase == RunPhase::Ended).await;
     let screen = d.screen(120, 40);
     assert!(screen.contains("SUCCEEDED") && screen.contains("RestartedInstances = i-d17cc38c48aa68e6a"), "{screen}");
     assert!(!screen.contains("i-ca812554ca6a80470,"), "only the narrowed instance was sent");
-    let statuses: Vec<_> = d.app.runs[0].timeline.iter().map(|t| t.1.as_str().to_string()).collect();
+    let statuses: Vec<_> = d.app.runs.list[0].timeline.iter().map(|t| t.1.as_str().to_string()).collect();
     assert_eq!(statuses.first().map(String::as_str), Some("CREATED"));
     assert_eq!(statuses.last().map(String::as_str), Some("SUCCEEDED"));
     assert_eq!(d.host.bells, 1, "the bell rings when a run ends");
     assert_eq!(d.emu.stats().executions_started, 1);
     // The product is AVAILABLE again in the list once re-read.
     d.until("the product re-read", |a| {
-        a.products.iter().any(|p| {
+        a.list.products().any(|p| {
             p.name == WEB
                 && p.status == Some(sctui::domain::ProductStatus::Available)
-                && p.last_record_id == a.runs[0].record.as_ref().map(|r| r.record_id.clone())
+                && p.last_record_id == a.runs.list[0].record.as_ref().map(|r| r.record_id.clone())
         })
     })
     .await;
@@ -252,7 +260,7 @@ async fn flow_failed_run_shows_its_record_errors_and_busy_products_are_explained
     d.open_form().await;
     d.ctrl('s');
     d.key(KeyCode::Char('y'));
-    d.until("FAILED", |a| a.runs[0].phase == RunPhase::Ended).await;
+    d.until("FAILED", |a| a.runs.list[0].phase == RunPhase::Ended).await;
     let screen = d.screen(120, 40);
     assert!(screen.contains("✗ FAILED"), "{screen}");
     assert!(
@@ -268,12 +276,12 @@ async fn flow_failed_run_shows_its_record_errors_and_busy_products_are_explained
     b.open_form().await;
     b.ctrl('s');
     b.key(KeyCode::Char('y'));
-    b.until("the first run started", |a| a.runs[0].phase == RunPhase::Watching).await;
+    b.until("the first run started", |a| a.runs.list[0].phase == RunPhase::Watching).await;
     b.key(KeyCode::Esc);
     b.open_form().await;
     b.ctrl('s');
     b.key(KeyCode::Char('y'));
-    b.until("the refusal", |a| matches!(a.runs.get(1).map(|r| &r.phase), Some(RunPhase::SubmitFailed(_)))).await;
+    b.until("the refusal", |a| matches!(a.runs.list.get(1).map(|r| &r.phase), Some(RunPhase::NotStarted(_)))).await;
     let screen = b.screen(120, 40);
     assert!(
         screen.contains("web-prod-01 is UNDER_CHANGE: another operation is running on it; wait until it finishes"),
@@ -292,17 +300,16 @@ async fn actions_are_fetched_once_per_product_version() {
     for _ in 0..25 {
         d.key(KeyCode::Up);
     }
-    d.until("every version's actions", |a| a.actions.values().all(|f| !matches!(f, sctui::tui::app::Fetch::Loading)))
-        .await;
-    let versions: std::collections::HashSet<_> = d.app.products.iter().filter_map(|p| p.artifact_key()).collect();
+    d.until("every version's actions", |a| a.list.actions.values().all(|f| !matches!(f, Fetch::Loading))).await;
+    let versions: std::collections::HashSet<_> = d.app.list.products().filter_map(|p| p.artifact_key()).collect();
     assert_eq!(d.emu.stats().requests["ListServiceActionsForProvisioningArtifact"] as usize, versions.len());
-    assert!(versions.len() < d.app.products.len());
+    assert!(versions.len() < d.app.list.len());
 }
 
 #[tokio::test]
 async fn no_color_keeps_meaning_in_text_and_reverse_video_and_ascii_borders() {
     let mut d = Driver::new(1.0).await;
-    d.app.theme = Theme { color: false, ascii: true, truecolor: false, variant: Default::default() };
+    d.app.session.theme = Theme { color: false, ascii: true, truecolor: false, variant: Default::default() };
     let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
     t.draw(|f| view::render(&d.app, f)).unwrap();
     let buf = t.backend().buffer().clone();
@@ -344,7 +351,7 @@ async fn values_on_screen_never_emit_control_sequences() {
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'), "no raw control character on screen");
     // The value itself is kept exactly.
     d.ctrl('s');
-    let params = d.app.review.as_ref().unwrap().parameters.clone().unwrap();
+    let params = d.app.review().unwrap().parameters.clone().unwrap();
     assert!(params.values().any(|v| v == &vec!["\u{1b}[2J\u{1b}[31mred\u{7}".to_string()]), "{params:?}");
 }
 
@@ -378,14 +385,14 @@ async fn the_tui_takes_up_runs_an_earlier_session_left_open() {
     .unwrap();
     drop(j);
     let mut d = Driver::with(emu, client, &path).await;
-    d.until("the resumed run to end", |a| a.runs.first().is_some_and(|r| r.resumed && r.phase == RunPhase::Ended))
+    d.until("the resumed run to end", |a| a.runs.list.first().is_some_and(|r| r.resumed && r.phase == RunPhase::Ended))
         .await;
     d.key(KeyCode::Char('R'));
     let screen = d.screen(120, 40);
     assert!(screen.contains("web-prod-01 (resumed)") && screen.contains("SUCCEEDED"), "{screen}");
     assert_eq!(d.emu.stats().executions_started, 1);
     let (events, _) = sctui::runs::journal::Journal::read(&path).unwrap();
-    assert_eq!(sctui::runs::journal::runs(&events)[0].outcome.as_deref(), Some("SUCCEEDED"));
+    assert_eq!(sctui::runs::journal::runs(&events)[0].outcome, Some(sctui::domain::RunOutcome::Succeeded));
 }
 
 #[tokio::test]
@@ -402,7 +409,7 @@ async fn c_on_the_review_copies_the_cli_command_it_shows() {
         ),
         "{text}"
     );
-    let token = d.app.review.as_ref().unwrap().token.clone();
+    let token = d.app.review().unwrap().token.clone();
     assert!(text.contains(&format!("--execute-token {token}")));
     assert_eq!(d.emu.stats().executions_started, 0, "copying executes nothing");
 }
@@ -414,21 +421,18 @@ async fn history_shows_records_newest_first_and_a_rerun_is_prefilled_with_a_new_
     d.open_form().await;
     d.key(KeyCode::Char(' ')); // narrow: without the first instance
     d.ctrl('s');
-    let first_token = d.app.review.as_ref().unwrap().token.clone();
+    let first_token = d.app.review().unwrap().token.clone();
     d.key(KeyCode::Char('y'));
-    d.until("the run ended", |a| a.runs[0].phase == RunPhase::Ended).await;
-    let record = d.app.runs[0].record.as_ref().unwrap().record_id.clone();
+    d.until("the run ended", |a| a.runs.list[0].phase == RunPhase::Ended).await;
+    let record = d.app.runs.list[0].record.as_ref().unwrap().record_id.clone();
     d.key(KeyCode::Esc);
     d.key(KeyCode::Char('h'));
-    d.until("the history", |a| a.history.as_ref().is_some_and(|h| !h.records.is_empty())).await;
-    let h = d.app.history.as_ref().unwrap();
+    d.until("the history", |a| a.history().is_some_and(|h| !h.records.is_empty())).await;
+    let h = d.app.history().unwrap();
     assert_eq!(h.records[0].record_id, record, "newest first");
     assert!(h.records.iter().any(|r| r.record_type.as_deref() == Some("PROVISION_PRODUCT")));
     d.key(KeyCode::Enter);
-    d.until("the details", |a| {
-        matches!(a.history.as_ref().unwrap().detail, Some((_, sctui::tui::app::Fetch::Ready(_))))
-    })
-    .await;
+    d.until("the details", |a| matches!(a.history().unwrap().detail, Some((_, Fetch::Ready(_))))).await;
     both_sizes(&d, "history");
     let screen = d.screen(120, 40);
     assert!(
@@ -438,10 +442,10 @@ async fn history_shows_records_newest_first_and_a_rerun_is_prefilled_with_a_new_
     );
     // Run it again from history: the narrowed TARGET comes back, with a new token at the review.
     d.key(KeyCode::Char('e'));
-    d.until("the prefilled form", |a| matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))).await;
+    d.until("the prefilled form", form_ready).await;
     assert!(d.screen(120, 40).contains("OVERRIDE: sends 2 values"));
     d.ctrl('s');
-    let review = d.app.review.as_ref().unwrap();
+    let review = d.app.review().unwrap();
     assert_eq!(review.parameters.as_ref().unwrap()["InstanceId"], ["i-d17cc38c48aa68e6a", "i-f7743f19c0479d1d1"]);
     assert_ne!(review.token, first_token, "a re-run is a new run");
     d.key(KeyCode::Esc);
@@ -449,7 +453,7 @@ async fn history_shows_records_newest_first_and_a_rerun_is_prefilled_with_a_new_
     // And from the runs list.
     d.key(KeyCode::Char('R'));
     d.key(KeyCode::Char('e'));
-    d.until("the prefilled form", |a| matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))).await;
+    d.until("the prefilled form", form_ready).await;
     assert!(d.screen(120, 40).contains("OVERRIDE: sends 2 values"));
     assert_eq!(d.emu.stats().executions_started, 1, "nothing ran again without a review");
 }
@@ -457,7 +461,7 @@ async fn history_shows_records_newest_first_and_a_rerun_is_prefilled_with_a_new_
 #[tokio::test]
 async fn presenter_mode_masks_ids_arns_and_accounts() {
     let mut d = Driver::new(0.0).await;
-    d.app.presenter = true;
+    d.app.session.settings.presenter = true;
     let products = d.screen(120, 40);
     assert!(products.contains("Service Catalog self-service actions"), "{products}");
     assert!(products.contains("web-prod-01"), "names stay readable");
@@ -474,12 +478,12 @@ async fn presenter_mode_masks_ids_arns_and_accounts() {
     assert!(form.contains("pp-•••••••••••••") && form.contains("i-•••••••••••••••••"), "{form}");
     d.ctrl('s');
     d.key(KeyCode::Char('y'));
-    d.until("the run ended", |a| a.runs[0].phase == RunPhase::Ended).await;
+    d.until("the run ended", |a| a.runs.list[0].phase == RunPhase::Ended).await;
     let run = d.screen(120, 40);
     assert!(!run.contains("123456789012") && !run.contains("i-d17cc38c48aa68e6a"), "{run}");
     // The real values are still what is sent and kept: only the screen is masked.
-    assert!(d.app.runs[0].record.as_ref().unwrap().record_id.starts_with("rec-"));
-    assert!(!d.app.runs[0].record.as_ref().unwrap().record_id.contains('•'));
+    assert!(d.app.runs.list[0].record.as_ref().unwrap().record_id.starts_with("rec-"));
+    assert!(!d.app.runs.list[0].record.as_ref().unwrap().record_id.contains('•'));
 }
 
 async fn mark(d: &mut Driver, filter: &str, all: bool) {
@@ -496,7 +500,7 @@ async fn a_batch_runs_one_action_on_every_marked_product() {
     let mut d = Driver::new(0.0).await;
     mark(&mut d, "web-prod-0", true).await;
     mark(&mut d, "orders-db-prod", false).await;
-    assert_eq!(d.app.marks.len(), 3);
+    assert_eq!(d.app.list.marks.len(), 3);
     assert!(d.screen(120, 40).contains("3 marked for a batch"));
     d.pick(WEB, RESTART).await;
     d.open_form().await;
@@ -506,10 +510,10 @@ async fn a_batch_runs_one_action_on_every_marked_product() {
     d.ctrl('s');
     assert_eq!(d.app.key_mode(), sctui::tui::keymap::KeyMode::ReviewBatch);
     d.until("every product resolved", |a| {
-        a.review.as_ref().and_then(|r| r.batch.as_ref()).is_some_and(|p| {
+        a.review().and_then(|r| r.batch.as_ref()).is_some_and(|p| {
             p.items.iter().all(|i| match &i.action {
-                sctui::tui::app::Fetch::Ready(Some(_)) => matches!(i.targets, sctui::tui::app::Fetch::Ready(_)),
-                sctui::tui::app::Fetch::Ready(None) => true,
+                Fetch::Ready(Some(_)) => matches!(i.targets, Fetch::Ready(_)),
+                Fetch::Ready(None) => true,
                 _ => false,
             })
         })
@@ -525,13 +529,13 @@ async fn a_batch_runs_one_action_on_every_marked_product() {
     assert!(review.contains("4 runs"), "the default concurrency: {review}");
     assert_eq!(d.emu.stats().executions_started, 0, "nothing before y");
     d.key(KeyCode::Char('y'));
-    d.until("the batch to finish", |a| a.in_flight() == 0 && a.runs.len() == 3).await;
+    d.until("the batch to finish", |a| a.runs.in_flight() == 0 && a.runs.list.len() == 3).await;
     both_sizes(&d, "batch_runs");
     let runs = d.screen(120, 40);
     assert!(runs.contains("Batch AWS-RestartEC2Instance finished: 2 succeeded, 0 failed, 1 not started"), "{runs}");
     assert_eq!(d.emu.stats().executions_started, 2);
-    assert!(d.app.marks.is_empty(), "marks are cleared once the batch starts");
-    let tokens: std::collections::HashSet<_> = d.app.runs.iter().map(|r| r.token.clone()).collect();
+    assert!(d.app.list.marks.is_empty(), "marks are cleared once the batch starts");
+    let tokens: std::collections::HashSet<_> = d.app.runs.list.iter().map(|r| r.token.clone()).collect();
     assert_eq!(tokens.len(), 3, "a token per run");
 }
 
@@ -547,17 +551,16 @@ async fn a_batch_can_stop_launching_after_the_first_failure() {
         d.key(KeyCode::Char('-'));
     }
     d.key(KeyCode::Char('f'));
-    let plan = d.app.review.as_ref().unwrap().batch.clone().unwrap();
+    let plan = d.app.review().unwrap().batch.clone().unwrap();
     assert_eq!((plan.concurrency, plan.stop_on_failure), (1, true));
     d.until("resolved", |a| {
-        a.review
-            .as_ref()
+        a.review()
             .and_then(|r| r.batch.as_ref())
-            .is_some_and(|p| p.items.iter().all(|i| matches!(i.targets, sctui::tui::app::Fetch::Ready(_))))
+            .is_some_and(|p| p.items.iter().all(|i| matches!(i.targets, Fetch::Ready(_))))
     })
     .await;
     d.key(KeyCode::Char('y'));
-    d.until("the batch to finish", |a| a.in_flight() == 0 && a.runs.len() == 2).await;
+    d.until("the batch to finish", |a| a.runs.in_flight() == 0 && a.runs.list.len() == 2).await;
     let runs = d.screen(120, 40);
     assert!(runs.contains("1 failed, 1 not started"), "{runs}");
     assert_eq!(d.emu.stats().executions_started, 1, "nothing launched after the failure");
@@ -566,24 +569,26 @@ async fn a_batch_can_stop_launching_after_the_first_failure() {
 #[tokio::test]
 async fn without_osc52_copied_text_is_shown_to_select_and_config_keys_work() {
     let mut d = Driver::new(1.0).await;
-    d.app.osc52 = false;
-    d.app.key_overrides = vec![sctui::tui::keymap::parse_override("history", "H").unwrap()];
+    d.app.session.settings.osc52 = false;
+    let spec = sctui::config::keys::parse("history", "H").unwrap();
+    d.app.session.settings.keys = vec![sctui::tui::keymap::Override::from_spec(spec)];
     d.key(KeyCode::Char('c'));
+    assert!(matches!(d.app.overlay, Some(Overlay::Copy(_))));
     let screen = d.screen(120, 40);
     assert!(screen.contains("Select the text below") && screen.contains("pp-6y61928a94txg"), "{screen}");
     d.key(KeyCode::Esc);
-    assert!(d.app.copy_dialog.is_none());
+    assert!(d.app.overlay.is_none());
     d.key(KeyCode::Char('?'));
     assert!(d.screen(120, 40).contains("history: the product's records, newest first (config)"));
     d.key(KeyCode::Esc);
     d.apply(Action::Key(crossterm::event::KeyEvent::new(KeyCode::Char('H'), crossterm::event::KeyModifiers::SHIFT)));
-    assert_eq!(d.app.screen, sctui::tui::app::Screen::History, "the config's key opened the history");
+    assert!(matches!(d.app.screen, Screen::History(_)), "the config's key opened the history");
 }
 
 #[tokio::test]
 async fn the_header_shows_the_caller_identity_from_sts() {
     let mut d = Driver::new(1.0).await;
-    d.until("the identity", |a| a.identity.is_some()).await;
+    d.until("the identity", |a| a.session.identity.is_some()).await;
     let screen = d.screen(120, 40);
     assert!(screen.contains("account 123456789012 · user/demo-operator"), "{screen}");
     assert_eq!(d.emu.stats().requests["sts:GetCallerIdentity"], 1);
@@ -609,16 +614,16 @@ async fn a_rerun_from_history_takes_an_earlier_sessions_parameters_from_the_jour
     };
     let params: sctui::domain::ParameterMap =
         [("InstanceId".to_string(), vec!["i-f7743f19c0479d1d1".to_string()])].into();
-    let spec = sctui::runs::RunSpec::new(&web, &restart, Some(params), "earlier-session".into());
-    earlier.run(&spec, &|_| {}).await.unwrap();
+    let spec = sctui::runs::RunSpec::new("earlier-1".into(), &web, &restart, Some(params), "earlier-session".into());
+    earlier.run(&spec, &mut |_| {}).await.unwrap();
     // A new session, on the same journal.
     let mut d = Driver::with(emu, client, &path).await;
     d.key(KeyCode::Char('h'));
-    d.until("the history", |a| a.history.as_ref().is_some_and(|h| !h.records.is_empty())).await;
+    d.until("the history", |a| a.history().is_some_and(|h| !h.records.is_empty())).await;
     d.key(KeyCode::Char('e'));
-    d.until("the prefilled form", |a| matches!(a.form, Some(sctui::tui::app::FormScreen::Ready(_)))).await;
+    d.until("the prefilled form", form_ready).await;
     d.ctrl('s');
-    let review = d.app.review.as_ref().unwrap();
+    let review = d.app.review().unwrap();
     assert_eq!(review.parameters.as_ref().unwrap()["InstanceId"], ["i-f7743f19c0479d1d1"]);
     assert_ne!(review.token, "earlier-session");
 }
@@ -630,7 +635,7 @@ async fn snapshots_of_the_palette_and_a_production_review() {
     d.type_text("profile prod");
     both_sizes(&d, "palette");
     d.key(KeyCode::Esc);
-    d.app.production = true;
+    d.app.session.production = true;
     d.pick(WEB, RESTART).await;
     d.open_form().await;
     d.ctrl('s');

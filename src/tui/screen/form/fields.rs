@@ -2,7 +2,9 @@
 //! product's resources (Service Catalog's defaults) that the operator can narrow or extend; a
 //! TEXT_VALUE field is a list of values. Nothing here draws or does I/O.
 
-use crate::domain::{ActionDefinition, ExecutionParameter, ParameterMap, ProvisionedProduct, ServiceAction};
+use crate::domain::{
+    ActionDefinition, ExecutionParameter, ParameterKind, ParameterMap, ProvisionedProduct, ServiceAction,
+};
 use crate::validate;
 use tui_input::Input;
 
@@ -25,7 +27,7 @@ pub enum Body {
 pub struct Field {
     pub name: String,
     /// The parameter type as Service Catalog sent it (TARGET, TEXT_VALUE, ...).
-    pub kind: String,
+    pub kind: ParameterKind,
     pub body: Body,
     /// What is being typed: a value to add to the list.
     pub input: Input,

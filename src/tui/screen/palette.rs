@@ -1,12 +1,16 @@
 //! The command palette (`:`): commands typed with Tab completion, among them switching the AWS
-//! profile and region without leaving sctui.
+//! profile and region without leaving sctui. The palette is an overlay: it reads a line and
+//! hands the command to the App.
+
+use crate::config::ThemeName;
+use tui_input::Input;
 
 /// A command the palette understands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Profile(String),
     Region(String),
-    Theme(String),
+    Theme(ThemeName),
     Filter(String),
     Runs,
     History,
@@ -47,8 +51,6 @@ pub const REGIONS: [&str; 17] = [
     "me-south-1",
 ];
 
-pub const THEMES: [&str; 3] = ["dark", "light", "high-contrast"];
-
 /// Reads a typed command; the error says what is expected.
 pub fn parse(line: &str) -> Result<Command, String> {
     let line = line.trim();
@@ -59,11 +61,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "region" => needs("a region such as eu-west-1").map(Command::Region),
         "theme" => {
             let t = needs("dark, light or high-contrast")?;
-            if THEMES.contains(&t.as_str()) {
-                Ok(Command::Theme(t))
-            } else {
-                Err(format!("no theme {t}: dark, light or high-contrast"))
-            }
+            ThemeName::parse(&t)
+                .map(Command::Theme)
+                .ok_or_else(|| format!("no theme {t}: dark, light or high-contrast"))
         }
         "filter" => Ok(Command::Filter(rest.to_string())),
         "runs" => Ok(Command::Runs),
@@ -90,7 +90,7 @@ pub fn complete(line: &str, profiles: &[String]) -> Option<String> {
             let pool: Vec<String> = match word {
                 "profile" => profiles.to_vec(),
                 "region" => REGIONS.iter().map(|r| r.to_string()).collect(),
-                "theme" => THEMES.iter().map(|t| t.to_string()).collect(),
+                "theme" => ThemeName::ALL.iter().map(|t| t.as_str().to_string()).collect(),
                 _ => Vec::new(),
             };
             (format!("{word} "), pool.into_iter().filter(|c| c.starts_with(arg)).collect())
@@ -106,6 +106,38 @@ pub fn complete(line: &str, profiles: &[String]) -> Option<String> {
     let done = candidates.len() == 1;
     let completed = format!("{prefix}{common}{}", if done && rest.is_none() { " " } else { "" });
     (completed != line).then_some(completed)
+}
+
+/// What a key does in the palette: Enter gives the command to the App, Tab completes, Esc closes.
+pub enum Outcome {
+    Stay,
+    Close,
+    Run(Result<Command, String>),
+}
+
+pub fn on_cmd(input: &mut Input, cmd: super::super::keymap::Cmd, profiles: &[String]) -> Outcome {
+    use super::super::keymap::Cmd;
+    match cmd {
+        Cmd::Cancel => Outcome::Close,
+        Cmd::Complete => {
+            if let Some(done) = complete(input.value(), profiles) {
+                *input = Input::new(done);
+            }
+            Outcome::Stay
+        }
+        Cmd::Open => Outcome::Run(parse(input.value())),
+        _ => Outcome::Stay,
+    }
+}
+
+/// The palette's line, drawn in place of the footer, with the cursor in it.
+pub fn render_line(
+    input: &Input,
+    theme: &crate::tui::theme::Theme,
+    f: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+) {
+    crate::tui::view::footer::input_line(" :", input, "   Tab completes · Enter runs · Esc closes", theme, f, area);
 }
 
 /// Profile names from the AWS shared config and credentials files.

@@ -1,0 +1,121 @@
+//! The one batch scheduler: one action on many products, each run with its own token and journal
+//! entry, at most `concurrency` at once, and nothing more launched after a failure if asked. The
+//! TUI and `sctui batch` both use it.
+
+use super::{RunEvent, RunSpec, Runner, StartError};
+use crate::domain::{RecordDetail, RecordStatus};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchPlan {
+    /// Runs in flight at once (at least 1).
+    pub concurrency: usize,
+    /// Launch nothing more once a run has failed (runs in flight go on).
+    pub stop_on_failure: bool,
+    /// Follow every run to its end; otherwise each is done once Service Catalog has its record.
+    pub wait: bool,
+}
+
+/// What became of one run of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchOutcome {
+    /// The record ended (with `wait`).
+    Ended(RecordDetail),
+    /// The record exists and goes on (without `wait`).
+    Started(RecordDetail),
+    /// It did not start; nothing ran.
+    NotStarted(StartError),
+    /// Not launched: an earlier run of the batch failed, and the batch stops after a failure.
+    Stopped,
+}
+
+impl BatchOutcome {
+    /// A failure stops a batch that stops on failure: a record that ended other than SUCCEEDED,
+    /// or a run that did not start.
+    pub fn is_failure(&self) -> bool {
+        match self {
+            BatchOutcome::Ended(d) => d.status != Some(RecordStatus::Succeeded),
+            BatchOutcome::NotStarted(_) => true,
+            BatchOutcome::Started(_) | BatchOutcome::Stopped => false,
+        }
+    }
+
+    /// What the batch was asked for: ended SUCCEEDED (with `wait`), or started (without).
+    pub fn is_success(&self) -> bool {
+        match self {
+            BatchOutcome::Ended(d) => d.status == Some(RecordStatus::Succeeded),
+            BatchOutcome::Started(_) => true,
+            BatchOutcome::NotStarted(_) | BatchOutcome::Stopped => false,
+        }
+    }
+
+    pub fn record(&self) -> Option<&RecordDetail> {
+        match self {
+            BatchOutcome::Ended(d) | BatchOutcome::Started(d) => Some(d),
+            BatchOutcome::NotStarted(_) | BatchOutcome::Stopped => None,
+        }
+    }
+}
+
+/// The reason shown for a run the batch did not launch.
+pub const STOPPED: &str = "not launched: an earlier run of the batch failed (stop after the first failure)";
+
+/// What the scheduler tells its caller about one run while the batch goes on.
+#[derive(Debug, Clone)]
+#[expect(clippy::large_enum_variant, reason = "handed to the caller by value once, never stored")]
+pub enum Note<'a> {
+    Progress(RunEvent),
+    Done(&'a BatchOutcome),
+}
+
+/// Runs every spec, in order, at most `plan.concurrency` at once. `notify` hears each run's
+/// progress and end, keyed by the caller's `K`; the outcomes come back in the order given.
+pub async fn run<K, F>(runner: &Runner, items: Vec<(K, RunSpec)>, plan: BatchPlan, notify: F) -> Vec<(K, BatchOutcome)>
+where
+    K: Clone + Send + Sync + 'static,
+    F: Fn(&K, Note<'_>) + Send + Sync + Clone + 'static,
+{
+    let gate = Arc::new(tokio::sync::Semaphore::new(plan.concurrency.max(1)));
+    let failed = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for (key, spec) in items {
+        let permit = gate.clone().acquire_owned().await;
+        if permit.is_err() || (plan.stop_on_failure && failed.load(Ordering::SeqCst)) {
+            notify(&key, Note::Done(&BatchOutcome::Stopped));
+            tasks.push(tokio::spawn(std::future::ready((key, BatchOutcome::Stopped))));
+            continue;
+        }
+        let (runner, failed, notify) = (runner.clone(), failed.clone(), notify.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = permit;
+            let outcome = one(&runner, &key, &spec, plan.wait, &notify).await;
+            if outcome.is_failure() {
+                failed.store(true, Ordering::SeqCst);
+            }
+            notify(&key, Note::Done(&outcome));
+            (key, outcome)
+        }));
+    }
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        match t.await {
+            Ok(done) => out.push(done),
+            Err(e) => tracing::error!(error = %e, "a batch run's task failed"),
+        }
+    }
+    out
+}
+
+async fn one<K, F>(runner: &Runner, key: &K, spec: &RunSpec, wait: bool, notify: &F) -> BatchOutcome
+where
+    F: Fn(&K, Note<'_>) + Send + Sync,
+    K: Sync,
+{
+    let mut report = |e: RunEvent| notify(key, Note::Progress(e));
+    match runner.start(spec, &mut report).await {
+        Err(e) => BatchOutcome::NotStarted(e),
+        Ok(record) if !wait => BatchOutcome::Started(record),
+        Ok(record) => BatchOutcome::Ended(runner.follow(&spec.run, &record.record_id, &mut report).await.0),
+    }
+}

@@ -1,0 +1,390 @@
+//! `update` driven by actions alone: no I/O, no clock, ids counted.
+
+use super::*;
+use crate::catalog::ErrorKind;
+use crate::domain::{ExecutionParameter, Page, ProductStatus, RecordDetail, RecordStatus};
+use crate::tui::runbook::{NewRun, RunPhase};
+use crate::tui::session::CountedIds;
+use crossterm::event::{KeyCode, KeyModifiers};
+use std::sync::Arc;
+
+fn key(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Action {
+    key(KeyCode::Char(c))
+}
+
+fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, ch(c));
+    }
+}
+
+fn product(i: usize, status: &str) -> ProvisionedProduct {
+    ProvisionedProduct {
+        name: format!("web-{i:02}"),
+        id: format!("pp-{i:013}"),
+        status: Some(ProductStatus::parse(status)),
+        product_id: Some("prod-1".into()),
+        product_name: Some("EC2 Web Server".into()),
+        provisioning_artifact_id: Some(if i.is_multiple_of(2) { "pa-even" } else { "pa-odd" }.into()),
+        ..Default::default()
+    }
+}
+
+fn new_app(target: Target) -> App {
+    App::new(Theme::plain_unicode(), target, Timestamp(1000.0), Box::new(CountedIds::default()))
+}
+
+fn demo() -> Target {
+    Target { demo: true, ..Default::default() }
+}
+
+fn app_with(n: usize) -> App {
+    let mut app = new_app(demo());
+    app.start();
+    let items = (0..n).map(|i| product(i, "AVAILABLE")).collect();
+    update(
+        &mut app,
+        Action::ProductsPage { generation: 1, page: Page { items, next_token: None, total: Some(n as i32) } },
+    );
+    app
+}
+
+fn open_form(app: &mut App) {
+    let version = app.list.selected_product().unwrap().artifact_key().unwrap();
+    let restart = ServiceAction { id: "act-1".into(), name: "AWS-RestartEC2Instance".into(), ..Default::default() };
+    update(app, Action::ActionsLoaded { key: version, result: Ok(Arc::new(vec![restart])) });
+    if app.key_mode() == KeyMode::Products {
+        update(app, key(KeyCode::Tab));
+    }
+    let effects = update(app, key(KeyCode::Enter));
+    assert!(matches!(&effects[..], [Effect::LoadForm { action_id, .. }] if action_id == "act-1"));
+    let pp_id = app.list.selected_product().unwrap().id.clone();
+    let params = vec![
+        ExecutionParameter {
+            name: "InstanceId".into(),
+            kind: "TARGET".into(),
+            default_values: vec!["i-1".into(), "i-2".into()],
+        },
+        ExecutionParameter { name: "Reason".into(), kind: "TEXT_VALUE".into(), default_values: vec![] },
+    ];
+    update(app, Action::FormLoaded { pp_id, action_id: "act-1".into(), result: Ok((params, Default::default())) });
+}
+
+#[test]
+fn demo_starts_loading_products_and_live_starts_connecting() {
+    let mut demo = new_app(demo());
+    assert!(matches!(
+        demo.start()[..],
+        [Effect::LoadProducts { generation: 1, .. }, Effect::LoadJournal, Effect::LoadIdentity]
+    ));
+    let mut live = new_app(Target::default());
+    assert_eq!(live.start(), vec![Effect::Connect]);
+    assert_eq!(live.session.conn, Conn::Resolving);
+}
+
+#[test]
+fn the_first_page_selects_and_fetches_actions_once_per_version() {
+    let mut app = new_app(demo());
+    app.start();
+    let items = vec![product(0, "AVAILABLE"), product(1, "AVAILABLE"), product(2, "AVAILABLE")];
+    let page = Page { items, next_token: Some("t".into()), total: Some(5) };
+    let effects = update(&mut app, Action::ProductsPage { generation: 1, page });
+    assert!(matches!(&effects[..], [Effect::LoadActions { version_id, .. }] if version_id == "pa-even"));
+    assert!(!app.list.loading.done);
+    let effects = update(&mut app, ch('j'));
+    assert!(matches!(&effects[..], [Effect::LoadActions { version_id, .. }] if version_id == "pa-odd"));
+    assert!(update(&mut app, ch('j')).is_empty(), "pa-even is already fetched");
+    assert!(update(&mut app, ch('k')).is_empty(), "pa-odd too");
+}
+
+#[test]
+fn stale_pages_are_ignored() {
+    let mut app = app_with(3);
+    update(&mut app, ch('r'));
+    let page = Page { items: vec![product(9, "ERROR")], next_token: None, total: None };
+    update(&mut app, Action::ProductsPage { generation: 1, page });
+    assert_eq!(app.list.len(), 3);
+}
+
+#[test]
+fn the_selection_follows_the_product_across_a_refresh() {
+    let mut app = app_with(5);
+    update(&mut app, ch('j'));
+    update(&mut app, ch('j'));
+    assert_eq!(app.list.selected_product().unwrap().name, "web-02");
+    update(&mut app, ch('r'));
+    // The refreshed list comes back in another order, in two pages.
+    let first = vec![product(4, "AVAILABLE"), product(3, "AVAILABLE")];
+    let page = Page { items: first, next_token: Some("t".into()), total: Some(5) };
+    update(&mut app, Action::ProductsPage { generation: 2, page });
+    let rest = vec![product(2, "UNDER_CHANGE"), product(1, "AVAILABLE"), product(0, "AVAILABLE")];
+    update(
+        &mut app,
+        Action::ProductsPage { generation: 2, page: Page { items: rest, next_token: None, total: Some(5) } },
+    );
+    assert_eq!(app.list.selected_product().unwrap().name, "web-02");
+    assert_eq!(app.list.selected, 2);
+}
+
+#[test]
+fn filter_as_you_type_then_enter_keeps_it_and_esc_clears_it() {
+    let mut app = app_with(12);
+    update(&mut app, ch('/'));
+    assert_eq!(app.key_mode(), KeyMode::Filter);
+    update(&mut app, ch('1'));
+    assert_eq!(app.list.visible.len(), 3, "web-01, web-10, web-11");
+    update(&mut app, ch('1'));
+    assert_eq!(app.list.visible.len(), 1);
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.key_mode(), KeyMode::Products);
+    assert_eq!(app.list.selected_product().unwrap().name, "web-11");
+    assert_eq!(app.list.filter.value(), "11");
+    update(&mut app, ch('/'));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.list.visible.len(), 12);
+    assert_eq!(app.list.selected_product().unwrap().name, "web-11", "still selected after clearing");
+}
+
+#[test]
+fn q_asks_first_when_runs_are_in_flight() {
+    let mut app = app_with(1);
+    assert_eq!(update(&mut app, ch('q')), vec![Effect::Quit]);
+    let mut app = app_with(1);
+    let new = NewRun {
+        product: product(0, "AVAILABLE"),
+        action: ServiceAction::default(),
+        document: None,
+        parameters: None,
+        token: "t".into(),
+        journal_id: "j-1".into(),
+        phase: RunPhase::Watching,
+    };
+    app.runs.add(new, Timestamp(0.0));
+    assert!(update(&mut app, ch('q')).is_empty());
+    assert_eq!(app.key_mode(), KeyMode::ConfirmQuit);
+    update(&mut app, ch('n'));
+    assert!(app.overlay.is_none() && !app.quit);
+    update(&mut app, ch('q'));
+    assert_eq!(update(&mut app, ch('y')), vec![Effect::Quit]);
+}
+
+#[test]
+fn form_review_execute_watch_with_ids_from_the_source() {
+    let mut app = app_with(2);
+    open_form(&mut app);
+    assert_eq!(app.key_mode(), KeyMode::FormChecklist);
+    update(&mut app, ch(' ')); // unselect i-1
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.key_mode(), KeyMode::FormText);
+    typed(&mut app, "CHG-42 q");
+    update(&mut app, ctrl('s'));
+    let review = app.review().cloned().unwrap();
+    let params = review.parameters.unwrap();
+    assert_eq!(params["InstanceId"], ["i-2"]);
+    assert_eq!(params["Reason"], ["CHG-42 q"], "q was typed, not taken as quit");
+    assert!(!review.on_execute, "Cancel is the default");
+    assert_eq!(review.token, "00000000-0000-4000-8000-000000000001", "the token comes from the id source");
+    // Enter on the default button cancels: the form comes back with what was typed.
+    update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(app.form(), Some(FormScreen::Ready(f)) if f.parameters().unwrap()["Reason"] == ["CHG-42 q"]));
+    update(&mut app, ctrl('s'));
+    let effects = update(&mut app, ch('y'));
+    let Some(Effect::Execute { run, spec }) = effects.first().cloned() else { panic!("{effects:?}") };
+    assert!(matches!(app.screen, Screen::Run(RunScreen { id }) if id == run));
+    assert_eq!(app.runs.in_flight(), 1);
+    assert_eq!(
+        (spec.token.as_str(), spec.run.as_str()),
+        ("00000000-0000-4000-8000-000000000002", "00000000-0000-4000-8000-000000000003")
+    );
+    let record = RecordDetail { record_id: "rec-1".into(), status: Some(RecordStatus::Created), ..Default::default() };
+    let effects = update(&mut app, Action::RunSubmitted { run, record: record.clone() });
+    assert!(effects.is_empty(), "the Execute task follows the record itself: {effects:?}");
+    assert_eq!(spec.parameters.unwrap()["InstanceId"], ["i-2"]);
+    assert_eq!(app.list.products().next().unwrap().status, Some(ProductStatus::UnderChange));
+    let done = RecordDetail { status: Some(RecordStatus::Succeeded), updated_time: Some(Timestamp(5.0)), ..record };
+    let effects = update(&mut app, Action::RecordPolled { run, result: Ok((done, vec![])) });
+    assert!(effects.contains(&Effect::Bell));
+    assert_eq!(app.runs.in_flight(), 0);
+    let statuses: Vec<_> = app.runs.list[0].timeline.iter().map(|t| t.1.as_str()).collect();
+    assert_eq!(statuses, ["CREATED", "SUCCEEDED"]);
+}
+
+#[test]
+fn production_review_executes_only_once_the_name_is_typed() {
+    let mut app = app_with(2);
+    app.session.production = true;
+    open_form(&mut app);
+    update(&mut app, ctrl('s'));
+    assert_eq!(app.key_mode(), KeyMode::ReviewConfirm);
+    // y is a letter of the confirmation here, not "execute".
+    assert!(update(&mut app, ch('y')).is_empty());
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty(), "y is not the product's name");
+    assert!(app.session.toast.as_ref().unwrap().text.contains("PRODUCTION"));
+    update(&mut app, key(KeyCode::Backspace));
+    let name = app.list.selected_product().unwrap().name.clone();
+    typed(&mut app, &name);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(effects.first(), Some(Effect::Execute { .. })), "{effects:?}");
+}
+
+#[test]
+fn the_palette_runs_commands_and_the_demo_keeps_its_one_world() {
+    let mut app = app_with(12);
+    update(&mut app, ch(':'));
+    assert_eq!(app.key_mode(), KeyMode::Palette);
+    typed(&mut app, "filter 1");
+    update(&mut app, key(KeyCode::Enter));
+    assert!(app.overlay.is_none());
+    assert_eq!(app.list.visible.len(), 3, "web-01, web-10, web-11");
+    update(&mut app, ch(':'));
+    typed(&mut app, "profile prod");
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty(), "no reconnect in the demo");
+    assert!(app.session.toast.as_ref().unwrap().text.contains("demo has one world"));
+    update(&mut app, ch(':'));
+    update(&mut app, key(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn only_the_newest_connection_attempt_counts() {
+    let mut app = new_app(Target::default());
+    app.start();
+    let gen_of = |effects: Vec<Effect>| match effects.as_slice() {
+        [Effect::Reconnect { generation, .. }] => *generation,
+        other => panic!("{other:?}"),
+    };
+    update(&mut app, ch(':'));
+    typed(&mut app, "profile one");
+    let first = gen_of(update(&mut app, key(KeyCode::Enter)));
+    update(&mut app, ch(':'));
+    typed(&mut app, "profile two");
+    let second = gen_of(update(&mut app, key(KeyCode::Enter)));
+    assert!(second > first);
+    let failed = |what: &str| Err(Error::new(ErrorKind::Credentials, "Connect", what));
+    update(&mut app, Action::ClientReady { generation: first, result: failed("old") });
+    assert_eq!(app.session.conn, Conn::Resolving, "the older attempt's answer is dropped");
+    update(&mut app, Action::ClientReady { generation: second, result: failed("new") });
+    assert!(matches!(&app.session.conn, Conn::Failed(e) if e.contains("new")));
+    assert_eq!(app.session.target.profile.as_deref(), Some("two"));
+}
+
+#[test]
+fn a_production_account_is_recognised_once_the_identity_is_known() {
+    let mut app = app_with(1);
+    app.session.settings.config.production_accounts = vec!["123456789012".into()];
+    assert!(!app.session.production);
+    let arn = "arn:aws:iam::123456789012:user/x".to_string();
+    update(&mut app, Action::IdentityLoaded(Ok(("123456789012".into(), arn))));
+    assert!(app.session.production);
+    let mut other = app_with(1);
+    other.session.settings.config.production_accounts = vec!["123456789012".into()];
+    let arn = "arn:aws:iam::210987654321:user/x".to_string();
+    update(&mut other, Action::IdentityLoaded(Ok(("210987654321".into(), arn))));
+    assert!(!other.session.production);
+}
+
+#[test]
+fn review_is_refused_while_a_field_breaks_a_limit() {
+    let mut app = app_with(1);
+    open_form(&mut app);
+    update(&mut app, key(KeyCode::Tab));
+    update(&mut app, Action::Paste("x".repeat(513)));
+    update(&mut app, ctrl('s'));
+    assert!(app.form().is_some(), "still on the form");
+    assert!(app.session.toast.as_ref().unwrap().text.contains("513"));
+}
+
+#[test]
+fn a_busy_product_is_explained_in_the_operators_words() {
+    let e = Error::new(ErrorKind::InvalidState, "ExecuteProvisionedProductServiceAction", "x");
+    assert_eq!(
+        crate::tui::runbook::operator_message(&e, Some("web-prod-01")),
+        "web-prod-01 is UNDER_CHANGE: another operation is running on it; wait until it finishes"
+    );
+}
+
+#[test]
+fn idle_ticks_do_not_redraw() {
+    let mut app = app_with(3);
+    app.dirty = false;
+    update(&mut app, Action::Tick(Timestamp(2000.0)));
+    assert!(!app.animating());
+    assert!(!app.dirty);
+}
+
+#[test]
+fn a_result_for_a_screen_that_has_gone_is_dropped() {
+    let mut app = app_with(2);
+    update(&mut app, ch('h'));
+    assert!(app.history().is_some());
+    update(&mut app, key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Browse(_)), "Back drops the history");
+    let page = Page { items: vec![RecordDetail::default()], next_token: None, total: None };
+    update(&mut app, Action::HistoryPage { pp_id: "pp-0000000000000".into(), result: Ok(page) });
+    assert!(matches!(app.screen, Screen::Browse(_)));
+}
+
+/// Every key table has a key that really leaves it: pressed, the mode is another one.
+#[test]
+fn every_mode_has_a_way_out() {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut leaves = |app: &mut App, out: Action| {
+        let before = app.key_mode();
+        seen.insert(format!("{before:?}"));
+        update(app, out.clone());
+        assert_ne!(app.key_mode(), before, "{out:?} did not leave {before:?}");
+    };
+    let mut app = app_with(2);
+    update(&mut app, ch('/'));
+    leaves(&mut app, key(KeyCode::Esc)); // Filter
+    update(&mut app, ch('?'));
+    leaves(&mut app, key(KeyCode::Esc)); // Help
+    update(&mut app, ch(':'));
+    leaves(&mut app, key(KeyCode::Esc)); // Palette
+    update(&mut app, ch('h'));
+    leaves(&mut app, key(KeyCode::Esc)); // History
+    update(&mut app, ch('R'));
+    leaves(&mut app, key(KeyCode::Esc)); // Runs
+    open_form(&mut app);
+    leaves(&mut app, key(KeyCode::Esc)); // FormChecklist
+    leaves(&mut app, key(KeyCode::Esc)); // Actions
+    open_form(&mut app);
+    update(&mut app, key(KeyCode::Tab));
+    leaves(&mut app, key(KeyCode::Esc)); // FormText
+    open_form(&mut app);
+    update(&mut app, key(KeyCode::Tab));
+    update(&mut app, key(KeyCode::Tab));
+    leaves(&mut app, key(KeyCode::Esc)); // FormButton
+    open_form(&mut app);
+    update(&mut app, ctrl('s'));
+    leaves(&mut app, ch('n')); // Review
+    app.session.production = true;
+    update(&mut app, ctrl('s'));
+    leaves(&mut app, key(KeyCode::Esc)); // ReviewConfirm
+    app.session.production = false;
+    update(&mut app, ctrl('s'));
+    update(&mut app, ch('y'));
+    update(&mut app, ch('q'));
+    leaves(&mut app, ch('n')); // ConfirmQuit
+    leaves(&mut app, key(KeyCode::Esc)); // Run
+    update(&mut app, key(KeyCode::Tab)); // to the products
+    update(&mut app, ch('*')); // every product marked: the next form is a batch
+    leaves(&mut app, ch('q')); // Products (quit asks: a run is in flight)
+    update(&mut app, ch('n'));
+    update(&mut app, key(KeyCode::Tab));
+    update(&mut app, key(KeyCode::Enter));
+    let pp_id = app.list.selected_product().unwrap().id.clone();
+    update(&mut app, Action::FormLoaded { pp_id, action_id: "act-1".into(), result: Ok((vec![], Default::default())) });
+    update(&mut app, ctrl('s'));
+    leaves(&mut app, ch('n')); // ReviewBatch
+    let modes: std::collections::BTreeSet<String> = KeyMode::ALL.iter().map(|m| format!("{m:?}")).collect();
+    assert_eq!(seen, modes, "every mode was tried");
+}

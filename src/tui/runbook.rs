@@ -1,0 +1,259 @@
+//! The runs of this session, and what the run worker reports about them: one record per run,
+//! keyed by its `RunId`, whichever screen is showing.
+
+use super::action::RunId;
+use super::effect::Effect;
+use super::session::Session;
+use crate::catalog::{Error, ErrorKind};
+use crate::domain::{
+    ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus, ServiceAction, Timestamp,
+};
+use crate::runs::journal::JournalRun;
+use crate::runs::{RunSpec, StartError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunPhase {
+    /// Queued in a batch, or the execute is being sent.
+    Submitting,
+    Watching,
+    Ended,
+    /// Nothing ran: why.
+    NotStarted(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub id: RunId,
+    pub product: ProvisionedProduct,
+    pub action: ServiceAction,
+    pub document: Option<String>,
+    pub parameters: Option<ParameterMap>,
+    pub token: String,
+    pub started: Timestamp,
+    pub record: Option<RecordDetail>,
+    pub outputs: Vec<RecordOutput>,
+    /// Each status with the time it was first seen (the record's UpdatedTime when it has one).
+    pub timeline: Vec<(Timestamp, RecordStatus)>,
+    pub phase: RunPhase,
+    /// The last problem reaching Service Catalog while watching; cleared by the next answer.
+    pub problem: Option<String>,
+    /// The run's id in the journal.
+    pub journal_id: String,
+    /// Taken up from the journal of an earlier session.
+    pub resumed: bool,
+}
+
+impl Run {
+    pub fn status(&self) -> Option<&RecordStatus> {
+        self.record.as_ref().and_then(|r| r.status.as_ref())
+    }
+
+    pub fn in_flight(&self) -> bool {
+        matches!(self.phase, RunPhase::Submitting | RunPhase::Watching)
+    }
+
+    /// Since when the run has been in its current status.
+    pub fn since(&self) -> Timestamp {
+        self.timeline.last().map(|t| t.0).unwrap_or(self.started)
+    }
+
+    /// What the worker needs to send it.
+    pub fn spec(&self) -> RunSpec {
+        RunSpec {
+            run: self.journal_id.clone(),
+            product_id: self.product.id.clone(),
+            product_name: self.product.name.clone(),
+            action_id: self.action.id.clone(),
+            action_name: self.action.name.clone(),
+            parameters: self.parameters.clone(),
+            token: self.token.clone(),
+        }
+    }
+}
+
+/// What a new run is made of; the book gives it its id.
+pub struct NewRun {
+    pub product: ProvisionedProduct,
+    pub action: ServiceAction,
+    pub document: Option<String>,
+    pub parameters: Option<ParameterMap>,
+    pub token: String,
+    pub journal_id: String,
+    pub phase: RunPhase,
+}
+
+/// The runs of the last batch, for the summary above the runs list.
+#[derive(Debug, Clone)]
+pub struct BatchSummary {
+    pub action: String,
+    pub runs: Vec<RunId>,
+}
+
+#[derive(Debug, Default)]
+pub struct RunBook {
+    pub list: Vec<Run>,
+    pub batch: Option<BatchSummary>,
+    next: u64,
+}
+
+/// An error in the operator's words, naming the product when it is about one.
+pub fn operator_message(e: &Error, product: Option<&str>) -> String {
+    match (e.kind, product) {
+        (ErrorKind::InvalidState, Some(p)) => {
+            format!("{p} is UNDER_CHANGE: another operation is running on it; wait until it finishes")
+        }
+        _ => e.to_string(),
+    }
+}
+
+impl RunBook {
+    pub fn get(&self, id: RunId) -> Option<&Run> {
+        self.list.iter().find(|r| r.id == id)
+    }
+
+    fn get_mut(&mut self, id: RunId) -> Option<&mut Run> {
+        self.list.iter_mut().find(|r| r.id == id)
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.list.iter().filter(|r| r.in_flight()).count()
+    }
+
+    pub fn last(&self) -> Option<&Run> {
+        self.list.last()
+    }
+
+    /// Adds a run; returns its id.
+    pub fn add(&mut self, new: NewRun, now: Timestamp) -> RunId {
+        self.next += 1;
+        let id = RunId(self.next);
+        self.list.push(Run {
+            id,
+            product: new.product,
+            action: new.action,
+            document: new.document,
+            parameters: new.parameters,
+            token: new.token,
+            started: now,
+            record: None,
+            outputs: Vec::new(),
+            timeline: Vec::new(),
+            phase: new.phase,
+            problem: None,
+            journal_id: new.journal_id,
+            resumed: false,
+        });
+        id
+    }
+
+    /// Runs of earlier sessions that did not end: shown as resumed, and taken up again.
+    pub fn resume(&mut self, open: Vec<JournalRun>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for j in open {
+            let product =
+                ProvisionedProduct { id: j.product_id.clone(), name: j.product_name.clone(), ..Default::default() };
+            let action = ServiceAction { id: j.action_id.clone(), name: j.action_name.clone(), ..Default::default() };
+            let phase = if j.record_id.is_some() { RunPhase::Watching } else { RunPhase::Submitting };
+            let new = NewRun {
+                product,
+                action,
+                document: None,
+                parameters: j.parameters.clone(),
+                token: j.token.clone(),
+                journal_id: j.run.clone(),
+                phase,
+            };
+            let id = self.add(new, j.requested_at);
+            if let Some(r) = self.get_mut(id) {
+                r.timeline = j.statuses.clone();
+                r.resumed = true;
+            }
+            effects.push(Effect::Resume { run: id, open: Box::new(j) });
+        }
+        effects
+    }
+
+    pub fn retrying(&mut self, run: RunId, error: &Error) {
+        if let Some(r) = self.get_mut(run) {
+            r.problem = Some(format!("{} (sending again with the same token)", operator_message(error, None)));
+        }
+    }
+
+    /// The record exists. Returns the product and record ids, to mark the product busy.
+    pub fn submitted(&mut self, run: RunId, record: RecordDetail, now: Timestamp) -> Option<(String, String)> {
+        let r = self.get_mut(run)?;
+        let status = record.status.clone().unwrap_or(RecordStatus::Created);
+        if r.timeline.last().map(|t| &t.1) != Some(&status) {
+            r.timeline.push((record.created_time.unwrap_or(now), status));
+        }
+        r.problem = None;
+        let ids = (r.product.id.clone(), record.record_id.clone());
+        r.record = Some(record);
+        if r.phase != RunPhase::Ended {
+            r.phase = RunPhase::Watching;
+        }
+        Some(ids)
+    }
+
+    /// Nothing ran; the reason is shown on the run and as a toast.
+    pub fn not_started(&mut self, run: RunId, error: &StartError, session: &mut Session) {
+        let Some(r) = self.get_mut(run) else { return };
+        let text = match error {
+            StartError::Api(e) => operator_message(e, Some(&r.product.name)),
+            other => other.to_string(),
+        };
+        r.phase = RunPhase::NotStarted(text.clone());
+        session.toast(text, true);
+    }
+
+    /// A batch run that was never launched.
+    pub fn skipped(&mut self, run: RunId, reason: &str) {
+        if let Some(r) = self.get_mut(run) {
+            r.phase = RunPhase::NotStarted(reason.to_string());
+        }
+    }
+
+    /// A poll's answer. When the record ended: the toast, the bell, and a fresh look at the product.
+    pub fn polled(
+        &mut self,
+        run: RunId,
+        result: Result<(RecordDetail, Vec<RecordOutput>), Error>,
+        session: &mut Session,
+    ) -> Vec<Effect> {
+        let now = session.now;
+        let Some(r) = self.get_mut(run) else { return vec![] };
+        let (record, outputs) = match result {
+            Ok(x) => x,
+            Err(e) => {
+                r.problem = Some(format!("{} (still watching)", operator_message(&e, None)));
+                return vec![];
+            }
+        };
+        r.problem = None;
+        let status = record.status.clone();
+        if let Some(s) = &status
+            && r.timeline.last().map(|t| &t.1) != Some(s)
+        {
+            r.timeline.push((record.updated_time.unwrap_or(now), s.clone()));
+        }
+        r.outputs = outputs;
+        r.record = Some(record);
+        if !status.as_ref().is_some_and(RecordStatus::is_terminal) || r.phase == RunPhase::Ended {
+            return vec![];
+        }
+        r.phase = RunPhase::Ended;
+        let ok = status == Some(RecordStatus::Succeeded);
+        let text = format!(
+            "{} on {}: {}",
+            r.action.name,
+            r.product.name,
+            status.as_ref().map(|s| s.as_str()).unwrap_or_default()
+        );
+        let mut effects = vec![Effect::RefreshProduct { id: r.product.id.clone() }];
+        session.toast(text, !ok);
+        if session.settings.bell {
+            effects.push(Effect::Bell);
+        }
+        effects
+    }
+}

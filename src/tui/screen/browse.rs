@@ -1,0 +1,729 @@
+//! The products table and the actions pane: the list model (loaded page by page, filtered,
+//! sorted, marked; actions fetched once per product version), the keys of both panes and the
+//! filter, and their view.
+
+use super::{Cx, Fetch, Next, Screen};
+use crate::catalog::{Error, ProductQuery};
+use crate::domain::{ActionDefinition, Page, ProductStatus, ProvisionedProduct, ServiceAction};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::{Cmd, KeyMode};
+use crate::tui::runbook::operator_message;
+use crate::tui::session::Conn;
+use crate::tui::view::{ViewCx, block, safe};
+use crossterm::event::{Event, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table, TableState, Wrap};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Products,
+    Actions,
+}
+
+/// The browse screen's own state: whether the filter is being typed. (Which pane has the keys
+/// belongs to the list: it is kept while other screens show.)
+#[derive(Debug, Clone, Default)]
+pub struct Browse {
+    pub filtering: bool,
+}
+
+impl Browse {
+    pub fn key_mode(&self, list: &ProductList) -> KeyMode {
+        match (self.filtering, list.pane) {
+            (true, _) => KeyMode::Filter,
+            (false, Pane::Products) => KeyMode::Products,
+            (false, Pane::Actions) => KeyMode::Actions,
+        }
+    }
+
+    pub fn copy_text(&self, list: &ProductList) -> Option<String> {
+        (self.key_mode(list) == KeyMode::Products).then(|| list.selected_product().map(|p| p.id.clone())).flatten()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Listed,
+    Name,
+    Status,
+    Product,
+    Created,
+}
+
+impl SortKey {
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Listed => "as listed",
+            SortKey::Name => "name",
+            SortKey::Status => "status",
+            SortKey::Product => "product",
+            SortKey::Created => "created",
+        }
+    }
+
+    fn next(self) -> SortKey {
+        match self {
+            SortKey::Listed => SortKey::Name,
+            SortKey::Name => SortKey::Status,
+            SortKey::Status => SortKey::Product,
+            SortKey::Product => SortKey::Created,
+            SortKey::Created => SortKey::Listed,
+        }
+    }
+}
+
+/// Where loading the list stands.
+#[derive(Debug, Clone, Default)]
+pub struct Loading {
+    pub generation: u64,
+    pub pages: usize,
+    pub done: bool,
+    pub total: Option<i32>,
+    pub error: Option<String>,
+}
+
+/// A product and the lowercase text the filter searches (built once, not per keystroke).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub product: ProvisionedProduct,
+    key: String,
+}
+
+impl Row {
+    pub fn new(product: ProvisionedProduct) -> Row {
+        let key = search_key(&product);
+        Row { product, key }
+    }
+}
+
+/// What the filter matches a product on, lowercase, fields separated so no match spans two.
+fn search_key(p: &ProvisionedProduct) -> String {
+    let mut k = String::with_capacity(96);
+    for part in [
+        p.name.as_str(),
+        p.id.as_str(),
+        p.product_name.as_deref().unwrap_or(""),
+        p.status.as_ref().map(|s| s.as_str()).unwrap_or(""),
+    ] {
+        k.push_str(part);
+        k.push('\u{1}');
+    }
+    for t in &p.tags {
+        k.push_str(&t.key);
+        k.push('=');
+        k.push_str(&t.value);
+        k.push('\u{1}');
+    }
+    k.to_lowercase()
+}
+
+/// The self-service actions of one product version, once asked for.
+pub type VersionActions = Fetch<Arc<Vec<ServiceAction>>>;
+
+/// The provisioned products of the connection and everything known about them.
+#[derive(Debug, Clone, Default)]
+pub struct ProductList {
+    /// The pane with the keys when the browse screen shows.
+    pub pane: Pane,
+    pub rows: Vec<Row>,
+    /// The filter text `visible` was computed for, to narrow instead of rescanning while typing.
+    filtered_for: String,
+    /// Indices into `rows` that pass the filter, in display order.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub selected: usize,
+    /// The selected product's id: the selection follows the product, not the row.
+    pub selected_id: Option<String>,
+    pub loading: Loading,
+    pub filter: Input,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub actions: HashMap<(String, String), VersionActions>,
+    /// Each action's SSM document, by action id (fetched once).
+    pub definitions: HashMap<String, Fetch<ActionDefinition>>,
+    pub action_selected: usize,
+    /// Products marked for a batch run, by id.
+    pub marks: BTreeSet<String>,
+}
+
+impl ProductList {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn products(&self) -> impl Iterator<Item = &ProvisionedProduct> {
+        self.rows.iter().map(|r| &r.product)
+    }
+
+    pub fn selected_product(&self) -> Option<&ProvisionedProduct> {
+        self.visible.get(self.selected).map(|&i| &self.rows[i].product)
+    }
+
+    pub fn actions_of_selected(&self) -> Option<&VersionActions> {
+        let key = self.selected_product()?.artifact_key()?;
+        self.actions.get(&key)
+    }
+
+    pub fn selected_action(&self) -> Option<&ServiceAction> {
+        match self.actions_of_selected()? {
+            Fetch::Ready(list) => list.get(self.action_selected),
+            _ => None,
+        }
+    }
+
+    /// The marked products, in list order.
+    pub fn marked(&self) -> Vec<ProvisionedProduct> {
+        self.products().filter(|p| self.marks.contains(&p.id)).cloned().collect()
+    }
+
+    /// Loading while the client is ready and the last page has not come (and nothing failed).
+    pub fn loading_shown(&self, conn: &Conn) -> bool {
+        !self.loading.done && *conn == Conn::Ready && self.loading.error.is_none()
+    }
+
+    /// Loads the list again from the first page; pages of the earlier load are ignored.
+    pub fn reload(&mut self) -> Effect {
+        self.loading = Loading { generation: self.loading.generation + 1, ..Default::default() };
+        Effect::LoadProducts {
+            generation: self.loading.generation,
+            query: ProductQuery { page_size: 100, ..Default::default() },
+        }
+    }
+
+    /// Another connection: nothing of the old one is kept.
+    pub fn forget(&mut self) {
+        *self = ProductList {
+            pane: Pane::Products,
+            loading: Loading { generation: self.loading.generation + 1, ..Default::default() },
+            filter: std::mem::take(&mut self.filter),
+            sort: self.sort,
+            descending: self.descending,
+            ..Default::default()
+        };
+    }
+
+    pub fn on_page(&mut self, generation: u64, page: Page<ProvisionedProduct>) -> Vec<Effect> {
+        if generation != self.loading.generation {
+            return vec![];
+        }
+        if self.loading.pages == 0 {
+            self.rows.clear();
+        }
+        self.loading.pages += 1;
+        self.loading.error = None;
+        self.loading.total = page.total.or(self.loading.total);
+        self.loading.done = page.next_token.is_none();
+        self.rows.extend(page.items.into_iter().map(Row::new));
+        self.filtered_for.clear();
+        self.recompute();
+        self.ensure_actions()
+    }
+
+    /// A failed page: the message to show, if it is about the current load.
+    pub fn on_failed(&mut self, generation: u64, error: &Error, retrying: bool) -> Option<String> {
+        if generation != self.loading.generation {
+            return None;
+        }
+        let mut text = operator_message(error, None);
+        if retrying {
+            text.push_str(" (retrying by itself; r retries now)");
+        }
+        self.loading.error = Some(text.clone());
+        Some(text)
+    }
+
+    pub fn on_product_updated(&mut self, fresh: ProvisionedProduct) {
+        self.update_row(&fresh.id.clone(), |p| {
+            p.status = fresh.status;
+            p.status_message = fresh.status_message;
+            p.last_record_id = fresh.last_record_id;
+        });
+    }
+
+    /// A run started on the product: it is busy, with this record.
+    pub fn set_busy(&mut self, pp_id: &str, record_id: &str) {
+        self.update_row(pp_id, |p| {
+            p.status = Some(ProductStatus::UnderChange);
+            p.last_record_id = Some(record_id.to_string());
+        });
+    }
+
+    fn update_row(&mut self, pp_id: &str, change: impl FnOnce(&mut ProvisionedProduct)) {
+        if let Some(row) = self.rows.iter_mut().find(|r| r.product.id == pp_id) {
+            change(&mut row.product);
+            row.key = search_key(&row.product);
+            self.filtered_for.clear();
+        }
+    }
+
+    /// The actions of a version arrived: their SSM documents are fetched once each.
+    pub fn on_actions(&mut self, key: (String, String), result: Result<Arc<Vec<ServiceAction>>, Error>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let value = match result {
+            Ok(list) => {
+                for a in list.iter() {
+                    if !self.definitions.contains_key(&a.id) {
+                        self.definitions.insert(a.id.clone(), Fetch::Loading);
+                        effects.push(Effect::LoadDefinition { action_id: a.id.clone() });
+                    }
+                }
+                Fetch::Ready(list)
+            }
+            Err(e) => Fetch::Failed(operator_message(&e, None)),
+        };
+        self.actions.insert(key, value);
+        effects
+    }
+
+    pub fn on_definition(&mut self, action_id: String, result: Result<ActionDefinition, Error>) {
+        let value = match result {
+            Ok(d) => Fetch::Ready(d),
+            Err(e) => Fetch::Failed(operator_message(&e, None)),
+        };
+        self.definitions.insert(action_id, value);
+    }
+
+    /// The actions of a version: known, or asked for once (the effect, if any).
+    pub fn actions_for(&mut self, key: &(String, String)) -> (Option<&VersionActions>, Option<Effect>) {
+        if self.actions.contains_key(key) {
+            return (self.actions.get(key), None);
+        }
+        self.actions.insert(key.clone(), Fetch::Loading);
+        (None, Some(Effect::LoadActions { product_id: key.0.clone(), version_id: key.1.clone() }))
+    }
+
+    /// Recomputes the visible rows after the list, filter or sort changed, keeping the selection
+    /// on the same product.
+    fn recompute(&mut self) {
+        let needle = self.filter.value().to_lowercase();
+        // Typing more only narrows: search the current matches, not every product.
+        let narrowing = !self.filtered_for.is_empty()
+            && needle.starts_with(&self.filtered_for)
+            && self.visible.len() <= self.rows.len();
+        let rows = &self.rows;
+        let mut visible: Vec<usize> = if needle.is_empty() {
+            (0..rows.len()).collect()
+        } else if narrowing {
+            self.visible.iter().copied().filter(|&i| rows[i].key.contains(&needle)).collect()
+        } else {
+            (0..rows.len()).filter(|&i| rows[i].key.contains(&needle)).collect()
+        };
+        self.filtered_for = needle;
+        if !narrowing {
+            self.sort_rows(&mut visible);
+        }
+        self.visible = visible;
+        self.follow_selection();
+    }
+
+    fn sort_rows(&self, visible: &mut [usize]) {
+        let p = |i: usize| &self.rows[i].product;
+        match self.sort {
+            SortKey::Listed => {}
+            SortKey::Name => visible.sort_by(|a, b| p(*a).name.cmp(&p(*b).name)),
+            SortKey::Status => visible.sort_by_key(|i| p(*i).status.clone()),
+            SortKey::Product => {
+                visible.sort_by(|a, b| p(*a).product_name.cmp(&p(*b).product_name).then(p(*a).name.cmp(&p(*b).name)))
+            }
+            SortKey::Created => visible.sort_by(|a, b| {
+                p(*a).created_time.partial_cmp(&p(*b).created_time).unwrap_or(std::cmp::Ordering::Equal)
+            }),
+        }
+        if self.descending {
+            visible.reverse();
+        }
+    }
+
+    fn follow_selection(&mut self) {
+        let found =
+            self.selected_id.as_ref().and_then(|id| self.visible.iter().position(|&i| self.rows[i].product.id == *id));
+        match found {
+            Some(pos) => self.selected = pos,
+            None => {
+                self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+                // Keep remembering a product that is not (yet) loaded; otherwise follow the row.
+                if self.selected_id.is_none() || self.loading.done {
+                    self.selected_id = self.selected_product().map(|p| p.id.clone());
+                }
+            }
+        }
+    }
+
+    /// After the selection moved: remember it, and fetch its actions once per (product, version).
+    fn selection_changed(&mut self) -> Vec<Effect> {
+        self.selected_id = self.selected_product().map(|p| p.id.clone());
+        self.action_selected = 0;
+        self.ensure_actions()
+    }
+
+    pub fn ensure_actions(&mut self) -> Vec<Effect> {
+        let Some(key) = self.selected_product().and_then(|p| p.artifact_key()) else { return vec![] };
+        self.actions_for(&key).1.into_iter().collect()
+    }
+
+    fn move_selection(&mut self, delta: isize) -> Vec<Effect> {
+        if self.visible.is_empty() {
+            return vec![];
+        }
+        let last = self.visible.len() as isize - 1;
+        let next = (self.selected as isize + delta).clamp(0, last) as usize;
+        if next == self.selected {
+            return vec![];
+        }
+        self.selected = next;
+        self.selection_changed()
+    }
+
+    /// The filter set from outside (the palette's `:filter`).
+    pub fn set_filter(&mut self, text: String) -> Vec<Effect> {
+        self.filter = Input::new(text);
+        self.recompute();
+        self.ensure_actions()
+    }
+
+    pub fn type_in_filter(&mut self, key: KeyEvent) -> bool {
+        let Some(req) = to_input_request(&Event::Key(key)) else { return false };
+        if self.filter.handle(req).is_some() {
+            self.recompute();
+        }
+        true
+    }
+
+    pub fn paste_in_filter(&mut self, text: &str) -> bool {
+        for c in text.chars().filter(|c| !c.is_control()) {
+            self.filter.handle(tui_input::InputRequest::InsertChar(c));
+        }
+        self.recompute();
+        true
+    }
+
+    fn resort(&mut self) {
+        self.filtered_for.clear();
+        self.recompute();
+    }
+}
+
+/// The keys of the products pane, the actions pane and the filter.
+pub fn command(mut b: Browse, cmd: Cmd, cx: &mut Cx) -> Next {
+    let list = &mut *cx.list;
+    let page = (cx.session.size.1 as isize - 14).max(1);
+    let effects = match (b.key_mode(list), cmd) {
+        (KeyMode::Products | KeyMode::Actions, Cmd::History) => match list.selected_product().cloned() {
+            Some(p) => return super::history::open(p),
+            None => vec![],
+        },
+        (KeyMode::Products | KeyMode::Actions, Cmd::Refresh) => vec![list.reload()],
+        (KeyMode::Products | KeyMode::Actions, Cmd::Filter) => {
+            list.pane = Pane::Products;
+            b.filtering = true;
+            vec![]
+        }
+        (KeyMode::Products, c) => products_command(list, c, page),
+        (KeyMode::Actions, Cmd::Open) => return open_form(b, cx),
+        (KeyMode::Actions, c) => actions_command(list, c),
+        (KeyMode::Filter, c) => filter_command(&mut b, list, c),
+        _ => vec![],
+    };
+    (Screen::Browse(b), effects)
+}
+
+fn products_command(list: &mut ProductList, cmd: Cmd, page: isize) -> Vec<Effect> {
+    match cmd {
+        Cmd::Up => list.move_selection(-1),
+        Cmd::Down => list.move_selection(1),
+        Cmd::PageUp => list.move_selection(-page),
+        Cmd::PageDown => list.move_selection(page),
+        Cmd::Top => list.move_selection(isize::MIN / 2),
+        Cmd::Bottom => list.move_selection(isize::MAX / 2),
+        Cmd::SwitchPane => {
+            if list.selected_product().is_some() {
+                list.pane = Pane::Actions;
+            }
+            list.ensure_actions()
+        }
+        Cmd::SortNext => {
+            list.sort = list.sort.next();
+            list.resort();
+            vec![]
+        }
+        Cmd::SortReverse => {
+            list.descending = !list.descending;
+            list.resort();
+            vec![]
+        }
+        Cmd::Mark => {
+            if let Some(id) = list.selected_product().map(|p| p.id.clone())
+                && !list.marks.remove(&id)
+            {
+                list.marks.insert(id);
+            }
+            list.move_selection(1)
+        }
+        Cmd::MarkAll => {
+            let ids: Vec<String> = list.visible.iter().map(|&i| list.rows[i].product.id.clone()).collect();
+            list.marks.extend(ids);
+            vec![]
+        }
+        Cmd::ClearMarks => {
+            list.marks.clear();
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+fn actions_command(list: &mut ProductList, cmd: Cmd) -> Vec<Effect> {
+    match cmd {
+        Cmd::SwitchPane => list.pane = Pane::Products,
+        Cmd::Up => list.action_selected = list.action_selected.saturating_sub(1),
+        Cmd::Down => {
+            if let Some(Fetch::Ready(actions)) = list.actions_of_selected() {
+                list.action_selected = (list.action_selected + 1).min(actions.len().saturating_sub(1));
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn filter_command(b: &mut Browse, list: &mut ProductList, cmd: Cmd) -> Vec<Effect> {
+    match cmd {
+        Cmd::Open => {
+            b.filtering = false;
+            if !list.visible.is_empty() {
+                list.selected = 0;
+            }
+            list.selection_changed()
+        }
+        Cmd::Cancel => {
+            b.filtering = false;
+            list.filter.reset();
+            list.recompute();
+            list.ensure_actions()
+        }
+        Cmd::Up => list.move_selection(-1),
+        Cmd::Down => list.move_selection(1),
+        _ => vec![],
+    }
+}
+
+/// Enter on an action: its form; with products marked, the form of a batch over them.
+fn open_form(b: Browse, cx: &mut Cx) -> Next {
+    let (Some(product), Some(action)) = (cx.list.selected_product().cloned(), cx.list.selected_action().cloned())
+    else {
+        return (Screen::Browse(b), vec![]);
+    };
+    let batch = (!cx.list.marks.is_empty()).then(|| cx.list.marked());
+    super::form::open(product, action, None, batch)
+}
+
+// ---- view ----
+
+/// The two panes; `focused` when the browse screen shows (not under another screen).
+pub fn render(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let actions_height = match (vcx.presenter, area.height >= 36) {
+        (true, true) => 14,
+        (_, true) => 12,
+        _ => 9,
+    };
+    let [top, bottom] = Layout::vertical([Constraint::Min(6), Constraint::Length(actions_height)]).areas(area);
+    products(list, focused && list.pane == Pane::Products, vcx, f, top);
+    actions(list, focused && list.pane == Pane::Actions, vcx, f, bottom);
+}
+
+fn title(list: &ProductList, vcx: &ViewCx) -> Line<'static> {
+    let t = vcx.theme;
+    let mut spans = vec![Span::styled(" Products ", t.title())];
+    let shown = list.visible.len();
+    let loaded = list.len();
+    let count = if list.filter.value().is_empty() { format!("{loaded}") } else { format!("{shown} of {loaded}") };
+    spans.push(Span::raw(format!("{count} ")));
+    if list.loading_shown(vcx.conn) {
+        let total = list.loading.total.map(|n| format!(" of {n}")).unwrap_or_default();
+        spans.push(Span::styled(format!("{} loading {loaded}{total} ", t.spinner(vcx.frame)), t.warn()));
+    }
+    if !list.filter.value().is_empty() {
+        spans.push(Span::styled(format!("/{} ", safe(list.filter.value())), t.key()));
+    }
+    if !list.marks.is_empty() {
+        spans.push(Span::styled(format!("· {} marked for a batch ", list.marks.len()), t.key()));
+    }
+    if list.sort != SortKey::Listed || list.descending {
+        let dir = if list.descending { "desc" } else { "asc" };
+        spans.push(Span::styled(format!("sort: {} {dir} ", list.sort.label()), t.dim()));
+    }
+    Line::from(spans)
+}
+
+fn empty_text(list: &ProductList, conn: &Conn) -> String {
+    match (conn, &list.loading.error) {
+        (Conn::Resolving, _) => "Resolving credentials…".to_string(),
+        (Conn::Failed(e), _) => format!("Could not connect: {}", safe(e)),
+        (_, Some(e)) => format!("Could not load the provisioned products: {}", safe(e)),
+        _ if !list.loading.done => "Loading provisioned products…".to_string(),
+        _ if !list.filter.value().is_empty() => {
+            format!("No product matches \"{}\" (Esc in the filter clears it).", safe(list.filter.value()))
+        }
+        _ => "No provisioned products in this account and region.".to_string(),
+    }
+}
+
+fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    let b = block(t, title(list, vcx), focused);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    if list.visible.is_empty() {
+        f.render_widget(Paragraph::new(empty_text(list, vcx.conn)).wrap(Wrap { trim: true }), inner);
+        return;
+    }
+    let wide = inner.width >= 110;
+    let with_type = inner.width >= 140;
+    let mut header = vec!["NAME", "STATUS"];
+    let mut widths = vec![Constraint::Fill(1), Constraint::Length(13)];
+    if with_type {
+        header.push("TYPE");
+        widths.push(Constraint::Length(13));
+    }
+    header.extend(["PRODUCT", "VERSION", "LAST RECORD"]);
+    widths.extend([
+        Constraint::Length(if inner.width >= 96 { 24 } else { 17 }),
+        Constraint::Length(8),
+        Constraint::Length(17),
+    ]);
+    if wide {
+        header.push("CREATED");
+        widths.push(Constraint::Length(16));
+    }
+    let height = inner.height.saturating_sub(1) as usize;
+    let offset = if list.selected >= height { list.selected + 1 - height } else { 0 };
+    let end = (offset + height).min(list.visible.len());
+    let rows: Vec<TableRow> = list.visible[offset..end]
+        .iter()
+        .map(|&i| {
+            product_row(&list.rows[i].product, list.marks.contains(&list.rows[i].product.id), wide, with_type, vcx)
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(TableRow::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
+        .column_spacing(if vcx.presenter { 2 } else { 1 })
+        .row_highlight_style(if focused { t.selected() } else { t.title() })
+        .highlight_symbol(t.pointer());
+    let mut state = TableState::default().with_selected(Some(list.selected - offset));
+    f.render_stateful_widget(table, inner, &mut state);
+}
+
+fn product_row(p: &ProvisionedProduct, marked: bool, wide: bool, with_type: bool, vcx: &ViewCx) -> TableRow<'static> {
+    let t = vcx.theme;
+    let status = p.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_else(|| "-".into());
+    let mark = match (marked, t.ascii) {
+        (true, false) => "● ",
+        (true, true) => "* ",
+        (false, _) => "",
+    };
+    let name_style = if marked { t.key() } else { ratatui::style::Style::new() };
+    let mut cells = vec![
+        Cell::from(Span::styled(format!("{mark}{}", safe(&p.name)), name_style)),
+        Cell::from(Span::styled(status, t.product_status(p.status.as_ref()))),
+    ];
+    if with_type {
+        cells.push(Cell::from(safe(p.kind.as_deref().unwrap_or("-"))));
+    }
+    cells.push(Cell::from(safe(p.product_name.as_deref().unwrap_or("-"))));
+    cells.push(Cell::from(safe(p.provisioning_artifact_name.as_deref().unwrap_or("-"))));
+    cells.push(Cell::from(safe(p.last_record_id.as_deref().unwrap_or("-"))));
+    if wide {
+        cells.push(Cell::from(p.created_time.map(|c| c.short()).unwrap_or_default()));
+    }
+    TableRow::new(cells)
+}
+
+fn actions(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    let Some(p) = list.selected_product() else {
+        f.render_widget(block(t, " Actions ", focused), area);
+        return;
+    };
+    let version = match (&p.product_name, &p.provisioning_artifact_name) {
+        (Some(n), Some(v)) => format!(" · {} {}", safe(n), safe(v)),
+        _ => String::new(),
+    };
+    let title =
+        Line::from(vec![Span::styled(" Actions ", t.title()), Span::raw(format!("· {}{version} ", safe(&p.name)))]);
+    let b = block(t, title, focused);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(msg) = &p.status_message {
+        let status = p.status.as_ref().map(|s| s.as_str()).unwrap_or_default();
+        lines.push(Line::from(Span::styled(format!("{status}: {}", safe(msg)), t.product_status(p.status.as_ref()))));
+    }
+    match list.actions_of_selected() {
+        None | Some(Fetch::Loading) => {
+            lines.push(Line::from(Span::styled(format!("{} loading actions…", t.spinner(vcx.frame)), t.dim())))
+        }
+        Some(Fetch::Failed(e)) => {
+            lines.push(Line::from(Span::styled(format!("Could not load the actions: {}", safe(e)), t.error())));
+        }
+        Some(Fetch::Ready(actions)) if actions.is_empty() => lines.push(Line::from(Span::styled(
+            "No self-service actions are associated with this product version.",
+            t.dim(),
+        ))),
+        Some(Fetch::Ready(actions)) => {
+            let room = inner.height as usize - lines.len().min(inner.height as usize);
+            action_lines(list, actions, focused, room, vcx, &mut lines);
+        }
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn action_lines(
+    list: &ProductList,
+    actions: &[ServiceAction],
+    focused: bool,
+    room: usize,
+    vcx: &ViewCx,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let t = vcx.theme;
+    let offset = if list.action_selected >= room { list.action_selected + 1 - room } else { 0 };
+    let name_w = actions.iter().map(|a| a.name.chars().count()).max().unwrap_or(0).min(34);
+    let doc = |id: &str| match list.definitions.get(id) {
+        Some(Fetch::Ready(d)) => {
+            format!("{} v{}", safe(d.name.as_deref().unwrap_or("?")), safe(d.version.as_deref().unwrap_or("?")))
+        }
+        Some(Fetch::Failed(_)) => "(document unknown)".to_string(),
+        _ => "…".to_string(),
+    };
+    let docs: Vec<String> = actions.iter().map(|a| doc(&a.id)).collect();
+    let doc_w = docs.iter().map(|d| d.chars().count()).max().unwrap_or(0).min(40);
+    for (i, a) in actions.iter().enumerate().skip(offset).take(room) {
+        let selected = i == list.action_selected;
+        let pointer = if selected && focused { t.pointer() } else { "  " };
+        let style = match (selected, focused) {
+            (true, true) => t.selected(),
+            (true, false) => t.title(),
+            _ => ratatui::style::Style::new(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{pointer}{:<name_w$}", safe(&a.name)), style),
+            Span::raw("  "),
+            Span::styled(format!("{:<doc_w$}", docs[i]), t.accent()),
+            Span::raw("  "),
+            Span::styled(safe(a.description.as_deref().unwrap_or("")), t.dim()),
+        ]));
+    }
+}

@@ -1,0 +1,391 @@
+//! The review: exactly what will be sent, the token, the AWS CLI line; Cancel is the default, a
+//! production run needs the product's name typed. For a batch: every product with its own action
+//! and TARGET, the concurrency and what a failure does. Nothing is sent before this screen.
+
+use super::form::fields::{Form, TargetChoice};
+use super::form::{FormScreen, header_lines};
+use super::run::RunScreen;
+use super::{Cx, Fetch, Next, Screen};
+use crate::catalog::{Error, Target, find_action};
+use crate::domain::{ExecutionParameter, ParameterMap, ProvisionedProduct, ServiceAction};
+use crate::runs::batch::BatchPlan;
+use crate::runs::cli_equiv;
+use crate::tui::effect::Effect;
+use crate::tui::keymap::{Cmd, KeyMode};
+use crate::tui::runbook::{BatchSummary, NewRun, RunPhase, operator_message};
+use crate::tui::screen::browse::ProductList;
+use crate::tui::view::{ViewCx, block, label, safe, styled};
+use crossterm::event::{Event, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
+
+/// One product of a batch review: its action (found by name on its own version) and the TARGET
+/// values Service Catalog will use for it.
+#[derive(Debug, Clone)]
+pub struct BatchItem {
+    pub product: ProvisionedProduct,
+    /// Loading until the product version's actions are known; Ready(None): it has no such action.
+    pub action: Fetch<Option<ServiceAction>>,
+    pub targets: Fetch<Vec<ExecutionParameter>>,
+}
+
+/// What the operator chose for a batch.
+#[derive(Debug, Clone)]
+pub struct BatchChoice {
+    pub items: Vec<BatchItem>,
+    pub concurrency: usize,
+    pub stop_on_failure: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub token: String,
+    pub parameters: Option<ParameterMap>,
+    /// The Execute button has the focus; Cancel is the default.
+    pub on_execute: bool,
+    /// Production: the product's name (for a batch, the number of products), typed to confirm.
+    pub confirm: Option<Input>,
+    pub batch: Option<BatchChoice>,
+}
+
+/// The review always has the form it came from (Cancel goes back to it).
+#[derive(Debug, Clone)]
+pub struct ReviewScreen {
+    pub form: Box<Form>,
+    pub review: Review,
+}
+
+/// Ctrl-S on a form without problems: a new token, and for a batch, each product's action.
+pub fn open(form: Box<Form>, cx: &mut Cx) -> Next {
+    let batch = (!form.batch.is_empty()).then(|| BatchChoice {
+        items: form
+            .batch
+            .iter()
+            .map(|p| BatchItem { product: p.clone(), action: Fetch::Loading, targets: Fetch::Loading })
+            .collect(),
+        concurrency: cx.session.settings.concurrency,
+        stop_on_failure: false,
+    });
+    let review = Review {
+        token: cx.session.next_id(),
+        parameters: form.parameters(),
+        on_execute: false,
+        confirm: cx.session.production.then(Input::default),
+        batch,
+    };
+    let mut screen = ReviewScreen { form, review };
+    let effects = screen.resolve_batch(cx.list);
+    (Screen::Review(Box::new(screen)), effects)
+}
+
+impl ReviewScreen {
+    pub fn key_mode(&self) -> KeyMode {
+        match (&self.review.confirm, &self.review.batch) {
+            (Some(_), _) => KeyMode::ReviewConfirm,
+            (None, Some(_)) => KeyMode::ReviewBatch,
+            (None, None) => KeyMode::Review,
+        }
+    }
+
+    /// Letters typed into the production confirmation.
+    pub fn typed(&mut self, key: KeyEvent) -> bool {
+        let Some(input) = self.review.confirm.as_mut() else { return false };
+        let Some(req) = to_input_request(&Event::Key(key)) else { return false };
+        input.handle(req).is_some()
+    }
+
+    /// The AWS CLI command that sends the same request.
+    pub fn copy_text(&self, target: &Target) -> Option<String> {
+        (self.key_mode() == KeyMode::Review).then(|| self.cli_line(target))
+    }
+
+    pub fn cli_line(&self, target: &Target) -> String {
+        let (f, r) = (&self.form, &self.review);
+        cli_equiv::execute_command(target, &f.product.id, &f.action.id, &r.token, r.parameters.as_ref())
+    }
+
+    /// Finds each batch item's action on its own version; fetches what is missing.
+    pub fn resolve_batch(&mut self, list: &mut ProductList) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let Some(plan) = self.review.batch.as_mut() else { return effects };
+        let name = self.form.action.name.clone();
+        for item in plan.items.iter_mut().filter(|i| matches!(i.action, Fetch::Loading)) {
+            let Some(key) = item.product.artifact_key() else {
+                item.action = Fetch::Ready(None);
+                continue;
+            };
+            let (known, fetch) = list.actions_for(&key);
+            match known {
+                Some(Fetch::Ready(actions)) => {
+                    let found = find_action(actions, &name).cloned();
+                    if let Some(a) = &found {
+                        effects.push(Effect::LoadTargets { pp_id: item.product.id.clone(), action_id: a.id.clone() });
+                    }
+                    item.action = Fetch::Ready(found);
+                }
+                Some(Fetch::Failed(e)) => item.action = Fetch::Failed(e.clone()),
+                Some(Fetch::Loading) | None => {}
+            }
+            effects.extend(fetch);
+        }
+        effects
+    }
+
+    pub fn on_targets(&mut self, pp_id: &str, result: &Result<Vec<ExecutionParameter>, Error>) {
+        let Some(plan) = self.review.batch.as_mut() else { return };
+        for item in plan.items.iter_mut().filter(|i| i.product.id == pp_id) {
+            item.targets = match result {
+                Ok(p) => Fetch::Ready(p.clone()),
+                Err(e) => Fetch::Failed(operator_message(e, Some(&item.product.name))),
+            };
+        }
+    }
+}
+
+pub fn command(mut s: ReviewScreen, cmd: Cmd, cx: &mut Cx) -> Next {
+    match cmd {
+        Cmd::Cancel => return (Screen::Form(Box::new(FormScreen::Ready(s.form))), vec![]),
+        Cmd::Execute if s.review.batch.is_some() => return start_batch(s, cx),
+        Cmd::Execute => return start_run(s, cx),
+        Cmd::Open if s.review.on_execute => return start_run(s, cx),
+        Cmd::Open => return (Screen::Form(Box::new(FormScreen::Ready(s.form))), vec![]),
+        Cmd::Left | Cmd::Right => s.review.on_execute = cmd == Cmd::Right,
+        Cmd::More | Cmd::Less | Cmd::ToggleStop => {
+            if let Some(plan) = s.review.batch.as_mut() {
+                match cmd {
+                    Cmd::More => plan.concurrency = (plan.concurrency + 1).min(64),
+                    Cmd::Less => plan.concurrency = plan.concurrency.saturating_sub(1).max(1),
+                    _ => plan.stop_on_failure = !plan.stop_on_failure,
+                }
+            }
+        }
+        _ => {}
+    }
+    (Screen::Review(Box::new(s)), vec![])
+}
+
+/// The typed confirmation of a production run, if one is asked for and does not match.
+fn unconfirmed(review: &Review, expected: &str, what: &str, cx: &mut Cx) -> bool {
+    match &review.confirm {
+        Some(typed) if typed.value() != expected => {
+            cx.session.toast(format!("PRODUCTION: type {expected} {what}to confirm"), true);
+            true
+        }
+        _ => false,
+    }
+}
+
+fn start_run(s: ReviewScreen, cx: &mut Cx) -> Next {
+    if unconfirmed(&s.review, &s.form.product.name, "exactly ", cx) {
+        return (Screen::Review(Box::new(s)), vec![]);
+    }
+    let ReviewScreen { form, review } = s;
+    let new = NewRun {
+        product: form.product.clone(),
+        action: form.action.clone(),
+        document: form.definition.name.clone(),
+        parameters: review.parameters,
+        token: review.token,
+        journal_id: cx.session.next_id(),
+        phase: RunPhase::Submitting,
+    };
+    let id = cx.runs.add(new, cx.session.now);
+    let spec = cx.runs.get(id).map(|r| r.spec());
+    let effects = spec.map(|spec| Effect::Execute { run: id, spec }).into_iter().collect();
+    (Screen::Run(RunScreen { id }), effects)
+}
+
+/// Every product of the batch review becomes a run with its own token; products without the
+/// action are shown as not started, with the reason.
+fn start_batch(s: ReviewScreen, cx: &mut Cx) -> Next {
+    let Some(plan) = s.review.batch.clone() else { return (Screen::Review(Box::new(s)), vec![]) };
+    if unconfirmed(&s.review, &plan.items.len().to_string(), "(the number of products) ", cx) {
+        return (Screen::Review(Box::new(s)), vec![]);
+    }
+    let action_name = s.form.action.name.clone();
+    let mut specs = Vec::new();
+    let mut ids = Vec::new();
+    for item in plan.items {
+        let (action, phase) = match &item.action {
+            Fetch::Ready(Some(a)) => (a.clone(), RunPhase::Submitting),
+            other => {
+                let why = match other {
+                    Fetch::Failed(e) => format!("skipped: {e}"),
+                    Fetch::Loading => "skipped: its actions were not known yet when the batch started".into(),
+                    _ => format!("skipped: its version has no action {action_name}"),
+                };
+                (ServiceAction { name: action_name.clone(), ..Default::default() }, RunPhase::NotStarted(why))
+            }
+        };
+        let queued = phase == RunPhase::Submitting;
+        let new = NewRun {
+            product: item.product,
+            action,
+            document: s.form.definition.name.clone(),
+            parameters: s.review.parameters.clone(),
+            token: cx.session.next_id(),
+            journal_id: cx.session.next_id(),
+            phase,
+        };
+        let id = cx.runs.add(new, cx.session.now);
+        ids.push(id);
+        if queued && let Some(r) = cx.runs.get(id) {
+            specs.push((id, r.spec()));
+        }
+    }
+    cx.runs.batch = Some(BatchSummary { action: action_name, runs: ids });
+    cx.list.marks.clear();
+    let plan = BatchPlan { concurrency: plan.concurrency, stop_on_failure: plan.stop_on_failure, wait: true };
+    let screen = super::runs::RunsScreen { selected: cx.runs.list.len().saturating_sub(1) };
+    (Screen::Runs(screen), vec![Effect::Batch { runs: specs, plan }])
+}
+
+// ---- view ----
+
+pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    if let Some(plan) = &s.review.batch {
+        render_batch(s, plan, vcx, f, area);
+        return;
+    }
+    let t = vcx.theme;
+    let (form, review) = (&s.form, &s.review);
+    let b = block(t, " Review: nothing has been sent yet ", true);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let mut lines = header_lines(form, vcx);
+    if let Some(msg) = &form.product.status_message {
+        let style = t.product_status(form.product.status.as_ref());
+        lines.push(Line::from(Span::styled(format!("{:14}{}", "", safe(msg)), style)));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Parameters sent", t.title())));
+    if form.fields.is_empty() {
+        lines.push(Line::from(Span::styled("  (none)", t.dim())));
+    }
+    for field in &form.fields {
+        let sent = review.parameters.as_ref().and_then(|p| p.get(&field.name));
+        let value = match (sent, field.target_choice()) {
+            (Some(v), _) => styled(format!("{:?}", v.iter().map(|s| safe(s)).collect::<Vec<_>>()), t.warn()),
+            (None, Some(TargetChoice::Default(n))) => {
+                styled(format!("default: resolved by Service Catalog ({n} resources)"), t.ok())
+            }
+            (None, _) => styled("(not sent)", t.dim()),
+        };
+        lines.push(Line::from(vec![Span::raw(format!("  {:<20}", safe(&field.name))), value]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        label(t, "ExecuteToken"),
+        Span::raw(review.token.clone()),
+        Span::styled("  (a retry with this token never runs twice)", t.dim()),
+    ]));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("The same request with the AWS CLI", t.title())));
+    lines.push(Line::from(Span::raw(safe(&s.cli_line(target)))));
+    lines.push(Line::default());
+    buttons(s, vcx, &mut lines);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn buttons(s: &ReviewScreen, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
+    let t = vcx.theme;
+    if let Some(typed) = &s.review.confirm {
+        let name = &s.form.product.name;
+        let ok = typed.value() == name.as_str();
+        lines.push(Line::from(Span::styled(
+            format!("PRODUCTION. Type the product's name ({}) and press Enter to execute:", safe(name)),
+            t.error(),
+        )));
+        let mark = if ok { styled("  matches", t.ok()) } else { styled("", t.dim()) };
+        lines.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key()), mark]));
+        lines.push(Line::default());
+        lines.push(Line::from(vec![Span::raw("  "), Span::styled("[ Cancel (Esc) ]", t.key())]));
+        return;
+    }
+    let (cancel, execute) = if s.review.on_execute { (t.key(), t.selected()) } else { (t.selected(), t.key()) };
+    lines.push(Line::from(vec![
+        Span::raw("  "),
+        Span::styled("[ Cancel (n) ]", cancel),
+        Span::raw("   "),
+        Span::styled("[ Execute (y) ]", execute),
+    ]));
+}
+
+fn batch_item_line(item: &BatchItem, vcx: &ViewCx) -> Line<'static> {
+    let t = vcx.theme;
+    let (action, style) = match &item.action {
+        Fetch::Loading => (format!("{} finding the action…", t.spinner(vcx.frame)), t.dim()),
+        Fetch::Ready(Some(a)) => (safe(&a.id), Style::new()),
+        Fetch::Ready(None) => ("no such action: skipped".to_string(), t.warn()),
+        Fetch::Failed(e) => (safe(e), t.error()),
+    };
+    let target = match (&item.action, &item.targets) {
+        (Fetch::Ready(Some(_)), Fetch::Ready(params)) => params
+            .iter()
+            .filter(|p| p.is_target())
+            .map(|p| format!("{}={}", safe(&p.name), safe(&p.default_values.join(","))))
+            .collect::<Vec<_>>()
+            .join("  "),
+        (Fetch::Ready(Some(_)), Fetch::Loading) => format!("{} resolving TARGET…", t.spinner(vcx.frame)),
+        (Fetch::Ready(Some(_)), Fetch::Failed(e)) => safe(e),
+        _ => String::new(),
+    };
+    Line::from(vec![
+        Span::raw(format!("  {:<28} ", safe(&item.product.name))),
+        Span::styled(format!("{action:<24} "), style),
+        Span::styled(target, t.ok()),
+    ])
+}
+
+fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    let title =
+        format!(" Review: {} on {} products · nothing has been sent yet ", safe(&s.form.action.name), plan.items.len());
+    let b = block(t, title, true);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let mut lines = vec![Line::from(Span::styled("Each product gets its own run and ExecuteToken:", t.title()))];
+    lines.extend(plan.items.iter().map(|item| batch_item_line(item, vcx)));
+    lines.push(Line::default());
+    let sent = match &s.review.parameters {
+        None => "none besides TARGET".to_string(),
+        Some(p) => p
+            .iter()
+            .map(|(k, v)| format!("{}={:?}", safe(k), v.iter().map(|s| safe(s)).collect::<Vec<_>>()))
+            .collect::<Vec<_>>()
+            .join("  "),
+    };
+    lines.push(Line::from(vec![label(t, "Parameters"), Span::styled(sent, t.warn())]));
+    lines.push(Line::from(vec![
+        label(t, "At once"),
+        Span::styled(format!("{} runs", plan.concurrency), t.key()),
+        Span::styled("  (+/-)", t.dim()),
+    ]));
+    let stop = if plan.stop_on_failure {
+        "stop: nothing more is launched after a failure"
+    } else {
+        "go on: every product is run"
+    };
+    lines.push(Line::from(vec![label(t, "On a failure"), Span::styled(stop, t.key()), Span::styled("  (f)", t.dim())]));
+    lines.push(Line::default());
+    if let Some(typed) = &s.review.confirm {
+        lines.push(Line::from(Span::styled(
+            format!("PRODUCTION. Type {} (the number of products) and press Enter to start:", plan.items.len()),
+            t.error(),
+        )));
+        lines.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key())]));
+    } else {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled("[ Cancel (n) ]", t.selected()),
+            Span::raw("   "),
+            Span::styled(format!("[ Start {} runs (y) ]", plan.items.len()), t.key()),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

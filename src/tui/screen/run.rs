@@ -1,0 +1,151 @@
+//! One run, live: status, elapsed time, timeline, errors, outputs. The run itself lives in the
+//! run book (it goes on whichever screen shows); this screen only says which one it shows.
+
+use super::browse::Browse;
+use super::{Cx, Next, Screen};
+use crate::tui::action::RunId;
+use crate::tui::keymap::Cmd;
+use crate::tui::runbook::{Run, RunBook, RunPhase};
+use crate::tui::view::{ViewCx, block, label, safe};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunScreen {
+    pub id: RunId,
+}
+
+impl RunScreen {
+    pub fn copy_text(&self, runs: &RunBook) -> Option<String> {
+        runs.get(self.id).and_then(|r| r.record.as_ref()).map(|d| d.record_id.clone())
+    }
+}
+
+pub fn command(s: RunScreen, cmd: Cmd, cx: &mut Cx) -> Next {
+    match cmd {
+        Cmd::Back => (Screen::Browse(Browse::default()), vec![]),
+        Cmd::Rerun => match cx.runs.get(s.id).cloned() {
+            Some(r) => super::form::open(r.product, r.action, r.parameters, None),
+            None => (Screen::Run(s), vec![]),
+        },
+        _ => (Screen::Run(s), vec![]),
+    }
+}
+
+/// `12s`, `3m05s`, `1h02m`.
+pub fn duration(secs: f64) -> String {
+    let s = secs.max(0.0) as u64;
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// A run's status in words, with a spinner while it goes on and a mark once it ended.
+pub fn status_text(r: &Run, vcx: &ViewCx) -> (String, Style) {
+    let t = vcx.theme;
+    let status = || r.status().map(|s| s.as_str().to_string()).unwrap_or_default();
+    match &r.phase {
+        RunPhase::Submitting => (format!("{} sending the request…", t.spinner(vcx.frame)), t.accent()),
+        RunPhase::NotStarted(_) => ("NOT STARTED".into(), t.error()),
+        RunPhase::Watching => (format!("{} {}", t.spinner(vcx.frame), status()), t.record_status(r.status())),
+        RunPhase::Ended => (format!("{} {}", t.record_mark(r.status()), status()), t.record_status(r.status())),
+    }
+}
+
+pub fn elapsed(r: &Run, vcx: &ViewCx) -> f64 {
+    let start = r.record.as_ref().and_then(|d| d.created_time).unwrap_or(r.started);
+    let end = if r.in_flight() { vcx.now } else { r.record.as_ref().and_then(|d| d.updated_time).unwrap_or(vcx.now) };
+    end.0 - start.0
+}
+
+fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
+    let t = vcx.theme;
+    let (status, style) = status_text(r, vcx);
+    let mut head = vec![label(t, "Status"), Span::styled(status, style.add_modifier(Modifier::BOLD))];
+    head.push(Span::styled(format!("   elapsed {}", duration(elapsed(r, vcx))), t.dim()));
+    if r.in_flight() && r.record.is_some() {
+        head.push(Span::styled(format!(" · in this status for {}", duration(vcx.now.0 - r.since().0)), t.dim()));
+    }
+    let mut lines = vec![Line::from(head)];
+    if let RunPhase::NotStarted(e) = &r.phase {
+        lines.push(Line::from(vec![label(t, "Problem"), Span::styled(safe(e), t.error())]));
+    }
+    if let Some(p) = &r.problem {
+        lines.push(Line::from(vec![label(t, "Connection"), Span::styled(safe(p), t.warn())]));
+    }
+    let record = r.record.as_ref().map(|d| d.record_id.clone()).unwrap_or_else(|| "(not yet created)".into());
+    lines.push(Line::from(vec![label(t, "Record"), Span::raw(safe(&record))]));
+    let product = format!("{} ({})", safe(&r.product.name), safe(&r.product.id));
+    lines.push(Line::from(vec![label(t, "Product"), Span::raw(product)]));
+    let action = format!("{} · SSM {}", safe(&r.action.name), safe(r.document.as_deref().unwrap_or("?")));
+    lines.push(Line::from(vec![label(t, "Action"), Span::raw(action)]));
+    lines.push(Line::from(vec![label(t, "ExecuteToken"), Span::raw(safe(&r.token))]));
+    let params = match &r.parameters {
+        None => "none sent (Service Catalog's defaults)".to_string(),
+        Some(p) => p.iter().map(|(k, v)| format!("{}={}", safe(k), safe(&v.join(",")))).collect::<Vec<_>>().join("  "),
+    };
+    lines.push(Line::from(vec![label(t, "Parameters"), Span::raw(params)]));
+    lines
+}
+
+fn record_lines(r: &Run, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
+    let t = vcx.theme;
+    let Some(d) = &r.record else { return };
+    if !d.record_errors.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("Errors (RecordErrors)", t.error())));
+        for e in &d.record_errors {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}: ", safe(e.code.as_deref().unwrap_or("Error"))), t.error()),
+                Span::raw(safe(e.description.as_deref().unwrap_or(""))),
+            ]));
+        }
+    }
+    if !r.outputs.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("Outputs (RecordOutputs)", t.title())));
+        for o in &r.outputs {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} = ", safe(o.output_key.as_deref().unwrap_or("?"))), t.dim()),
+                Span::raw(safe(o.output_value.as_deref().unwrap_or(""))),
+            ]));
+        }
+    }
+    if !d.record_tags.is_empty() {
+        lines.push(Line::default());
+        let tags =
+            d.record_tags.iter().map(|t| format!("{}={}", safe(&t.key), safe(&t.value))).collect::<Vec<_>>().join("  ");
+        lines.push(Line::from(vec![label(t, "Tags"), Span::raw(tags)]));
+    }
+}
+
+pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    let Some(r) = runs.get(s.id) else { return };
+    let resumed = if r.resumed { " · resumed from the journal" } else { "" };
+    let title = format!(" Run {} · {} on {}{resumed} ", r.id.0, safe(&r.action.name), safe(&r.product.name));
+    let b = block(t, title, true);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let mut lines = facts(r, vcx);
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Timeline", t.title())));
+    if r.timeline.is_empty() {
+        lines.push(Line::from(Span::styled("  (waiting for Service Catalog)", t.dim())));
+    }
+    for (at, s) in &r.timeline {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {}  ", at.clock()), t.dim()),
+            Span::styled(s.as_str().to_string(), t.record_status(Some(s))),
+        ]));
+    }
+    record_lines(r, vcx, &mut lines);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

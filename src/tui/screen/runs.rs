@@ -1,0 +1,122 @@
+//! The runs of this session, with the last batch's summary above them.
+
+use super::browse::Browse;
+use super::run::{RunScreen, duration, elapsed, status_text};
+use super::{Cx, Next, Screen};
+use crate::domain::{RecordStatus, Timestamp};
+use crate::tui::keymap::Cmd;
+use crate::tui::runbook::{BatchSummary, Run, RunBook, RunPhase};
+use crate::tui::view::{ViewCx, block, safe};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunsScreen {
+    pub selected: usize,
+}
+
+impl RunsScreen {
+    /// The list, on its newest run.
+    pub fn newest(runs: &RunBook) -> RunsScreen {
+        RunsScreen { selected: runs.list.len().saturating_sub(1) }
+    }
+
+    pub fn copy_text(&self, runs: &RunBook) -> Option<String> {
+        runs.list.get(self.selected).and_then(|r| r.record.as_ref()).map(|d| d.record_id.clone())
+    }
+}
+
+pub fn command(mut s: RunsScreen, cmd: Cmd, cx: &mut Cx) -> Next {
+    match cmd {
+        Cmd::Back => return (Screen::Browse(Browse::default()), vec![]),
+        Cmd::Up => s.selected = s.selected.saturating_sub(1),
+        Cmd::Down => s.selected = (s.selected + 1).min(cx.runs.list.len().saturating_sub(1)),
+        Cmd::Open => {
+            if let Some(r) = cx.runs.list.get(s.selected) {
+                return (Screen::Run(RunScreen { id: r.id }), vec![]);
+            }
+        }
+        Cmd::Rerun => {
+            if let Some(r) = cx.runs.list.get(s.selected).cloned() {
+                return super::form::open(r.product, r.action, r.parameters, None);
+            }
+        }
+        _ => {}
+    }
+    (Screen::Runs(s), vec![])
+}
+
+fn summary(batch: &BatchSummary, runs: &RunBook, vcx: &ViewCx) -> Line<'static> {
+    let t = vcx.theme;
+    let list: Vec<&Run> = batch.runs.iter().filter_map(|id| runs.get(*id)).collect();
+    let succeeded = |r: &Run| r.status() == Some(&RecordStatus::Succeeded);
+    let ok = list.iter().filter(|r| succeeded(r)).count();
+    let failed = list.iter().filter(|r| r.phase == RunPhase::Ended && !succeeded(r)).count();
+    let skipped = list.iter().filter(|r| matches!(r.phase, RunPhase::NotStarted(_))).count();
+    let going = list.iter().filter(|r| r.in_flight()).count();
+    let state = if going == 0 { "finished" } else { "running" };
+    Line::from(vec![
+        Span::styled(format!("Batch {} {state}: ", safe(&batch.action)), t.title()),
+        Span::styled(format!("{ok} succeeded"), t.ok()),
+        Span::raw(", "),
+        Span::styled(format!("{failed} failed"), if failed > 0 { t.error() } else { t.dim() }),
+        Span::raw(format!(", {skipped} not started, {going} in flight (of {})", list.len())),
+    ])
+}
+
+fn row(r: &Run, wide: bool, vcx: &ViewCx) -> Row<'static> {
+    let (status, style) = status_text(r, vcx);
+    let product = if r.resumed { format!("{} (resumed)", safe(&r.product.name)) } else { safe(&r.product.name) };
+    let mut cells: Vec<Cell> = vec![
+        format!("{}", r.id.0).into(),
+        safe(&r.action.name).into(),
+        product.into(),
+        Cell::from(Span::styled(status, style)),
+        duration(elapsed(r, vcx)).into(),
+    ];
+    if wide {
+        cells.push(r.record.as_ref().map(|d| safe(&d.record_id)).unwrap_or_default().into());
+        cells.push(Timestamp(r.started.0).clock().into());
+    }
+    Row::new(cells)
+}
+
+pub fn render(s: &RunsScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    let title = format!(" Runs in this session ({}, {} in flight) ", runs.list.len(), runs.in_flight());
+    let b = block(t, title, true);
+    let mut inner = b.inner(area);
+    f.render_widget(b, area);
+    if let Some(batch) = &runs.batch {
+        let [top, rest] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+        f.render_widget(Paragraph::new(summary(batch, runs, vcx)), top);
+        inner = rest;
+    }
+    if runs.list.is_empty() {
+        f.render_widget(Paragraph::new("No run has been started yet. Pick an action and press Enter."), inner);
+        return;
+    }
+    let wide = inner.width >= 100;
+    let rows: Vec<Row> = runs.list.iter().map(|r| row(r, wide, vcx)).collect();
+    let mut widths = vec![
+        Constraint::Length(3),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+        Constraint::Length(22),
+        Constraint::Length(8),
+    ];
+    let mut header = vec!["#", "ACTION", "PRODUCT", "STATUS", "ELAPSED"];
+    if wide {
+        widths.extend([Constraint::Length(17), Constraint::Length(8)]);
+        header.extend(["RECORD", "STARTED"]);
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
+        .row_highlight_style(t.selected())
+        .highlight_symbol(t.pointer());
+    let mut state = TableState::default().with_selected(Some(s.selected));
+    f.render_stateful_widget(table, inner, &mut state);
+}

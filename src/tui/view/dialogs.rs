@@ -1,0 +1,92 @@
+//! Boxes drawn over the screen: the help (every key of the screen below, from the keymap), the
+//! quit confirmation, and copied text to select by hand.
+
+use super::{ViewCx, block, centered, safe};
+use crate::tui::keymap::{self, KeyMode, Override};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+fn mode_name(mode: KeyMode) -> &'static str {
+    use KeyMode::*;
+    match mode {
+        Products => "products list",
+        Actions => "actions list",
+        Filter => "filter",
+        FormText => "parameter form, typing a value",
+        FormChecklist => "parameter form, TARGET checklist",
+        FormButton => "parameter form",
+        Review => "review before execute",
+        ReviewConfirm => "review of a production run",
+        ReviewBatch => "review of a batch",
+        Run => "run",
+        Runs => "runs",
+        History => "history",
+        Palette => "command palette",
+        Help => "help",
+        ConfirmQuit => "quit",
+    }
+}
+
+/// Every key of `mode` (the screen under the help), the global ones and the config's extra ones.
+pub fn help(mode: KeyMode, extra: &[Override], vcx: &ViewCx, f: &mut Frame, body: Rect) {
+    let t = vcx.theme;
+    let mut lines = vec![Line::from(Span::styled(format!("Keys: {}", mode_name(mode)), t.title())), Line::default()];
+    for b in keymap::bindings(mode).iter().chain(keymap::global()) {
+        lines.push(Line::from(vec![Span::styled(format!("  {:<12}", b.label), t.key()), Span::raw(b.help)]));
+    }
+    for o in extra {
+        if let Some(b) = keymap::bindings(mode).iter().find(|b| b.cmd == o.cmd) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", safe(&o.label)), t.key()),
+                Span::raw(format!("{} (config)", b.help)),
+            ]));
+        }
+    }
+    // The closing hint only where there is room: every key always fits first.
+    if lines.len() as u16 + 4 <= body.height {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("  Esc or ? closes this help", t.dim())));
+    }
+    let area = centered(body, 72, lines.len() as u16 + 2);
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).block(block(t, " Help ", true)), area);
+}
+
+pub fn confirm_quit(in_flight: usize, vcx: &ViewCx, f: &mut Frame, body: Rect) {
+    let t = vcx.theme;
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("{in_flight} run(s) still in progress."),
+            t.warn().add_modifier(Modifier::BOLD),
+        )),
+        Line::from("They go on in AWS; sctui only stops watching them."),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("y", t.key()),
+            Span::raw(" quit    "),
+            Span::styled("n/Esc", t.key()),
+            Span::raw(" stay"),
+        ]),
+    ];
+    let area = centered(body, 56, 6);
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).block(block(t, " Quit sctui? ", true)), area);
+}
+
+/// Copied text shown to select by hand, when the terminal takes no OSC 52.
+pub fn copy(text: &str, vcx: &ViewCx, f: &mut Frame, body: Rect) {
+    let t = vcx.theme;
+    let lines = vec![
+        Line::from(Span::styled("Select the text below to copy it (OSC 52 is off for this terminal):", t.title())),
+        Line::default(),
+        Line::from(Span::raw(safe(text))),
+        Line::default(),
+        Line::from(Span::styled("Any key closes this.", t.dim())),
+    ];
+    let area = centered(body, body.width.saturating_sub(4), 9);
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, " Copy ", true)), area);
+}

@@ -1,0 +1,78 @@
+//! The bottom line: the palette or the filter being typed, else a message, else the main keys of
+//! the screen (from the keymap, so it can never disagree with what the keys do).
+
+use super::{ViewCx, safe};
+use crate::tui::app::App;
+use crate::tui::keymap::{self, Cmd};
+use crate::tui::screen::{Overlay, Screen};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use tui_input::Input;
+
+/// The footer's word for a command.
+fn short(cmd: Cmd) -> &'static str {
+    match cmd {
+        Cmd::SwitchPane => "switch",
+        Cmd::Open => "open",
+        Cmd::Back => "back",
+        Cmd::Filter => "filter",
+        Cmd::Help => "help",
+        Cmd::Refresh => "refresh",
+        Cmd::Quit => "quit",
+        Cmd::Runs => "runs",
+        Cmd::History => "history",
+        Cmd::More => "more at once",
+        Cmd::Palette => "commands",
+        Cmd::Complete => "complete",
+        Cmd::Less => "fewer",
+        Cmd::ToggleStop => "stop on failure",
+        Cmd::Rerun => "run again",
+        Cmd::NextField => "next field",
+        Cmd::PrevField => "prev field",
+        Cmd::Toggle => "toggle",
+        Cmd::ResetTarget => "defaults",
+        Cmd::Review => "review",
+        Cmd::Execute => "execute",
+        Cmd::Cancel => "cancel",
+        _ => "",
+    }
+}
+
+/// A line being typed, with its cursor.
+pub fn input_line(prefix: &str, input: &Input, hint: &str, theme: &Theme, f: &mut Frame, area: Rect) {
+    let line = Line::from(vec![
+        Span::styled(prefix.to_string(), theme.key()),
+        Span::raw(safe(input.value())),
+        Span::styled(hint.to_string(), theme.dim()),
+    ]);
+    f.render_widget(Paragraph::new(line), area);
+    let x = area.x + prefix.len() as u16 + input.visual_cursor() as u16;
+    f.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+}
+
+pub fn render(app: &App, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    if let Some(Overlay::Palette(input)) = &app.overlay {
+        crate::tui::screen::palette::render_line(input, t, f, area);
+        return;
+    }
+    if matches!(&app.screen, Screen::Browse(b) if b.filtering) {
+        input_line(" Filter: ", &app.list.filter, "   Enter keep · Esc clear", t, f, area);
+        return;
+    }
+    if let Some(toast) = &app.session.toast {
+        let style = if toast.error { t.error() } else { t.ok() };
+        let mark = if toast.error { "! " } else { "· " };
+        f.render_widget(Paragraph::new(Line::from(Span::styled(format!(" {mark}{}", safe(&toast.text)), style))), area);
+        return;
+    }
+    let mut spans = Vec::new();
+    for b in keymap::bindings(app.key_mode()).iter().filter(|b| b.footer) {
+        spans.push(Span::styled(format!(" {}", b.label), t.key()));
+        spans.push(Span::raw(format!(" {} ", short(b.cmd))));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

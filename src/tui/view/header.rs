@@ -1,0 +1,69 @@
+//! The top line: where sctui is connected, the guardrails, runs in flight and who the caller is.
+
+use super::{ViewCx, safe};
+use crate::tui::session::{Conn, Session};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(s: &Session, in_flight: usize, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    let sep = || Span::styled(" · ", t.dim());
+    let mut spans = vec![Span::styled(" sctui ", t.title()), Span::raw(" ")];
+    if vcx.presenter {
+        spans.push(Span::styled("Service Catalog self-service actions ", t.title()));
+    }
+    if s.target.demo {
+        spans.push(Span::styled(" DEMO ", t.badge(Color::Magenta)));
+        if area.width >= 110 {
+            spans.push(Span::styled(" embedded emulator", t.dim()));
+        }
+    } else {
+        if let Some(p) = &s.target.profile {
+            spans.push(Span::raw(format!("profile {}", safe(p))));
+            spans.push(sep());
+        }
+        match &s.conn {
+            Conn::Resolving => spans.push(Span::styled("resolving credentials…", t.warn())),
+            Conn::Failed(_) => spans.push(Span::styled("not connected", t.error())),
+            Conn::Ready => {}
+        }
+    }
+    if let Some(r) = &s.target.region {
+        spans.push(sep());
+        spans.push(Span::raw(format!("region {}", safe(r))));
+    }
+    if !s.target.demo
+        && let Some(e) = &s.target.endpoint
+    {
+        spans.push(sep());
+        spans.push(Span::raw(format!("endpoint {}", safe(e))));
+    }
+    if s.production {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" PRODUCTION ", t.badge(Color::Red)));
+    }
+    if s.read_only {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" READ-ONLY ", t.badge(Color::Yellow)));
+    }
+    if in_flight > 0 {
+        spans.push(sep());
+        let label = if in_flight == 1 { "1 run in flight".to_string() } else { format!("{in_flight} runs in flight") };
+        spans.push(Span::styled(format!("{} {label}", t.spinner(vcx.frame)), t.accent().add_modifier(Modifier::BOLD)));
+    }
+    // Last, as the one part that may be cut off on a narrow screen.
+    match &s.identity {
+        Some(Ok((account, arn))) => {
+            spans.push(sep());
+            // The account is shown; of the ARN, the principal says the rest (user/…, assumed-role/…).
+            let principal = arn.splitn(6, ':').nth(5).unwrap_or(arn);
+            spans.push(Span::raw(format!("account {} · {}", safe(account), safe(principal))));
+        }
+        Some(Err(_)) => spans.push(Span::styled(" · identity unknown", t.dim())),
+        None => {}
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
