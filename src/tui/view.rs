@@ -51,7 +51,16 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Runs(r) => screen::runs::render(r, &app.runs, &vcx, f, body),
         Screen::History(h) => screen::history::render(h, &vcx, f, body),
     }
-    footer::render(app, &vcx, f, footer_area);
+    let footer = footer::Footer {
+        palette: match &app.overlay {
+            Some(Overlay::Palette(input)) => Some(input),
+            _ => None,
+        },
+        filter: matches!(&app.screen, Screen::Browse(b) if b.filtering).then_some(&app.list.filter),
+        toast: s.toast.as_ref(),
+        mode: app.key_mode(),
+    };
+    footer::render(footer, &vcx, f, footer_area);
     match &app.overlay {
         Some(Overlay::Help) => dialogs::help(app.screen_key_mode(), &s.settings.keys, &vcx, f, body),
         Some(Overlay::ConfirmQuit) => dialogs::confirm_quit(app.runs.in_flight(), &vcx, f, body),

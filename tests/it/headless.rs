@@ -298,6 +298,22 @@ async fn the_config_file_sets_defaults_and_read_only() {
             .await
             .unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    // Defaults: with no --profile and no --region, the config's profile and its region are used
+    // (the profile's endpoint is the emulator; without the default nothing would answer).
+    let defaults = "profile = \"ops\"\n[profiles.ops]\nregion = \"eu-west-1\"\n";
+    std::fs::write(home.path().join("sctui/config.toml"), defaults).unwrap();
+    let aws = format!(
+        "[profile ops]\nendpoint_url = {}\naws_access_key_id = AKIDOPS\naws_secret_access_key = x\n",
+        emu.url()
+    );
+    std::fs::write(home.path().join(".aws/config"), aws).unwrap();
+    let mut cmd = sctui(home.path());
+    cmd.env("XDG_CONFIG_HOME", home.path()).env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY");
+    let out =
+        tokio::task::spawn_blocking(move || cmd.args(["products", "-o", "json"]).output().unwrap()).await.unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["TotalResultsCount"], 20, "the config's profile and region reached the emulator");
     // A broken config: a warning with line and column, and the command still runs on defaults.
     std::fs::write(home.path().join("sctui/config.toml"), "concurrency = \"many\"\n").unwrap();
     let mut cmd = sctui(home.path());

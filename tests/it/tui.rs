@@ -481,9 +481,11 @@ async fn presenter_mode_masks_ids_arns_and_accounts() {
     d.until("the run ended", |a| a.runs.list[0].phase == RunPhase::Ended).await;
     let run = d.screen(120, 40);
     assert!(!run.contains("123456789012") && !run.contains("i-d17cc38c48aa68e6a"), "{run}");
-    // The real values are still what is sent and kept: only the screen is masked.
-    assert!(d.app.runs.list[0].record.as_ref().unwrap().record_id.starts_with("rec-"));
-    assert!(!d.app.runs.list[0].record.as_ref().unwrap().record_id.contains('•'));
+    // Only the screen is masked: what `c` copies is the real record id.
+    let record_id = d.app.runs.list[0].record.as_ref().unwrap().record_id.clone();
+    assert!(!run.contains(&record_id) && run.contains("rec-•••••••••••••"), "{run}");
+    let effects = update(&mut d.app, Action::Key(crossterm::event::KeyEvent::from(KeyCode::Char('c'))));
+    assert_eq!(effects, vec![sctui::tui::effect::Effect::Copy(record_id)]);
 }
 
 async fn mark(d: &mut Driver, filter: &str, all: bool) {

@@ -2,9 +2,8 @@
 //! the screen (from the keymap, so it can never disagree with what the keys do).
 
 use super::{ViewCx, safe};
-use crate::tui::app::App;
-use crate::tui::keymap::{self, Cmd};
-use crate::tui::screen::{Overlay, Screen};
+use crate::tui::keymap::{self, Cmd, KeyMode};
+use crate::tui::session::Toast;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -53,24 +52,35 @@ pub fn input_line(prefix: &str, input: &Input, hint: &str, theme: &Theme, f: &mu
     f.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
 }
 
-pub fn render(app: &App, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+/// What the footer shows, most pressing first.
+pub struct Footer<'a> {
+    /// The palette's line being typed.
+    pub palette: Option<&'a Input>,
+    /// The products filter being typed.
+    pub filter: Option<&'a Input>,
+    pub toast: Option<&'a Toast>,
+    /// The key table in force, for the hints.
+    pub mode: KeyMode,
+}
+
+pub fn render(footer: Footer, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let t = vcx.theme;
-    if let Some(Overlay::Palette(input)) = &app.overlay {
+    if let Some(input) = footer.palette {
         crate::tui::screen::palette::render_line(input, t, f, area);
         return;
     }
-    if matches!(&app.screen, Screen::Browse(b) if b.filtering) {
-        input_line(" Filter: ", &app.list.filter, "   Enter keep · Esc clear", t, f, area);
+    if let Some(filter) = footer.filter {
+        input_line(" Filter: ", filter, "   Enter keep · Esc clear", t, f, area);
         return;
     }
-    if let Some(toast) = &app.session.toast {
+    if let Some(toast) = footer.toast {
         let style = if toast.error { t.error() } else { t.ok() };
         let mark = if toast.error { "! " } else { "· " };
         f.render_widget(Paragraph::new(Line::from(Span::styled(format!(" {mark}{}", safe(&toast.text)), style))), area);
         return;
     }
     let mut spans = Vec::new();
-    for b in keymap::bindings(app.key_mode()).iter().filter(|b| b.footer) {
+    for b in keymap::bindings(footer.mode).iter().filter(|b| b.footer) {
         spans.push(Span::styled(format!(" {}", b.label), t.key()));
         spans.push(Span::raw(format!(" {} ", short(b.cmd))));
     }
