@@ -4,14 +4,15 @@
 pub mod connect;
 pub mod convert;
 pub mod error;
-mod pager;
+pub mod guard;
+pub mod pager;
 
 use crate::domain::{
     ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
     ServiceAction,
 };
 use aws_sdk_servicecatalog::types::{ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder};
-pub use connect::{ClientSettings, LiveOptions, Target};
+pub use connect::{ClientSettings, LiveOptions, Target, redact_userinfo};
 pub use error::{Error, ErrorKind};
 pub use pager::Pager;
 use std::collections::HashMap;
@@ -82,7 +83,7 @@ impl CatalogClient {
             demo: false,
             profile: opts.profile.clone(),
             region: sdk.config().region().map(|r| r.to_string()),
-            endpoint: opts.endpoint_url.clone(),
+            endpoint: opts.endpoint_url.as_deref().map(connect::redact_userinfo),
         };
         Ok(CatalogClient::new(sdk, sts, target, accept_language))
     }
@@ -126,7 +127,14 @@ impl CatalogClient {
         if let Some(by) = &q.sort_by {
             req = req.sort_by(by).sort_order(if q.descending { SortOrder::Descending } else { SortOrder::Ascending });
         }
-        let out = req.send().await.map_err(self.err("SearchProvisionedProducts"))?;
+        let op = "SearchProvisionedProducts";
+        let out = req.send().await.map_err(self.err(op))?;
+        if out.total_results_count() < 0 {
+            return Err(out_of_range(op, "TotalResultsCount", out.total_results_count()));
+        }
+        for p in out.provisioned_products() {
+            check_time(op, "CreatedTime", p.created_time())?;
+        }
         Ok(Page {
             items: out.provisioned_products().iter().map(convert::attribute).collect(),
             next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
@@ -167,6 +175,11 @@ impl CatalogClient {
             by_name(id_or_name).await
         };
         let out = out.map_err(self.err("DescribeProvisionedProduct"))?;
+        check_time(
+            "DescribeProvisionedProduct",
+            "CreatedTime",
+            out.provisioned_product_detail().and_then(|d| d.created_time()),
+        )?;
         out.provisioned_product_detail()
             .map(convert::detail)
             .ok_or_else(|| Error::new(ErrorKind::Other, "DescribeProvisionedProduct", "the answer had no product"))
@@ -279,6 +292,7 @@ impl CatalogClient {
                 .await
                 .map_err(self.err("DescribeRecord"))?;
             outputs.extend(out.record_outputs().iter().map(convert::output));
+            check_record_times("DescribeRecord", out.record_detail())?;
             if !pager.advance(out.next_page_token())? {
                 let detail = out
                     .record_detail()
@@ -302,6 +316,9 @@ impl CatalogClient {
             .send()
             .await
             .map_err(self.err("ListRecordHistory"))?;
+        for r in out.record_details() {
+            check_record_times("ListRecordHistory", Some(r))?;
+        }
         Ok(Page {
             items: out.record_details().iter().map(convert::record).collect(),
             next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
@@ -333,6 +350,35 @@ impl CatalogClient {
             None => ActionLookup::Missing { available: list.iter().map(|a| a.name.clone()).collect() },
         })
     }
+}
+
+/// A number in an answer that no Service Catalog sends.
+fn out_of_range(operation: &'static str, field: &str, value: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Other, operation, format!("the answer's {field} is {value}, which is out of range"))
+        .with_hint(error::NOT_SERVICE_CATALOG)
+}
+
+/// Times from the year 1970 to 9999.
+fn check_time(
+    operation: &'static str,
+    field: &str,
+    t: Option<&aws_sdk_servicecatalog::primitives::DateTime>,
+) -> Result<(), Error> {
+    match t {
+        Some(t) if !(0.0..=253_402_300_799.0).contains(&t.as_secs_f64()) => {
+            Err(out_of_range(operation, field, t.as_secs_f64()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_record_times(
+    operation: &'static str,
+    r: Option<&aws_sdk_servicecatalog::types::RecordDetail>,
+) -> Result<(), Error> {
+    let Some(r) = r else { return Ok(()) };
+    check_time(operation, "CreatedTime", r.created_time())?;
+    check_time(operation, "UpdatedTime", r.updated_time())
 }
 
 /// What a product's version says about an action asked for by id or name.

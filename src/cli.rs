@@ -32,7 +32,7 @@ pub struct Global {
     #[arg(long, global = true, conflicts_with = "demo")]
     pub region: Option<String>,
     /// Send requests to this endpoint instead of AWS's (for example a local emulator).
-    #[arg(long, global = true, conflicts_with = "demo")]
+    #[arg(long, global = true, conflicts_with = "demo", value_parser = endpoint)]
     pub endpoint_url: Option<String>,
     /// Demo and emulator: multiply every action's duration (0 makes records end at once).
     #[arg(long, global = true, default_value_t = 1.0, value_parser = non_negative)]
@@ -149,8 +149,8 @@ pub struct ExecArgs {
     /// Wait until the record ends: exit 0 on SUCCEEDED, 1 on FAILED, 3 on timeout.
     #[arg(long)]
     pub wait: bool,
-    /// With --wait: give up waiting after this many seconds (the run goes on in AWS).
-    #[arg(long, value_name = "SECS", default_value_t = 3600.0)]
+    /// With --wait: give up waiting after this many seconds, up to 7 days (the run goes on in AWS).
+    #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = timeout)]
     pub timeout: f64,
 }
 
@@ -162,8 +162,12 @@ pub struct BatchArgs {
     #[arg(long, value_delimiter = ',', conflicts_with = "query", required_unless_present = "query")]
     pub products: Vec<String>,
     /// Every provisioned product a search finds (free text or field:value, as `products --query`).
+    /// It may not be blank: an unset shell variable must not select every product.
     #[arg(long)]
     pub query: Option<String>,
+    /// Run on more than 3 products without asking (without a terminal, sctui refuses instead).
+    #[arg(long)]
+    pub yes: bool,
     /// NAME=VALUE, sent to every product (repeat a NAME for several values). TARGET parameters
     /// left out are resolved by Service Catalog for each product.
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
@@ -208,6 +212,12 @@ pub struct EmulatorArgs {
     /// Seed for fault injection: the same seed gives the same faults.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Close a connection that sends no request for this many seconds.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_secs: u64,
+    /// Serve at most this many connections at once (more wait to be accepted).
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_connections: u32,
 }
 
 fn rate(s: &str) -> Result<f64, String> {
@@ -218,6 +228,20 @@ fn rate(s: &str) -> Result<f64, String> {
 fn non_negative(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("{s} is not a number"))?;
     if v >= 0.0 && v.is_finite() { Ok(v) } else { Err(format!("{s} must be 0 or more")) }
+}
+
+/// Seconds to wait: a finite number above 0, at most 7 days.
+fn timeout(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s} is not a number of seconds"))?;
+    if v.is_finite() && v > 0.0 && v <= 604_800.0 {
+        Ok(v)
+    } else {
+        Err(format!("{s} must be more than 0 and at most 604800 seconds (7 days)"))
+    }
+}
+
+fn endpoint(s: &str) -> Result<String, String> {
+    crate::validate::endpoint_url("--endpoint-url", s).map(|_| s.to_string()).map_err(|e| e.to_string())
 }
 
 fn accept_language(s: &str) -> Result<String, String> {
@@ -246,5 +270,11 @@ mod tests {
         assert!(Cli::try_parse_from(["sctui", "--accept-language", "fr"]).is_err());
         assert!(Cli::try_parse_from(["sctui", "emulator", "--fault-drop-rate", "1.5"]).is_err());
         assert!(Cli::try_parse_from(["sctui", "--demo", "--profile", "x"]).is_err());
+        for t in ["-1", "nan", "inf", "1e300", "0", "abc"] {
+            assert!(Cli::try_parse_from(["sctui", "exec", "p", "a", "--wait", "--timeout", t]).is_err(), "{t}");
+        }
+        for e in ["", "ftp://x", "localhost:1", "http://x:99999"] {
+            assert!(Cli::try_parse_from(["sctui", "--endpoint-url", e, "products"]).is_err(), "{e:?}");
+        }
     }
 }

@@ -24,8 +24,10 @@ pub struct Config {
     pub read_only: bool,
     /// `en`, `jp` or `zh`, sent on every call.
     pub accept_language: Option<String>,
-    /// `batch` concurrency when `--concurrency` is not given.
+    /// `batch` concurrency when `--concurrency` is not given (1 to 64).
     pub concurrency: Option<u16>,
+    /// No answer from AWS is read past this many megabytes (1 to 4096; default 64).
+    pub max_response_mb: Option<u32>,
     /// Profiles that change production: a red banner, and typing the product's name to confirm.
     pub production_profiles: Vec<String>,
     /// Account ids that are production (where the account is known, as in the demo).
@@ -61,6 +63,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             .unwrap_or_default();
         format!("{}: {at}{}", path.display(), e.message())
     })?;
+    if let Some(c) = config.concurrency
+        && !(1..=64).contains(&c)
+    {
+        return Err(format!("{}: concurrency must be 1 to 64, not {c}", path.display()));
+    }
+    if let Some(m) = config.max_response_mb
+        && !(1..=4096).contains(&m)
+    {
+        return Err(format!("{}: max_response_mb must be 1 to 4096, not {m}", path.display()));
+    }
     for (command, key) in &config.keys {
         keys::parse(command, key).map_err(|e| format!("{}: [keys] {command} = {key:?}: {e}", path.display()))?;
     }
@@ -153,6 +165,10 @@ production = true
         assert!(e.contains("line 1, column 1") && e.contains("colour"), "{e}");
         assert!(parse("theme = \"neon\"", Path::new("c.toml")).unwrap_err().contains("high-contrast"));
         assert!(parse("accept_language = \"fr\"", Path::new("c.toml")).is_err());
+        for bad in ["concurrency = 0", "concurrency = 1000", "max_response_mb = 0", "concurrency = -1"] {
+            assert!(parse(bad, Path::new("c.toml")).is_err(), "{bad}");
+        }
+        assert!(parse("concurrency = 64\nmax_response_mb = 8", Path::new("c.toml")).is_ok());
     }
 
     #[test]

@@ -33,12 +33,27 @@ pub struct Options {
     /// Multiplies every scenario duration; 0 makes records end at once.
     pub time_scale: f64,
     pub faults: FaultConfig,
+    /// A connection that sends no request for this long is closed.
+    pub idle_timeout: std::time::Duration,
+    /// At most this many connections are served at once; more wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { time_scale: 1.0, faults: FaultConfig::default() }
+        Options {
+            time_scale: 1.0,
+            faults: FaultConfig::default(),
+            idle_timeout: std::time::Duration::from_secs(60),
+            max_connections: 1024,
+        }
     }
+}
+
+/// How long to wait before accepting again after `failures` accept errors in a row (out of file
+/// descriptors, say): from 10 ms doubling to 1 s, so the loop never spins.
+pub fn accept_backoff(failures: u32) -> std::time::Duration {
+    std::time::Duration::from_millis(10u64.saturating_mul(1u64 << failures.min(7)).min(1000))
 }
 
 /// What clients did, for tests and benchmarks: `GET /_emulator/stats`.
@@ -161,13 +176,24 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
         .fallback(not_found)
         .with_state(shared.clone());
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let (idle, max) = (options.idle_timeout, options.max_connections.max(1));
     let task = tokio::spawn(async move {
         let mut connections = tokio::task::JoinSet::new();
+        let mut failures = 0;
         loop {
             tokio::select! {
                 _ = stopped.changed() => break,
-                accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
+                accepted = listener.accept(), if connections.len() < max => {
+                    let stream = match accepted {
+                        Ok((stream, _)) => stream,
+                        Err(e) => {
+                            failures += 1;
+                            tracing::warn!(error = %e, failures, "emulator: accept failed; backing off");
+                            tokio::time::sleep(accept_backoff(failures)).await;
+                            continue;
+                        }
+                    };
+                    failures = 0;
                     let _ = stream.set_nodelay(true);
                     let router = router.clone();
                     connections.spawn(async move {
@@ -184,6 +210,8 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
                         });
                         let _ = hyper::server::conn::http1::Builder::new()
                             .keep_alive(true)
+                            .timer(hyper_util::rt::TokioTimer::new())
+                            .header_read_timeout(idle)
                             .serve_connection(TokioIo::new(stream), service)
                             .await;
                     });

@@ -15,7 +15,7 @@ use crate::cli::{BatchArgs, Command, ExecArgs, ExportFormat, Output, RunsAction}
 use crate::domain::{ProvisionedProduct, RecordStatus, ServiceAction};
 use crate::runs::batch::{self, BatchOutcome, BatchPlan};
 use crate::runs::journal::{self, Journal};
-use crate::runs::{RunEvent, RunSpec, Runner, StartError, new_id};
+use crate::runs::{RunError, RunEvent, RunSpec, Runner, new_id};
 use crate::validate::clean;
 pub use input::{check as check_input, parse_params};
 use serde_json::json;
@@ -30,6 +30,8 @@ pub const EXIT_TIMEOUT: i32 = 3;
 pub const EXIT_API: i32 = 4;
 /// `--read-only` refused to execute.
 pub const EXIT_REFUSED: i32 = 5;
+/// The action ran, but the journal could not record how it went (a full disk, say).
+pub const EXIT_JOURNAL: i32 = 6;
 
 /// What a headless command works with.
 pub struct Context<'a> {
@@ -39,7 +41,12 @@ pub struct Context<'a> {
     pub read_only: bool,
     /// `batch`'s concurrency when the flag is not given.
     pub concurrency: u16,
+    /// Standard input is a terminal: `batch` may ask before acting on many products.
+    pub interactive: bool,
 }
+
+/// `batch` asks (or, without a terminal, refuses without `--yes`) above this many products.
+pub const BATCH_ASK_ABOVE: usize = 3;
 
 impl Context<'_> {
     fn runner(&self) -> Runner {
@@ -205,8 +212,13 @@ async fn record(client: &CatalogClient, id: &str, output: Output, out: &mut dyn 
     Ok(EXIT_OK)
 }
 
-/// For people (table output): each status change on stderr as it happens.
-fn progress(output: Output, product: &str) -> impl FnMut(RunEvent) + Send + use<> {
+/// For people (table output): each status change on stderr as it happens. A journal failure is
+/// always said, and remembered in `unjournaled` for the exit code.
+fn progress(
+    output: Output,
+    product: &str,
+    unjournaled: Arc<std::sync::atomic::AtomicBool>,
+) -> impl FnMut(RunEvent) + Send + use<> {
     let product = clean(product);
     let mut last: Option<String> = None;
     move |e: RunEvent| {
@@ -215,6 +227,11 @@ fn progress(output: Output, product: &str) -> impl FnMut(RunEvent) + Send + use<
                 format!("{}  {}  {product}", clean(&d.record_id), clean(&output::status_text(&d.status)))
             }
             RunEvent::Polled(Err(e)) | RunEvent::Retrying(e) => format!("retrying: {}", clean(&e.to_string())),
+            RunEvent::Unjournaled(why) => {
+                unjournaled.store(true, std::sync::atomic::Ordering::SeqCst);
+                eprintln!("sctui: the run goes on, but {}", clean(&why));
+                return;
+            }
         };
         if output == Output::Table && last.as_ref() != Some(&line) {
             eprintln!("{line}");
@@ -229,16 +246,18 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
     let (pp, action) = resolve(ctx.client, &args.product, &args.action).await?;
     let spec = RunSpec::new(new_id(), &pp, &action, params, token.clone());
     let runner = ctx.runner();
-    let mut report = progress(ctx.output, &pp.name);
+    let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut report = progress(ctx.output, &pp.name, unjournaled.clone());
+    let journal_failed = || unjournaled.load(std::sync::atomic::Ordering::SeqCst);
     let detail = match runner.start(&spec, &mut report).await {
         Ok(d) => d,
-        Err(StartError::Refused(reason)) => {
+        Err(RunError::Refused(reason)) => {
             let _ = writeln!(err, "sctui: {reason}");
             return Ok(EXIT_REFUSED);
         }
-        Err(StartError::Api(e)) => return Err(Failure::Api(e)),
-        Err(StartError::Journal(e)) => {
-            let _ = writeln!(err, "sctui: {e}");
+        Err(RunError::Api(e) | RunError::Lost(e)) => return Err(Failure::Api(e)),
+        Err(RunError::Journal(e)) => {
+            let _ = writeln!(err, "sctui: {}", clean(&e));
             return Ok(EXIT_API);
         }
     };
@@ -250,11 +269,11 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
                 let _ = writeln!(out, "Token      {}", clean(&token));
             }
         }
-        return Ok(EXIT_OK);
+        return Ok(if journal_failed() { EXIT_JOURNAL } else { EXIT_OK });
     }
     let deadline = Duration::from_secs_f64(args.timeout);
     let followed = tokio::time::timeout(deadline, runner.follow(&spec.run, &detail.record_id, &mut report)).await;
-    let Ok((detail, outputs)) = followed else {
+    let Ok(followed) = followed else {
         let id = clean(&detail.record_id);
         let _ = writeln!(
             err,
@@ -263,11 +282,16 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
         );
         return Ok(EXIT_TIMEOUT);
     };
+    let (detail, outputs) = followed?;
     match ctx.output {
         Output::Json => output::json(out, &json!({"RecordDetail": detail, "RecordOutputs": outputs})),
         Output::Table => output::record(out, &detail, Some(&outputs)),
     }
-    Ok(if detail.status == Some(RecordStatus::Succeeded) { EXIT_OK } else { EXIT_FAILED })
+    Ok(match detail.status {
+        _ if journal_failed() => EXIT_JOURNAL,
+        Some(RecordStatus::Succeeded) => EXIT_OK,
+        _ => EXIT_FAILED,
+    })
 }
 
 /// One line of a batch: a product and what became of its run.
@@ -287,7 +311,8 @@ impl BatchRow {
     fn of(pp: &ProvisionedProduct, outcome: &BatchOutcome) -> BatchRow {
         let status = match outcome {
             BatchOutcome::Ended(d) | BatchOutcome::Started(d) => output::status_text(&d.status),
-            BatchOutcome::NotStarted(_) => "NOT_STARTED".into(),
+            BatchOutcome::Failed(e) if e.started() => "LOST".into(),
+            BatchOutcome::Failed(_) => "NOT_STARTED".into(),
             BatchOutcome::Stopped => "SKIPPED".into(),
         };
         let detail = match outcome {
@@ -298,7 +323,7 @@ impl BatchRow {
                 .collect::<Vec<_>>()
                 .join("; "),
             BatchOutcome::Started(_) => String::new(),
-            BatchOutcome::NotStarted(e) => e.to_string(),
+            BatchOutcome::Failed(e) => e.to_string(),
             BatchOutcome::Stopped => batch::STOPPED.to_string(),
         };
         let record = outcome.record().map(|d| d.record_id.clone());
@@ -328,6 +353,9 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
     if products.is_empty() {
         return Err(Failure::BadInput("no provisioned product matches; nothing was run".into()));
     }
+    if products.len() > BATCH_ASK_ABOVE && !args.yes {
+        confirm_batch(ctx, &args.action, &products, err).await?;
+    }
     let mut rows: Vec<Option<BatchRow>> = Vec::new();
     let mut items = Vec::new();
     for (i, pp) in products.iter().enumerate() {
@@ -354,6 +382,40 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
     let rows: Vec<BatchRow> = rows.into_iter().flatten().collect();
     print_batch(ctx.output, &rows, args.wait, out, err);
     Ok(if rows.iter().all(|r| r.ok) { EXIT_OK } else { EXIT_FAILED })
+}
+
+/// Many products and no `--yes`: on a terminal, the operator types the number of products to go
+/// ahead; without one, sctui refuses.
+async fn confirm_batch(
+    ctx: &Context<'_>,
+    action: &str,
+    products: &[ProvisionedProduct],
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let n = products.len();
+    if !ctx.interactive {
+        return Err(Failure::BadInput(format!(
+            "batch would run {action} on {n} provisioned products; add --yes to go ahead (nothing was run)"
+        )));
+    }
+    let names: Vec<String> = products.iter().take(8).map(|p| clean(&p.name)).collect();
+    let more = if n > 8 { format!(" and {} more", n - 8) } else { String::new() };
+    let _ = write!(
+        err,
+        "Run {} on {n} provisioned products ({}{more})? Type {n} to go ahead: ",
+        clean(action),
+        names.join(", ")
+    );
+    let _ = err.flush();
+    let line = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await;
+    match line {
+        Ok(Ok(l)) if l.trim() == n.to_string() => Ok(()),
+        _ => Err(Failure::BadInput(format!("not confirmed; nothing was run (type {n} to go ahead, or pass --yes)"))),
+    }
 }
 
 fn print_batch(output: Output, rows: &[BatchRow], wait: bool, out: &mut dyn Write, err: &mut dyn Write) {
@@ -445,7 +507,8 @@ pub fn runs_report(
     for p in &problems {
         let _ = writeln!(err, "sctui: {p}");
     }
-    let runs = journal::runs(&events);
+    let mut runs = journal::runs(&events);
+    journal::mark_damaged(&mut runs, &problems);
     match (export, output) {
         (Some(ExportFormat::Json), _) | (None, Output::Json) => output::json(out, &json!({"Runs": runs})),
         (Some(ExportFormat::Md), _) => output::export_md(&runs, out),
@@ -453,7 +516,10 @@ pub fn runs_report(
             let rows: Vec<Vec<String>> = runs
                 .iter()
                 .map(|r| {
-                    let open = || format!("open ({})", r.last_status().map(|s| s.as_str()).unwrap_or("not answered"));
+                    let open = || match r.damaged {
+                        true => "damaged: check history".to_string(),
+                        false => format!("open ({})", r.last_status().map(|s| s.as_str()).unwrap_or("not answered")),
+                    };
                     vec![
                         r.requested_at.short(),
                         r.product_name.clone(),

@@ -20,7 +20,7 @@ const SECRET_BEARING_TARGETS: [&str; 10] = [
 /// Installs the file logger. Level from `SCTUI_LOG` (default `info`). Returns the path in use, if any.
 pub fn init(path: Option<&Path>) -> Option<PathBuf> {
     let path = path.map(Path::to_path_buf).or_else(|| state_dir().map(|d| d.join("sctui.log")))?;
-    let file = open_private(&path).ok()?;
+    let file = open_private(&path).ok()?.file;
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("SCTUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // The SDK and HTTP stacks log request headers at debug/trace, session tokens among them:

@@ -86,13 +86,14 @@ async fn run(cli: Cli) -> i32 {
 
 /// A command for scripts: checked before anything is sent, then run against AWS or the demo.
 async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Config) -> i32 {
-    if let Err(errors) = headless::check_input(command) {
+    let checked = headless::check_input(command).and_then(|()| check_environment(g));
+    if let Err(errors) = checked {
         for e in errors {
             eprintln!("sctui: {e}");
         }
         return headless::EXIT_BAD_INPUT;
     }
-    let (client, _emulator) = match connect(g).await {
+    let (client, _emulator) = match connect(g, &settings(config)).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("sctui: {e:#}");
@@ -101,7 +102,12 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
     };
     let journal = if matches!(command, Command::Exec(_) | Command::Batch(_) | Command::Runs { .. }) {
         match open_journal(g) {
-            Ok(j) => Some(j),
+            Ok(j) => {
+                for n in j.notices() {
+                    eprintln!("sctui: {}", sctui::validate::clean(n));
+                }
+                Some(j)
+            }
             Err(e) => {
                 eprintln!("sctui: {e}");
                 return headless::EXIT_API;
@@ -116,6 +122,7 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
         journal,
         read_only: g.read_only,
         concurrency: config.concurrency.unwrap_or(4),
+        interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();
@@ -124,13 +131,34 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
     code
 }
 
+/// The endpoint variables the SDK would read (not in the demo, which reads none).
+fn check_environment(g: &Global) -> Result<(), Vec<sctui::validate::Invalid>> {
+    if g.demo {
+        return Ok(());
+    }
+    sctui::catalog::connect::check_endpoint_environment(|k| std::env::var(k).ok())
+}
+
 /// The interactive TUI, on the demo emulator or connecting to AWS in the background.
 async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<String>, cli_read_only: bool) -> i32 {
+    if let Err(errors) = check_environment(g) {
+        for e in errors {
+            eprintln!("sctui: {e}");
+        }
+        return headless::EXIT_BAD_INPUT;
+    }
+    // Without a journal nothing may run, but browsing still works (a read-only file system, say).
+    let mut notices: Vec<String> = warning.into_iter().collect();
+    let mut read_only = g.read_only;
     let journal = match open_journal(g) {
-        Ok(j) => Some(j),
+        Ok(j) => {
+            notices.extend(j.notices().iter().cloned());
+            Some(j)
+        }
         Err(e) => {
-            eprintln!("sctui: {e:#}");
-            return headless::EXIT_API;
+            read_only = true;
+            notices.push(format!("no journal, so executing is off (browsing works): {e:#}"));
+            None
         }
     };
     let account = g.demo.then(|| World::demo().ok().map(|w| w.account_id)).flatten();
@@ -139,25 +167,41 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
             .variant(g.theme.or(config.theme).unwrap_or_default()),
         bell: !g.no_bell,
         journal,
-        read_only: g.read_only,
+        read_only,
         production: config.production_for(g.profile.as_deref(), account.as_deref()),
-        notice: warning,
+        notice: (!notices.is_empty()).then(|| notices.join(" · ")),
         presenter: g.presenter,
         config: config.clone(),
         read_only_flag: cli_read_only,
     };
     if !g.demo {
-        let live =
-            sctui::tui::live(g.profile.clone(), g.region.clone(), g.endpoint_url.clone(), g.accept_language.clone());
+        let live = sctui::tui::Connection::Live {
+            options: LiveOptions {
+                profile: g.profile.clone(),
+                region: g.region.clone(),
+                endpoint_url: g.endpoint_url.clone(),
+            },
+            settings: settings(config),
+            accept_language: g.accept_language.clone(),
+        };
         return sctui::tui::run(live, options).await;
     }
-    match connect(g).await {
+    match connect(g, &settings(config)).await {
         Ok((client, _emulator)) => sctui::tui::run(sctui::tui::demo(client), options).await,
         Err(e) => {
             eprintln!("sctui: {e:#}");
             headless::EXIT_API
         }
     }
+}
+
+/// Retries, timeouts and the answer size cap, from the config.
+fn settings(config: &sctui::config::Config) -> ClientSettings {
+    let mut s = ClientSettings::default();
+    if let Some(mb) = config.max_response_mb {
+        s.max_response_bytes = mb as usize * 1024 * 1024;
+    }
+    s
 }
 
 fn journal_path(g: &Global) -> Option<std::path::PathBuf> {
@@ -183,20 +227,18 @@ fn load_world(catalog: Option<&std::path::Path>, scale: usize) -> anyhow::Result
 }
 
 /// A client for the embedded emulator (`--demo`, which is kept alive as long as the handle) or for AWS.
-async fn connect(g: &Global) -> anyhow::Result<(CatalogClient, Option<emulator::Emulator>)> {
-    let settings = ClientSettings::default();
+async fn connect(g: &Global, settings: &ClientSettings) -> anyhow::Result<(CatalogClient, Option<emulator::Emulator>)> {
     if g.demo {
         let world = load_world(None, g.scale)?;
         let region = world.region.clone();
-        let options = emulator::Options { time_scale: g.time_scale, faults: FaultConfig::default() };
+        let options = emulator::Options { time_scale: g.time_scale, ..Default::default() };
         let emu = emulator::start_local(world, options).await.context("could not start the demo emulator")?;
-        let client =
-            CatalogClient::demo(&emu.url(), &region, &settings).with_accept_language(g.accept_language.clone());
+        let client = CatalogClient::demo(&emu.url(), &region, settings).with_accept_language(g.accept_language.clone());
         return Ok((client, Some(emu)));
     }
     let opts =
         LiveOptions { profile: g.profile.clone(), region: g.region.clone(), endpoint_url: g.endpoint_url.clone() };
-    let client = CatalogClient::live(&opts, &settings, g.accept_language.clone()).await?;
+    let client = CatalogClient::live(&opts, settings, g.accept_language.clone()).await?;
     Ok((client, None))
 }
 
@@ -204,6 +246,8 @@ async fn serve_emulator(g: &Global, args: &EmulatorArgs) -> anyhow::Result<()> {
     let world = load_world(args.catalog.as_deref(), g.scale)?;
     let options = emulator::Options {
         time_scale: g.time_scale,
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
+        max_connections: args.max_connections as usize,
         faults: FaultConfig {
             only: None,
             latency_ms: args.fault_latency_ms,

@@ -20,14 +20,44 @@ fn xdg(var: &str, fallback: &str) -> Option<PathBuf> {
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(fallback).join("sctui"))
 }
 
+/// A private file, open for appending, and what had to be tightened on the way.
+pub struct PrivateFile {
+    pub file: std::fs::File,
+    /// Permissions that were looser than private and were tightened, in the operator's words.
+    pub notices: Vec<String>,
+}
+
 /// Creates `path`'s folder (0700) and opens the file (0600) for appending. A symbolic link in
-/// the file's place is refused (O_NOFOLLOW): nobody can point the journal at another file.
-pub fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+/// the file's place is refused (O_NOFOLLOW): nobody can point the journal at another file. A
+/// folder or file that others may read or write is tightened, and the notice says so.
+pub fn open_private(path: &Path) -> std::io::Result<PrivateFile> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let mut notices = Vec::new();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        // Others must not be able to swap the file: no group or world write on its folder.
+        tighten(dir, 0o022, &mut notices)?;
     }
-    std::fs::OpenOptions::new().create(true).append(true).mode(0o600).custom_flags(libc::O_NOFOLLOW).open(path)
+    let file =
+        std::fs::OpenOptions::new().create(true).append(true).mode(0o600).custom_flags(libc::O_NOFOLLOW).open(path)?;
+    // Nobody else reads the journal (it holds parameters) or writes it.
+    tighten(path, 0o077, &mut notices)?;
+    Ok(PrivateFile { file, notices })
+}
+
+/// Takes the `loose` bits away from `path`, and says so.
+fn tighten(path: &Path, loose: u32, notices: &mut Vec<String>) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::symlink_metadata(path)?.permissions().mode() & 0o777;
+    if mode & loose != 0 {
+        let tight = mode & !loose;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(tight))?;
+        notices.push(format!(
+            "{} was open to other users (mode {mode:o}); sctui tightened it to {tight:o}",
+            path.display()
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -39,10 +69,28 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("sub/file");
-        drop(open_private(&real).unwrap());
+        let opened = open_private(&real).unwrap();
+        assert!(opened.notices.is_empty());
         assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o600);
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         assert!(open_private(&link).is_err(), "a symlink is not followed");
+    }
+
+    #[test]
+    fn loose_permissions_are_tightened_and_said() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        std::fs::create_dir(&state).unwrap();
+        std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let file = state.join("journal.jsonl");
+        std::fs::write(&file, "").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let opened = open_private(&file).unwrap();
+        assert_eq!(opened.notices.len(), 2, "{:?}", opened.notices);
+        assert!(opened.notices[0].contains("mode 777"), "{:?}", opened.notices);
+        assert_eq!(std::fs::metadata(&state).unwrap().permissions().mode() & 0o777, 0o755);
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }

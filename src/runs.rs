@@ -10,7 +10,7 @@ pub mod cli_equiv;
 pub mod journal;
 pub mod schedule;
 
-use crate::catalog::{CatalogClient, Error, Target};
+use crate::catalog::{CatalogClient, Error, ErrorKind, Target};
 use crate::domain::{
     ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus, ServiceAction, Timestamp,
 };
@@ -27,11 +27,14 @@ pub enum RunEvent {
     /// Service Catalog created the record.
     Submitted(RecordDetail),
     Polled(Result<(RecordDetail, Vec<RecordOutput>), Error>),
+    /// The journal could not record this run's progress (a full disk, say): the run goes on in
+    /// AWS, but the journal will not show how it ended.
+    Unjournaled(String),
 }
 
-/// Why a run did not start. Nothing ran in any of these cases.
+/// Why a run did not end with its record: the first three mean nothing ran.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum StartError {
+pub enum RunError {
     /// `--read-only` (or the config) refused it before anything was sent.
     #[error("{0}")]
     Refused(String),
@@ -41,7 +44,21 @@ pub enum StartError {
     /// Service Catalog refused it, or could not be reached after every retry.
     #[error("{0}")]
     Api(Error),
+    /// It started, but its record can no longer be read (ResourceNotFound): nobody can follow it.
+    #[error("{0}")]
+    Lost(Error),
 }
+
+impl RunError {
+    /// Whether the action may have run (only a lost run did).
+    pub fn started(&self) -> bool {
+        matches!(self, RunError::Lost(_))
+    }
+}
+
+/// A record that answers ResourceNotFound this many times in a row is given up: one answer could
+/// be the service's eventual consistency right after the Execute.
+pub const NOT_FOUND_LIMIT: u32 = 3;
 
 /// One run's request: what to execute, and the token that makes it happen at most once.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,13 +158,13 @@ impl Runner {
     }
 
     /// Journals the request, then sends it. Returns the record once Service Catalog has one.
-    pub async fn start(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, StartError> {
+    pub async fn start(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, RunError> {
         if self.read_only {
             let reason = "sctui runs with --read-only: executing actions is refused".to_string();
             let _ =
                 self.log(Event::Refused { run: spec.run.clone(), at: Timestamp::now(), reason: reason.clone() }).await;
             tracing::warn!(run = spec.run, "execute refused: read-only");
-            return Err(StartError::Refused(reason));
+            return Err(RunError::Refused(reason));
         }
         let t = &self.client.target;
         let requested = Event::Requested {
@@ -166,11 +183,11 @@ impl Runner {
             token: spec.token.clone(),
         };
         // Never run what could be forgotten.
-        self.log(requested).await.map_err(|e| StartError::Journal(e.to_string()))?;
+        self.log(requested).await.map_err(|e| RunError::Journal(e.to_string()))?;
         self.submit(spec, report).await
     }
 
-    async fn submit(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, StartError> {
+    async fn submit(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, RunError> {
         let mut schedule = PollSchedule::for_key(&spec.token);
         let mut attempt = 1;
         loop {
@@ -197,41 +214,64 @@ impl Runner {
                 Err(e) => {
                     if !e.is_transient() {
                         let (run, reason) = (spec.run.clone(), e.to_string());
-                        let _ = self.log(Event::NotStarted { run, at: Timestamp::now(), reason }).await;
+                        self.log_or_report(Event::NotStarted { run, at: Timestamp::now(), reason }, report).await;
                     }
-                    return Err(StartError::Api(e));
+                    return Err(RunError::Api(e));
                 }
             }
         }
     }
 
+    /// Appends an event about a run that may already be running; a failure is reported, not
+    /// swallowed (the run goes on, but the operator must know the journal missed it).
+    async fn log_or_report(&self, event: Event, report: Report<'_>) {
+        if let Err(e) = self.log(event).await {
+            tracing::error!(error = %e, "journal write failed after the execute");
+            report(RunEvent::Unjournaled(e.to_string()));
+        }
+    }
+
     /// Polls until the record ends, journaling each status change and the end; returns the ended
-    /// record and its outputs. Errors are reported and polling goes on, slower: a record that has
-    /// not ended is never given up.
-    pub async fn follow(&self, run: &str, record_id: &str, report: Report<'_>) -> (RecordDetail, Vec<RecordOutput>) {
+    /// record and its outputs. Passing errors are reported and polling goes on, slower; a record
+    /// that stays ResourceNotFound is given up (and journaled as abandoned).
+    pub async fn follow(
+        &self,
+        run: &str,
+        record_id: &str,
+        report: Report<'_>,
+    ) -> Result<(RecordDetail, Vec<RecordOutput>), Error> {
         let mut schedule = PollSchedule::for_key(record_id);
         // The first look comes at once (a record may already have ended), then the schedule.
         let mut wait = Duration::ZERO;
         let mut last: Option<RecordStatus> = None;
+        let mut not_found = 0;
         loop {
             tokio::time::sleep(wait).await;
             match self.client.record(record_id).await {
                 Ok((detail, outputs)) => {
+                    not_found = 0;
                     if detail.status != last {
                         schedule.on_change();
                         if let Some(s) = &detail.status {
-                            self.log_status(run, &detail, &outputs, s).await;
+                            self.log_status(run, &detail, &outputs, s, report).await;
                         }
                         last = detail.status.clone();
                     }
                     let ended = detail.is_terminal();
                     report(RunEvent::Polled(Ok((detail.clone(), outputs.clone()))));
                     if ended {
-                        return (detail, outputs);
+                        return Ok((detail, outputs));
                     }
                     wait = schedule.after_answer();
                 }
+                Err(e) if e.kind == ErrorKind::NotFound && not_found + 1 >= NOT_FOUND_LIMIT => {
+                    let reason = format!("its record {record_id} no longer exists: {e}");
+                    self.log_or_report(Event::Abandoned { run: run.to_string(), at: Timestamp::now(), reason }, report)
+                        .await;
+                    return Err(e);
+                }
                 Err(e) => {
+                    not_found = if e.kind == ErrorKind::NotFound { not_found + 1 } else { 0 };
                     tracing::warn!(error = %e, record_id, "polling failed; will try again");
                     report(RunEvent::Polled(Err(e)));
                     wait = schedule.after_throttle().max(Duration::from_secs(1));
@@ -240,7 +280,14 @@ impl Runner {
         }
     }
 
-    async fn log_status(&self, run: &str, detail: &RecordDetail, outputs: &[RecordOutput], s: &RecordStatus) {
+    async fn log_status(
+        &self,
+        run: &str,
+        detail: &RecordDetail,
+        outputs: &[RecordOutput],
+        s: &RecordStatus,
+        report: Report<'_>,
+    ) {
         let at = detail.updated_time.unwrap_or_else(Timestamp::now);
         let run = run.to_string();
         let event = if s.is_terminal() {
@@ -249,25 +296,25 @@ impl Runner {
         } else {
             Event::Status { run, at, status: s.clone() }
         };
-        let _ = self.log(event).await;
+        self.log_or_report(event, report).await;
     }
 
     /// Starts and follows a run to its end.
-    pub async fn run(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, StartError> {
+    pub async fn run(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, RunError> {
         let record = self.start(spec, report).await?;
-        Ok(self.follow(&spec.run, &record.record_id, report).await.0)
+        Ok(self.follow(&spec.run, &record.record_id, report).await.map_err(RunError::Lost)?.0)
     }
 
     /// Takes up a run the journal shows as open: polls its record, or, if no record id was ever
     /// received, sends the execute again with the same token (Service Catalog returns the record
     /// of the first if it did arrive). With `wait` false it returns once the record is known.
-    pub async fn resume(&self, open: &JournalRun, wait: bool, report: Report<'_>) -> Result<RecordDetail, StartError> {
+    pub async fn resume(&self, open: &JournalRun, wait: bool, report: Report<'_>) -> Result<RecordDetail, RunError> {
         let spec = RunSpec::from_journal(open);
         let record = match &open.record_id {
-            Some(id) if !wait => return self.client.record(id).await.map(|(d, _)| d).map_err(StartError::Api),
+            Some(id) if !wait => return self.client.record(id).await.map(|(d, _)| d).map_err(RunError::Api),
             Some(id) => id.clone(),
             None if self.read_only => {
-                return Err(StartError::Refused(
+                return Err(RunError::Refused(
                     "sctui runs with --read-only: the unsent execute was not sent again".into(),
                 ));
             }
@@ -279,7 +326,7 @@ impl Runner {
                 record.record_id
             }
         };
-        Ok(self.follow(&spec.run, &record, report).await.0)
+        Ok(self.follow(&spec.run, &record, report).await.map_err(RunError::Lost)?.0)
     }
 
     /// Reads the journal and returns the open runs this connection can take up (same profile,
@@ -294,8 +341,9 @@ impl Runner {
             what: "read",
             source: std::io::Error::other(e.to_string()),
         })??;
-        let (demo, open): (Vec<_>, Vec<_>) =
-            resumable(&journal::runs(&events), &self.client.target).into_iter().partition(|r| r.demo);
+        let mut runs = journal::runs(&events);
+        journal::mark_damaged(&mut runs, &problems);
+        let (demo, open): (Vec<_>, Vec<_>) = resumable(&runs, &self.client.target).into_iter().partition(|r| r.demo);
         for r in demo {
             let reason = "it ran on a demo emulator, which ended with its process".to_string();
             let _ = self.log(Event::Abandoned { run: r.run.clone(), at: Timestamp::now(), reason }).await;

@@ -13,7 +13,7 @@ mod test_hooks;
 pub mod theme;
 pub mod view;
 
-use crate::catalog::{CatalogClient, ClientSettings, LiveOptions, Target};
+use crate::catalog::{CatalogClient, Target};
 use crate::domain::Timestamp;
 use app::App;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
@@ -21,7 +21,8 @@ use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_ra
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
-use runtime::{Connection, Host, Runtime};
+pub use runtime::Connection;
+use runtime::{Host, Runtime};
 use std::io::{IsTerminal, Stdout, Write};
 use theme::Theme;
 
@@ -89,6 +90,7 @@ impl Host for TerminalHost {
 /// it with its default `set-clipboard external`.
 pub fn osc52(text: &str) -> String {
     use base64::Engine;
+    let text = crate::validate::clean(text);
     format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 
@@ -185,20 +187,6 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
             eprintln!("sctui: the terminal failed: {e}");
             crate::headless::EXIT_API
         }
-    }
-}
-
-/// The live connection the operator asked for.
-pub fn live(
-    profile: Option<String>,
-    region: Option<String>,
-    endpoint_url: Option<String>,
-    accept_language: Option<String>,
-) -> Connection {
-    Connection::Live {
-        options: LiveOptions { profile, region, endpoint_url },
-        settings: ClientSettings::default(),
-        accept_language,
     }
 }
 

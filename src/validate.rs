@@ -66,21 +66,59 @@ impl Invalid {
     }
 }
 
-/// Text made safe to print: control characters escaped (`\u{1b}`), so a value can never drive
-/// the terminal. Called for everything drawn, so text without control characters is copied once.
+/// Characters that must never leave sctui raw for a terminal or a clipboard: C0 and C1 controls
+/// and DEL (they drive terminals), bidirectional overrides and isolates (they reorder what is
+/// shown), and zero-width characters (they hide text).
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}')
+}
+
+/// The one sanitiser for text that leaves sctui for a terminal or a clipboard (tables, stderr,
+/// progress lines, errors, Markdown, the TUI, OSC 52): every unsafe character is written as its
+/// escape (`\u{1b}`, `\u{202e}`), so a value can never drive or deceive the terminal, and what is
+/// copied is exactly what is shown. Text without such characters is copied once.
 pub fn clean(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(is_unsafe) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
+        if is_unsafe(c) {
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// JSON for a terminal: the values stay exact (they parse back to what was sent), but DEL, C1,
+/// bidi and zero-width characters are written as `\uXXXX` escapes instead of raw.
+pub fn json_for_terminal(json: &str) -> String {
+    // serde_json escapes C0 inside strings; outside them a C0 character is layout (\n, spaces).
+    let escape = |c: char| is_unsafe(c) && (c as u32) >= 0x20;
+    if !json.chars().any(escape) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escape(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// How many columns `s` takes on a terminal (East Asian wide characters take two).
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// A value quoted for a message: control characters escaped, long values cut.
@@ -94,10 +132,38 @@ pub fn show(value: &str) -> String {
             out.push('…');
             break;
         }
-        out.extend(c.escape_debug());
+        if is_unsafe(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.extend(c.escape_debug());
+        }
     }
     out.push('\'');
     out
+}
+
+/// An endpoint URL: `http://` or `https://`, a host, and a port from 1 to 65535 if one is given.
+pub fn endpoint_url(field: &str, value: &str) -> Result<(), Invalid> {
+    let rule = "must be an http or https URL such as https://host:port";
+    if value.trim().is_empty() {
+        return Err(Invalid::new(field, rule, value));
+    }
+    let uri: http::Uri = value.parse().map_err(|e| Invalid::new(field, format!("{rule}: {e}"), value))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err(Invalid::new(field, rule, value));
+    }
+    let Some(authority) = uri.authority() else { return Err(Invalid::new(field, rule, value)) };
+    if authority.host().is_empty() {
+        return Err(Invalid::new(field, format!("{rule}: it has no host"), value));
+    }
+    // The port as written (http::Uri takes any digits): 1 to 65535.
+    let host_port = authority.as_str();
+    if let Some((_, port)) = host_port.rsplit_once(':').filter(|(_, p)| !p.contains(']'))
+        && !port.parse::<u16>().is_ok_and(|p| p > 0)
+    {
+        return Err(Invalid::new(field, format!("{rule}: the port must be 1 to 65535"), value));
+    }
+    Ok(())
 }
 
 /// An identifier such as a provisioned product id (`pp-…`), action id (`act-…`) or record id (`rec-…`).
@@ -334,6 +400,32 @@ mod clean_tests {
     #[test]
     fn clean_escapes_control_characters_only() {
         assert_eq!(super::clean("web-prod-01 · ok"), "web-prod-01 · ok");
-        assert_eq!(super::clean("a\u{1b}[31mb\tc"), "a\\u{1b}[31mb\\tc");
+        assert_eq!(super::clean("a\u{1b}[31mb\tc"), "a\\u{1b}[31mb\\u{9}c");
+        assert_eq!(super::clean("evil\u{202e}gpj.exe\u{200b}"), "evil\\u{202e}gpj.exe\\u{200b}");
+        assert_eq!(super::clean("\u{9b}31m\u{7f}"), "\\u{9b}31m\\u{7f}");
+        assert_eq!(super::width("日本語"), 6);
+    }
+
+    #[test]
+    fn endpoint_urls() {
+        assert!(super::endpoint_url("e", "http://127.0.0.1:4566").is_ok());
+        assert!(super::endpoint_url("e", "https://servicecatalog.eu-west-1.amazonaws.com").is_ok());
+        for bad in ["", " ", "ftp://x", "127.0.0.1:4566", "http://x:99999", "http://:80", "http://x:0"] {
+            assert!(super::endpoint_url("--endpoint-url", bad).is_err(), "{bad}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a server sends, the printed form holds no unsafe character, and the JSON
+        /// form parses back to exactly what was sent.
+        #[test]
+        fn nothing_unsafe_reaches_a_terminal(s in "\\PC*|[\\x00-\\x{3000}]{0,40}|.*[\\u{80}-\\u{9f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{200b}\\u{7f}\\x1b].*") {
+            prop_assert!(!super::clean(&s).chars().any(super::is_unsafe));
+            let json = super::json_for_terminal(&serde_json::to_string(&s).unwrap());
+            prop_assert!(!json.chars().any(super::is_unsafe), "{json}");
+            prop_assert_eq!(serde_json::from_str::<String>(&json).unwrap(), s);
+        }
     }
 }

@@ -34,7 +34,12 @@ pub struct ClientSettings {
     pub connect_timeout: Duration,
     pub attempt_timeout: Duration,
     pub operation_timeout: Duration,
+    /// No answer is read past this many bytes (config `max_response_mb`).
+    pub max_response_bytes: usize,
 }
+
+/// The default cap on an answer's size: far above any Service Catalog page.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 impl Default for ClientSettings {
     fn default() -> Self {
@@ -44,8 +49,31 @@ impl Default for ClientSettings {
             connect_timeout: Duration::from_secs(3),
             attempt_timeout: Duration::from_secs(10),
             operation_timeout: Duration::from_secs(30),
+            max_response_bytes: MAX_RESPONSE_BYTES,
         }
     }
+}
+
+/// The endpoint as sctui shows and journals it: a password in it is replaced by `***`.
+pub fn redact_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_string() };
+    let user = userinfo.split(':').next().unwrap_or("");
+    let shown = if userinfo.contains(':') { format!("{user}:***") } else { user.to_string() };
+    format!("{scheme}://{shown}@{host}{path}")
+}
+
+/// Endpoint variables the SDK reads: each one that is set must be a usable URL. An empty one is
+/// an unset shell variable, and would fail deep inside the SDK.
+pub fn check_endpoint_environment(env: impl Fn(&str) -> Option<String>) -> Result<(), Vec<crate::validate::Invalid>> {
+    let errors: Vec<_> = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SERVICE_CATALOG", "AWS_ENDPOINT_URL_STS"]
+        .into_iter()
+        .filter_map(|var| env(var).map(|v| crate::validate::endpoint_url(var, &v)))
+        .filter_map(Result::err)
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 impl ClientSettings {
@@ -65,12 +93,14 @@ impl ClientSettings {
     }
 }
 
-/// HTTPS with rustls on ring: no C toolchain needed, smaller and faster to build than aws-lc.
-fn http_client() -> SharedHttpClient {
+/// HTTPS with rustls on ring (no C toolchain needed, smaller and faster to build than aws-lc),
+/// every answer read through the guard.
+fn http_client(settings: &ClientSettings) -> SharedHttpClient {
     use aws_smithy_http_client::tls;
-    aws_smithy_http_client::Builder::new()
+    let inner = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
-        .build_https()
+        .build_https();
+    super::guard::guarded(inner, settings.max_response_bytes)
 }
 
 /// The Service Catalog and STS clients for the emulator at `endpoint`.
@@ -84,7 +114,7 @@ pub fn demo_clients(
         .region(Region::new(region.to_string()))
         .credentials_provider(Credentials::new("AKIAIOSFODNN7DEMO0000", "sctui-demo-secret", None, None, "sctui-demo"))
         .endpoint_url(endpoint)
-        .http_client(http_client())
+        .http_client(http_client(settings))
         .retry_config(settings.retry())
         .timeout_config(settings.timeouts())
         .build();
@@ -98,7 +128,7 @@ pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> a
         .region(Region::new(region.to_string()))
         .credentials_provider(Credentials::new("AKIAIOSFODNN7DEMO0000", "sctui-demo-secret", None, None, "sctui-demo"))
         .endpoint_url(endpoint)
-        .http_client(http_client())
+        .http_client(http_client(settings))
         .retry_config(settings.retry())
         .timeout_config(settings.timeouts())
         .build();
@@ -111,7 +141,7 @@ pub async fn live_clients(
     opts: &LiveOptions,
     settings: &ClientSettings,
 ) -> Result<(aws_sdk_servicecatalog::Client, aws_sdk_sts::Client), Error> {
-    let http = http_client();
+    let http = http_client(settings);
     let provider_config = aws_config::provider_config::ProviderConfig::without_region().with_http_client(http.clone());
     let imds = aws_config::imds::Client::builder()
         .configure(&provider_config)
@@ -158,4 +188,30 @@ pub async fn live_clients(
     }
     let shared = loader.load().await;
     Ok((aws_sdk_servicecatalog::Client::new(&shared), aws_sdk_sts::Client::new(&shared)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_in_the_endpoint_is_never_shown() {
+        assert_eq!(redact_userinfo("http://user:secret@host:8080/x"), "http://user:***@host:8080/x");
+        assert_eq!(redact_userinfo("https://token@host"), "https://token@host");
+        assert_eq!(redact_userinfo("http://host/p@x"), "http://host/p@x");
+        assert_eq!(redact_userinfo("http://127.0.0.1:4566"), "http://127.0.0.1:4566");
+    }
+
+    #[test]
+    fn empty_or_broken_endpoint_variables_are_refused() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        assert!(check_endpoint_environment(env(&[])).is_ok());
+        assert!(check_endpoint_environment(env(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")])).is_ok());
+        let e = check_endpoint_environment(env(&[("AWS_ENDPOINT_URL", "")])).unwrap_err();
+        assert_eq!(e[0].field, "AWS_ENDPOINT_URL");
+        let e = check_endpoint_environment(env(&[("AWS_ENDPOINT_URL_SERVICE_CATALOG", "ftp://x")])).unwrap_err();
+        assert!(e[0].rule.contains("http"), "{e:?}");
+    }
 }

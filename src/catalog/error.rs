@@ -85,7 +85,6 @@ impl Error {
     where
         E: ProvideErrorMetadata + aws_sdk_servicecatalog::operation::RequestId + std::error::Error + 'static,
     {
-        let detail = aws_sdk_servicecatalog::error::DisplayErrorContext(&err).to_string();
         match &err {
             SdkError::ServiceError(se) => {
                 let code = se.err().code().map(str::to_string);
@@ -93,64 +92,100 @@ impl Error {
                 let request_id = aws_sdk_servicecatalog::operation::RequestId::request_id(se.err()).map(str::to_string);
                 let kind = classify(code.as_deref(), se.raw().status().as_u16());
                 let field = (kind == ErrorKind::Validation).then(|| validation_field(&message)).flatten();
-                let message = if message.is_empty() { detail_tail(&detail) } else { message };
-                Error {
-                    kind,
-                    operation,
-                    hint: default_hint(kind, profile).into_owned(),
-                    code,
-                    message,
-                    field,
-                    request_id,
-                }
+                // No code and no message: not an AWS error answer. Say what came instead.
+                let message = match (&code, message.is_empty()) {
+                    (None, true) => format!("the endpoint answered {}", describe(se.raw())),
+                    (_, true) => "(no message)".to_string(),
+                    _ => message,
+                };
+                let hint = match (&code, kind) {
+                    (None, ErrorKind::Other) => NOT_SERVICE_CATALOG.to_string(),
+                    _ => default_hint(kind, profile).into_owned(),
+                };
+                Error { kind, operation, hint, code, message, field, request_id }
             }
             SdkError::TimeoutError(_) => Error::new(ErrorKind::Network, operation, "the request timed out"),
-            SdkError::DispatchFailure(df) => {
-                if let Some(what) = credentials_problem(df.as_connector_error()) {
-                    let mut e = Error::new(ErrorKind::Credentials, operation, what);
-                    e.hint = default_hint(ErrorKind::Credentials, profile).into_owned();
-                    e
-                } else if df.is_timeout() {
-                    Error::new(ErrorKind::Network, operation, "the connection timed out")
-                } else {
-                    Error::new(
-                        ErrorKind::Network,
-                        operation,
-                        format!("could not reach the endpoint: {}", detail_tail(&detail)),
-                    )
-                }
-            }
-            SdkError::ResponseError(_) => Error::new(
+            SdkError::DispatchFailure(df) => dispatch_failure(operation, df, profile),
+            SdkError::ResponseError(re) => Error::new(
                 ErrorKind::Network,
                 operation,
-                format!("the answer could not be read: {}", detail_tail(&detail)),
-            ),
-            _ => Error::new(ErrorKind::Other, operation, detail_tail(&detail)),
+                format!("the answer could not be read: {}", describe(re.raw())),
+            )
+            .with_hint(NOT_SERVICE_CATALOG),
+            _ => Error::new(ErrorKind::Other, operation, innermost(&err)),
         }
     }
 }
 
-/// The innermost, most specific part of an SDK error chain.
-fn detail_tail(detail: &str) -> String {
-    detail.rsplit(": ").next().unwrap_or(detail).trim().to_string()
+/// The hint for answers no Service Catalog would send.
+pub const NOT_SERVICE_CATALOG: &str = "The endpoint does not answer as Service Catalog does; check --endpoint-url";
+
+/// A request that got no answer: too large, no credentials, a timeout, or no connection.
+fn dispatch_failure(
+    operation: &'static str,
+    df: &aws_smithy_runtime_api::client::result::DispatchFailure,
+    profile: Option<&str>,
+) -> Error {
+    if let Some(too_large) = find::<super::guard::TooLarge>(df.as_connector_error()) {
+        return Error::new(ErrorKind::Other, operation, too_large.to_string())
+            .with_hint("No Service Catalog answer is that large; check --endpoint-url (or raise max_response_mb)");
+    }
+    if let Some(what) = credentials_problem(df.as_connector_error()) {
+        let mut e = Error::new(ErrorKind::Credentials, operation, what);
+        e.hint = default_hint(ErrorKind::Credentials, profile).into_owned();
+        return e;
+    }
+    if df.is_timeout() {
+        return Error::new(ErrorKind::Network, operation, "the connection timed out");
+    }
+    let cause = df.as_connector_error().map(|c| innermost(c)).unwrap_or_else(|| "no connection".into());
+    Error::new(ErrorKind::Network, operation, format!("could not reach the endpoint: {cause}"))
+}
+
+/// An answer in a few plain words: its HTTP status, content type and the start of its body.
+fn describe(raw: &HttpResponse) -> String {
+    let status = raw.status().as_u16();
+    let kind = raw.headers().get("content-type").unwrap_or("no content type");
+    let body = raw.body().bytes().unwrap_or_default();
+    let start: String = String::from_utf8_lossy(&body[..body.len().min(120)]).chars().take(80).collect();
+    let start = crate::validate::clean(start.trim());
+    if start.is_empty() {
+        format!("HTTP {status} ({kind}) with an empty body")
+    } else {
+        format!("HTTP {status} ({kind}), body starts: {start}")
+    }
+}
+
+/// The last error of a chain, in its own words: the most specific one.
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    let text = last.to_string();
+    if text.is_empty() || text.contains('{') { e.to_string() } else { text }
+}
+
+/// An error of type `T` in the chain.
+fn find<T: std::error::Error + 'static>(err: Option<&aws_sdk_servicecatalog::error::ConnectorError>) -> Option<&T> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = err.map(|e| e as _);
+    while let Some(e) = source {
+        if let Some(t) = e.downcast_ref::<T>() {
+            return Some(t);
+        }
+        source = e.source();
+    }
+    None
 }
 
 /// The credentials error behind a dispatch failure, in its own words.
 fn credentials_problem(err: Option<&aws_sdk_servicecatalog::error::ConnectorError>) -> Option<String> {
     use aws_credential_types::provider::error::CredentialsError;
-    let mut source: Option<&(dyn std::error::Error + 'static)> = err.map(|e| e as _);
-    while let Some(e) = source {
-        if let Some(c) = e.downcast_ref::<CredentialsError>() {
-            let what = match c {
-                CredentialsError::CredentialsNotLoaded(_) => "no AWS credentials were found".to_string(),
-                CredentialsError::ProviderTimedOut(_) => "resolving AWS credentials timed out".to_string(),
-                other => format!("AWS credentials could not be loaded: {other}"),
-            };
-            return Some(what);
-        }
-        source = e.source();
-    }
-    None
+    Some(match find::<CredentialsError>(err)? {
+        CredentialsError::CredentialsNotLoaded(_) => "no AWS credentials were found".to_string(),
+        CredentialsError::ProviderTimedOut(_) => "resolving AWS credentials timed out".to_string(),
+        other => format!("AWS credentials could not be loaded: {other}"),
+    })
 }
 
 /// The kind of a service error, from its code, else from its HTTP status.

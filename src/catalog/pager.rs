@@ -4,8 +4,8 @@
 use super::{Error, ErrorKind};
 use std::collections::HashSet;
 
-/// At most this many pages of one list (at 100 a page: a million items).
-pub const MAX_PAGES: usize = 10_000;
+/// At most this many pages of one list (at 100 a page: 200,000 provisioned products).
+pub const MAX_PAGES: usize = 2_000;
 
 #[derive(Debug)]
 pub struct Pager {
@@ -44,7 +44,7 @@ impl Pager {
 
     fn broken(&self, what: &str) -> Error {
         Error::new(ErrorKind::Other, self.operation, format!("{what}; stopped reading the list"))
-            .with_hint("The endpoint answers like no Service Catalog does; check --endpoint-url")
+            .with_hint(super::error::NOT_SERVICE_CATALOG)
     }
 }
 

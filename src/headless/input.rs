@@ -29,6 +29,14 @@ pub fn check(command: &Command) -> Result<(), Vec<Invalid>> {
         }
         Command::Batch(b) => {
             push(action_ref(&b.action));
+            if let Some(q) = b.query.as_deref().filter(|q| q.trim().is_empty()) {
+                push(Err(Invalid {
+                    field: "--query".into(),
+                    rule: "must not be blank (an unset shell variable?): it would select every provisioned product"
+                        .into(),
+                    shown: validate::show(q),
+                }));
+            }
             for p in &b.products {
                 push(validate::product_ref("product", p));
             }

@@ -3,30 +3,31 @@
 
 use crate::domain::{RecordDetail, RecordOutput, RecordStatus};
 use crate::runs::journal::JournalRun;
-use crate::validate::clean;
+use crate::validate::{clean, json_for_terminal, width};
 use std::io::Write;
 
+/// The AWS CLI's JSON: values exact, but no character that could drive a terminal written raw.
 pub fn json(out: &mut dyn Write, v: &serde_json::Value) {
     let text = serde_json::to_string_pretty(v).unwrap_or_default();
-    let _ = writeln!(out, "{text}");
+    let _ = writeln!(out, "{}", json_for_terminal(&text));
 }
 
-/// Columns padded to their widest cell; every cell cleaned of control characters.
+/// Columns padded to their widest cell, measured in terminal columns (a CJK character takes two);
+/// every cell cleaned by the one sanitiser.
 pub fn table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| clean(c)).collect()).collect();
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
+            widths[i] = widths[i].max(width(c));
         }
     }
     let line = |cells: Vec<&str>| {
         let mut s = String::new();
         for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(widths[i].saturating_sub(width(c)) + 2));
             }
         }
         s.trim_end().to_string()

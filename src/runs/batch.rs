@@ -2,7 +2,7 @@
 //! entry, at most `concurrency` at once, and nothing more launched after a failure if asked. The
 //! TUI and `sctui batch` both use it.
 
-use super::{RunEvent, RunSpec, Runner, StartError};
+use super::{RunError, RunEvent, RunSpec, Runner};
 use crate::domain::{RecordDetail, RecordStatus};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,8 +24,8 @@ pub enum BatchOutcome {
     Ended(RecordDetail),
     /// The record exists and goes on (without `wait`).
     Started(RecordDetail),
-    /// It did not start; nothing ran.
-    NotStarted(StartError),
+    /// It did not start (nothing ran), or its record could no longer be followed.
+    Failed(RunError),
     /// Not launched: an earlier run of the batch failed, and the batch stops after a failure.
     Stopped,
 }
@@ -36,7 +36,7 @@ impl BatchOutcome {
     pub fn is_failure(&self) -> bool {
         match self {
             BatchOutcome::Ended(d) => d.status != Some(RecordStatus::Succeeded),
-            BatchOutcome::NotStarted(_) => true,
+            BatchOutcome::Failed(_) => true,
             BatchOutcome::Started(_) | BatchOutcome::Stopped => false,
         }
     }
@@ -46,14 +46,14 @@ impl BatchOutcome {
         match self {
             BatchOutcome::Ended(d) => d.status == Some(RecordStatus::Succeeded),
             BatchOutcome::Started(_) => true,
-            BatchOutcome::NotStarted(_) | BatchOutcome::Stopped => false,
+            BatchOutcome::Failed(_) | BatchOutcome::Stopped => false,
         }
     }
 
     pub fn record(&self) -> Option<&RecordDetail> {
         match self {
             BatchOutcome::Ended(d) | BatchOutcome::Started(d) => Some(d),
-            BatchOutcome::NotStarted(_) | BatchOutcome::Stopped => None,
+            BatchOutcome::Failed(_) | BatchOutcome::Stopped => None,
         }
     }
 }
@@ -114,8 +114,11 @@ where
 {
     let mut report = |e: RunEvent| notify(key, Note::Progress(e));
     match runner.start(spec, &mut report).await {
-        Err(e) => BatchOutcome::NotStarted(e),
+        Err(e) => BatchOutcome::Failed(e),
         Ok(record) if !wait => BatchOutcome::Started(record),
-        Ok(record) => BatchOutcome::Ended(runner.follow(&spec.run, &record.record_id, &mut report).await.0),
+        Ok(record) => match runner.follow(&spec.run, &record.record_id, &mut report).await {
+            Ok((end, _)) => BatchOutcome::Ended(end),
+            Err(e) => BatchOutcome::Failed(RunError::Lost(e)),
+        },
     }
 }

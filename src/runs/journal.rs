@@ -92,6 +92,10 @@ impl Event {
 pub struct Problem {
     pub line: usize,
     pub message: String,
+    /// The run the line was about, when that much of it can still be read.
+    pub run: Option<String>,
+    /// Otherwise the runs requested before it: the line was about one of them.
+    pub before: Vec<String>,
 }
 
 impl std::fmt::Display for Problem {
@@ -113,7 +117,9 @@ pub struct JournalError {
 
 pub struct Journal {
     path: PathBuf,
-    file: Mutex<std::fs::File>,
+    /// The file, and whether its last line may be unfinished (a write failed part way).
+    file: Mutex<(std::fs::File, bool)>,
+    notices: Vec<String>,
 }
 
 /// `$XDG_STATE_HOME/sctui/journal.jsonl`, else `~/.local/state/sctui/journal.jsonl`.
@@ -122,14 +128,27 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 impl Journal {
-    /// Opens (creating with mode 0600, its folder 0700) for appending.
+    /// Opens (creating with mode 0600, its folder 0700, tightening looser ones) for appending. A
+    /// last line cut short by a crash or a full disk is closed first, so that the next event
+    /// starts on a line of its own; `notices` says so.
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
-        let file = crate::paths::open_private(path).map_err(|source| JournalError {
-            path: path.to_path_buf(),
-            what: "opened",
-            source,
-        })?;
-        Ok(Journal { path: path.to_path_buf(), file: Mutex::new(file) })
+        let error = |source| JournalError { path: path.to_path_buf(), what: "opened", source };
+        let opened = crate::paths::open_private(path).map_err(error)?;
+        let mut notices = opened.notices;
+        let torn = ends_unfinished(path).map_err(error)?;
+        if torn {
+            notices.push(format!(
+                "the journal {}'s last line was cut short (a crash or a full disk); it was closed, and \
+                 `sctui runs` lists the run it was about as damaged",
+                path.display()
+            ));
+        }
+        Ok(Journal { path: path.to_path_buf(), file: Mutex::new((opened.file, torn)), notices })
+    }
+
+    /// What was repaired or tightened when the journal was opened.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
     }
 
     pub fn path(&self) -> &Path {
@@ -144,8 +163,15 @@ impl Journal {
             source: e.into(),
         })?;
         line.push('\n');
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let (file, torn) = &mut *guard;
+        if *torn {
+            // Close the unfinished line first: an event never continues another's line.
+            line.insert(0, '\n');
+        }
+        // One write of the whole line (O_APPEND), then to disk.
         let result = file.write_all(line.as_bytes()).and_then(|_| file.sync_data());
+        *torn = result.is_err();
         result.map_err(|source| JournalError { path: self.path.clone(), what: "written", source })
     }
 
@@ -164,21 +190,59 @@ impl Journal {
     }
 }
 
+/// Whether the file's last line has no newline at its end.
+fn ends_unfinished(path: &Path) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path)?;
+    let len = f.metadata()?.len();
+    if len == 0 {
+        return Ok(false);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    f.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+/// The run id a damaged line still names, if it does.
+fn run_named(line: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(line);
+    let start = text.find("\"run\":\"")? + 7;
+    // A line cut inside the id keeps what is there (it matches no run if it was cut short).
+    let end = text[start..].find('"').unwrap_or(text.len() - start);
+    Some(text[start..start + end].trim_end().to_string()).filter(|r| !r.is_empty())
+}
+
 pub fn parse(bytes: &[u8]) -> (Vec<Event>, Vec<Problem>) {
     let mut events = Vec::new();
     let mut problems = Vec::new();
     let complete = bytes.ends_with(b"\n");
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     let last_content = lines.iter().rposition(|l| !l.is_empty());
+    let mut requested = Vec::new();
+    let problem = |line: usize, message: String, bytes: &[u8], requested: &[String]| {
+        let run = run_named(bytes);
+        let before = if run.is_none() { requested.to_vec() } else { Vec::new() };
+        Problem { line, message, run, before }
+    };
     for (i, line) in lines.iter().enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         match serde_json::from_slice::<Event>(line) {
-            Ok(e) => events.push(e),
-            // The last line, cut short by a crash before its newline: not a corruption.
-            Err(_) if !complete && Some(i) == last_content => {}
-            Err(e) => problems.push(Problem { line: i + 1, message: format!("not a journal event ({e})") }),
+            Ok(e) => {
+                if let Event::Requested { run, .. } = &e {
+                    requested.push(run.clone());
+                }
+                events.push(e)
+            }
+            // The last line, cut short by a crash before its newline: not a corruption, but its
+            // run's later events may be missing.
+            Err(_) if !complete && Some(i) == last_content => {
+                problems.push(problem(i + 1, "cut short".into(), line, &requested));
+            }
+            Err(e) => problems.push(problem(i + 1, format!("not a journal event ({e})"), line, &requested)),
         }
     }
     (events, problems)
@@ -208,6 +272,8 @@ pub struct JournalRun {
     pub errors: Vec<RecordError>,
     pub outputs: Vec<RecordOutput>,
     pub reason: Option<String>,
+    /// A line about this run could not be read: its end may be missing (check its history).
+    pub damaged: bool,
 }
 
 impl JournalRun {
@@ -267,6 +333,7 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
                 errors: Vec::new(),
                 outputs: Vec::new(),
                 reason: None,
+                damaged: false,
             });
             continue;
         }
@@ -297,6 +364,16 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
         }
     }
     out
+}
+
+/// Marks the runs a damaged line may have been about: the one it names, or else every run
+/// requested before it that the journal shows as not ended (its end may be what was lost).
+pub fn mark_damaged(runs: &mut [JournalRun], problems: &[Problem]) {
+    for r in runs.iter_mut() {
+        let named = problems.iter().any(|p| p.run.as_deref() == Some(r.run.as_str()));
+        let maybe = r.is_open() && problems.iter().any(|p| p.run.is_none() && p.before.contains(&r.run));
+        r.damaged = named || maybe;
+    }
 }
 
 fn end(r: &mut JournalRun, outcome: RunOutcome, at: Timestamp, reason: &str) {
@@ -362,11 +439,39 @@ mod tests {
         let good = serde_json::to_string(&requested("r1")).unwrap();
         let torn = format!("{good}\n{}", &good[..good.len() / 2]);
         let (events, problems) = parse(torn.as_bytes());
-        assert_eq!((events.len(), problems.len()), (1, 0));
+        assert_eq!(events.len(), 1);
+        assert_eq!(problems[0].run.as_deref(), Some("r1"), "the torn line still names its run");
+        // A line torn before its run id: the open runs before it are marked.
+        let mut runs = runs(&events);
+        let (_, problems) = parse(format!("{good}\n{{\"event\":\"crea").as_bytes());
+        mark_damaged(&mut runs, &problems);
+        assert!(runs[0].damaged);
         let corrupt = format!("{good}\nnot json at all\n{good}\n");
         let (events, problems) = parse(corrupt.as_bytes());
         assert_eq!(events.len(), 2);
-        assert_eq!(problems, vec![Problem { line: 2, message: problems[0].message.clone() }]);
+        let before = vec!["r1".to_string()];
+        assert_eq!(problems, vec![Problem { line: 2, message: problems[0].message.clone(), run: None, before }]);
         assert!(problems[0].to_string().contains("journal line 2"));
+    }
+}
+
+#[cfg(test)]
+mod torn {
+    use super::*;
+
+    /// Found by an attacker's drill: a torn last line used to swallow the next run's event.
+    #[test]
+    fn the_next_event_after_a_torn_line_starts_on_a_line_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        std::fs::write(&path, "{\"event\":\"created\",\"run\":\"torn").unwrap();
+        let j = Journal::open(&path).unwrap();
+        assert!(j.notices().iter().any(|n| n.contains("cut short")), "{:?}", j.notices());
+        let event = Event::Refused { run: "next".into(), at: Timestamp(1.0), reason: "x".into() };
+        j.append(&event).unwrap();
+        let (events, problems) = Journal::read(&path).unwrap();
+        assert_eq!(events, vec![event], "the new event was read whole");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].run.as_deref(), Some("torn"));
     }
 }

@@ -6,7 +6,7 @@ use crate::domain::{
     ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
     ServiceAction, Timestamp,
 };
-use crate::runs::StartError;
+use crate::runs::RunError;
 use crate::runs::journal::JournalRun;
 use crossterm::event::KeyEvent;
 use std::sync::Arc;
@@ -71,10 +71,15 @@ pub enum Action {
         run: RunId,
         record: RecordDetail,
     },
-    /// The run did not start: nothing ran.
-    RunNotStarted {
+    /// The run did not start (nothing ran), or its record can no longer be followed.
+    RunFailed {
         run: RunId,
-        error: StartError,
+        error: RunError,
+    },
+    /// The journal could not record the run's progress.
+    RunUnjournaled {
+        run: RunId,
+        message: String,
     },
     /// A batch run that was not launched (an earlier one failed).
     RunSkipped {

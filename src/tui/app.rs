@@ -186,9 +186,12 @@ impl App {
         vec![Effect::Quit]
     }
 
-    /// What `c` copies on this screen: through OSC 52, or shown to select by hand.
+    /// What `c` copies on this screen: through OSC 52, or shown to select by hand. It goes
+    /// through the same sanitiser as the screen, so what is copied is exactly what is shown, and
+    /// no control character reaches a clipboard (or a shell it is pasted into).
     fn copy(&mut self) -> Vec<Effect> {
         let text = self.screen.copy_text(&self.list, &self.runs, &self.session.target);
+        let text = text.map(|t| crate::validate::clean(&t));
         match text {
             Some(t) if !self.session.settings.osc52 => {
                 self.overlay = Some(Overlay::Copy(t));
@@ -430,8 +433,12 @@ impl App {
                 }
                 vec![]
             }
-            Action::RunNotStarted { run, error } => {
-                app.runs.not_started(run, &error, &mut app.session);
+            Action::RunFailed { run, error } => {
+                app.runs.failed(run, &error, &mut app.session);
+                vec![]
+            }
+            Action::RunUnjournaled { run, message } => {
+                app.runs.unjournaled(run, &message, &mut app.session);
                 vec![]
             }
             Action::RunSkipped { run, reason } => {

@@ -9,7 +9,7 @@ use crate::domain::{
     ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus, ServiceAction, Timestamp,
 };
 use crate::runs::journal::JournalRun;
-use crate::runs::{RunSpec, StartError};
+use crate::runs::{RunError, RunSpec};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunPhase {
@@ -19,6 +19,8 @@ pub enum RunPhase {
     Ended,
     /// Nothing ran: why.
     NotStarted(String),
+    /// It started, but its record can no longer be read: why.
+    Lost(String),
 }
 
 #[derive(Debug, Clone)]
@@ -195,14 +197,22 @@ impl RunBook {
         Some(ids)
     }
 
-    /// Nothing ran; the reason is shown on the run and as a toast.
-    pub fn not_started(&mut self, run: RunId, error: &StartError, session: &mut Session) {
+    /// Nothing ran, or the record was lost; the reason is shown on the run and as a toast.
+    pub fn failed(&mut self, run: RunId, error: &RunError, session: &mut Session) {
         let Some(r) = self.get_mut(run) else { return };
         let text = match error {
-            StartError::Api(e) => operator_message(e, Some(&r.product.name)),
+            RunError::Api(e) => operator_message(e, Some(&r.product.name)),
             other => other.to_string(),
         };
-        r.phase = RunPhase::NotStarted(text.clone());
+        r.phase = if error.started() { RunPhase::Lost(text.clone()) } else { RunPhase::NotStarted(text.clone()) };
+        session.toast(text, true);
+    }
+
+    /// The journal missed the run's progress: said on the run and as a toast.
+    pub fn unjournaled(&mut self, run: RunId, message: &str, session: &mut Session) {
+        let Some(r) = self.get_mut(run) else { return };
+        let text = format!("the journal could not record this run: {message}");
+        r.problem = Some(text.clone());
         session.toast(text, true);
     }
 

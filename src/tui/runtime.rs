@@ -153,13 +153,13 @@ impl Runtime {
             Effect::Execute { run, spec } => self.with_runner(|runner, send| async move {
                 let mut report = reporter(run, send.clone());
                 if let Err(error) = runner.run(&spec, &mut report).await {
-                    send.send(Action::RunNotStarted { run, error });
+                    send.send(Action::RunFailed { run, error });
                 }
             }),
             Effect::Resume { run, open } => self.with_runner(|runner, send| async move {
                 let mut report = reporter(run, send.clone());
                 if let Err(error) = runner.resume(&open, true, &mut report).await {
-                    send.send(Action::RunNotStarted { run, error });
+                    send.send(Action::RunFailed { run, error });
                 }
             }),
             Effect::Batch { runs, plan } => self.with_runner(|runner, send| async move {
@@ -262,6 +262,7 @@ fn reporter(run: RunId, send: Sender) -> impl FnMut(RunEvent) + Send {
     move |e: RunEvent| {
         send.send(match e {
             RunEvent::Retrying(error) => Action::RunRetrying { run, error },
+            RunEvent::Unjournaled(message) => Action::RunUnjournaled { run, message },
             RunEvent::Submitted(record) => Action::RunSubmitted { run, record },
             RunEvent::Polled(result) => Action::RecordPolled { run, result },
         })
@@ -272,7 +273,7 @@ fn reporter(run: RunId, send: Sender) -> impl FnMut(RunEvent) + Send {
 fn batch_note(run: RunId, note: Note<'_>, send: &Sender) {
     match note {
         Note::Progress(e) => reporter(run, send.clone())(e),
-        Note::Done(BatchOutcome::NotStarted(error)) => send.send(Action::RunNotStarted { run, error: error.clone() }),
+        Note::Done(BatchOutcome::Failed(error)) => send.send(Action::RunFailed { run, error: error.clone() }),
         Note::Done(BatchOutcome::Stopped) => send.send(Action::RunSkipped { run, reason: batch::STOPPED.into() }),
         Note::Done(BatchOutcome::Ended(_) | BatchOutcome::Started(_)) => {}
     }
@@ -406,6 +407,6 @@ pub fn live_target(options: &LiveOptions) -> Target {
         demo: false,
         profile: options.profile.clone(),
         region: options.region.clone(),
-        endpoint: options.endpoint_url.clone(),
+        endpoint: options.endpoint_url.as_deref().map(crate::catalog::redact_userinfo),
     }
 }

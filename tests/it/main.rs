@@ -5,6 +5,7 @@
 mod contract;
 mod faults;
 mod headless;
+mod hostile;
 mod layout;
 mod protocol;
 mod pty;

@@ -292,3 +292,40 @@ fn the_palette_switches_profile_inside_the_app_with_completion() {
     t.send("q");
     assert!(t.wait_exit().success());
 }
+
+/// Finding 14: on a read-only file system even `--demo --read-only` refused to start. Without a
+/// journal nothing may run, but browsing works, and the screen says why.
+#[test]
+fn without_a_writable_journal_the_tui_browses_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "").unwrap();
+    let journal = file.join("journal.jsonl");
+    let mut t = Tui::spawn(&["--demo", "--journal", journal.to_str().unwrap()], 30, 160);
+    t.wait_for("READ-ONLY");
+    t.wait_for("executing is off");
+    t.wait_for("web-prod-01");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}
+
+/// Finding 6: on a terminal, a batch over more than a few products asks first; the operator types
+/// the number of products to go ahead.
+#[test]
+fn batch_asks_on_a_terminal_before_acting_on_many_products() {
+    let mut t = Tui::spawn(
+        &["--demo", "--time-scale", "0", "batch", "AWS-RestartEC2Instance", "--query", "web", "--wait"],
+        30,
+        160,
+    );
+    t.wait_for("on 4 provisioned products");
+    t.wait_for("Type 4 to go ahead");
+    t.send("4\r");
+    t.wait_for("4 of 4 runs succeeded");
+    assert!(t.wait_exit().success());
+    let mut t = Tui::spawn(&["--demo", "batch", "AWS-RestartEC2Instance", "--query", "web"], 30, 160);
+    t.wait_for("Type 4 to go ahead");
+    t.send("y\r");
+    t.wait_for("not confirmed; nothing was run");
+    assert_eq!(t.wait_exit().exit_code(), 2);
+}

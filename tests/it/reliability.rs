@@ -6,7 +6,7 @@ use sctui::catalog::{CatalogClient, ErrorKind, Target};
 use sctui::domain::{RecordStatus, RunOutcome};
 use sctui::emulator::faults::FaultConfig;
 use sctui::runs::journal::{self, Event, Journal};
-use sctui::runs::{RunEvent, RunSpec, Runner, StartError};
+use sctui::runs::{RunError, RunEvent, RunSpec, Runner};
 use sctui::tui::runtime::{NullHost, step};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -204,7 +204,7 @@ async fn expired_credentials_are_explained_and_polling_goes_on() {
     // The operator refreshes the credentials: polling picks up again by itself.
     emu.set_faults(FaultConfig::default());
     let end = tokio::time::timeout(Duration::from_secs(30), follower).await.unwrap().unwrap();
-    assert_eq!(end.0.status, Some(RecordStatus::Succeeded));
+    assert_eq!(end.unwrap().0.status, Some(RecordStatus::Succeeded));
 }
 
 #[tokio::test]
@@ -277,7 +277,7 @@ async fn read_only_is_enforced_in_the_worker() {
     rt.run(sctui::tui::effect::Effect::Execute { run: sctui::tui::action::RunId(99), spec }, &mut NullHost);
     loop {
         let a = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
-        if let sctui::tui::action::Action::RunNotStarted { error: StartError::Refused(reason), .. } = &a {
+        if let sctui::tui::action::Action::RunFailed { error: RunError::Refused(reason), .. } = &a {
             assert!(reason.contains("read-only"));
             break;
         }

@@ -15,7 +15,9 @@ pub fn world(scale: usize) -> World {
 }
 
 pub async fn emulator_with(scale: usize, time_scale: f64, faults: FaultConfig) -> Emulator {
-    emulator::start_local(world(scale), Options { time_scale, faults }).await.expect("emulator starts")
+    emulator::start_local(world(scale), Options { time_scale, faults, ..Default::default() })
+        .await
+        .expect("emulator starts")
 }
 
 pub async fn emulator(time_scale: f64) -> Emulator {
@@ -30,6 +32,7 @@ pub fn fast_settings(max_attempts: u32) -> ClientSettings {
         connect_timeout: Duration::from_secs(2),
         attempt_timeout: Duration::from_secs(5),
         operation_timeout: Duration::from_secs(30),
+        ..Default::default()
     }
 }
 

@@ -388,3 +388,22 @@ fn every_mode_has_a_way_out() {
     let modes: std::collections::BTreeSet<String> = KeyMode::ALL.iter().map(|m| format!("{m:?}")).collect();
     assert_eq!(seen, modes, "every mode was tried");
 }
+
+/// Found by an attacker: a product id with a bracketed-paste end and a command in it went to the
+/// clipboard raw. What is copied is what is shown: escaped.
+#[test]
+fn copied_text_carries_no_control_character() {
+    let mut app = new_app(demo());
+    app.start();
+    let mut evil = product(0, "AVAILABLE");
+    evil.id = "pp-\u{1b}[201~\u{15}echo PWNED > FILE\r\u{202e}".into();
+    update(
+        &mut app,
+        Action::ProductsPage { generation: 1, page: Page { items: vec![evil], next_token: None, total: None } },
+    );
+    let effects = update(&mut app, ch('c'));
+    let [Effect::Copy(text)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert!(!text.chars().any(crate::validate::is_unsafe), "{text:?}");
+    assert_eq!(text, "pp-\\u{1b}[201~\\u{15}echo PWNED > FILE\\u{d}\\u{202e}");
+    assert!(app.session.toast.as_ref().unwrap().text.ends_with(text.as_str()), "the toast shows what was copied");
+}

@@ -54,6 +54,7 @@ pub fn status_text(r: &Run, vcx: &ViewCx) -> (String, Style) {
     match &r.phase {
         RunPhase::Submitting => (format!("{} sending the request…", t.spinner(vcx.frame)), t.accent()),
         RunPhase::NotStarted(_) => ("NOT STARTED".into(), t.error()),
+        RunPhase::Lost(_) => ("LOST".into(), t.error()),
         RunPhase::Watching => (format!("{} {}", t.spinner(vcx.frame), status()), t.record_status(r.status())),
         RunPhase::Ended => (format!("{} {}", t.record_mark(r.status()), status()), t.record_status(r.status())),
     }
@@ -74,7 +75,7 @@ fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
         head.push(Span::styled(format!(" · in this status for {}", duration(vcx.now.0 - r.since().0)), t.dim()));
     }
     let mut lines = vec![Line::from(head)];
-    if let RunPhase::NotStarted(e) = &r.phase {
+    if let RunPhase::NotStarted(e) | RunPhase::Lost(e) = &r.phase {
         lines.push(Line::from(vec![label(t, "Problem"), Span::styled(safe(e), t.error())]));
     }
     if let Some(p) = &r.problem {

@@ -54,7 +54,10 @@ fn summary(batch: &BatchSummary, runs: &RunBook, vcx: &ViewCx) -> Line<'static> 
     let list: Vec<&Run> = batch.runs.iter().filter_map(|id| runs.get(*id)).collect();
     let succeeded = |r: &Run| r.status() == Some(&RecordStatus::Succeeded);
     let ok = list.iter().filter(|r| succeeded(r)).count();
-    let failed = list.iter().filter(|r| r.phase == RunPhase::Ended && !succeeded(r)).count();
+    let failed = list
+        .iter()
+        .filter(|r| (r.phase == RunPhase::Ended && !succeeded(r)) || matches!(r.phase, RunPhase::Lost(_)))
+        .count();
     let skipped = list.iter().filter(|r| matches!(r.phase, RunPhase::NotStarted(_))).count();
     let going = list.iter().filter(|r| r.in_flight()).count();
     let state = if going == 0 { "finished" } else { "running" };
