@@ -82,19 +82,23 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
     Ok(config)
 }
 
-/// Reads the config file. A missing file is the defaults; a broken one is the defaults plus a
-/// message for the operator.
+/// Reads the config file. A missing file is the defaults. A broken or unreadable one fails
+/// closed: the guardrails it may hold (read-only and production profiles) cannot be known, so
+/// the defaults are used with executing off, and the message says why.
 pub fn load(path: Option<&Path>) -> (Config, Option<String>) {
     let Some(path) = path.map(Path::to_path_buf).or_else(default_path) else { return (Config::default(), None) };
+    let closed = || Config { read_only: true, ..Config::default() };
     match std::fs::read_to_string(&path) {
         Ok(text) => match parse(&text, &path) {
             Ok(c) => (c, None),
             Err(e) => {
-                (Config::default(), Some(format!("the config file has a mistake, so the defaults are used: {e}")))
+                (closed(), Some(format!("the config file has a mistake, so executing is off until it is fixed: {e}")))
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
-        Err(e) => (Config::default(), Some(format!("could not read {}: {e}; the defaults are used", path.display()))),
+        Err(e) => {
+            (closed(), Some(format!("could not read {}: {e}; executing is off until it can be read", path.display())))
+        }
     }
 }
 
@@ -177,7 +181,7 @@ production = true
         let p = dir.path().join("config.toml");
         std::fs::write(&p, "read_only = yes\n").unwrap();
         let (c, warning) = load(Some(&p));
-        assert_eq!(c, Config::default());
+        assert_eq!(c, Config { read_only: true, ..Config::default() }, "fails closed");
         assert!(warning.unwrap().contains("line 1"));
         let (c, warning) = load(Some(&dir.path().join("missing.toml")));
         assert_eq!((c, warning), (Config::default(), None));

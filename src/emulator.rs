@@ -50,6 +50,9 @@ impl Default for Options {
     }
 }
 
+/// No request to the emulator is larger than this (a page of parameters is a few KB).
+pub const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+
 /// How long to wait before accepting again after `failures` accept errors in a row (out of file
 /// descriptors, say): from 10 ms doubling to 1 s, so the loop never spins.
 pub fn accept_backoff(failures: u32) -> std::time::Duration {
@@ -200,7 +203,14 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
                         let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
                             let router = router.clone();
                             async move {
-                                let response = router.oneshot(req.map(axum::body::Body::new)).await;
+                                // A body that trickles, or that is larger than any request, ends
+                                // the connection instead of holding it.
+                                let (parts, body) = req.into_parts();
+                                let limited = http_body_util::Limited::new(body, MAX_REQUEST_BYTES);
+                                let read = tokio::time::timeout(idle, http_body_util::BodyExt::collect(limited)).await;
+                                let Ok(Ok(body)) = read else { return Err(Dropped) };
+                                let req = Request::from_parts(parts, axum::body::Body::from(body.to_bytes()));
+                                let response = router.oneshot(req).await;
                                 let Ok(response) = response;
                                 if response.extensions().get::<DropConnection>().is_some() {
                                     return Err(Dropped);

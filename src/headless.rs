@@ -256,6 +256,10 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
             return Ok(EXIT_REFUSED);
         }
         Err(RunError::Api(e) | RunError::Lost(e)) => return Err(Failure::Api(e)),
+        Err(e @ RunError::Unanswered(_)) => {
+            let _ = writeln!(err, "sctui: {}", clean(&e.to_string()));
+            return Ok(EXIT_API);
+        }
         Err(RunError::Journal(e)) => {
             let _ = writeln!(err, "sctui: {}", clean(&e));
             return Ok(EXIT_API);
@@ -376,12 +380,24 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
         stop_on_failure: args.stop_on_failure,
         wait: args.wait,
     };
-    for (i, outcome) in batch::run(&ctx.runner(), items, plan, |_, _| {}).await {
+    let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = unjournaled.clone();
+    let notify = move |_: &usize, note: batch::Note<'_>| {
+        if let batch::Note::Progress(RunEvent::Unjournaled(why)) = note {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            eprintln!("sctui: a run goes on, but {}", clean(&why));
+        }
+    };
+    for (i, outcome) in batch::run(&ctx.runner(), items, plan, notify).await {
         rows[i] = Some(BatchRow::of(&products[i], &outcome));
     }
     let rows: Vec<BatchRow> = rows.into_iter().flatten().collect();
     print_batch(ctx.output, &rows, args.wait, out, err);
-    Ok(if rows.iter().all(|r| r.ok) { EXIT_OK } else { EXIT_FAILED })
+    Ok(match () {
+        _ if unjournaled.load(std::sync::atomic::Ordering::SeqCst) => EXIT_JOURNAL,
+        _ if rows.iter().all(|r| r.ok) => EXIT_OK,
+        _ => EXIT_FAILED,
+    })
 }
 
 /// Many products and no `--yes`: on a terminal, the operator types the number of products to go
@@ -460,11 +476,18 @@ async fn resume(ctx: &Context<'_>, wait: bool, out: &mut dyn Write, err: &mut dy
         let _ = writeln!(out, "No open runs to resume.");
         return Ok(EXIT_OK);
     }
+    let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut tasks = Vec::new();
     for r in open {
-        let runner = runner.clone();
+        let (runner, flag) = (runner.clone(), unjournaled.clone());
         tasks.push(tokio::spawn(async move {
-            let end = runner.resume(&r, wait, &mut |_| {}).await;
+            let mut report = |e: RunEvent| {
+                if let RunEvent::Unjournaled(why) = e {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                    eprintln!("sctui: a run goes on, but {}", clean(&why));
+                }
+            };
+            let end = runner.resume(&r, wait, &mut report).await;
             (r, end.ok())
         }));
     }
@@ -486,7 +509,11 @@ async fn resume(ctx: &Context<'_>, wait: bool, out: &mut dyn Write, err: &mut dy
         Output::Json => output::json(out, &json!({"Resumed": rows})),
         Output::Table => output::table(out, &["RUN", "PRODUCT", "ACTION", "RECORD", "STATUS"], &rows),
     }
-    Ok(if !wait || all_ok { EXIT_OK } else { EXIT_FAILED })
+    Ok(match () {
+        _ if unjournaled.load(std::sync::atomic::Ordering::SeqCst) => EXIT_JOURNAL,
+        _ if !wait || all_ok => EXIT_OK,
+        _ => EXIT_FAILED,
+    })
 }
 
 /// `sctui runs [export]`: reads the journal; needs no connection.

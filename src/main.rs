@@ -161,6 +161,7 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
             None
         }
     };
+    let journal_missing = journal.is_none();
     let account = g.demo.then(|| World::demo().ok().map(|w| w.account_id)).flatten();
     let options = sctui::tui::Options {
         theme: sctui::tui::theme::Theme::detect(g.no_color, g.ascii)
@@ -172,7 +173,8 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
         notice: (!notices.is_empty()).then(|| notices.join(" · ")),
         presenter: g.presenter,
         config: config.clone(),
-        read_only_flag: cli_read_only,
+        // No journal: read-only whatever profile the palette switches to.
+        read_only_flag: cli_read_only || journal_missing,
     };
     if !g.demo {
         let live = sctui::tui::Connection::Live {

@@ -34,15 +34,40 @@ pub fn open_private(path: &Path) -> std::io::Result<PrivateFile> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let mut notices = Vec::new();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // sctui's own folders are tightened; a folder the operator named is only warned about
+        // (never /tmp, never a home folder).
+        let ours = !dir.exists() || state_dir().is_some_and(|s| s == dir);
         std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-        // Others must not be able to swap the file: no group or world write on its folder.
-        tighten(dir, 0o022, &mut notices)?;
+        check_folder(dir, ours, &mut notices)?;
     }
     let file =
         std::fs::OpenOptions::new().create(true).append(true).mode(0o600).custom_flags(libc::O_NOFOLLOW).open(path)?;
-    // Nobody else reads the journal (it holds parameters) or writes it.
-    tighten(path, 0o077, &mut notices)?;
+    // Nobody else reads the journal (it holds parameters) or writes it; only a regular file is
+    // touched (`--log-file /dev/null` stays as it is).
+    if file.metadata()?.is_file() {
+        tighten(path, 0o077, &mut notices)?;
+    }
     Ok(PrivateFile { file, notices })
+}
+
+/// Others must not be able to swap the file: a folder they may write to (and that is not a
+/// sticky shared folder like /tmp) is tightened if it is sctui's, and warned about otherwise.
+fn check_folder(dir: &Path, ours: bool, notices: &mut Vec<String>) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir)?.permissions().mode();
+    let sticky = mode & 0o1000 != 0;
+    if mode & 0o022 == 0 || sticky {
+        return Ok(());
+    }
+    if ours {
+        return tighten(dir, 0o022, notices);
+    }
+    notices.push(format!(
+        "{} may be written by other users (mode {:o}); sctui left it as it is: consider `chmod go-w`",
+        dir.display(),
+        mode & 0o777
+    ));
+    Ok(())
 }
 
 /// Takes the `loose` bits away from `path`, and says so.
@@ -89,8 +114,17 @@ mod tests {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
         let opened = open_private(&file).unwrap();
         assert_eq!(opened.notices.len(), 2, "{:?}", opened.notices);
-        assert!(opened.notices[0].contains("mode 777"), "{:?}", opened.notices);
-        assert_eq!(std::fs::metadata(&state).unwrap().permissions().mode() & 0o777, 0o755);
+        assert!(opened.notices[0].contains("may be written by other users (mode 777)"), "{:?}", opened.notices);
+        assert_eq!(std::fs::metadata(&state).unwrap().permissions().mode() & 0o777, 0o777, "not sctui's: left");
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        // A folder sctui creates is private; /tmp (sticky) and /dev/null are left alone.
+        let fresh = dir.path().join("new/journal.jsonl");
+        assert!(open_private(&fresh).unwrap().notices.is_empty());
+        assert_eq!(std::fs::metadata(fresh.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+        let tmp_mode = std::fs::metadata("/tmp").unwrap().permissions().mode();
+        let null_mode = std::fs::metadata("/dev/null").unwrap().permissions().mode();
+        drop(open_private(Path::new("/dev/null")).unwrap());
+        assert_eq!(std::fs::metadata("/dev/null").unwrap().permissions().mode(), null_mode);
+        assert_eq!(std::fs::metadata("/tmp").unwrap().permissions().mode(), tmp_mode);
     }
 }

@@ -41,18 +41,22 @@ pub enum RunError {
     /// The journal could not take the request, so it was not sent: never run what could be forgotten.
     #[error("{0}")]
     Journal(String),
-    /// Service Catalog refused it, or could not be reached after every retry.
+    /// Service Catalog refused it: nothing ran.
     #[error("{0}")]
     Api(Error),
+    /// No answer after every retry (network, throttling, 5xx): it may have run. It stays open in
+    /// the journal, and `sctui runs resume` sends it again with the same token.
+    #[error("{0}; it may have run: `sctui runs resume` asks again with the same token, which never runs it twice")]
+    Unanswered(Error),
     /// It started, but its record can no longer be read (ResourceNotFound): nobody can follow it.
     #[error("{0}")]
     Lost(Error),
 }
 
 impl RunError {
-    /// Whether the action may have run (only a lost run did).
+    /// Whether the action may have run.
     pub fn started(&self) -> bool {
-        matches!(self, RunError::Lost(_))
+        matches!(self, RunError::Lost(_) | RunError::Unanswered(_))
     }
 }
 
@@ -195,12 +199,11 @@ impl Runner {
                 Ok(record) => {
                     let now = Timestamp::now();
                     let run = spec.run.clone();
-                    let _ = self
-                        .log(Event::Created { run: run.clone(), at: now, record_id: record.record_id.clone() })
-                        .await;
+                    let created = Event::Created { run: run.clone(), at: now, record_id: record.record_id.clone() };
+                    self.log_or_report(created, report).await;
                     if let Some(s) = &record.status {
                         let at = record.created_time.unwrap_or(now);
-                        let _ = self.log(Event::Status { run, at, status: s.clone() }).await;
+                        self.log_or_report(Event::Status { run, at, status: s.clone() }, report).await;
                     }
                     report(RunEvent::Submitted(record.clone()));
                     return Ok(record);
@@ -211,11 +214,10 @@ impl Runner {
                     tokio::time::sleep(schedule.after_throttle()).await;
                     attempt += 1;
                 }
+                Err(e) if e.is_transient() => return Err(RunError::Unanswered(e)),
                 Err(e) => {
-                    if !e.is_transient() {
-                        let (run, reason) = (spec.run.clone(), e.to_string());
-                        self.log_or_report(Event::NotStarted { run, at: Timestamp::now(), reason }, report).await;
-                    }
+                    let (run, reason) = (spec.run.clone(), e.to_string());
+                    self.log_or_report(Event::NotStarted { run, at: Timestamp::now(), reason }, report).await;
                     return Err(RunError::Api(e));
                 }
             }
@@ -343,7 +345,11 @@ impl Runner {
         })??;
         let mut runs = journal::runs(&events);
         journal::mark_damaged(&mut runs, &problems);
-        let (demo, open): (Vec<_>, Vec<_>) = resumable(&runs, &self.client.target).into_iter().partition(|r| r.demo);
+        // A damaged run with no record may have been refused, or may have run: it is listed as
+        // damaged for the operator to check, never sent again by itself.
+        let candidates =
+            resumable(&runs, &self.client.target).into_iter().filter(|r| !(r.damaged && r.record_id.is_none()));
+        let (demo, open): (Vec<_>, Vec<_>) = candidates.partition(|r| r.demo);
         for r in demo {
             let reason = "it ran on a demo emulator, which ended with its process".to_string();
             let _ = self.log(Event::Abandoned { run: r.run.clone(), at: Timestamp::now(), reason }).await;

@@ -157,7 +157,7 @@ pub fn endpoint_url(field: &str, value: &str) -> Result<(), Invalid> {
         return Err(Invalid::new(field, format!("{rule}: it has no host"), value));
     }
     // The port as written (http::Uri takes any digits): 1 to 65535.
-    let host_port = authority.as_str();
+    let host_port = authority.as_str().rsplit('@').next().unwrap_or("");
     if let Some((_, port)) = host_port.rsplit_once(':').filter(|(_, p)| !p.contains(']'))
         && !port.parse::<u16>().is_ok_and(|p| p > 0)
     {
@@ -410,6 +410,8 @@ mod clean_tests {
     fn endpoint_urls() {
         assert!(super::endpoint_url("e", "http://127.0.0.1:4566").is_ok());
         assert!(super::endpoint_url("e", "https://servicecatalog.eu-west-1.amazonaws.com").is_ok());
+        assert!(super::endpoint_url("e", "https://user:pw@host").is_ok());
+        assert!(super::endpoint_url("e", "http://[::1]:4566").is_ok());
         for bad in ["", " ", "ftp://x", "127.0.0.1:4566", "http://x:99999", "http://:80", "http://x:0"] {
             assert!(super::endpoint_url("--endpoint-url", bad).is_err(), "{bad}");
         }

@@ -100,7 +100,7 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "journal line {}: {}; the line was skipped", self.line, self.message)
+        write!(f, "journal line {}: {}; the line was skipped", self.line, crate::validate::clean(&self.message))
     }
 }
 

@@ -21,6 +21,8 @@ pub enum RunPhase {
     NotStarted(String),
     /// It started, but its record can no longer be read: why.
     Lost(String),
+    /// No answer after every retry: it may have run (`sctui runs resume` asks again).
+    Unanswered(String),
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +45,8 @@ pub struct Run {
     pub journal_id: String,
     /// Taken up from the journal of an earlier session.
     pub resumed: bool,
+    /// The journal could not record part of this run (kept: the journal will not show its end).
+    pub unjournaled: Option<String>,
 }
 
 impl Run {
@@ -144,6 +148,7 @@ impl RunBook {
             problem: None,
             journal_id: new.journal_id,
             resumed: false,
+            unjournaled: None,
         });
         id
     }
@@ -204,7 +209,11 @@ impl RunBook {
             RunError::Api(e) => operator_message(e, Some(&r.product.name)),
             other => other.to_string(),
         };
-        r.phase = if error.started() { RunPhase::Lost(text.clone()) } else { RunPhase::NotStarted(text.clone()) };
+        r.phase = match error {
+            RunError::Lost(_) => RunPhase::Lost(text.clone()),
+            RunError::Unanswered(_) => RunPhase::Unanswered(text.clone()),
+            _ => RunPhase::NotStarted(text.clone()),
+        };
         session.toast(text, true);
     }
 
@@ -212,7 +221,7 @@ impl RunBook {
     pub fn unjournaled(&mut self, run: RunId, message: &str, session: &mut Session) {
         let Some(r) = self.get_mut(run) else { return };
         let text = format!("the journal could not record this run: {message}");
-        r.problem = Some(text.clone());
+        r.unjournaled = Some(text.clone());
         session.toast(text, true);
     }
 

@@ -94,6 +94,8 @@ impl Runtime {
         read_only: bool,
     ) -> (Runtime, UnboundedReceiver<Action>) {
         let (tx, rx) = unbounded_channel();
+        // Without a journal nothing may run: it could be forgotten.
+        let read_only = read_only || journal.is_none();
         let (runner, live) = match connection {
             Connection::Ready(c) => (Some(Runner::new(c, journal.clone(), read_only)), None),
             Connection::Live { options, settings, accept_language } => {
@@ -124,7 +126,10 @@ impl Runtime {
     /// Builds a live client in the background; the App hears ClientReady with its generation.
     fn connect(&mut self, setup: LiveSetup, generation: u64, read_only: bool) {
         self.generation = generation;
-        self.read_only = read_only;
+        self.read_only = read_only || self.journal.is_none();
+        // Nothing new goes through the old connection while the new one is made (runs in flight
+        // keep the runner they started with).
+        self.runner = None;
         if let Some(old) = self.products_task.take() {
             old.abort();
         }

@@ -55,7 +55,7 @@ impl IdSource for CountedIds {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bell: bool,
-    /// `--read-only` was given on the command line (whatever the profile).
+    /// `--read-only` was given on the command line, or there is no journal (whatever the profile).
     pub read_only_flag: bool,
     /// Presenter mode: identifiers masked, a title line, calm animation.
     pub presenter: bool,

@@ -376,13 +376,19 @@ async fn bad_flags_and_config_values_are_refused_before_anything_is_sent() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("on 4 provisioned products; add --yes"), "{}", text(&out.stderr));
     assert_eq!(emu.stats().executions_started, 0, "nothing ran");
-    // Finding 10: concurrency = 0 made batch hang; now the config mistake is said and the
-    // defaults are used.
+    // Finding 10: concurrency = 0 made batch hang. Now the mistake is said, and the config fails
+    // closed (its guardrails cannot be known): nothing runs, nothing hangs.
     let config = home.path().join("config.toml");
     std::fs::write(&config, "concurrency = 0\n").unwrap();
     let args = ["--config", config.to_str().unwrap(), "batch", RESTART, "--query", "web", "--yes", "--wait"];
     let out = run_against(&emu, home.path(), &args).await;
-    assert!(text(&out.stderr).contains("concurrency must be 1 to 64, not 0"), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("concurrency must be 1 to 64, not 0") && stderr.contains("executing is off"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(emu.stats().executions_started, 0);
+    // Fixed, the batch runs, at the default concurrency.
+    std::fs::write(&config, "concurrency = 2\n").unwrap();
+    let out = run_against(&emu, home.path(), &args).await;
     assert!(text(&out.stderr).contains("4 of 4 runs succeeded"), "{}", text(&out.stderr));
     assert_eq!(emu.stats().executions_started, 4);
 }
@@ -464,9 +470,10 @@ async fn the_journal_refuses_a_symlink_and_tightens_loose_permissions() {
     std::fs::set_permissions(&journal, std::fs::Permissions::from_mode(0o666)).unwrap();
     let out = run_against(&emu, home.path(), &["--journal", journal.to_str().unwrap(), "exec", WEB, RESTART]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("was open to other users (mode 666)"), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("was open to other users (mode 666)"), "{stderr}");
+    assert!(stderr.contains("may be written by other users (mode 777)"), "the folder is warned about: {stderr}");
     assert_eq!(std::fs::metadata(&journal).unwrap().permissions().mode() & 0o777, 0o600);
-    assert_eq!(std::fs::metadata(&state).unwrap().permissions().mode() & 0o777, 0o755);
 }
 
 #[tokio::test]
@@ -537,6 +544,12 @@ async fn the_emulator_closes_idle_connections_and_caps_them() {
     drop(first);
     let served = tokio::time::timeout(Duration::from_secs(5), third.read(&mut buf)).await;
     assert!(matches!(served, Ok(Ok(n)) if n > 0), "served once one went: {served:?}");
+    drop((third, _second));
+    // A body that trickles does not hold a connection either.
+    let mut trickle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    trickle.write_all(b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\nab").await.unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(5), trickle.read(&mut buf)).await;
+    assert!(matches!(ended, Ok(Ok(0)) | Ok(Err(_))), "a trickling body ends its connection: {ended:?}");
     assert!(sctui::emulator::accept_backoff(1) >= Duration::from_millis(10));
     assert_eq!(sctui::emulator::accept_backoff(30), Duration::from_secs(1), "accept errors never spin");
 }

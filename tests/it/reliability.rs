@@ -375,3 +375,60 @@ fn a_demo_run_left_open_is_closed_as_abandoned_by_the_next_session() {
     let listed = sctui(home.path()).args(["--journal", journal.to_str().unwrap(), "runs"]).output().unwrap();
     assert!(text(&listed.stdout).contains("ABANDONED"), "{}", text(&listed.stdout));
 }
+
+#[tokio::test]
+async fn without_a_journal_the_worker_refuses_and_damaged_runs_are_not_sent_again() {
+    use sctui::tui::runtime::{Connection, Runtime};
+    let emu = emulator(0.0).await;
+    let c = client(&emu);
+    // The TUI without a journal (a read-only file system): an execute that slipped through is
+    // refused in the worker, whatever the read-only setting said.
+    let (mut rt, mut rx) = Runtime::new(Connection::Ready(c.clone()), None, false);
+    let web = c.product(WEB).await.unwrap();
+    let restart = sctui::domain::ServiceAction {
+        id: action_id(&c, WEB, RESTART).await,
+        name: RESTART.into(),
+        ..Default::default()
+    };
+    let spec = RunSpec::new("no-journal".into(), &web, &restart, None, "no-journal-1".into());
+    rt.run(sctui::tui::effect::Effect::Execute { run: sctui::tui::action::RunId(1), spec }, &mut NullHost);
+    let a = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+    assert!(matches!(a, sctui::tui::action::Action::RunFailed { error: RunError::Refused(_), .. }), "{a:?}");
+    assert_eq!(emu.stats().executions_started, 0);
+    // A run whose `not_started` line was torn may have been refused or may have run: it is listed
+    // as damaged, and never sent again by itself.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let j = Arc::new(Journal::open(&path).unwrap());
+    j.append(&Event::Requested {
+        run: "torn-1".into(),
+        at: sctui::domain::Timestamp::now(),
+        caller: None,
+        profile: None,
+        region: c.target.region.clone(),
+        endpoint: c.target.endpoint.clone(),
+        demo: false,
+        product_id: web.id.clone(),
+        product_name: WEB.into(),
+        action_id: restart.id.clone(),
+        action_name: RESTART.into(),
+        parameters: None,
+        token: "torn-token".into(),
+    })
+    .unwrap();
+    drop(j);
+    let mut live = c.clone();
+    live.target.demo = false;
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(b"{\"event\":\"not_started\",\"run\":\"torn-1\",\"at\":")
+        .unwrap();
+    let runner = Runner::new(live, Some(Arc::new(Journal::open(&path).unwrap())), false);
+    let (open, problems) = runner.open_runs().await.unwrap();
+    assert!(open.is_empty(), "{open:?}");
+    assert_eq!(problems[0].run.as_deref(), Some("torn-1"));
+    assert_eq!(emu.stats().executions_started, 0);
+}

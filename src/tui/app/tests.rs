@@ -407,3 +407,16 @@ fn copied_text_carries_no_control_character() {
     assert_eq!(text, "pp-\\u{1b}[201~\\u{15}echo PWNED > FILE\\u{d}\\u{202e}");
     assert!(app.session.toast.as_ref().unwrap().text.ends_with(text.as_str()), "the toast shows what was copied");
 }
+
+/// Without a journal (read-only file system) sctui is read-only, and stays so on another profile.
+#[test]
+fn read_only_for_want_of_a_journal_survives_a_profile_switch() {
+    let mut app = new_app(Target::default());
+    app.session.settings.read_only_flag = true;
+    app.session.read_only = true;
+    update(&mut app, ch(':'));
+    typed(&mut app, "profile other");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(effects[..], [Effect::Reconnect { read_only: true, .. }]), "{effects:?}");
+    assert!(app.session.read_only);
+}

@@ -628,7 +628,7 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
 
 fn product_row(p: &ProvisionedProduct, marked: bool, wide: bool, with_type: bool, vcx: &ViewCx) -> TableRow<'static> {
     let t = vcx.theme;
-    let status = p.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_else(|| "-".into());
+    let status = p.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_else(|| "-".into());
     let mark = match (marked, t.ascii) {
         (true, false) => "● ",
         (true, true) => "* ",
@@ -668,7 +668,7 @@ fn actions(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area:
     f.render_widget(b, area);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(msg) = &p.status_message {
-        let status = p.status.as_ref().map(|s| s.as_str()).unwrap_or_default();
+        let status = p.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_default();
         lines.push(Line::from(Span::styled(format!("{status}: {}", safe(msg)), t.product_status(p.status.as_ref()))));
     }
     match list.actions_of_selected() {

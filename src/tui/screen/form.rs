@@ -167,7 +167,7 @@ pub fn header_lines(form: &Form, vcx: &ViewCx) -> Vec<Line<'static>> {
     let t = vcx.theme;
     let p = &form.product;
     let d = &form.definition;
-    let status = p.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default();
+    let status = p.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_default();
     let mut product = vec![label(t, "Product"), Span::raw(format!("{} ({})", safe(&p.name), safe(&p.id)))];
     if let (Some(n), Some(v)) = (&p.product_name, &p.provisioning_artifact_name) {
         product.push(Span::styled(format!(" · {} {}", safe(n), safe(v)), t.dim()));

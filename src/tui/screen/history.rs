@@ -138,7 +138,7 @@ fn records_table(h: &HistoryScreen, vcx: &ViewCx, f: &mut Frame, inner: Rect) {
         .records
         .iter()
         .map(|r| {
-            let status = r.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default();
+            let status = r.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_default();
             let mut cells: Vec<Cell> = vec![
                 safe(&r.record_id).into(),
                 record_type(r.record_type.as_deref()).into(),
@@ -177,7 +177,7 @@ fn detail_lines(h: &HistoryScreen, vcx: &ViewCx) -> Vec<Line<'static>> {
         Some((_, Fetch::Loading)) => lines.push(Line::from(format!("{} reading the record…", t.spinner(vcx.frame)))),
         Some((_, Fetch::Failed(e))) => lines.push(Line::from(Span::styled(safe(e), t.error()))),
         Some((id, Fetch::Ready((d, outputs)))) => {
-            let status = d.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default();
+            let status = d.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_default();
             lines.push(Line::from(vec![
                 label(t, "Record"),
                 Span::raw(safe(id)),

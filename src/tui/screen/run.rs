@@ -50,11 +50,12 @@ pub fn duration(secs: f64) -> String {
 /// A run's status in words, with a spinner while it goes on and a mark once it ended.
 pub fn status_text(r: &Run, vcx: &ViewCx) -> (String, Style) {
     let t = vcx.theme;
-    let status = || r.status().map(|s| s.as_str().to_string()).unwrap_or_default();
+    let status = || r.status().map(|s| safe(s.as_str())).unwrap_or_default();
     match &r.phase {
         RunPhase::Submitting => (format!("{} sending the request…", t.spinner(vcx.frame)), t.accent()),
         RunPhase::NotStarted(_) => ("NOT STARTED".into(), t.error()),
         RunPhase::Lost(_) => ("LOST".into(), t.error()),
+        RunPhase::Unanswered(_) => ("NO ANSWER".into(), t.error()),
         RunPhase::Watching => (format!("{} {}", t.spinner(vcx.frame), status()), t.record_status(r.status())),
         RunPhase::Ended => (format!("{} {}", t.record_mark(r.status()), status()), t.record_status(r.status())),
     }
@@ -75,8 +76,11 @@ fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
         head.push(Span::styled(format!(" · in this status for {}", duration(vcx.now.0 - r.since().0)), t.dim()));
     }
     let mut lines = vec![Line::from(head)];
-    if let RunPhase::NotStarted(e) | RunPhase::Lost(e) = &r.phase {
+    if let RunPhase::NotStarted(e) | RunPhase::Lost(e) | RunPhase::Unanswered(e) = &r.phase {
         lines.push(Line::from(vec![label(t, "Problem"), Span::styled(safe(e), t.error())]));
+    }
+    if let Some(j) = &r.unjournaled {
+        lines.push(Line::from(vec![label(t, "Journal"), Span::styled(safe(j), t.error())]));
     }
     if let Some(p) = &r.problem {
         lines.push(Line::from(vec![label(t, "Connection"), Span::styled(safe(p), t.warn())]));
@@ -144,7 +148,7 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
     for (at, s) in &r.timeline {
         lines.push(Line::from(vec![
             Span::styled(format!("  {}  ", at.clock()), t.dim()),
-            Span::styled(s.as_str().to_string(), t.record_status(Some(s))),
+            Span::styled(safe(s.as_str()), t.record_status(Some(s))),
         ]));
     }
     record_lines(r, vcx, &mut lines);

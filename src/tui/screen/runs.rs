@@ -56,7 +56,10 @@ fn summary(batch: &BatchSummary, runs: &RunBook, vcx: &ViewCx) -> Line<'static> 
     let ok = list.iter().filter(|r| succeeded(r)).count();
     let failed = list
         .iter()
-        .filter(|r| (r.phase == RunPhase::Ended && !succeeded(r)) || matches!(r.phase, RunPhase::Lost(_)))
+        .filter(|r| {
+            (r.phase == RunPhase::Ended && !succeeded(r))
+                || matches!(r.phase, RunPhase::Lost(_) | RunPhase::Unanswered(_))
+        })
         .count();
     let skipped = list.iter().filter(|r| matches!(r.phase, RunPhase::NotStarted(_))).count();
     let going = list.iter().filter(|r| r.in_flight()).count();
