@@ -91,17 +91,25 @@ pub struct Loading {
     pub error: Option<String>,
 }
 
-/// A product and the lowercase text the filter searches (built once, not per keystroke).
+/// A product and the lowercase text the filter searches (built once, not per keystroke). The
+/// product is boxed so that a row is small and the filter's scan over the keys stays in cache.
 #[derive(Debug, Clone)]
 pub struct Row {
-    pub product: ProvisionedProduct,
+    pub product: Box<ProvisionedProduct>,
     key: String,
 }
 
 impl Row {
     pub fn new(product: ProvisionedProduct) -> Row {
         let key = search_key(&product);
-        Row { product, key }
+        Row { product: Box::new(product), key }
+    }
+
+    /// The rows of a page. The keys are built first, one after the other, so that they sit
+    /// side by side in memory and the filter's scan stays in cache.
+    fn page(items: Vec<ProvisionedProduct>) -> Vec<Row> {
+        let keys: Vec<String> = items.iter().map(search_key).collect();
+        items.into_iter().zip(keys).map(|(p, key)| Row { product: Box::new(p), key }).collect()
     }
 }
 
@@ -165,11 +173,11 @@ impl ProductList {
     }
 
     pub fn products(&self) -> impl Iterator<Item = &ProvisionedProduct> {
-        self.rows.iter().map(|r| &r.product)
+        self.rows.iter().map(|r| &*r.product)
     }
 
     pub fn selected_product(&self) -> Option<&ProvisionedProduct> {
-        self.visible.get(self.selected).map(|&i| &self.rows[i].product)
+        self.visible.get(self.selected).map(|&i| &*self.rows[i].product)
     }
 
     pub fn actions_of_selected(&self) -> Option<&VersionActions> {
@@ -226,7 +234,7 @@ impl ProductList {
         self.loading.error = None;
         self.loading.total = page.total.or(self.loading.total);
         self.loading.done = page.next_token.is_none();
-        self.rows.extend(page.items.into_iter().map(Row::new));
+        self.rows.extend(Row::page(page.items));
         self.filtered_for.clear();
         self.recompute();
         self.ensure_actions()
@@ -330,7 +338,7 @@ impl ProductList {
     }
 
     fn sort_rows(&self, visible: &mut [usize]) {
-        let p = |i: usize| &self.rows[i].product;
+        let p = |i: usize| &*self.rows[i].product;
         match self.sort {
             SortKey::Listed => {}
             SortKey::Name => visible.sort_by(|a, b| p(*a).name.cmp(&p(*b).name)),
