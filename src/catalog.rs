@@ -11,7 +11,9 @@ use crate::domain::{
     ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
     ServiceAction,
 };
-use aws_sdk_servicecatalog::types::{ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder};
+use aws_sdk_servicecatalog::types::{
+    AccessLevelFilter, AccessLevelFilterKey, ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder,
+};
 pub use connect::{ClientSettings, LiveOptions, Target, redact_userinfo};
 pub use error::{Error, ErrorKind};
 pub use pager::Pager;
@@ -61,15 +63,20 @@ impl CatalogClient {
         Ok((out.account().unwrap_or_default().to_string(), out.arn().unwrap_or_default().to_string()))
     }
 
-    /// A client for a running emulator.
+    /// A client for a running emulator, as its admin.
     pub fn demo(endpoint: &str, region: &str, settings: &ClientSettings) -> Self {
+        Self::demo_as(endpoint, region, settings, connect::DEMO_ACCESS_KEY)
+    }
+
+    /// A client for a running emulator, signed with one of its principals' access keys.
+    pub fn demo_as(endpoint: &str, region: &str, settings: &ClientSettings, access_key: &str) -> Self {
         let target = Target {
             demo: true,
             profile: None,
             region: Some(region.to_string()),
             endpoint: Some(endpoint.to_string()),
         };
-        let (sdk, sts) = connect::demo_clients(endpoint, region, settings);
+        let (sdk, sts) = connect::demo_clients(endpoint, region, settings, access_key);
         CatalogClient::new(sdk, sts, target, None)
     }
 
@@ -86,6 +93,11 @@ impl CatalogClient {
             endpoint: opts.endpoint_url.as_deref().map(connect::redact_userinfo),
         };
         Ok(CatalogClient::new(sdk, sts, target, accept_language))
+    }
+
+    /// The SDK client underneath (for contract tests that send what sctui does not).
+    pub fn sdk(&self) -> &aws_sdk_servicecatalog::Client {
+        &self.sdk
     }
 
     pub fn with_accept_language(mut self, lang: Option<String>) -> Self {
@@ -306,11 +318,14 @@ impl CatalogClient {
     /// One page of a provisioned product's records, newest first.
     pub async fn history_page(&self, pp_id: &str, token: Option<String>) -> Result<Page<RecordDetail>, Error> {
         let filter = ListRecordHistorySearchFilter::builder().key("provisionedproduct").value(pp_id).build();
+        // Every record of the product, not only the caller's (ListRecordHistory's default is User).
+        let level = AccessLevelFilter::builder().key(AccessLevelFilterKey::Account).value("self").build();
         let out = self
             .sdk
             .list_record_history()
             .set_accept_language(self.accept_language.clone())
             .search_filter(filter)
+            .access_level_filter(level)
             .page_size(20)
             .set_page_token(token)
             .send()

@@ -6,6 +6,7 @@ pub mod error;
 pub mod faults;
 pub mod handlers;
 pub mod lifecycle;
+pub mod principals;
 pub mod protocol;
 pub mod store;
 pub mod wire;
@@ -279,7 +280,8 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
     let result = {
         let mut store = shared.store.lock().unwrap_or_else(|p| p.into_inner());
         let now = now() + store.clock_offset;
-        handlers::dispatch(&mut store, &op, &body, now, &mut effects)
+        let caller = principals::caller(&store.world, request_key(&headers));
+        handlers::dispatch(&mut store, &caller, &op, &body, now, &mut effects)
     };
     if effects.execution_started {
         shared.count(|s| s.executions_started += 1);
@@ -296,7 +298,12 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
     response
 }
 
-/// STS over the query protocol, just GetCallerIdentity: who the demo caller is.
+/// The access key the request was signed with.
+fn request_key(headers: &HeaderMap) -> Option<&str> {
+    headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(principals::access_key)
+}
+
+/// STS over the query protocol, just GetCallerIdentity: who the caller is.
 fn sts(shared: &Shared, headers: &HeaderMap, body: &[u8], request_id: &str) -> Response {
     use axum::http::{StatusCode, header};
     let action = String::from_utf8_lossy(body)
@@ -328,11 +335,15 @@ fn sts(shared: &Shared, headers: &HeaderMap, body: &[u8], request_id: &str) -> R
             ),
         );
     }
-    let account = shared.store.lock().unwrap_or_else(|p| p.into_inner()).world.account_id.clone();
+    let (account, arn) = {
+        let store = shared.store.lock().unwrap_or_else(|p| p.into_inner());
+        let caller = principals::caller(&store.world, request_key(headers));
+        (store.world.account_id.clone(), caller.arn)
+    };
     xml(
         StatusCode::OK,
         format!(
-            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::{account}:user/demo-operator</Arn><UserId>AIDADEMOOPERATOR0001</UserId><Account>{account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>{arn}</Arn><UserId>AIDADEMOOPERATOR0001</UserId><Account>{account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
         ),
     )
 }

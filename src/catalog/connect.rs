@@ -103,30 +103,44 @@ fn http_client(settings: &ClientSettings) -> SharedHttpClient {
     super::guard::guarded(inner, settings.max_response_bytes)
 }
 
-/// The Service Catalog and STS clients for the emulator at `endpoint`.
+/// The demo's access key: the emulator's admin principal.
+pub const DEMO_ACCESS_KEY: &str = "AKIADEMOADMIN0000001";
+
+/// The Service Catalog and STS clients for the emulator at `endpoint`, signed with `access_key`
+/// (one of the emulator's principals).
 pub fn demo_clients(
     endpoint: &str,
     region: &str,
     settings: &ClientSettings,
+    access_key: &str,
 ) -> (aws_sdk_servicecatalog::Client, aws_sdk_sts::Client) {
     let sts = aws_sdk_sts::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .credentials_provider(Credentials::new("AKIAIOSFODNN7DEMO0000", "sctui-demo-secret", None, None, "sctui-demo"))
+        .credentials_provider(Credentials::new(access_key, "sctui-demo-secret", None, None, "sctui-demo"))
         .endpoint_url(endpoint)
         .http_client(http_client(settings))
         .retry_config(settings.retry())
         .timeout_config(settings.timeouts())
         .build();
-    (demo_client(endpoint, region, settings), aws_sdk_sts::Client::from_conf(sts))
+    (demo_client_as(endpoint, region, settings, access_key), aws_sdk_sts::Client::from_conf(sts))
 }
 
 /// A client for the emulator at `endpoint`: fixed region, static credentials, no look-ups.
 pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> aws_sdk_servicecatalog::Client {
+    demo_client_as(endpoint, region, settings, DEMO_ACCESS_KEY)
+}
+
+fn demo_client_as(
+    endpoint: &str,
+    region: &str,
+    settings: &ClientSettings,
+    access_key: &str,
+) -> aws_sdk_servicecatalog::Client {
     let config = aws_sdk_servicecatalog::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .credentials_provider(Credentials::new("AKIAIOSFODNN7DEMO0000", "sctui-demo-secret", None, None, "sctui-demo"))
+        .credentials_provider(Credentials::new(access_key, "sctui-demo-secret", None, None, "sctui-demo"))
         .endpoint_url(endpoint)
         .http_client(http_client(settings))
         .retry_config(settings.retry())

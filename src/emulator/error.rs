@@ -33,6 +33,9 @@ impl ServiceError {
     pub fn missing_authentication() -> Self {
         Self::new(400, "MissingAuthenticationTokenException", "Missing Authentication Token")
     }
+    pub fn access_denied(message: impl Into<String>) -> Self {
+        Self::new(400, "AccessDeniedException", message)
+    }
     pub fn throttling() -> Self {
         Self::new(400, "ThrottlingException", "Rate exceeded")
     }

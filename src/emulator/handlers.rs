@@ -1,6 +1,7 @@
 //! One function per operation: decode, check every constraint of the model, then ask the store.
 
 use super::error::ServiceError;
+use super::principals::{self, Caller, Level};
 use super::store::{SearchArgs, Store};
 use super::wire;
 use crate::validate::{self as v, len};
@@ -28,22 +29,52 @@ pub struct Effects {
 
 pub fn dispatch(
     store: &mut Store,
+    caller: &Caller,
     op: &str,
     body: &[u8],
     now: f64,
     effects: &mut Effects,
 ) -> Result<Value, ServiceError> {
+    let resource = format!("arn:aws:catalog:{}:{}:*", store.world.region, store.world.account_id);
+    // The list calls check their access level themselves; the others here.
+    if !matches!(op, "SearchProvisionedProducts" | "ScanProvisionedProducts" | "ListRecordHistory") {
+        principals::authorize(caller, op, None, &resource)?;
+    }
     match op {
-        "SearchProvisionedProducts" => search(store, decode(body)?, now),
-        "ScanProvisionedProducts" => scan(store, decode(body)?, now),
-        "DescribeProvisionedProduct" => describe_pp(store, decode(body)?, now),
+        "SearchProvisionedProducts" => search(store, caller, decode(body)?, now),
+        "ScanProvisionedProducts" => scan(store, caller, decode(body)?, now),
+        "DescribeProvisionedProduct" => describe_pp(store, caller, decode(body)?, now),
         "ListServiceActionsForProvisioningArtifact" => list_actions(store, decode(body)?),
         "DescribeServiceAction" => describe_action(store, decode(body)?),
-        "DescribeServiceActionExecutionParameters" => execution_parameters(store, decode(body)?),
-        "ExecuteProvisionedProductServiceAction" => execute(store, decode(body)?, now, effects),
-        "DescribeRecord" => describe_record(store, decode(body)?, now),
-        "ListRecordHistory" => history(store, decode(body)?, now),
+        "DescribeServiceActionExecutionParameters" => execution_parameters(store, caller, decode(body)?),
+        "ExecuteProvisionedProductServiceAction" => execute(store, caller, decode(body)?, now, effects),
+        "DescribeRecord" => describe_record(store, caller, decode(body)?, now),
+        "ListRecordHistory" => history(store, caller, decode(body)?, now),
         other => Err(ServiceError::unknown_operation(&format!("{}{other}", super::protocol::TARGET_PREFIX))),
+    }
+}
+
+/// The access level a list call asked for (or its default), checked against the caller's policy.
+fn level_for(
+    store: &Store,
+    caller: &Caller,
+    op: &str,
+    filter: &Option<wire::AccessLevelFilter>,
+    default: Level,
+) -> Result<Level, ServiceError> {
+    let level = Level::parse(filter.as_ref().and_then(|f| f.key.as_deref()), default);
+    let resource = format!("arn:aws:catalog:{}:{}:*", store.world.region, store.world.account_id);
+    principals::authorize(caller, op, Some(level), &resource)?;
+    Ok(level)
+}
+
+/// A provisioned product the caller may see at the widest level its policy allows; to anyone
+/// else it does not exist.
+fn own_pp(store: &Store, caller: &Caller, pp: usize, shown: &str) -> Result<usize, ServiceError> {
+    if principals::visible(caller, caller.widest(), &store.user_arn(pp)) {
+        Ok(pp)
+    } else {
+        Err(ServiceError::not_found(format!("Provisioned product {shown} not found.")))
     }
 }
 
@@ -200,7 +231,12 @@ fn with_token(mut body: Value, next: Option<String>) -> Value {
     body
 }
 
-fn search(store: &mut Store, r: wire::SearchProvisionedProducts, now: f64) -> Result<Value, ServiceError> {
+fn search(
+    store: &mut Store,
+    caller: &Caller,
+    r: wire::SearchProvisionedProducts,
+    now: f64,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.accept_language(&r.accept_language);
     c.access_level(&r.access_level_filter);
@@ -226,14 +262,19 @@ fn search(store: &mut Store, r: wire::SearchProvisionedProducts, now: f64) -> Re
         sort_by: r.sort_by,
         descending: r.sort_order.as_deref() == Some("DESCENDING"),
     };
-    let hits = store.search(&args, now);
+    let level = level_for(store, caller, "SearchProvisionedProducts", &r.access_level_filter, Level::Account)?;
+    let mut hits = store.search(&args, now);
+    if level != Level::Account {
+        let mine = hits.iter().copied().filter(|&i| principals::visible(caller, level, &store.user_arn(i))).collect();
+        hits = std::sync::Arc::new(mine);
+    }
     let offset = page_offset(&r.page_token)?;
     let (slice, next) = page(&hits, offset, page_size(r.page_size, 100));
     let items: Vec<Value> = slice.into_iter().map(|i| store.pp_attribute(i, now)).collect();
     Ok(with_token(json!({"ProvisionedProducts": items, "TotalResultsCount": hits.len()}), next))
 }
 
-fn scan(store: &mut Store, r: wire::ScanProvisionedProducts, now: f64) -> Result<Value, ServiceError> {
+fn scan(store: &mut Store, caller: &Caller, r: wire::ScanProvisionedProducts, now: f64) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.accept_language(&r.accept_language);
     c.access_level(&r.access_level_filter);
@@ -241,13 +282,20 @@ fn scan(store: &mut Store, r: wire::ScanProvisionedProducts, now: f64) -> Result
     c.page_token(&r.page_token);
     c.finish()?;
     access_level_semantics(&r.access_level_filter)?;
-    let all: Vec<usize> = (0..store.pp_count()).collect();
+    let level = level_for(store, caller, "ScanProvisionedProducts", &r.access_level_filter, Level::User)?;
+    let all: Vec<usize> =
+        (0..store.pp_count()).filter(|&i| principals::visible(caller, level, &store.user_arn(i))).collect();
     let (slice, next) = page(&all, page_offset(&r.page_token)?, page_size(r.page_size, 20));
     let items: Vec<Value> = slice.into_iter().map(|i| store.pp_detail(i, now)).collect();
     Ok(with_token(json!({"ProvisionedProducts": items}), next))
 }
 
-fn describe_pp(store: &mut Store, r: wire::DescribeProvisionedProduct, now: f64) -> Result<Value, ServiceError> {
+fn describe_pp(
+    store: &mut Store,
+    caller: &Caller,
+    r: wire::DescribeProvisionedProduct,
+    now: f64,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.accept_language(&r.accept_language);
     c.id("id", r.id.as_deref());
@@ -264,6 +312,7 @@ fn describe_pp(store: &mut Store, r: wire::DescribeProvisionedProduct, now: f64)
             return Err(ServiceError::invalid_parameters("Provide exactly one of Id or Name."));
         }
     };
+    let pp = own_pp(store, caller, pp, r.id.as_deref().or(r.name.as_deref()).unwrap_or_default())?;
     Ok(json!({"ProvisionedProductDetail": store.pp_detail(pp, now), "CloudWatchDashboards": []}))
 }
 
@@ -306,6 +355,7 @@ fn describe_action(store: &mut Store, r: wire::DescribeServiceAction) -> Result<
 
 fn execution_parameters(
     store: &mut Store,
+    caller: &Caller,
     r: wire::DescribeServiceActionExecutionParameters,
 ) -> Result<Value, ServiceError> {
     let mut c = Check::default();
@@ -313,6 +363,10 @@ fn execution_parameters(
     c.required_id("serviceActionId", &r.service_action_id);
     c.accept_language(&r.accept_language);
     c.finish()?;
+    let id = r.provisioned_product_id.as_deref().unwrap_or_default();
+    if let Some(pp) = store.pp_by_id(id) {
+        own_pp(store, caller, pp, id)?;
+    }
     store.execution_parameters(
         r.provisioned_product_id.as_deref().unwrap_or_default(),
         r.service_action_id.as_deref().unwrap_or_default(),
@@ -355,6 +409,7 @@ fn check_parameters(c: &mut Check, params: &Option<std::collections::BTreeMap<St
 
 fn execute(
     store: &mut Store,
+    caller: &Caller,
     r: wire::ExecuteProvisionedProductServiceAction,
     now: f64,
     effects: &mut Effects,
@@ -367,12 +422,17 @@ fn execute(
     c.accept_language(&r.accept_language);
     check_parameters(&mut c, &r.parameters);
     c.finish()?;
+    let id = r.provisioned_product_id.as_deref().unwrap_or_default();
+    if let Some(pp) = store.pp_by_id(id) {
+        own_pp(store, caller, pp, id)?;
+    }
     let (idx, started) = store.execute(
         r.provisioned_product_id.as_deref().unwrap_or_default(),
         r.service_action_id.as_deref().unwrap_or_default(),
         r.execute_token.as_deref().unwrap_or_default(),
         r.parameters.as_ref(),
         now,
+        &caller.arn,
     )?;
     effects.execution_started = started;
     // A new run answers with the record as created; a repeat of a token with its current state.
@@ -380,20 +440,29 @@ fn execute(
     Ok(json!({"RecordDetail": detail}))
 }
 
-fn describe_record(store: &mut Store, r: wire::DescribeRecord, now: f64) -> Result<Value, ServiceError> {
+fn describe_record(
+    store: &mut Store,
+    caller: &Caller,
+    r: wire::DescribeRecord,
+    now: f64,
+) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.accept_language(&r.accept_language);
     c.required_id("id", &r.id);
     c.page_token(&r.page_token);
     c.range("pageSize", r.page_size, 0, 20);
     c.finish()?;
-    let idx = store.record_by_id(r.id.as_deref().unwrap_or_default())?;
+    let id = r.id.as_deref().unwrap_or_default();
+    let idx = store.record_by_id(id)?;
+    if !principals::visible(caller, caller.widest(), &store.records[idx].owner) {
+        return Err(ServiceError::not_found(format!("Record {id} not found.")));
+    }
     let outputs = store.record_outputs(idx, now);
     let (slice, next) = page(&outputs, page_offset(&r.page_token)?, page_size(r.page_size, 20));
     Ok(with_token(json!({"RecordDetail": store.record_detail(idx, now), "RecordOutputs": slice}), next))
 }
 
-fn history(store: &mut Store, r: wire::ListRecordHistory, now: f64) -> Result<Value, ServiceError> {
+fn history(store: &mut Store, caller: &Caller, r: wire::ListRecordHistory, now: f64) -> Result<Value, ServiceError> {
     let mut c = Check::default();
     c.accept_language(&r.accept_language);
     c.access_level(&r.access_level_filter);
@@ -401,8 +470,10 @@ fn history(store: &mut Store, r: wire::ListRecordHistory, now: f64) -> Result<Va
     c.page_token(&r.page_token);
     c.finish()?;
     access_level_semantics(&r.access_level_filter)?;
+    let level = level_for(store, caller, "ListRecordHistory", &r.access_level_filter, Level::User)?;
     let filter = r.search_filter.unwrap_or_default();
-    let hits = store.history(filter.key.as_deref(), filter.value.as_deref())?;
+    let mut hits = store.history(filter.key.as_deref(), filter.value.as_deref())?;
+    hits.retain(|&i| principals::visible(caller, level, &store.records[i].owner));
     let (slice, next) = page(&hits, page_offset(&r.page_token)?, page_size(r.page_size, 20));
     let details: Vec<Value> = slice.into_iter().map(|i| store.record_detail(i, now)).collect();
     Ok(with_token(json!({"RecordDetails": details}), next))
@@ -413,6 +484,13 @@ mod tests {
     use super::*;
     use crate::emulator::world::World;
     use proptest::prelude::*;
+
+    fn admin() -> Caller {
+        Caller {
+            arn: "arn:aws:iam::123456789012:user/demo-operator".into(),
+            policy: crate::emulator::world::Policy::Admin,
+        }
+    }
 
     fn store() -> Store {
         Store::new(World::demo().unwrap_or_else(|e| panic!("{e}")), 0.0)
@@ -474,7 +552,7 @@ mod tests {
         #[test]
         fn any_bytes_get_an_aws_error_not_a_panic(op in proptest::sample::select(OPERATIONS.to_vec()), body in proptest::collection::vec(any::<u8>(), 0..300)) {
             let mut s = store();
-            if let Err(e) = dispatch(&mut s, op, &body, 1.0e9, &mut Effects::default()) {
+            if let Err(e) = dispatch(&mut s, &admin(), op, &body, 1.0e9, &mut Effects::default()) {
                 prop_assert!((400..500).contains(&e.status), "{e:?}");
             }
         }
@@ -483,7 +561,7 @@ mod tests {
         fn any_json_request_gets_an_answer_or_a_4xx(op in proptest::sample::select(OPERATIONS.to_vec()), body in request()) {
             let mut s = store();
             let bytes = body.to_string();
-            match dispatch(&mut s, op, bytes.as_bytes(), 1.0e9, &mut Effects::default()) {
+            match dispatch(&mut s, &admin(), op, bytes.as_bytes(), 1.0e9, &mut Effects::default()) {
                 Ok(v) => prop_assert!(v.is_object()),
                 Err(e) => {
                     prop_assert!((400..500).contains(&e.status), "{e:?}");
@@ -496,7 +574,7 @@ mod tests {
         fn sctui_and_the_emulator_agree_on_every_token(token in ".{0,140}") {
             let mut s = store();
             let body = json!({"ProvisionedProductId": "pp-6y61928a94txg", "ServiceActionId": "act-58tx34ou66v7u", "ExecuteToken": token});
-            let answer = dispatch(&mut s, "ExecuteProvisionedProductServiceAction", body.to_string().as_bytes(), 1.0e9, &mut Effects::default());
+            let answer = dispatch(&mut s, &admin(), "ExecuteProvisionedProductServiceAction", body.to_string().as_bytes(), 1.0e9, &mut Effects::default());
             let emulator_refused = matches!(&answer, Err(e) if e.code == "ValidationException");
             prop_assert_eq!(crate::validate::execute_token(&token).is_err(), emulator_refused, "{:?}", answer);
         }
@@ -505,7 +583,7 @@ mod tests {
         fn sctui_and_the_emulator_agree_on_every_id(id in ".{0,110}") {
             let mut s = store();
             let body = json!({"Id": id});
-            let answer = dispatch(&mut s, "DescribeRecord", body.to_string().as_bytes(), 1.0e9, &mut Effects::default());
+            let answer = dispatch(&mut s, &admin(), "DescribeRecord", body.to_string().as_bytes(), 1.0e9, &mut Effects::default());
             let emulator_refused = matches!(&answer, Err(e) if e.code == "ValidationException");
             prop_assert_eq!(crate::validate::id("Id", &id).is_err(), emulator_refused, "{:?}", answer);
         }
@@ -514,7 +592,7 @@ mod tests {
         fn sctui_and_the_emulator_agree_on_parameter_maps(map in proptest::collection::btree_map(".{0,55}", proptest::collection::vec(".{0,520}", 0..28), 0..3)) {
             let mut s = store();
             let body = json!({"ProvisionedProductId": "pp-6y61928a94txg", "ServiceActionId": "act-58tx34ou66v7u", "ExecuteToken": "t1", "Parameters": map});
-            let answer = dispatch(&mut s, "ExecuteProvisionedProductServiceAction", body.to_string().as_bytes(), 1.0e9, &mut Effects::default());
+            let answer = dispatch(&mut s, &admin(), "ExecuteProvisionedProductServiceAction", body.to_string().as_bytes(), 1.0e9, &mut Effects::default());
             let emulator_refused = matches!(&answer, Err(e) if e.code == "ValidationException");
             prop_assert_eq!(crate::validate::parameters(&map).is_err(), emulator_refused, "{:?}", answer);
         }

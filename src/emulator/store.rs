@@ -18,6 +18,8 @@ pub struct Record {
     pub outputs: Vec<(String, String, String)>,
     pub tags: Vec<(String, String)>,
     pub path_id: String,
+    /// Who made the request (UserArn): the provisioned product's owner, or the caller of Execute.
+    pub owner: String,
 }
 
 struct Execution {
@@ -103,6 +105,7 @@ impl Store {
             }
             for (n, (kind, p, errors)) in plan.into_iter().enumerate() {
                 let id = format!("rec-{}", world::short_id(&format!("{}/{n}", self.world.provisioned_products[i].id)));
+                let owner = self.user_arn(i);
                 self.push_record(Record {
                     id,
                     pp: i,
@@ -112,6 +115,7 @@ impl Store {
                     outputs: Vec::new(),
                     tags: Vec::new(),
                     path_id: self.path_id(i),
+                    owner,
                 });
             }
         }
@@ -159,10 +163,14 @@ impl Store {
         format!("arn:aws:servicecatalog:{}:{}:stack/{}/{}", self.world.region, self.world.account_id, def.name, def.id)
     }
 
-    fn user_arn(&self, pp: usize) -> String {
+    /// Who provisioned the product (UserArn).
+    pub fn user_arn(&self, pp: usize) -> String {
         let def = &self.world.provisioned_products[pp];
-        let user = if def.user.is_empty() { "operator" } else { def.user.as_str() };
-        format!("arn:aws:iam::{}:user/{user}", self.world.account_id)
+        match def.user.as_str() {
+            arn if arn.starts_with("arn:") => arn.to_string(),
+            "" => format!("arn:aws:iam::{}:user/operator", self.world.account_id),
+            user => format!("arn:aws:iam::{}:user/{user}", self.world.account_id),
+        }
     }
 
     fn provisioning_records(&self, pp: usize) -> (Option<&Record>, Option<&Record>) {
@@ -436,6 +444,7 @@ impl Store {
         token: &str,
         parameters: Option<&BTreeMap<String, Vec<String>>>,
         now: f64,
+        owner: &str,
     ) -> Result<(usize, bool), ServiceError> {
         let fingerprint = serde_json::to_string(&(pp_id, action_id, parameters)).unwrap_or_default();
         if let Some(prior) = self.tokens.get(token) {
@@ -493,6 +502,7 @@ impl Store {
             outputs,
             tags,
             path_id: self.path_id(pp),
+            owner: owner.to_string(),
         });
         self.tokens.insert(token.to_string(), Execution { fingerprint, record: idx });
         self.search_cache = None;

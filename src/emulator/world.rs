@@ -17,6 +17,33 @@ pub struct World {
     pub products: Vec<Product>,
     pub actions: Vec<Action>,
     pub provisioned_products: Vec<ProvisionedProduct>,
+    /// Who may call, by access key. Keys not listed act as the account's admin.
+    #[serde(default)]
+    pub principals: Vec<Principal>,
+}
+
+/// A caller of the emulator: its access key, its ARN (an IAM user, or a session of a role), and
+/// the policy attached to it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Principal {
+    pub access_key: String,
+    pub arn: String,
+    pub policy: Policy,
+}
+
+/// The policies the emulator knows, after AWS's managed ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    /// Every operation, at the account level.
+    Admin,
+    /// AWSServiceCatalogEndUserFullAccess: the user level only; no DescribeServiceAction.
+    EndUser,
+    /// The same without Execute.
+    EndUserReadonly,
+    /// The role level: what sessions of the same role provisioned.
+    RoleLevel,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -122,6 +149,7 @@ pub struct ProvisionedProduct {
     #[serde(default)]
     pub status_message: Option<String>,
     pub created_offset_secs: f64,
+    /// Who provisioned it: an IAM user name, or a whole ARN (an assumed-role session).
     #[serde(default)]
     pub user: String,
     #[serde(default)]
@@ -168,6 +196,15 @@ impl World {
     /// Every reference resolves and every id is unique, so handlers never meet a dangling id.
     fn check(&self) -> Result<(), WorldError> {
         let bad = |m: String| Err(WorldError::Inconsistent(m));
+        let mut keys = HashSet::new();
+        for p in &self.principals {
+            if p.access_key.is_empty() || !keys.insert(&p.access_key) {
+                return bad(format!("principal access key {:?} is empty or listed twice", p.access_key));
+            }
+            if !p.arn.starts_with("arn:aws:") || !p.arn.contains(&format!(":{}:", self.account_id)) {
+                return bad(format!("principal {} is not an ARN of account {}", p.arn, self.account_id));
+            }
+        }
         let mut seen = HashSet::new();
         let ids = self
             .products

@@ -63,7 +63,18 @@ async fn scan_pages_by_twenty() {
     let mut n = 0;
     let mut pages = 0;
     loop {
-        let out = s.scan_provisioned_products().page_size(20).set_page_token(token).send().await.unwrap();
+        let account = aws_sdk_servicecatalog::types::AccessLevelFilter::builder()
+            .key(aws_sdk_servicecatalog::types::AccessLevelFilterKey::Account)
+            .value("self")
+            .build();
+        let out = s
+            .scan_provisioned_products()
+            .access_level_filter(account)
+            .page_size(20)
+            .set_page_token(token)
+            .send()
+            .await
+            .unwrap();
         n += out.provisioned_products().len();
         pages += 1;
         assert!(out.provisioned_products().iter().all(|p| p.launch_role_arn().is_some()));
@@ -412,8 +423,14 @@ async fn history_lists_records_newest_first() {
     assert_eq!(after.len(), before.len() + 1);
     assert_eq!(after[0].record_id, r.record_id);
     let s = sdk(&emu);
+    // Every record of every web server: the account level (the default, User, is the caller's own).
+    let account = aws_sdk_servicecatalog::types::AccessLevelFilter::builder()
+        .key(aws_sdk_servicecatalog::types::AccessLevelFilterKey::Account)
+        .value("self")
+        .build();
     let by_product = s
         .list_record_history()
+        .access_level_filter(account)
         .search_filter(
             aws_sdk_servicecatalog::types::ListRecordHistorySearchFilter::builder()
                 .key("product")

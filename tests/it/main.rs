@@ -7,6 +7,7 @@ mod faults;
 mod headless;
 mod hostile;
 mod layout;
+mod principals;
 mod protocol;
 mod pty;
 mod pty_harness;

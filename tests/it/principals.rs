@@ -1,0 +1,117 @@
+//! The emulator's permission model through the real SDK: each demo principal sees and may do
+//! what its policy (after AWS's managed ones) allows, and a denied call says which action.
+
+use crate::support::*;
+use sctui::catalog::{CatalogClient, ErrorKind};
+
+const END_USER: &str = "AKIADEMOENDUSER00001";
+const READ_ONLY: &str = "AKIADEMOREADONLY0001";
+const ROLE_OPS: &str = "AKIADEMOROLEOPS00001";
+
+fn as_principal(emu: &sctui::emulator::Emulator, key: &str) -> CatalogClient {
+    let (_, region) = emu.account_and_region();
+    CatalogClient::demo_as(&emu.url(), &region, &fast_settings(1), key)
+}
+
+/// SearchProvisionedProducts at a level, every page: the names found.
+async fn names_at(c: &CatalogClient, level: Option<&str>) -> Result<Vec<String>, sctui::catalog::Error> {
+    use aws_sdk_servicecatalog::types::{AccessLevelFilter, AccessLevelFilterKey};
+    let sdk = sdk_as(c);
+    let mut req = sdk.search_provisioned_products().page_size(100);
+    if let Some(l) = level {
+        req = req
+            .access_level_filter(AccessLevelFilter::builder().key(AccessLevelFilterKey::from(l)).value("self").build());
+    }
+    let out = req.send().await.map_err(|e| sctui::catalog::Error::from_sdk("SearchProvisionedProducts", e, None))?;
+    let mut names: Vec<String> =
+        out.provisioned_products().iter().filter_map(|p| p.name().map(str::to_string)).collect();
+    names.sort();
+    Ok(names)
+}
+
+fn sdk_as(c: &CatalogClient) -> aws_sdk_servicecatalog::Client {
+    c.sdk().clone()
+}
+
+#[tokio::test]
+async fn each_principal_sees_what_its_access_level_allows() {
+    let emu = emulator(0.0).await;
+    let admin = client(&emu);
+    assert_eq!(names_at(&admin, None).await.unwrap().len(), 20, "the admin sees the account");
+    assert_eq!(admin.caller_identity().await.unwrap().1, "arn:aws:iam::123456789012:user/demo-operator");
+
+    // The end user: Search defaults to Account, which AWSServiceCatalogEndUserFullAccess denies.
+    let user = as_principal(&emu, END_USER);
+    let e = names_at(&user, None).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AccessDenied);
+    assert!(
+        e.message.contains("User: arn:aws:iam::123456789012:user/dev-user is not authorized to perform: servicecatalog:SearchProvisionedProducts")
+            && e.message.contains("because no identity-based policy allows the servicecatalog:SearchProvisionedProducts action"),
+        "{e}"
+    );
+    assert_eq!(
+        names_at(&user, Some("User")).await.unwrap(),
+        ["catalog-api-dev", "catalog-api-staging", "ml-artifacts-bucket-staging"],
+        "exactly its own products"
+    );
+    assert_eq!(user.caller_identity().await.unwrap().1, "arn:aws:iam::123456789012:user/dev-user");
+
+    // A session of role ops: the role level shows what sessions of the same role provisioned.
+    let ops = as_principal(&emu, ROLE_OPS);
+    assert_eq!(names_at(&ops, Some("Role")).await.unwrap(), ["bastion-prod-eu", "bastion-staging-eu"]);
+    assert!(names_at(&ops, Some("User")).await.unwrap().is_empty(), "nothing provisioned by this very session");
+    assert_eq!(names_at(&ops, Some("Account")).await.unwrap_err().kind, ErrorKind::AccessDenied);
+}
+
+#[tokio::test]
+async fn an_end_user_runs_actions_on_its_own_products_only_and_cannot_describe_actions() {
+    let emu = emulator(0.0).await;
+    let user = as_principal(&emu, END_USER);
+    let own = user.product("catalog-api-staging").await.unwrap();
+    let (prod, ver) = own.artifact_key().unwrap();
+    let actions = user.actions(&prod, &ver).await.unwrap();
+    let action = actions.first().unwrap().clone();
+    // The end-user policy has no DescribeServiceAction.
+    let e = user.action_definition(&action.id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AccessDenied);
+    assert!(e.message.contains("servicecatalog:DescribeServiceAction"), "{e}");
+    // Its own product: parameters and an execute.
+    user.execution_parameters(&own.id, &action.id).await.unwrap();
+    let admin = client(&emu);
+    let by_admin = admin.execute(&own.id, &action.id, None, "admin-1").await.unwrap();
+    let record = user.execute(&own.id, &action.id, None, "end-user-1").await.unwrap();
+    let (detail, _) = user.record(&record.record_id).await.unwrap();
+    assert_eq!(detail.record_id, record.record_id);
+    assert_eq!(user.record(&by_admin.record_id).await.unwrap_err().kind, ErrorKind::NotFound, "not its record");
+    assert_eq!(emu.stats().executions_started, 2);
+    // Someone else's product does not exist for it.
+    let web = admin.product(WEB).await.unwrap();
+    assert_eq!(user.product(WEB).await.unwrap_err().kind, ErrorKind::NotFound);
+    let restart = action_id(&admin, WEB, RESTART).await;
+    assert_eq!(user.execute(&web.id, &restart, None, "end-user-2").await.unwrap_err().kind, ErrorKind::NotFound);
+    assert_eq!(emu.stats().executions_started, 2);
+    // History: ListRecordHistory's default level is User: the user's own records only; the
+    // account level (what sctui asks for) is the admin's.
+    let history = |c: &CatalogClient| {
+        let filter = aws_sdk_servicecatalog::types::ListRecordHistorySearchFilter::builder()
+            .key("provisionedproduct")
+            .value(own.id.clone())
+            .build();
+        sdk_as(c).list_record_history().search_filter(filter).send()
+    };
+    let mine: Vec<String> = history(&user)
+        .await
+        .unwrap()
+        .record_details()
+        .iter()
+        .filter_map(|r| r.record_id().map(str::to_string))
+        .collect();
+    assert!(mine.contains(&record.record_id) && !mine.contains(&by_admin.record_id), "its own records: {mine:?}");
+    let all = admin.history(&own.id).await.unwrap();
+    assert_eq!(all.len(), mine.len() + 1, "the account level sees the admin's record too");
+    assert_eq!(user.history(&own.id).await.unwrap_err().kind, ErrorKind::AccessDenied, "no account level for it");
+    // The read-only end user may not execute.
+    let auditor = as_principal(&emu, READ_ONLY);
+    let e = auditor.execute(&own.id, &action.id, None, "auditor-1").await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AccessDenied, "{e}");
+}
