@@ -73,6 +73,11 @@ pub struct Global {
     /// TUI: do not ring the terminal bell when a run ends.
     #[arg(long, global = true)]
     pub no_bell: bool,
+    /// An Execute never answered is sent again (same token) only while it is younger than this
+    /// (default 3600, or the config's `token_window_secs`); older, sctui looks for its record
+    /// instead, and never runs it twice blindly.
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=604800))]
+    pub token_window: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -124,6 +129,10 @@ pub enum RunsAction {
         /// Wait until every resumed run has ended (exit 0 only if all SUCCEEDED).
         #[arg(long)]
         wait: bool,
+        /// Send this run's Execute again (same token) even though it is older than the token
+        /// window: after you checked its product's history. Repeat for several runs.
+        #[arg(long, value_name = "RUN")]
+        resend: Vec<String>,
     },
 }
 
@@ -215,6 +224,9 @@ pub struct EmulatorArgs {
     /// Close a connection that sends no request for this many seconds.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub idle_timeout_secs: u64,
+    /// How long an ExecuteToken stays idempotent; after it, the same token starts a new run.
+    #[arg(long, value_name = "SECS", default_value_t = 28800, value_parser = clap::value_parser!(u64).range(0..=604800))]
+    pub token_window: u64,
     /// Serve at most this many connections at once (more wait to be accepted).
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub max_connections: u32,

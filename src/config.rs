@@ -28,6 +28,8 @@ pub struct Config {
     pub concurrency: Option<u16>,
     /// No answer from AWS is read past this many megabytes (1 to 4096; default 64).
     pub max_response_mb: Option<u32>,
+    /// An unanswered Execute is sent again with its token only while younger than this (default 3600).
+    pub token_window_secs: Option<u64>,
     /// Profiles that change production: a red banner, and typing the product's name to confirm.
     pub production_profiles: Vec<String>,
     /// Account ids that are production (where the account is known, as in the demo).

@@ -38,6 +38,8 @@ pub struct Options {
     pub idle_timeout: std::time::Duration,
     /// At most this many connections are served at once; more wait to be accepted.
     pub max_connections: usize,
+    /// How long an ExecuteToken stays idempotent; after it, the same token starts a new run.
+    pub token_window: std::time::Duration,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             faults: FaultConfig::default(),
             idle_timeout: std::time::Duration::from_secs(60),
             max_connections: 1024,
+            token_window: std::time::Duration::from_secs_f64(store::TOKEN_WINDOW_SECS),
         }
     }
 }
@@ -169,7 +172,11 @@ pub async fn start_local(world: World, options: Options) -> std::io::Result<Emul
 pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) -> std::io::Result<Emulator> {
     let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
-        store: Mutex::new(store::Store::new(world, options.time_scale)),
+        store: Mutex::new({
+            let mut store = store::Store::new(world, options.time_scale);
+            store.token_window = options.token_window.as_secs_f64();
+            store
+        }),
         faults: Faults::new(options.faults.clone()),
         stats: Mutex::new(Stats::default()),
     });

@@ -43,6 +43,8 @@ pub struct Context<'a> {
     pub concurrency: u16,
     /// Standard input is a terminal: `batch` may ask before acting on many products.
     pub interactive: bool,
+    /// Unanswered Executes older than this are not sent again blindly (`--token-window`).
+    pub token_window: Duration,
 }
 
 /// `batch` asks (or, without a terminal, refuses without `--yes`) above this many products.
@@ -50,7 +52,7 @@ pub const BATCH_ASK_ABOVE: usize = 3;
 
 impl Context<'_> {
     fn runner(&self) -> Runner {
-        Runner::new(self.client.clone(), self.journal.clone(), self.read_only)
+        Runner::new(self.client.clone(), self.journal.clone(), self.read_only).with_token_window(self.token_window)
     }
 }
 
@@ -70,7 +72,9 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
     let (client, output) = (ctx.client, ctx.output);
     let result = match command {
         Command::Emulator(_) | Command::Runs { action: None | Some(RunsAction::Export { .. }) } => Ok(EXIT_OK),
-        Command::Runs { action: Some(RunsAction::Resume { wait }) } => resume(ctx, *wait, out, err).await,
+        Command::Runs { action: Some(RunsAction::Resume { wait, resend }) } => {
+            resume(ctx, *wait, resend, out, err).await
+        }
         Command::Products { query } => products(client, query.clone(), output, out).await,
         Command::Actions { product } => actions(client, product, output, out).await,
         Command::Params { product, action } => params(client, product, action, output, out).await,
@@ -256,7 +260,7 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
             return Ok(EXIT_REFUSED);
         }
         Err(RunError::Api(e) | RunError::Lost(e)) => return Err(Failure::Api(e)),
-        Err(e @ RunError::Unanswered(_)) => {
+        Err(e @ (RunError::Unanswered(_) | RunError::Uncertain(_))) => {
             let _ = writeln!(err, "sctui: {}", clean(&e.to_string()));
             return Ok(EXIT_API);
         }
@@ -463,7 +467,13 @@ fn print_batch(output: Output, rows: &[BatchRow], wait: bool, out: &mut dyn Writ
 }
 
 /// `sctui runs resume [--wait]`: takes up every open run of this connection.
-async fn resume(ctx: &Context<'_>, wait: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
+async fn resume(
+    ctx: &Context<'_>,
+    wait: bool,
+    resend: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
     if ctx.journal.is_none() {
         return Err(Failure::BadInput("there is no journal to resume from".into()));
     }
@@ -471,6 +481,9 @@ async fn resume(ctx: &Context<'_>, wait: bool, out: &mut dyn Write, err: &mut dy
     let (open, problems) = runner.open_runs().await.map_err(|e| Failure::BadInput(e.to_string()))?;
     for p in &problems {
         let _ = writeln!(err, "sctui: {p}");
+    }
+    if let Some(missing) = resend.iter().find(|id| !open.iter().any(|r| &r.run == *id)) {
+        return Err(Failure::BadInput(format!("--resend {missing}: no open run of this connection has that id")));
     }
     if open.is_empty() {
         let _ = writeln!(out, "No open runs to resume.");
@@ -480,6 +493,7 @@ async fn resume(ctx: &Context<'_>, wait: bool, out: &mut dyn Write, err: &mut dy
     let mut tasks = Vec::new();
     for r in open {
         let (runner, flag) = (runner.clone(), unjournaled.clone());
+        let resend = resend.contains(&r.run);
         tasks.push(tokio::spawn(async move {
             let mut report = |e: RunEvent| {
                 if let RunEvent::Unjournaled(why) = e {
@@ -487,23 +501,33 @@ async fn resume(ctx: &Context<'_>, wait: bool, out: &mut dyn Write, err: &mut dy
                     eprintln!("sctui: a run goes on, but {}", clean(&why));
                 }
             };
-            let end = runner.resume(&r, wait, &mut report).await;
-            (r, end.ok())
+            let end = match resend {
+                true => runner.resend(&r, wait, &mut report).await,
+                false => runner.resume(&r, wait, &mut report).await,
+            };
+            (r, end)
         }));
     }
     let mut all_ok = true;
     let mut rows = Vec::new();
     for t in tasks {
         let Ok((r, end)) = t.await else { continue };
-        let status = end.as_ref().and_then(|d| d.status.clone());
+        let status = end.as_ref().ok().and_then(|d| d.status.clone());
         all_ok &= status == Some(RecordStatus::Succeeded);
-        rows.push(vec![
-            r.run.clone(),
-            r.product_name.clone(),
-            r.action_name.clone(),
-            end.map(|d| d.record_id).unwrap_or_else(|| "-".into()),
-            output::status_text(&status),
-        ]);
+        let shown = match &end {
+            Err(RunError::Uncertain(why)) => {
+                let _ = writeln!(err, "sctui: {}", clean(why));
+                "UNCERTAIN".to_string()
+            }
+            Err(e) => {
+                let _ = writeln!(err, "sctui: run {}: {}", clean(&r.run), clean(&e.to_string()));
+                output::status_text(&status)
+            }
+            Ok(_) => output::status_text(&status),
+        };
+        let record = end.ok().map(|d| d.record_id).unwrap_or_else(|| "-".into());
+        rows.push(vec![r.run.clone(), r.product_name.clone(), r.action_name.clone(), record, shown]);
+        all_ok &= rows.last().is_some_and(|row| row[4] != "UNCERTAIN");
     }
     match ctx.output {
         Output::Json => output::json(out, &json!({"Resumed": rows})),
@@ -511,7 +535,7 @@ async fn resume(ctx: &Context<'_>, wait: bool, out: &mut dyn Write, err: &mut dy
     }
     Ok(match () {
         _ if unjournaled.load(std::sync::atomic::Ordering::SeqCst) => EXIT_JOURNAL,
-        _ if !wait || all_ok => EXIT_OK,
+        _ if all_ok || (!wait && !rows.iter().any(|r| r[4] == "UNCERTAIN")) => EXIT_OK,
         _ => EXIT_FAILED,
     })
 }

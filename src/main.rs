@@ -123,6 +123,7 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
         read_only: g.read_only,
         concurrency: config.concurrency.unwrap_or(4),
         interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
+        token_window: token_window(g, config),
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();
@@ -175,6 +176,7 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
         config: config.clone(),
         // No journal: read-only whatever profile the palette switches to.
         read_only_flag: cli_read_only || journal_missing,
+        token_window: token_window(g, config),
     };
     if !g.demo {
         let live = sctui::tui::Connection::Live {
@@ -195,6 +197,11 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
             headless::EXIT_API
         }
     }
+}
+
+/// `--token-window`, else the config's `token_window_secs`, else an hour.
+fn token_window(g: &Global, config: &sctui::config::Config) -> std::time::Duration {
+    g.token_window.or(config.token_window_secs).map(std::time::Duration::from_secs).unwrap_or(sctui::runs::TOKEN_WINDOW)
 }
 
 /// Retries, timeouts and the answer size cap, from the config.
@@ -250,6 +257,7 @@ async fn serve_emulator(g: &Global, args: &EmulatorArgs) -> anyhow::Result<()> {
         time_scale: g.time_scale,
         idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
         max_connections: args.max_connections as usize,
+        token_window: std::time::Duration::from_secs(args.token_window),
         faults: FaultConfig {
             only: None,
             latency_ms: args.fault_latency_ms,

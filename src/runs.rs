@@ -51,12 +51,16 @@ pub enum RunError {
     /// It started, but its record can no longer be read (ResourceNotFound): nobody can follow it.
     #[error("{0}")]
     Lost(Error),
+    /// Its Execute was never answered and its token is older than the token window: sending it
+    /// again could run it twice, and no single record in the product's history is clearly its.
+    #[error("{0}")]
+    Uncertain(String),
 }
 
 impl RunError {
     /// Whether the action may have run.
     pub fn started(&self) -> bool {
-        matches!(self, RunError::Lost(_) | RunError::Unanswered(_))
+        matches!(self, RunError::Lost(_) | RunError::Unanswered(_) | RunError::Uncertain(_))
     }
 }
 
@@ -138,16 +142,30 @@ pub fn operator() -> Option<String> {
     })
 }
 
+/// How long an unanswered Execute may be sent again with its token (AWS does not document how
+/// long a token stays idempotent).
+pub const TOKEN_WINDOW: Duration = Duration::from_secs(3600);
+
+/// A record is taken as an unanswered run's own when it was created this close after the request.
+const ADOPT_WITHIN_SECS: f64 = 300.0;
+
 #[derive(Clone)]
 pub struct Runner {
     pub client: CatalogClient,
     pub journal: Option<Arc<Journal>>,
     pub read_only: bool,
+    /// Unanswered Executes older than this are not sent again blindly.
+    pub token_window: Duration,
 }
 
 impl Runner {
     pub fn new(client: CatalogClient, journal: Option<Arc<Journal>>, read_only: bool) -> Runner {
-        Runner { client, journal, read_only }
+        Runner { client, journal, read_only, token_window: TOKEN_WINDOW }
+    }
+
+    pub fn with_token_window(mut self, window: Duration) -> Runner {
+        self.token_window = window;
+        self
     }
 
     /// Appends to the journal on a blocking thread: the write is synced to disk, and the async
@@ -309,8 +327,29 @@ impl Runner {
 
     /// Takes up a run the journal shows as open: polls its record, or, if no record id was ever
     /// received, sends the execute again with the same token (Service Catalog returns the record
-    /// of the first if it did arrive). With `wait` false it returns once the record is known.
+    /// of the first if it did arrive). A token older than the token window is not sent again:
+    /// the run's record is looked for in its product's history instead, and adopted when exactly
+    /// one fits; otherwise the run is uncertain and left to the operator (`resend`). With `wait`
+    /// false it returns once the record is known.
     pub async fn resume(&self, open: &JournalRun, wait: bool, report: Report<'_>) -> Result<RecordDetail, RunError> {
+        let age = Timestamp::now().0 - open.requested_at.0;
+        let resend = open.record_id.is_none() && age <= self.token_window.as_secs_f64();
+        self.take_up(open, wait, resend, report).await
+    }
+
+    /// Sends an unanswered run's Execute again with its token, whatever its age: the operator
+    /// checked the product's history and decided.
+    pub async fn resend(&self, open: &JournalRun, wait: bool, report: Report<'_>) -> Result<RecordDetail, RunError> {
+        self.take_up(open, wait, true, report).await
+    }
+
+    async fn take_up(
+        &self,
+        open: &JournalRun,
+        wait: bool,
+        resend: bool,
+        report: Report<'_>,
+    ) -> Result<RecordDetail, RunError> {
         let spec = RunSpec::from_journal(open);
         let record = match &open.record_id {
             Some(id) if !wait => return self.client.record(id).await.map(|(d, _)| d).map_err(RunError::Api),
@@ -320,8 +359,15 @@ impl Runner {
                     "sctui runs with --read-only: the unsent execute was not sent again".into(),
                 ));
             }
-            None => {
+            None if resend => {
                 let record = self.submit(&spec, report).await?;
+                if !wait {
+                    return Ok(record);
+                }
+                record.record_id
+            }
+            None => {
+                let record = self.adopt(open, report).await?;
                 if !wait {
                     return Ok(record);
                 }
@@ -329,6 +375,38 @@ impl Runner {
             }
         };
         Ok(self.follow(&spec.run, &record, report).await.map_err(RunError::Lost)?.0)
+    }
+
+    /// The record of an old, unanswered run: the one action record of its product created in the
+    /// minutes after the request. Journaled as the run's own when found.
+    async fn adopt(&self, open: &JournalRun, report: Report<'_>) -> Result<RecordDetail, RunError> {
+        let history = self.client.history(&open.product_id).await.map_err(RunError::Api)?;
+        let from = open.requested_at.0 - 5.0;
+        let until = open.requested_at.0 + ADOPT_WITHIN_SECS;
+        let candidates: Vec<&RecordDetail> = history
+            .iter()
+            .filter(|r| r.record_type.as_deref() == Some("EXECUTE_PROVISIONED_PRODUCT_SERVICE_ACTION"))
+            .filter(|r| r.created_time.is_some_and(|t| (from..=until).contains(&t.0)))
+            .collect();
+        let [record] = candidates.as_slice() else {
+            let found = if candidates.is_empty() {
+                "no action record".to_string()
+            } else {
+                format!("{} action records", candidates.len())
+            };
+            return Err(RunError::Uncertain(format!(
+                "run {} on {}: its Execute was never answered, its token is older than {} min, and its product's history \
+                 shows {found} from that time. Check `sctui history {}`; `sctui runs resume --resend {}` sends it again",
+                open.run,
+                open.product_name,
+                self.token_window.as_secs() / 60,
+                open.product_id,
+                open.run
+            )));
+        };
+        let event = Event::Created { run: open.run.clone(), at: Timestamp::now(), record_id: record.record_id.clone() };
+        self.log_or_report(event, report).await;
+        Ok((*record).clone())
     }
 
     /// Reads the journal and returns the open runs this connection can take up (same profile,

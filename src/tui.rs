@@ -107,6 +107,8 @@ pub struct Options {
     pub config: crate::config::Config,
     /// `--read-only` on the command line.
     pub read_only_flag: bool,
+    /// Unanswered Executes older than this are not sent again blindly (`--token-window`).
+    pub token_window: std::time::Duration,
 }
 
 /// The App the options ask for, before anything is connected. `term` is `$TERM` (the Linux
@@ -160,6 +162,7 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     let ids = Box::new(session::RandomIds);
     let mut app = build_app(target, ready, &options, term.as_deref(), screen::palette::aws_profiles(), ids);
     let (mut rt, rx) = Runtime::new(connection, options.journal, options.read_only);
+    rt.set_token_window(options.token_window);
     install_panic_hook();
     if let Err(e) = enter() {
         leave();
@@ -214,6 +217,7 @@ mod tests {
             presenter: true,
             config: crate::config::parse(config, std::path::Path::new("c.toml")).unwrap(),
             read_only_flag: true,
+            token_window: crate::runs::TOKEN_WINDOW,
         }
     }
 

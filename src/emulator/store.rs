@@ -25,7 +25,12 @@ pub struct Record {
 struct Execution {
     fingerprint: String,
     record: usize,
+    /// When the token was first used.
+    at: f64,
 }
+
+/// How long an ExecuteToken stays idempotent by default (AWS does not document it).
+pub const TOKEN_WINDOW_SECS: f64 = 8.0 * 3600.0;
 
 /// Parameter values by name.
 type ParamValues = BTreeMap<String, Vec<String>>;
@@ -35,6 +40,8 @@ pub struct Store {
     pub time_scale: f64,
     /// Seconds added to the wall clock: tests move time on instead of waiting for it.
     pub clock_offset: f64,
+    /// After this many seconds, the same ExecuteToken starts a new execution.
+    pub token_window: f64,
     pp_by_id: HashMap<String, usize>,
     pp_by_name: HashMap<String, usize>,
     action_by_id: HashMap<String, usize>,
@@ -73,6 +80,7 @@ impl Store {
             world,
             time_scale,
             clock_offset: 0.0,
+            token_window: TOKEN_WINDOW_SECS,
             pp_by_id,
             pp_by_name,
             action_by_id,
@@ -447,7 +455,7 @@ impl Store {
         owner: &str,
     ) -> Result<(usize, bool), ServiceError> {
         let fingerprint = serde_json::to_string(&(pp_id, action_id, parameters)).unwrap_or_default();
-        if let Some(prior) = self.tokens.get(token) {
+        if let Some(prior) = self.tokens.get(token).filter(|p| now - p.at <= self.token_window) {
             if prior.fingerprint == fingerprint {
                 return Ok((prior.record, false));
             }
@@ -504,7 +512,7 @@ impl Store {
             path_id: self.path_id(pp),
             owner: owner.to_string(),
         });
-        self.tokens.insert(token.to_string(), Execution { fingerprint, record: idx });
+        self.tokens.insert(token.to_string(), Execution { fingerprint, record: idx, at: now });
         self.search_cache = None;
         Ok((idx, true))
     }

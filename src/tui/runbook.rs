@@ -211,7 +211,7 @@ impl RunBook {
         };
         r.phase = match error {
             RunError::Lost(_) => RunPhase::Lost(text.clone()),
-            RunError::Unanswered(_) => RunPhase::Unanswered(text.clone()),
+            RunError::Unanswered(_) | RunError::Uncertain(_) => RunPhase::Unanswered(text.clone()),
             _ => RunPhase::NotStarted(text.clone()),
         };
         session.toast(text, true);

@@ -42,6 +42,8 @@ pub struct Runtime {
     generation: u64,
     journal: Option<Arc<Journal>>,
     read_only: bool,
+    /// Unanswered Executes older than this are not sent again blindly.
+    token_window: Duration,
     products_task: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -102,8 +104,15 @@ impl Runtime {
                 (None, Some(LiveSetup { options, settings, accept_language }))
             }
         };
-        let rt = Runtime { tx, live, runner, generation: 0, journal, read_only, products_task: None };
+        let token_window = crate::runs::TOKEN_WINDOW;
+        let rt = Runtime { tx, live, runner, generation: 0, journal, read_only, token_window, products_task: None };
         (rt, rx)
+    }
+
+    /// How old an unanswered Execute may be and still be sent again with its token.
+    pub fn set_token_window(&mut self, window: Duration) {
+        self.token_window = window;
+        self.runner = self.runner.take().map(|r| r.with_token_window(window));
     }
 
     /// A client for the connection attempt the App waits for becomes the runner.
@@ -111,7 +120,8 @@ impl Runtime {
         if let Action::ClientReady { generation, result: Ok(Connected(client)) } = action
             && *generation == self.generation
         {
-            self.runner = Some(Runner::new(client.clone(), self.journal.clone(), self.read_only));
+            let runner = Runner::new(client.clone(), self.journal.clone(), self.read_only);
+            self.runner = Some(runner.with_token_window(self.token_window));
         }
     }
 

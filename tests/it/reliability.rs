@@ -432,3 +432,75 @@ async fn without_a_journal_the_worker_refuses_and_damaged_runs_are_not_sent_agai
     assert_eq!(problems[0].run.as_deref(), Some("torn-1"));
     assert_eq!(emu.stats().executions_started, 0);
 }
+
+/// An Execute whose answer was lost long ago is never sent again blindly: past the token window,
+/// its record is looked for in the product's history and adopted when exactly one fits.
+#[tokio::test]
+async fn an_old_unanswered_execute_is_adopted_from_history_and_never_run_twice() {
+    let emu = emulator(0.0).await;
+    let c = client(&emu);
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("journal.jsonl");
+    let web = c.product(WEB).await.unwrap();
+    let restart = sctui::domain::ServiceAction {
+        id: action_id(&c, WEB, RESTART).await,
+        name: RESTART.into(),
+        ..Default::default()
+    };
+    let requested = |run: &str, token: &str| Event::Requested {
+        run: run.into(),
+        at: sctui::domain::Timestamp::now(),
+        caller: None,
+        profile: None,
+        region: c.target.region.clone(),
+        endpoint: c.target.endpoint.clone(),
+        demo: false,
+        product_id: web.id.clone(),
+        product_name: WEB.into(),
+        action_id: restart.id.clone(),
+        action_name: RESTART.into(),
+        parameters: None,
+        token: token.into(),
+    };
+    // The request was journaled and sent; the action ran; the answer never came back.
+    let j = Journal::open(&path).unwrap();
+    j.append(&requested("old-1", "old-token-1")).unwrap();
+    let ran = c.execute(&web.id, &restart.id, None, "old-token-1").await.unwrap();
+    drop(j);
+    assert_eq!(emu.stats().executions_started, 1);
+    // Past the token window (0 s here), `runs resume --wait` adopts the record instead of sending.
+    let j = path.to_str().unwrap();
+    let out =
+        run_against(&emu, home.path(), &["--journal", j, "--token-window", "0", "runs", "resume", "--wait"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(emu.stats().executions_started, 1, "exactly one execution");
+    let runs = journal::runs(&Journal::read(&path).unwrap().0);
+    assert_eq!(runs[0].record_id.as_deref(), Some(ran.record_id.as_str()), "the run adopted that record");
+    assert_eq!(runs[0].outcome, Some(RunOutcome::Succeeded));
+
+    // Two action records from that time (someone else ran it too): uncertain, nothing sent.
+    let j2 = Journal::open(&path).unwrap();
+    j2.append(&requested("old-2", "old-token-2")).unwrap();
+    drop(j2);
+    c.execute(&web.id, &restart.id, None, "old-token-2").await.unwrap();
+    c.execute(&web.id, &restart.id, None, "someone-else").await.unwrap();
+    let out =
+        run_against(&emu, home.path(), &["--journal", j, "--token-window", "0", "runs", "resume", "--wait"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("UNCERTAIN"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("--resend old-2"), "{}", text(&out.stderr));
+    assert_eq!(emu.stats().executions_started, 3, "nothing was sent");
+    // The operator checked the history and sends it again: the same token, still idempotent at
+    // the service, so it still runs once.
+    let out = run_against(
+        &emu,
+        home.path(),
+        &["--journal", j, "--token-window", "0", "runs", "resume", "--wait", "--resend", "old-2"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(emu.stats().executions_started, 3);
+    let out = run_against(&emu, home.path(), &["--journal", j, "runs", "resume", "--resend", "no-such-run"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--resend no-such-run: no open run"), "{}", text(&out.stderr));
+}
