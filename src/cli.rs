@@ -73,6 +73,10 @@ pub struct Global {
     /// TUI: do not ring the terminal bell when a run ends.
     #[arg(long, global = true)]
     pub no_bell: bool,
+    /// While watching a run, give up after this many seconds of failing calls (expired
+    /// credentials, no network): exit 4, and the run stays open for `sctui runs resume`.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub poll_error_timeout: u64,
     /// An Execute never answered is sent again (same token) only while it is younger than this
     /// (default 3600, or the config's `token_window_secs`); older, sctui looks for its record
     /// instead, and never runs it twice blindly.
@@ -133,6 +137,10 @@ pub enum RunsAction {
         /// window: after you checked its product's history. Repeat for several runs.
         #[arg(long, value_name = "RUN")]
         resend: Vec<String>,
+        /// With --wait: give up waiting after this many seconds, up to 7 days (exit 3; the runs
+        /// go on in AWS).
+        #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = timeout)]
+        timeout: f64,
     },
 }
 
@@ -190,6 +198,10 @@ pub struct BatchArgs {
     /// Wait until every run has ended: exit 0 only if all SUCCEEDED.
     #[arg(long)]
     pub wait: bool,
+    /// With --wait: give up waiting after this many seconds, up to 7 days (exit 3; the runs go
+    /// on in AWS).
+    #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = timeout)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -12,9 +12,9 @@ pub mod output;
 
 use crate::catalog::{ActionLookup, CatalogClient, Error, ProductQuery};
 use crate::cli::{BatchArgs, Command, ExecArgs, ExportFormat, Output, RunsAction};
-use crate::domain::{ProvisionedProduct, RecordStatus, ServiceAction};
+use crate::domain::{ProvisionedProduct, RecordDetail, RecordStatus, ServiceAction};
 use crate::runs::batch::{self, BatchOutcome, BatchPlan};
-use crate::runs::journal::{self, Journal};
+use crate::runs::journal::{self, Journal, JournalRun};
 use crate::runs::{RunError, RunEvent, RunSpec, Runner, new_id};
 use crate::validate::clean;
 pub use input::{check as check_input, parse_params};
@@ -45,6 +45,8 @@ pub struct Context<'a> {
     pub interactive: bool,
     /// Unanswered Executes older than this are not sent again blindly (`--token-window`).
     pub token_window: Duration,
+    /// Watching a run gives up after failing this long (`--poll-error-timeout`).
+    pub poll_error_timeout: Duration,
 }
 
 /// `batch` asks (or, without a terminal, refuses without `--yes`) above this many products.
@@ -52,7 +54,9 @@ pub const BATCH_ASK_ABOVE: usize = 3;
 
 impl Context<'_> {
     fn runner(&self) -> Runner {
-        Runner::new(self.client.clone(), self.journal.clone(), self.read_only).with_token_window(self.token_window)
+        Runner::new(self.client.clone(), self.journal.clone(), self.read_only)
+            .with_token_window(self.token_window)
+            .with_poll_error_timeout(self.poll_error_timeout)
     }
 }
 
@@ -72,8 +76,8 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
     let (client, output) = (ctx.client, ctx.output);
     let result = match command {
         Command::Emulator(_) | Command::Runs { action: None | Some(RunsAction::Export { .. }) } => Ok(EXIT_OK),
-        Command::Runs { action: Some(RunsAction::Resume { wait, resend }) } => {
-            resume(ctx, *wait, resend, out, err).await
+        Command::Runs { action: Some(RunsAction::Resume { wait, resend, timeout }) } => {
+            resume(ctx, Resume { wait: *wait, resend, timeout: *timeout }, out, err).await
         }
         Command::Products { query } => products(client, query.clone(), output, out).await,
         Command::Actions { product } => actions(client, product, output, out).await,
@@ -260,7 +264,7 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
             return Ok(EXIT_REFUSED);
         }
         Err(RunError::Api(e) | RunError::Lost(e)) => return Err(Failure::Api(e)),
-        Err(e @ (RunError::Unanswered(_) | RunError::Uncertain(_))) => {
+        Err(e @ (RunError::Unanswered(_) | RunError::Uncertain(_) | RunError::Unwatched(_))) => {
             let _ = writeln!(err, "sctui: {}", clean(&e.to_string()));
             return Ok(EXIT_API);
         }
@@ -290,7 +294,13 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
         );
         return Ok(EXIT_TIMEOUT);
     };
-    let (detail, outputs) = followed?;
+    let (detail, outputs) = match followed {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = writeln!(err, "sctui: {}", clean(&e.to_string()));
+            return Ok(EXIT_API);
+        }
+    };
     match ctx.output {
         Output::Json => output::json(out, &json!({"RecordDetail": detail, "RecordOutputs": outputs})),
         Output::Table => output::record(out, &detail, Some(&outputs)),
@@ -386,13 +396,38 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
     };
     let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = unjournaled.clone();
-    let notify = move |_: &usize, note: batch::Note<'_>| {
-        if let batch::Note::Progress(RunEvent::Unjournaled(why)) = note {
+    let names: Arc<Vec<String>> = Arc::new(products.iter().map(|p| clean(&p.name)).collect());
+    let table = ctx.output == Output::Table;
+    let notify = move |i: &usize, note: batch::Note<'_>| match note {
+        batch::Note::Progress(RunEvent::Unjournaled(why)) => {
             flag.store(true, std::sync::atomic::Ordering::SeqCst);
             eprintln!("sctui: a run goes on, but {}", clean(&why));
         }
+        // Progress for people, as each run starts and ends.
+        batch::Note::Progress(RunEvent::Submitted(d)) if table => {
+            eprintln!("{}  {}  {}", clean(&d.record_id), clean(&output::status_text(&d.status)), names[*i]);
+        }
+        batch::Note::Done(outcome) if table => {
+            let status = BatchRow::of(&ProvisionedProduct::default(), outcome).status;
+            eprintln!(
+                "{}  {}  {}",
+                outcome.record().map(|d| clean(&d.record_id)).unwrap_or("-".into()),
+                status,
+                names[*i]
+            );
+        }
+        _ => {}
     };
-    for (i, outcome) in batch::run(&ctx.runner(), items, plan, notify).await {
+    let deadline = Duration::from_secs_f64(args.timeout);
+    let Ok(outcomes) = tokio::time::timeout(deadline, batch::run(&ctx.runner(), items, plan, notify)).await else {
+        let _ = writeln!(
+            err,
+            "sctui: gave up waiting after {:.0} s; the runs go on in AWS (`sctui runs` lists them, `sctui runs resume --wait` watches them)",
+            args.timeout
+        );
+        return Ok(EXIT_TIMEOUT);
+    };
+    for (i, outcome) in outcomes {
         rows[i] = Some(BatchRow::of(&products[i], &outcome));
     }
     let rows: Vec<BatchRow> = rows.into_iter().flatten().collect();
@@ -466,14 +501,34 @@ fn print_batch(output: Output, rows: &[BatchRow], wait: bool, out: &mut dyn Writ
     }
 }
 
-/// `sctui runs resume [--wait]`: takes up every open run of this connection.
-async fn resume(
-    ctx: &Context<'_>,
+/// What `sctui runs resume` was asked.
+struct Resume<'a> {
     wait: bool,
-    resend: &[String],
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<i32, Failure> {
+    resend: &'a [String],
+    timeout: f64,
+}
+
+/// One resumed run's line, and whether it is an error the exit code must say.
+fn resumed_row(r: &JournalRun, end: &Result<RecordDetail, RunError>, err: &mut dyn Write) -> (Vec<String>, bool) {
+    let status = end.as_ref().ok().and_then(|d| d.status.clone());
+    let (shown, broken) = match end {
+        Err(RunError::Uncertain(why)) => {
+            let _ = writeln!(err, "sctui: {}", clean(why));
+            ("UNCERTAIN".to_string(), false)
+        }
+        Err(e) => {
+            let _ = writeln!(err, "sctui: run {}: {}", clean(&r.run), clean(&e.to_string()));
+            let lost = matches!(e, RunError::Lost(_) | RunError::Unwatched(_));
+            (if lost { "UNWATCHED".to_string() } else { output::status_text(&status) }, lost)
+        }
+        Ok(_) => (output::status_text(&status), false),
+    };
+    let record = end.as_ref().ok().map(|d| d.record_id.clone()).unwrap_or_else(|| "-".into());
+    (vec![r.run.clone(), r.product_name.clone(), r.action_name.clone(), record, shown], broken)
+}
+
+/// `sctui runs resume [--wait]`: takes up every open run of this connection.
+async fn resume(ctx: &Context<'_>, ask: Resume<'_>, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
     if ctx.journal.is_none() {
         return Err(Failure::BadInput("there is no journal to resume from".into()));
     }
@@ -482,7 +537,7 @@ async fn resume(
     for p in &problems {
         let _ = writeln!(err, "sctui: {p}");
     }
-    if let Some(missing) = resend.iter().find(|id| !open.iter().any(|r| &r.run == *id)) {
+    if let Some(missing) = ask.resend.iter().find(|id| !open.iter().any(|r| &r.run == *id)) {
         return Err(Failure::BadInput(format!("--resend {missing}: no open run of this connection has that id")));
     }
     if open.is_empty() {
@@ -490,10 +545,11 @@ async fn resume(
         return Ok(EXIT_OK);
     }
     let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (wait, table) = (ask.wait, ctx.output == Output::Table);
     let mut tasks = Vec::new();
     for r in open {
         let (runner, flag) = (runner.clone(), unjournaled.clone());
-        let resend = resend.contains(&r.run);
+        let resend = ask.resend.contains(&r.run);
         tasks.push(tokio::spawn(async move {
             let mut report = |e: RunEvent| {
                 if let RunEvent::Unjournaled(why) = e {
@@ -505,29 +561,36 @@ async fn resume(
                 true => runner.resend(&r, wait, &mut report).await,
                 false => runner.resume(&r, wait, &mut report).await,
             };
+            if table && let Ok(d) = &end {
+                // Progress as each run ends, for people.
+                eprintln!(
+                    "{}  {}  {}",
+                    clean(&d.record_id),
+                    clean(&output::status_text(&d.status)),
+                    clean(&r.product_name)
+                );
+            }
             (r, end)
         }));
     }
-    let mut all_ok = true;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(ask.timeout);
+    let (mut all_ok, mut broken) = (true, false);
     let mut rows = Vec::new();
     for t in tasks {
-        let Ok((r, end)) = t.await else { continue };
-        let status = end.as_ref().ok().and_then(|d| d.status.clone());
-        all_ok &= status == Some(RecordStatus::Succeeded);
-        let shown = match &end {
-            Err(RunError::Uncertain(why)) => {
-                let _ = writeln!(err, "sctui: {}", clean(why));
-                "UNCERTAIN".to_string()
-            }
-            Err(e) => {
-                let _ = writeln!(err, "sctui: run {}: {}", clean(&r.run), clean(&e.to_string()));
-                output::status_text(&status)
-            }
-            Ok(_) => output::status_text(&status),
+        let Ok(joined) = tokio::time::timeout_at(deadline, t).await else {
+            let _ = writeln!(
+                err,
+                "sctui: gave up waiting after {:.0} s; the runs go on in AWS (`sctui runs resume --wait`)",
+                ask.timeout
+            );
+            return Ok(EXIT_TIMEOUT);
         };
-        let record = end.ok().map(|d| d.record_id).unwrap_or_else(|| "-".into());
-        rows.push(vec![r.run.clone(), r.product_name.clone(), r.action_name.clone(), record, shown]);
-        all_ok &= rows.last().is_some_and(|row| row[4] != "UNCERTAIN");
+        let Ok((r, end)) = joined else { continue };
+        all_ok &= end.as_ref().ok().and_then(|d| d.status.clone()) == Some(RecordStatus::Succeeded);
+        let (row, lost) = resumed_row(&r, &end, err);
+        broken |= lost;
+        all_ok &= row[4] != "UNCERTAIN";
+        rows.push(row);
     }
     match ctx.output {
         Output::Json => output::json(out, &json!({"Resumed": rows})),
@@ -535,6 +598,7 @@ async fn resume(
     }
     Ok(match () {
         _ if unjournaled.load(std::sync::atomic::Ordering::SeqCst) => EXIT_JOURNAL,
+        _ if broken => EXIT_API,
         _ if all_ok || (!wait && !rows.iter().any(|r| r[4] == "UNCERTAIN")) => EXIT_OK,
         _ => EXIT_FAILED,
     })

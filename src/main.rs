@@ -124,6 +124,7 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
         concurrency: config.concurrency.unwrap_or(4),
         interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
         token_window: token_window(g, config),
+        poll_error_timeout: std::time::Duration::from_secs(g.poll_error_timeout),
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();
@@ -177,6 +178,7 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
         // No journal: read-only whatever profile the palette switches to.
         read_only_flag: cli_read_only || journal_missing,
         token_window: token_window(g, config),
+        poll_error_timeout: std::time::Duration::from_secs(g.poll_error_timeout),
     };
     if !g.demo {
         let live = sctui::tui::Connection::Live {

@@ -51,6 +51,10 @@ pub enum RunError {
     /// It started, but its record can no longer be read (ResourceNotFound): nobody can follow it.
     #[error("{0}")]
     Lost(Error),
+    /// Watching stopped: the record could not be read (access denied, or failing calls for longer
+    /// than the poll error timeout). The run goes on in AWS and stays open in the journal.
+    #[error("{0}; the run goes on in AWS: `sctui runs resume --wait` watches it again")]
+    Unwatched(Error),
     /// Its Execute was never answered and its token is older than the token window: sending it
     /// again could run it twice, and no single record in the product's history is clearly its.
     #[error("{0}")]
@@ -60,13 +64,12 @@ pub enum RunError {
 impl RunError {
     /// Whether the action may have run.
     pub fn started(&self) -> bool {
-        matches!(self, RunError::Lost(_) | RunError::Unanswered(_) | RunError::Uncertain(_))
+        matches!(self, RunError::Lost(_) | RunError::Unanswered(_) | RunError::Uncertain(_) | RunError::Unwatched(_))
     }
 }
 
-/// A record that answers ResourceNotFound this many times in a row is given up: one answer could
-/// be the service's eventual consistency right after the Execute.
-pub const NOT_FOUND_LIMIT: u32 = 3;
+/// How long watching a run rides out failing calls (expired credentials, no network) by default.
+pub const POLL_ERROR_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// One run's request: what to execute, and the token that makes it happen at most once.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,11 +159,18 @@ pub struct Runner {
     pub read_only: bool,
     /// Unanswered Executes older than this are not sent again blindly.
     pub token_window: Duration,
+    /// Watching gives up after failing this long.
+    pub poll_error_timeout: Duration,
 }
 
 impl Runner {
     pub fn new(client: CatalogClient, journal: Option<Arc<Journal>>, read_only: bool) -> Runner {
-        Runner { client, journal, read_only, token_window: TOKEN_WINDOW }
+        Runner { client, journal, read_only, token_window: TOKEN_WINDOW, poll_error_timeout: POLL_ERROR_TIMEOUT }
+    }
+
+    pub fn with_poll_error_timeout(mut self, timeout: Duration) -> Runner {
+        self.poll_error_timeout = timeout;
+        self
     }
 
     pub fn with_token_window(mut self, window: Duration) -> Runner {
@@ -252,24 +262,25 @@ impl Runner {
     }
 
     /// Polls until the record ends, journaling each status change and the end; returns the ended
-    /// record and its outputs. Passing errors are reported and polling goes on, slower; a record
-    /// that stays ResourceNotFound is given up (and journaled as abandoned).
+    /// record and its outputs. Passing errors are reported and polling goes on, slower, for up to
+    /// the poll error timeout. A record that no longer exists is given up at once (and journaled
+    /// as abandoned); one the caller may not read ends the watch at once (the run stays open).
     pub async fn follow(
         &self,
         run: &str,
         record_id: &str,
         report: Report<'_>,
-    ) -> Result<(RecordDetail, Vec<RecordOutput>), Error> {
+    ) -> Result<(RecordDetail, Vec<RecordOutput>), RunError> {
         let mut schedule = PollSchedule::for_key(record_id);
         // The first look comes at once (a record may already have ended), then the schedule.
         let mut wait = Duration::ZERO;
         let mut last: Option<RecordStatus> = None;
-        let mut not_found = 0;
+        let mut failing_since: Option<tokio::time::Instant> = None;
         loop {
             tokio::time::sleep(wait).await;
             match self.client.record(record_id).await {
                 Ok((detail, outputs)) => {
-                    not_found = 0;
+                    failing_since = None;
                     if detail.status != last {
                         schedule.on_change();
                         if let Some(s) = &detail.status {
@@ -284,17 +295,23 @@ impl Runner {
                     }
                     wait = schedule.after_answer();
                 }
-                Err(e) if e.kind == ErrorKind::NotFound && not_found + 1 >= NOT_FOUND_LIMIT => {
+                Err(e) if e.kind == ErrorKind::NotFound => {
                     let reason = format!("its record {record_id} no longer exists: {e}");
                     self.log_or_report(Event::Abandoned { run: run.to_string(), at: Timestamp::now(), reason }, report)
                         .await;
-                    return Err(e);
+                    return Err(RunError::Lost(e));
                 }
+                Err(e) if e.kind == ErrorKind::AccessDenied => return Err(RunError::Unwatched(e)),
                 Err(e) => {
-                    not_found = if e.kind == ErrorKind::NotFound { not_found + 1 } else { 0 };
+                    let since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
+                    if since.elapsed() >= self.poll_error_timeout {
+                        return Err(RunError::Unwatched(e));
+                    }
                     tracing::warn!(error = %e, record_id, "polling failed; will try again");
                     report(RunEvent::Polled(Err(e)));
-                    wait = schedule.after_throttle().max(Duration::from_secs(1));
+                    let left = self.poll_error_timeout.saturating_sub(since.elapsed());
+                    wait =
+                        schedule.after_throttle().max(Duration::from_secs(1)).min(left.max(Duration::from_millis(100)));
                 }
             }
         }
@@ -322,7 +339,7 @@ impl Runner {
     /// Starts and follows a run to its end.
     pub async fn run(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, RunError> {
         let record = self.start(spec, report).await?;
-        Ok(self.follow(&spec.run, &record.record_id, report).await.map_err(RunError::Lost)?.0)
+        Ok(self.follow(&spec.run, &record.record_id, report).await?.0)
     }
 
     /// Takes up a run the journal shows as open: polls its record, or, if no record id was ever
@@ -374,7 +391,7 @@ impl Runner {
                 record.record_id
             }
         };
-        Ok(self.follow(&spec.run, &record, report).await.map_err(RunError::Lost)?.0)
+        Ok(self.follow(&spec.run, &record, report).await?.0)
     }
 
     /// The record of an old, unanswered run: the one action record of its product created in the

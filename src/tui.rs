@@ -109,6 +109,8 @@ pub struct Options {
     pub read_only_flag: bool,
     /// Unanswered Executes older than this are not sent again blindly (`--token-window`).
     pub token_window: std::time::Duration,
+    /// Watching a run gives up after failing this long (`--poll-error-timeout`).
+    pub poll_error_timeout: std::time::Duration,
 }
 
 /// The App the options ask for, before anything is connected. `term` is `$TERM` (the Linux
@@ -162,7 +164,7 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     let ids = Box::new(session::RandomIds);
     let mut app = build_app(target, ready, &options, term.as_deref(), screen::palette::aws_profiles(), ids);
     let (mut rt, rx) = Runtime::new(connection, options.journal, options.read_only);
-    rt.set_token_window(options.token_window);
+    rt.set_windows(options.token_window, options.poll_error_timeout);
     install_panic_hook();
     if let Err(e) = enter() {
         leave();
@@ -218,6 +220,7 @@ mod tests {
             config: crate::config::parse(config, std::path::Path::new("c.toml")).unwrap(),
             read_only_flag: true,
             token_window: crate::runs::TOKEN_WINDOW,
+            poll_error_timeout: crate::runs::POLL_ERROR_TIMEOUT,
         }
     }
 

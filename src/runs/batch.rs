@@ -118,7 +118,7 @@ where
         Ok(record) if !wait => BatchOutcome::Started(record),
         Ok(record) => match runner.follow(&spec.run, &record.record_id, &mut report).await {
             Ok((end, _)) => BatchOutcome::Ended(end),
-            Err(e) => BatchOutcome::Failed(RunError::Lost(e)),
+            Err(e) => BatchOutcome::Failed(e),
         },
     }
 }

@@ -23,6 +23,8 @@ pub enum RunPhase {
     Lost(String),
     /// No answer after every retry: it may have run (`sctui runs resume` asks again).
     Unanswered(String),
+    /// Watching stopped (access denied, or failing for too long); the run goes on in AWS.
+    Unwatched(String),
 }
 
 #[derive(Debug, Clone)]
@@ -212,6 +214,7 @@ impl RunBook {
         r.phase = match error {
             RunError::Lost(_) => RunPhase::Lost(text.clone()),
             RunError::Unanswered(_) | RunError::Uncertain(_) => RunPhase::Unanswered(text.clone()),
+            RunError::Unwatched(_) => RunPhase::Unwatched(text.clone()),
             _ => RunPhase::NotStarted(text.clone()),
         };
         session.toast(text, true);

@@ -44,6 +44,8 @@ pub struct Runtime {
     read_only: bool,
     /// Unanswered Executes older than this are not sent again blindly.
     token_window: Duration,
+    /// Watching a run gives up after failing this long.
+    poll_error_timeout: Duration,
     products_task: Option<tokio::task::JoinHandle<()>>,
 }
 
@@ -104,15 +106,28 @@ impl Runtime {
                 (None, Some(LiveSetup { options, settings, accept_language }))
             }
         };
-        let token_window = crate::runs::TOKEN_WINDOW;
-        let rt = Runtime { tx, live, runner, generation: 0, journal, read_only, token_window, products_task: None };
+        let (token_window, poll_error_timeout) = (crate::runs::TOKEN_WINDOW, crate::runs::POLL_ERROR_TIMEOUT);
+        let rt = Runtime {
+            tx,
+            live,
+            runner,
+            generation: 0,
+            journal,
+            read_only,
+            token_window,
+            poll_error_timeout,
+            products_task: None,
+        };
         (rt, rx)
     }
 
-    /// How old an unanswered Execute may be and still be sent again with its token.
-    pub fn set_token_window(&mut self, window: Duration) {
-        self.token_window = window;
-        self.runner = self.runner.take().map(|r| r.with_token_window(window));
+    /// How old an unanswered Execute may be and still be sent again with its token, and how long
+    /// watching a run rides out failing calls.
+    pub fn set_windows(&mut self, token_window: Duration, poll_error_timeout: Duration) {
+        self.token_window = token_window;
+        self.poll_error_timeout = poll_error_timeout;
+        self.runner =
+            self.runner.take().map(|r| r.with_token_window(token_window).with_poll_error_timeout(poll_error_timeout));
     }
 
     /// A client for the connection attempt the App waits for becomes the runner.
@@ -121,7 +136,8 @@ impl Runtime {
             && *generation == self.generation
         {
             let runner = Runner::new(client.clone(), self.journal.clone(), self.read_only);
-            self.runner = Some(runner.with_token_window(self.token_window));
+            self.runner =
+                Some(runner.with_token_window(self.token_window).with_poll_error_timeout(self.poll_error_timeout));
         }
     }
 

@@ -510,8 +510,9 @@ async fn resume_gives_up_on_a_record_that_no_longer_exists() {
     let started = std::time::Instant::now();
     let out =
         sctui_at(&emu.url(), home.path(), &["--journal", journal.to_str().unwrap(), "runs", "resume", "--wait"]).await;
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(4), "exits 4 at once: {}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("UNWATCHED"), "{}", text(&out.stdout));
+    assert!(started.elapsed() < Duration::from_secs(15));
     let (events, _) = sctui::runs::journal::Journal::read(&journal).unwrap();
     let run = &sctui::runs::journal::runs(&events)[0];
     assert_eq!(run.outcome, Some(sctui::domain::RunOutcome::Abandoned));
@@ -591,4 +592,35 @@ async fn the_tui_stops_on_an_endless_list_and_draws_no_server_control_character(
     let cells: String = term.backend().buffer().content().iter().map(|c| c.symbol().to_string()).collect();
     assert!(!cells.chars().any(sctui::validate::is_unsafe), "a raw character was drawn");
     assert!(cells.contains("\\u{202e}evil"), "shown escaped, in the table and the actions title");
+}
+
+/// Issue 10: with credentials expired after the submit, `exec --wait` used to exit 3 after an
+/// hour. Now it ends after --poll-error-timeout with exit 4 and the login hint, the run open.
+#[tokio::test]
+async fn exec_wait_with_credentials_expired_after_the_submit_exits_4_within_the_poll_error_timeout() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let only = Some("DescribeRecord".to_string());
+    emu.set_faults(sctui::emulator::faults::FaultConfig { only, expired_rate: 1.0, ..Default::default() });
+    let journal = home.path().join("j.jsonl");
+    let started = std::time::Instant::now();
+    let args = ["--journal", journal.to_str().unwrap(), "--poll-error-timeout", "2", "exec", WEB, RESTART, "--wait"];
+    let out = sctui_at(&emu.url(), home.path(), &args).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("ExpiredToken") && stderr.contains("aws sso login"), "{stderr}");
+    assert!(stderr.contains("`sctui runs resume --wait` watches it again"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert_eq!(emu.stats().executions_started, 1);
+    let runs = sctui::runs::journal::runs(&sctui::runs::journal::Journal::read(&journal).unwrap().0);
+    assert!(runs[0].is_open() && runs[0].record_id.is_some(), "the run stays open for runs resume");
+    // Fixed credentials: `runs resume --wait` takes it up and it ends.
+    emu.set_faults(Default::default());
+    let out = sctui_at(
+        &emu.url(),
+        home.path(),
+        &["--journal", journal.to_str().unwrap(), "runs", "resume", "--wait", "--timeout", "30"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }

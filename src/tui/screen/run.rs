@@ -56,6 +56,7 @@ pub fn status_text(r: &Run, vcx: &ViewCx) -> (String, Style) {
         RunPhase::NotStarted(_) => ("NOT STARTED".into(), t.error()),
         RunPhase::Lost(_) => ("LOST".into(), t.error()),
         RunPhase::Unanswered(_) => ("NO ANSWER".into(), t.error()),
+        RunPhase::Unwatched(_) => ("NOT WATCHED".into(), t.warn()),
         RunPhase::Watching => (format!("{} {}", t.spinner(vcx.frame), status()), t.record_status(r.status())),
         RunPhase::Ended => (format!("{} {}", t.record_mark(r.status()), status()), t.record_status(r.status())),
     }
@@ -76,7 +77,7 @@ fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
         head.push(Span::styled(format!(" · in this status for {}", duration(vcx.now.0 - r.since().0)), t.dim()));
     }
     let mut lines = vec![Line::from(head)];
-    if let RunPhase::NotStarted(e) | RunPhase::Lost(e) | RunPhase::Unanswered(e) = &r.phase {
+    if let RunPhase::NotStarted(e) | RunPhase::Lost(e) | RunPhase::Unanswered(e) | RunPhase::Unwatched(e) = &r.phase {
         lines.push(Line::from(vec![label(t, "Problem"), Span::styled(safe(e), t.error())]));
     }
     if let Some(j) = &r.unjournaled {
