@@ -1,6 +1,7 @@
 //! CatalogClient: the calls sctui needs, over the real aws-sdk-servicecatalog client, speaking
 //! `domain` types. Actions are cached per (product, version): many provisioned products share one.
 
+pub mod access;
 pub mod connect;
 pub mod convert;
 pub mod error;
@@ -11,9 +12,7 @@ use crate::domain::{
     ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
     ServiceAction,
 };
-use aws_sdk_servicecatalog::types::{
-    AccessLevelFilter, AccessLevelFilterKey, ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder,
-};
+use aws_sdk_servicecatalog::types::{ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder};
 pub use connect::{ClientSettings, LiveOptions, Target, redact_userinfo};
 pub use error::{Error, ErrorKind};
 pub use pager::Pager;
@@ -40,6 +39,7 @@ pub struct CatalogClient {
     accept_language: Option<String>,
     pub target: Target,
     actions: Arc<Mutex<ActionCache>>,
+    levels: Arc<access::Levels>,
 }
 
 impl CatalogClient {
@@ -49,7 +49,8 @@ impl CatalogClient {
         target: Target,
         accept_language: Option<String>,
     ) -> Self {
-        CatalogClient { sdk, sts, accept_language, target, actions: Arc::default() }
+        let levels = Arc::new(access::Levels::new(crate::domain::AccessLevel::Auto));
+        CatalogClient { sdk, sts, accept_language, target, actions: Arc::default(), levels }
     }
 
     /// Who the credentials belong to (STS GetCallerIdentity): (account, ARN).
@@ -92,7 +93,23 @@ impl CatalogClient {
             region: sdk.config().region().map(|r| r.to_string()),
             endpoint: opts.endpoint_url.as_deref().map(connect::redact_userinfo),
         };
-        Ok(CatalogClient::new(sdk, sts, target, accept_language))
+        Ok(CatalogClient::new(sdk, sts, target, accept_language).with_access_level(opts.access_level))
+    }
+
+    /// The access level the list calls ask for (`auto` by default).
+    pub fn with_access_level(mut self, level: crate::domain::AccessLevel) -> Self {
+        self.levels = Arc::new(access::Levels::new(level));
+        self
+    }
+
+    /// The access level as the header shows it (`auto: user` once known).
+    pub fn access_level_shown(&self) -> String {
+        self.levels.shown()
+    }
+
+    /// The note about an `auto` fallback, once.
+    pub fn take_access_note(&self) -> Option<String> {
+        self.levels.take_note()
     }
 
     /// The SDK client underneath (for contract tests that send what sctui does not).
@@ -127,31 +144,43 @@ impl CatalogClient {
         q: &ProductQuery,
         token: Option<String>,
     ) -> Result<Page<ProvisionedProduct>, Error> {
-        let mut req = self
-            .sdk
-            .search_provisioned_products()
-            .set_accept_language(self.accept_language.clone())
-            .page_size(if q.page_size > 0 { q.page_size } else { 100 })
-            .set_page_token(token);
-        if let Some(query) = q.query.as_ref().filter(|s| !s.trim().is_empty()) {
-            req = req.filters(ProvisionedProductViewFilterBy::SearchQuery, vec![query.clone()]);
-        }
-        if let Some(by) = &q.sort_by {
-            req = req.sort_by(by).sort_order(if q.descending { SortOrder::Descending } else { SortOrder::Ascending });
-        }
         let op = "SearchProvisionedProducts";
-        let out = req.send().await.map_err(self.err(op))?;
-        if out.total_results_count() < 0 {
-            return Err(out_of_range(op, "TotalResultsCount", out.total_results_count()));
+        let candidates = self.levels.candidates();
+        for (i, level) in candidates.iter().enumerate() {
+            let mut req = self
+                .sdk
+                .search_provisioned_products()
+                .set_accept_language(self.accept_language.clone())
+                .access_level_filter(level.filter())
+                .page_size(if q.page_size > 0 { q.page_size } else { 100 })
+                .set_page_token(token.clone());
+            if let Some(query) = q.query.as_ref().filter(|s| !s.trim().is_empty()) {
+                req = req.filters(ProvisionedProductViewFilterBy::SearchQuery, vec![query.clone()]);
+            }
+            if let Some(by) = &q.sort_by {
+                req =
+                    req.sort_by(by).sort_order(if q.descending { SortOrder::Descending } else { SortOrder::Ascending });
+            }
+            let out = match req.send().await.map_err(self.err(op)) {
+                Ok(out) => out,
+                // Denied at this level: the next, narrower one (auto only).
+                Err(e) if e.kind == ErrorKind::AccessDenied && i + 1 < candidates.len() => continue,
+                Err(e) => return Err(e),
+            };
+            self.levels.worked(*level, op);
+            if out.total_results_count() < 0 {
+                return Err(out_of_range(op, "TotalResultsCount", out.total_results_count()));
+            }
+            for p in out.provisioned_products() {
+                check_time(op, "CreatedTime", p.created_time())?;
+            }
+            return Ok(Page {
+                items: out.provisioned_products().iter().map(convert::attribute).collect(),
+                next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
+                total: Some(out.total_results_count()),
+            });
         }
-        for p in out.provisioned_products() {
-            check_time(op, "CreatedTime", p.created_time())?;
-        }
-        Ok(Page {
-            items: out.provisioned_products().iter().map(convert::attribute).collect(),
-            next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
-            total: Some(out.total_results_count()),
-        })
+        Err(Error::new(ErrorKind::Other, op, "no access level was tried"))
     }
 
     /// Every page of a search, in order.
@@ -316,29 +345,40 @@ impl CatalogClient {
     }
 
     /// One page of a provisioned product's records, newest first.
+    /// History covers the same level as the products list (every record of the product at the
+    /// account level; ListRecordHistory's own default is the caller's records only).
     pub async fn history_page(&self, pp_id: &str, token: Option<String>) -> Result<Page<RecordDetail>, Error> {
-        let filter = ListRecordHistorySearchFilter::builder().key("provisionedproduct").value(pp_id).build();
-        // Every record of the product, not only the caller's (ListRecordHistory's default is User).
-        let level = AccessLevelFilter::builder().key(AccessLevelFilterKey::Account).value("self").build();
-        let out = self
-            .sdk
-            .list_record_history()
-            .set_accept_language(self.accept_language.clone())
-            .search_filter(filter)
-            .access_level_filter(level)
-            .page_size(20)
-            .set_page_token(token)
-            .send()
-            .await
-            .map_err(self.err("ListRecordHistory"))?;
-        for r in out.record_details() {
-            check_record_times("ListRecordHistory", Some(r))?;
+        let op = "ListRecordHistory";
+        let candidates = self.levels.candidates();
+        for (i, level) in candidates.iter().enumerate() {
+            let filter = ListRecordHistorySearchFilter::builder().key("provisionedproduct").value(pp_id).build();
+            let sent = self
+                .sdk
+                .list_record_history()
+                .set_accept_language(self.accept_language.clone())
+                .search_filter(filter)
+                .access_level_filter(level.filter())
+                .page_size(20)
+                .set_page_token(token.clone())
+                .send()
+                .await
+                .map_err(self.err(op));
+            let out = match sent {
+                Ok(out) => out,
+                Err(e) if e.kind == ErrorKind::AccessDenied && i + 1 < candidates.len() => continue,
+                Err(e) => return Err(e),
+            };
+            self.levels.worked(*level, op);
+            for r in out.record_details() {
+                check_record_times(op, Some(r))?;
+            }
+            return Ok(Page {
+                items: out.record_details().iter().map(convert::record).collect(),
+                next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
+                total: None,
+            });
         }
-        Ok(Page {
-            items: out.record_details().iter().map(convert::record).collect(),
-            next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
-            total: None,
-        })
+        Err(Error::new(ErrorKind::Other, op, "no access level was tried"))
     }
 
     /// Every record of a provisioned product, newest first.

@@ -43,6 +43,10 @@ pub struct Global {
     /// Language for Service Catalog's answers: en, jp or zh.
     #[arg(long, global = true, value_parser = accept_language)]
     pub accept_language: Option<String>,
+    /// Which provisioned products and records to list: auto (the account, else the role, else
+    /// your own, as your policy allows), account, role or user (also `access_level` in the config).
+    #[arg(long, global = true, value_enum)]
+    pub access_level: Option<crate::domain::AccessLevel>,
     /// Output of the headless commands: a table for people, or JSON with the AWS CLI's keys.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = Output::Table)]
     pub output: Output,

@@ -22,6 +22,8 @@ pub struct Config {
     pub bell: Option<bool>,
     /// Refuse every execute, whatever the profile.
     pub read_only: bool,
+    /// `auto` (default), `account`, `role` or `user`: which products and records are listed.
+    pub access_level: Option<crate::domain::AccessLevel>,
     /// `en`, `jp` or `zh`, sent on every call.
     pub accept_language: Option<String>,
     /// `batch` concurrency when `--concurrency` is not given (1 to 64).

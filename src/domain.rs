@@ -237,6 +237,29 @@ impl ExecutionParameter {
     }
 }
 
+/// Which provisioned products and records the list calls cover (AccessLevelFilter). `Auto`
+/// asks for the account and falls back to the role, then the user, when denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessLevel {
+    #[default]
+    Auto,
+    Account,
+    Role,
+    User,
+}
+
+impl AccessLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::Auto => "auto",
+            AccessLevel::Account => "account",
+            AccessLevel::Role => "role",
+            AccessLevel::User => "user",
+        }
+    }
+}
+
 /// How a run ended, as the journal records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -87,6 +87,9 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
         Command::Exec(args) => exec(ctx, args, out, err).await,
         Command::Batch(args) => batch(ctx, args, out, err).await,
     };
+    if let Some(note) = client.take_access_note() {
+        let _ = writeln!(err, "sctui: {}", clean(&note));
+    }
     match result {
         Ok(code) => code,
         Err(Failure::Api(e)) => {

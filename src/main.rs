@@ -46,6 +46,9 @@ fn apply_config(mut cli: Cli) -> (Cli, sctui::config::Config, Option<String>) {
     if g.accept_language.is_none() {
         g.accept_language = config.accept_language.clone();
     }
+    if g.access_level.is_none() {
+        g.access_level = config.access_level;
+    }
     if config.bell == Some(false) {
         g.no_bell = true;
     }
@@ -186,6 +189,7 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
                 profile: g.profile.clone(),
                 region: g.region.clone(),
                 endpoint_url: g.endpoint_url.clone(),
+                access_level: g.access_level.unwrap_or_default(),
             },
             settings: settings(config),
             accept_language: g.accept_language.clone(),
@@ -247,8 +251,12 @@ async fn connect(g: &Global, settings: &ClientSettings) -> anyhow::Result<(Catal
         let client = CatalogClient::demo(&emu.url(), &region, settings).with_accept_language(g.accept_language.clone());
         return Ok((client, Some(emu)));
     }
-    let opts =
-        LiveOptions { profile: g.profile.clone(), region: g.region.clone(), endpoint_url: g.endpoint_url.clone() };
+    let opts = LiveOptions {
+        profile: g.profile.clone(),
+        region: g.region.clone(),
+        endpoint_url: g.endpoint_url.clone(),
+        access_level: g.access_level.unwrap_or_default(),
+    };
     let client = CatalogClient::live(&opts, settings, g.accept_language.clone()).await?;
     Ok((client, None))
 }

@@ -24,6 +24,8 @@ pub struct LiveOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Which products and records the list calls cover.
+    pub access_level: crate::domain::AccessLevel,
 }
 
 /// Retry and timeout settings, explicit so that a bad `AWS_MAX_ATTEMPTS` cannot crash start-up.

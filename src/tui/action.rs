@@ -52,6 +52,11 @@ pub enum Action {
         retrying: bool,
     },
     ProductUpdated(ProvisionedProduct),
+    /// The access level the list calls use (`auto: user`), and a fallback to tell once.
+    AccessLevelKnown {
+        shown: String,
+        note: Option<String>,
+    },
     ActionsLoaded {
         key: (String, String),
         result: Result<Arc<Vec<ServiceAction>>, Error>,

@@ -248,6 +248,7 @@ impl App {
         s.target.region = region.clone();
         s.conn = Conn::Resolving;
         s.identity = None;
+        s.access_level = None;
         s.connection += 1;
         self.list.forget();
         self.screen = Screen::browse();
@@ -399,6 +400,13 @@ impl App {
             Action::ProductsFailed { generation, error, retrying } => {
                 if let Some(text) = app.list.on_failed(generation, &error, retrying) {
                     app.session.toast(text, true);
+                }
+                vec![]
+            }
+            Action::AccessLevelKnown { shown, note } => {
+                app.session.access_level = Some(shown);
+                if let Some(n) = note {
+                    app.session.toast(n, false);
                 }
                 vec![]
             }

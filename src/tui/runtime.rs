@@ -332,6 +332,8 @@ async fn load_products(client: CatalogClient, generation: u64, query: ProductQue
         let error = match client.products_page(&query, pager.token()).await {
             Ok(page) => match pager.advance(page.next_token.as_deref()) {
                 Ok(more) => {
+                    let shown = client.access_level_shown();
+                    send.send(Action::AccessLevelKnown { shown, note: client.take_access_note() });
                     send.send(Action::ProductsPage { generation, page });
                     if !more {
                         return;

@@ -94,6 +94,8 @@ pub struct Session {
     pub connection: u64,
     /// The caller's (account, ARN), or why it is not known (STS refused, say).
     pub identity: Option<Result<(String, String), String>>,
+    /// The access level of the list calls, as the header shows it, once known.
+    pub access_level: Option<String>,
     pub settings: Settings,
     /// Executes are refused (`--read-only`, or the config for this profile).
     pub read_only: bool,
@@ -115,6 +117,7 @@ impl Session {
             target,
             connection: 0,
             identity: None,
+            access_level: None,
             settings: Settings::default(),
             read_only: false,
             production: false,

@@ -2,7 +2,7 @@
 //! what its policy (after AWS's managed ones) allows, and a denied call says which action.
 
 use crate::support::*;
-use sctui::catalog::{CatalogClient, ErrorKind};
+use sctui::catalog::{CatalogClient, ErrorKind, ProductQuery};
 
 const END_USER: &str = "AKIADEMOENDUSER00001";
 const READ_ONLY: &str = "AKIADEMOREADONLY0001";
@@ -109,9 +109,79 @@ async fn an_end_user_runs_actions_on_its_own_products_only_and_cannot_describe_a
     assert!(mine.contains(&record.record_id) && !mine.contains(&by_admin.record_id), "its own records: {mine:?}");
     let all = admin.history(&own.id).await.unwrap();
     assert_eq!(all.len(), mine.len() + 1, "the account level sees the admin's record too");
-    assert_eq!(user.history(&own.id).await.unwrap_err().kind, ErrorKind::AccessDenied, "no account level for it");
+    // sctui's history (auto) falls back to the user level for it: the same records.
+    assert_eq!(user.history(&own.id).await.unwrap().len(), mine.len());
+    let strict = as_principal(&emu, END_USER).with_access_level(sctui::domain::AccessLevel::Account);
+    assert_eq!(strict.history(&own.id).await.unwrap_err().kind, ErrorKind::AccessDenied, "no account level for it");
     // The read-only end user may not execute.
     let auditor = as_principal(&emu, READ_ONLY);
     let e = auditor.execute(&own.id, &action.id, None, "auditor-1").await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::AccessDenied, "{e}");
+}
+
+#[tokio::test]
+async fn auto_falls_back_to_what_the_policy_allows_and_says_so_once() {
+    let emu = emulator(0.0).await;
+    // The end user: the account level is denied, the user level answers.
+    let user = as_principal(&emu, END_USER);
+    let (items, _) = user.all_products(&ProductQuery::default()).await.unwrap();
+    let mut names: Vec<_> = items.iter().map(|p| p.name.clone()).collect();
+    names.sort();
+    assert_eq!(names, ["catalog-api-dev", "catalog-api-staging", "ml-artifacts-bucket-staging"]);
+    assert_eq!(user.access_level_shown(), "auto: user");
+    assert!(user.take_access_note().unwrap().contains("showing the user level"));
+    assert_eq!(user.take_access_note(), None, "said once");
+    // History follows the same level.
+    let own = items.iter().find(|p| p.name == "catalog-api-staging").unwrap();
+    assert!(!user.history(&own.id).await.unwrap().is_empty());
+    // A session of role ops falls back to the role level.
+    let ops = as_principal(&emu, ROLE_OPS);
+    assert_eq!(ops.all_products(&ProductQuery::default()).await.unwrap().0.len(), 2);
+    assert_eq!(ops.access_level_shown(), "auto: role");
+    // Asked for the account level explicitly: denied, and the error names the missing action.
+    let strict = as_principal(&emu, END_USER).with_access_level(sctui::domain::AccessLevel::Account);
+    let e = strict.all_products(&ProductQuery::default()).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::AccessDenied);
+    assert!(e.to_string().contains("Needs servicecatalog:SearchProvisionedProducts"), "{e}");
+    // The admin keeps the account level, and nothing is said.
+    let admin = client(&emu);
+    assert_eq!(admin.all_products(&ProductQuery::default()).await.unwrap().0.len(), 20);
+    assert_eq!((admin.access_level_shown().as_str(), admin.take_access_note()), ("auto: account", None));
+}
+
+#[tokio::test]
+async fn an_end_user_browses_in_the_tui_and_on_the_command_line() {
+    let emu = emulator(0.0).await;
+    let user = as_principal(&emu, END_USER);
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = crate::tui::Driver::with(emu, user, &dir.path().join("journal.jsonl")).await;
+    assert_eq!(d.app.list.len(), 3);
+    let screen = d.screen(140, 40);
+    assert!(screen.contains("level auto: user"), "{screen}");
+    assert!(screen.contains("showing the user level"), "the fallback is told: {screen}");
+    // The actions pane says which permission the SSM document needs.
+    d.key(crossterm::event::KeyCode::Tab);
+    assert!(d.screen(140, 40).contains("(document unknown)"));
+    // The command line: the same fallback, said on stderr.
+    let home = tempfile::tempdir().unwrap();
+    let (_, region) = d.emu.account_and_region();
+    let mut cmd = sctui(home.path());
+    cmd.env("AWS_ACCESS_KEY_ID", END_USER).args(["--endpoint-url", &d.emu.url(), "--region", &region, "products"]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("3 of 3 provisioned products"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("showing the user level"), "{}", text(&out.stderr));
+    let mut cmd = sctui(home.path());
+    cmd.env("AWS_ACCESS_KEY_ID", END_USER).args([
+        "--endpoint-url",
+        &d.emu.url(),
+        "--region",
+        &region,
+        "--access-level",
+        "account",
+        "products",
+    ]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(text(&out.stderr).contains("Needs servicecatalog:SearchProvisionedProducts"), "{}", text(&out.stderr));
 }

@@ -41,6 +41,11 @@ pub fn render(s: &Session, in_flight: usize, vcx: &ViewCx, f: &mut Frame, area: 
         spans.push(sep());
         spans.push(Span::raw(format!("endpoint {}", safe(e))));
     }
+    // The level only when it is not the whole account: then the list is not everything.
+    if let Some(level) = s.access_level.as_deref().filter(|l| !matches!(*l, "auto: account" | "account")) {
+        spans.push(sep());
+        spans.push(Span::styled(format!("level {}", safe(level)), t.warn()));
+    }
     if s.production {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" PRODUCTION ", t.badge(Color::Red)));
