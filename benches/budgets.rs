@@ -253,7 +253,12 @@ fn status_change_bytes(rows: &mut Vec<Row>) {
     };
     update(
         &mut app,
-        Action::FormLoaded { pp_id, action_id: "act-1".into(), result: Ok((vec![param], Default::default())) },
+        Action::FormLoaded {
+            pp_id,
+            action_id: "act-1".into(),
+            result: Ok((vec![param], Default::default())),
+            definition_missing: None,
+        },
     );
     update(
         &mut app,

@@ -65,6 +65,9 @@ pub enum Action {
         pp_id: String,
         action_id: String,
         result: Result<(Vec<ExecutionParameter>, ActionDefinition), Error>,
+        /// The SSM document could not be read (DescribeServiceAction denied): why. The form opens
+        /// without it.
+        definition_missing: Option<String>,
     },
     /// A transient failure sending the execute; it is being sent again with the same token.
     RunRetrying {

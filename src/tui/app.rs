@@ -301,8 +301,8 @@ impl App {
     fn on_screen_result(&mut self, action: Action) {
         let screen = std::mem::replace(&mut self.screen, Screen::browse());
         self.screen = match (screen, action) {
-            (Screen::Form(f), Action::FormLoaded { pp_id, action_id, result }) => {
-                Screen::Form(Box::new(f.loaded(&pp_id, &action_id, result)))
+            (Screen::Form(f), Action::FormLoaded { pp_id, action_id, result, definition_missing }) => {
+                Screen::Form(Box::new(f.loaded(&pp_id, &action_id, result, definition_missing)))
             }
             (Screen::Review(mut r), Action::TargetsLoaded { pp_id, result }) => {
                 r.on_targets(&pp_id, &result);

@@ -262,8 +262,16 @@ impl Runtime {
                         client.execution_parameters(&pp_id, &action_id),
                         client.action_definition(&action_id)
                     );
-                    let result = params.and_then(|p| def.map(|(_, d)| (p, d)));
-                    Action::FormLoaded { pp_id, action_id, result }
+                    // The form needs the parameters; the SSM document only adds detail, and AWS's
+                    // end-user policy does not grant DescribeServiceAction.
+                    let (def, definition_missing) = match def {
+                        Err(e) if e.kind == crate::catalog::ErrorKind::AccessDenied => {
+                            (Ok(Default::default()), Some(format!("unknown: needs servicecatalog:{}", e.operation)))
+                        }
+                        other => (other.map(|(_, d)| d), None),
+                    };
+                    let result = params.and_then(|p| def.map(|d| (p, d)));
+                    Action::FormLoaded { pp_id, action_id, result, definition_missing }
                 }
                 Effect::LoadHistory { pp_id, token } => {
                     let result = client.history_page(&pp_id, token).await;

@@ -159,9 +159,16 @@ async fn an_end_user_browses_in_the_tui_and_on_the_command_line() {
     let screen = d.screen(140, 40);
     assert!(screen.contains("level auto: user"), "{screen}");
     assert!(screen.contains("showing the user level"), "the fallback is told: {screen}");
-    // The actions pane says which permission the SSM document needs.
-    d.key(crossterm::event::KeyCode::Tab);
-    assert!(d.screen(140, 40).contains("(document unknown)"));
+    // The form opens without DescribeServiceAction, says what it lacks, and the run goes.
+    d.pick("catalog-api-staging", "Platform-ScaleECSService").await;
+    d.open_form().await;
+    let form = d.screen(140, 40);
+    assert!(form.contains("unknown: needs servicecatalog:DescribeServiceAction"), "{form}");
+    d.ctrl('s');
+    d.key(crossterm::event::KeyCode::Char('y'));
+    d.until("the run ended", |a| a.runs.list.first().is_some_and(|r| !r.in_flight())).await;
+    assert_eq!(d.app.runs.list[0].status(), Some(&sctui::domain::RecordStatus::Succeeded), "{}", d.screen(140, 40));
+    assert_eq!(d.emu.stats().executions_started, 1);
     // The command line: the same fallback, said on stderr.
     let home = tempfile::tempdir().unwrap();
     let (_, region) = d.emu.account_and_region();

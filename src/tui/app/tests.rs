@@ -75,7 +75,15 @@ fn open_form(app: &mut App) {
         },
         ExecutionParameter { name: "Reason".into(), kind: "TEXT_VALUE".into(), default_values: vec![] },
     ];
-    update(app, Action::FormLoaded { pp_id, action_id: "act-1".into(), result: Ok((params, Default::default())) });
+    update(
+        app,
+        Action::FormLoaded {
+            pp_id,
+            action_id: "act-1".into(),
+            result: Ok((params, Default::default())),
+            definition_missing: None,
+        },
+    );
 }
 
 #[test]
@@ -382,7 +390,15 @@ fn every_mode_has_a_way_out() {
     update(&mut app, key(KeyCode::Tab));
     update(&mut app, key(KeyCode::Enter));
     let pp_id = app.list.selected_product().unwrap().id.clone();
-    update(&mut app, Action::FormLoaded { pp_id, action_id: "act-1".into(), result: Ok((vec![], Default::default())) });
+    update(
+        &mut app,
+        Action::FormLoaded {
+            pp_id,
+            action_id: "act-1".into(),
+            result: Ok((vec![], Default::default())),
+            definition_missing: None,
+        },
+    );
     update(&mut app, ctrl('s'));
     leaves(&mut app, ch('n')); // ReviewBatch
     let modes: std::collections::BTreeSet<String> = KeyMode::ALL.iter().map(|m| format!("{m:?}")).collect();

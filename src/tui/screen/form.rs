@@ -69,6 +69,7 @@ impl FormScreen {
         pp_id: &str,
         action_id: &str,
         result: Result<(Vec<ExecutionParameter>, ActionDefinition), Error>,
+        definition_missing: Option<String>,
     ) -> FormScreen {
         let FormScreen::Loading { product, action, prefill, batch } = self else { return self };
         if product.id != pp_id || action.id != action_id {
@@ -77,6 +78,7 @@ impl FormScreen {
         match result {
             Ok((params, definition)) => {
                 let mut form = Form::new(product, action, definition, &params);
+                form.definition_missing = definition_missing;
                 if let Some(values) = prefill {
                     form.prefill(&values);
                 }
@@ -180,15 +182,18 @@ pub fn header_lines(form: &Form, vcx: &ViewCx) -> Vec<Line<'static>> {
             label(t, "Action"),
             Span::raw(format!("{} ({})", safe(&form.action.name), safe(&form.action.id))),
         ]),
-        Line::from(vec![
-            label(t, "SSM document"),
-            Span::raw(format!(
-                "{}, version {} · AssumeRole {}",
-                safe(d.name.as_deref().unwrap_or("?")),
-                safe(d.version.as_deref().unwrap_or("?")),
-                safe(d.assume_role.as_deref().unwrap_or("(caller's permissions)"))
-            )),
-        ]),
+        match &form.definition_missing {
+            Some(why) => Line::from(vec![label(t, "SSM document"), Span::styled(safe(why), t.warn())]),
+            None => Line::from(vec![
+                label(t, "SSM document"),
+                Span::raw(format!(
+                    "{}, version {} · AssumeRole {}",
+                    safe(d.name.as_deref().unwrap_or("?")),
+                    safe(d.version.as_deref().unwrap_or("?")),
+                    safe(d.assume_role.as_deref().unwrap_or("(caller's permissions)"))
+                )),
+            ]),
+        },
     ]
 }
 

@@ -231,6 +231,8 @@ pub struct Form {
     pub product: ProvisionedProduct,
     pub action: ServiceAction,
     pub definition: ActionDefinition,
+    /// Why the SSM document is not known (DescribeServiceAction denied), when it is not.
+    pub definition_missing: Option<String>,
     pub fields: Vec<Field>,
     /// A field index, or `fields.len()` for the Review button.
     pub focus: usize,
@@ -251,6 +253,7 @@ impl Form {
             product,
             action,
             definition,
+            definition_missing: None,
             fields: params.iter().map(Field::new).collect(),
             focus: 0,
             batch: Vec::new(),
