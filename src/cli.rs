@@ -173,6 +173,9 @@ pub struct ExecArgs {
     /// With --wait: give up waiting after this many seconds, up to 7 days (the run goes on in AWS).
     #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = timeout)]
     pub timeout: f64,
+    /// On a production profile or account: the product's name, typed to confirm (as the TUI asks).
+    #[arg(long, value_name = "NAME")]
+    pub confirm: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +192,9 @@ pub struct BatchArgs {
     /// Run on more than 3 products without asking (without a terminal, sctui refuses instead).
     #[arg(long)]
     pub yes: bool,
+    /// On a production profile or account: the number of products, typed to confirm.
+    #[arg(long, value_name = "N")]
+    pub confirm: Option<String>,
     /// NAME=VALUE, sent to every product (repeat a NAME for several values). TARGET parameters
     /// left out are resolved by Service Catalog for each product.
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]

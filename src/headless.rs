@@ -15,7 +15,7 @@ use crate::cli::{BatchArgs, Command, ExecArgs, ExportFormat, Output, RunsAction}
 use crate::domain::{ProvisionedProduct, RecordDetail, RecordStatus, ServiceAction};
 use crate::runs::batch::{self, BatchOutcome, BatchPlan};
 use crate::runs::journal::{self, Journal, JournalRun};
-use crate::runs::{RunError, RunEvent, RunSpec, Runner, new_id};
+use crate::runs::{RunError, RunEvent, RunSpec, Runner, cli_equiv, new_id};
 use crate::validate::clean;
 pub use input::{check as check_input, parse_params};
 use serde_json::json;
@@ -47,6 +47,61 @@ pub struct Context<'a> {
     pub token_window: Duration,
     /// Watching a run gives up after failing this long (`--poll-error-timeout`).
     pub poll_error_timeout: Duration,
+    /// Which profile or accounts change production (from the config).
+    pub production: Production,
+}
+
+/// Whether runs change production: by profile (known at once) or by account (asked of STS).
+#[derive(Debug, Clone, Default)]
+pub struct Production {
+    /// The profile in use is a production one.
+    pub by_profile: bool,
+    /// The accounts the config names as production.
+    pub accounts: Vec<String>,
+}
+
+impl Production {
+    /// Why this connection changes production, if it does. An account that cannot be known while
+    /// production accounts are named counts as production (fail closed).
+    async fn why(&self, client: &CatalogClient) -> Option<String> {
+        if self.by_profile {
+            return Some("the profile is a production one".into());
+        }
+        if self.accounts.is_empty() {
+            return None;
+        }
+        match client.caller_identity().await {
+            Ok((account, _)) if self.accounts.contains(&account) => Some(format!("account {account} is production")),
+            Ok(_) => None,
+            Err(e) => Some(format!(
+                "the caller's account is unknown ({}) and the config names production accounts",
+                e.message
+            )),
+        }
+    }
+
+    /// Refused unless `confirm` is exactly `expected`: the exit code and what to do, or None to go on.
+    async fn guard(
+        &self,
+        client: &CatalogClient,
+        confirm: Option<&str>,
+        expected: &str,
+        what: &str,
+        err: &mut dyn Write,
+    ) -> Option<i32> {
+        let why = self.why(client).await?;
+        if confirm == Some(expected) {
+            return None;
+        }
+        let _ = writeln!(
+            err,
+            "sctui: PRODUCTION ({}): nothing was run; add --confirm {} to run {}",
+            clean(&why),
+            cli_equiv::sh_quote(&clean(expected)),
+            clean(what)
+        );
+        Some(EXIT_REFUSED)
+    }
 }
 
 /// `batch` asks (or, without a terminal, refuses without `--yes`) above this many products.
@@ -255,6 +310,10 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
     let params = parse_params(&args.params).map_err(|es| Failure::BadInput(input::join(&es)))?;
     let token = args.token.clone().unwrap_or_else(new_id);
     let (pp, action) = resolve(ctx.client, &args.product, &args.action).await?;
+    let what = format!("{} on {}", action.name, pp.name);
+    if let Some(code) = ctx.production.guard(ctx.client, args.confirm.as_deref(), &pp.name, &what, err).await {
+        return Ok(code);
+    }
     let spec = RunSpec::new(new_id(), &pp, &action, params, token.clone());
     let runner = ctx.runner();
     let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -373,6 +432,11 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
     let products = batch_products(ctx.client, args).await?;
     if products.is_empty() {
         return Err(Failure::BadInput("no provisioned product matches; nothing was run".into()));
+    }
+    let what = format!("{} on {} products", args.action, products.len());
+    let expected = products.len().to_string();
+    if let Some(code) = ctx.production.guard(ctx.client, args.confirm.as_deref(), &expected, &what, err).await {
+        return Ok(code);
     }
     if products.len() > BATCH_ASK_ABOVE && !args.yes {
         confirm_batch(ctx, &args.action, &products, err).await?;

@@ -282,7 +282,17 @@ impl App {
                 }
                 Ok((account, arn))
             }
-            Err(e) => Err(e.message),
+            Err(e) => {
+                // Fail closed: production accounts are named, and whose account this is cannot
+                // be known.
+                if !s.settings.config.production_accounts.is_empty() && !s.production {
+                    s.production = true;
+                    let why = "the caller's account is unknown (STS GetCallerIdentity failed) and the config names \
+                               production accounts: treated as PRODUCTION";
+                    s.toast = Some(super::session::Toast { text: why.into(), error: true, until: s.now.0 + 24.0 });
+                }
+                Err(e.message)
+            }
         });
     }
 

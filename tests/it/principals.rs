@@ -192,3 +192,33 @@ async fn an_end_user_browses_in_the_tui_and_on_the_command_line() {
     assert_eq!(out.status.code(), Some(4));
     assert!(text(&out.stderr).contains("Needs servicecatalog:SearchProvisionedProducts"), "{}", text(&out.stderr));
 }
+
+/// Issue 10: headless `exec` and `batch` had no production check. On a production account they
+/// are refused (exit 5) unless `--confirm` names the product (or the number of products).
+#[tokio::test]
+async fn headless_runs_on_a_production_account_need_a_typed_confirmation() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "production_accounts = [\"123456789012\"]\n").unwrap();
+    let c = config.to_str().unwrap();
+    let out = run_against(&emu, home.path(), &["--config", c, "exec", WEB, RESTART]).await;
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("PRODUCTION (account 123456789012 is production)"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--confirm web-prod-01"), "{}", text(&out.stderr));
+    let out = run_against(&emu, home.path(), &["--config", c, "exec", WEB, RESTART, "--confirm", "web-prod-02"]).await;
+    assert_eq!(out.status.code(), Some(5), "the wrong name is no confirmation");
+    let out = run_against(&emu, home.path(), &["--config", c, "batch", RESTART, "--query", "name:web-prod-0*"]).await;
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert_eq!(emu.stats().executions_started, 0, "nothing ran");
+    let out = run_against(&emu, home.path(), &["--config", c, "exec", WEB, RESTART, "--confirm", WEB, "--wait"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let args = ["--config", c, "batch", RESTART, "--query", "name:web-prod-0*", "--confirm", "2", "--wait"];
+    let out = run_against(&emu, home.path(), &args).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(emu.stats().executions_started, 3);
+    // Another account is not production: no confirmation asked.
+    std::fs::write(&config, "production_accounts = [\"999999999999\"]\n").unwrap();
+    let out = run_against(&emu, home.path(), &["--config", c, "exec", "web-prod-02", RESTART, "--wait"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

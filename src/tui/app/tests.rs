@@ -300,6 +300,19 @@ fn a_production_account_is_recognised_once_the_identity_is_known() {
 }
 
 #[test]
+fn an_unknown_identity_is_production_when_the_config_names_production_accounts() {
+    let mut app = app_with(1);
+    app.session.settings.config.production_accounts = vec!["123456789012".into()];
+    let denied = Error::new(ErrorKind::AccessDenied, "GetCallerIdentity", "no");
+    update(&mut app, Action::IdentityLoaded(Err(denied.clone())));
+    assert!(app.session.production, "fails closed");
+    assert!(app.session.toast.as_ref().unwrap().text.contains("treated as PRODUCTION"));
+    let mut free = app_with(1);
+    update(&mut free, Action::IdentityLoaded(Err(denied)));
+    assert!(!free.session.production, "no production accounts named: nothing to guard");
+}
+
+#[test]
 fn review_is_refused_while_a_field_breaks_a_limit() {
     let mut app = app_with(1);
     open_form(&mut app);
