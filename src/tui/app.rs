@@ -217,6 +217,10 @@ impl App {
             }
             P::Profile(p) => self.reconnect(Some(p), None),
             P::Region(r) => self.reconnect(self.session.target.profile.clone(), Some(r)),
+            P::Access(level) => {
+                self.session.access_level = None;
+                vec![Effect::SetAccessLevel(level), self.list.reload()]
+            }
             P::Theme(t) => {
                 self.session.theme = self.session.theme.clone().variant(t);
                 vec![]

@@ -74,6 +74,8 @@ pub enum Effect {
         region: Option<String>,
         read_only: bool,
     },
+    /// Ask the list calls for another access level (the list is loaded again after it).
+    SetAccessLevel(crate::domain::AccessLevel),
     /// STS GetCallerIdentity: the account and ARN behind the credentials.
     LoadIdentity,
     /// Find in the journal the run that created a record (for a re-run from history).

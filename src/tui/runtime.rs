@@ -217,6 +217,14 @@ impl Runtime {
                 }
                 self.products_task = Some(tokio::spawn(load_products(client, generation, query, self.sender())));
             }
+            Effect::SetAccessLevel(level) => {
+                if let Some(r) = self.runner.as_mut() {
+                    r.client = r.client.clone().with_access_level(level);
+                }
+                if let Some(setup) = self.live.as_mut() {
+                    setup.options.access_level = level;
+                }
+            }
             Effect::Bell => host.bell(),
             Effect::Copy(text) => host.copy(&text),
             Effect::Suspend => {

@@ -262,6 +262,21 @@ fn the_palette_runs_commands_and_the_demo_keeps_its_one_world() {
 }
 
 #[test]
+fn the_palette_switches_the_access_level_and_reloads() {
+    let mut app = app_with(3);
+    update(&mut app, ch(':'));
+    typed(&mut app, "access role");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::SetAccessLevel(crate::domain::AccessLevel::Role), Effect::LoadProducts { generation: 2, .. }]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
 fn only_the_newest_connection_attempt_counts() {
     let mut app = new_app(Target::default());
     app.start();

@@ -3,6 +3,7 @@
 //! hands the command to the App.
 
 use crate::config::ThemeName;
+use crate::domain::AccessLevel;
 use tui_input::Input;
 
 /// A command the palette understands.
@@ -11,6 +12,7 @@ pub enum Command {
     Profile(String),
     Region(String),
     Theme(ThemeName),
+    Access(AccessLevel),
     Filter(String),
     Runs,
     History,
@@ -19,8 +21,9 @@ pub enum Command {
     Quit,
 }
 
-pub const COMMANDS: [(&str, &str); 9] = [
+pub const COMMANDS: [(&str, &str); 10] = [
     ("profile", "profile NAME: connect with another AWS profile"),
+    ("access", "access auto|account|role|user: which products and records are listed"),
     ("region", "region NAME: connect to another region"),
     ("theme", "theme dark|light|high-contrast"),
     ("filter", "filter TEXT: filter the products"),
@@ -59,6 +62,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
     match word {
         "profile" => needs("a profile name").map(Command::Profile),
         "region" => needs("a region such as eu-west-1").map(Command::Region),
+        "access" => {
+            let l = needs("auto, account, role or user")?;
+            <AccessLevel as clap::ValueEnum>::from_str(&l, true)
+                .map(Command::Access)
+                .map_err(|_| format!("no access level {l}: auto, account, role or user"))
+        }
         "theme" => {
             let t = needs("dark, light or high-contrast")?;
             ThemeName::parse(&t)
@@ -71,9 +80,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "refresh" => Ok(Command::Refresh),
         "help" => Ok(Command::Help),
         "quit" | "q" => Ok(Command::Quit),
-        "" => Err("type a command: profile, region, theme, filter, runs, history, refresh, help, quit".into()),
+        "" => Err("type a command: profile, region, access, theme, filter, runs, history, refresh, help, quit".into()),
         other => Err(format!(
-            "no command {other}; Tab completes: profile, region, theme, filter, runs, history, refresh, help, quit"
+            "no command {other}; Tab completes: profile, region, access, theme, filter, runs, history, refresh, help, quit"
         )),
     }
 }
@@ -91,6 +100,7 @@ pub fn complete(line: &str, profiles: &[String]) -> Option<String> {
                 "profile" => profiles.to_vec(),
                 "region" => REGIONS.iter().map(|r| r.to_string()).collect(),
                 "theme" => ThemeName::ALL.iter().map(|t| t.as_str().to_string()).collect(),
+                "access" => ["auto", "account", "role", "user"].iter().map(|a| a.to_string()).collect(),
                 _ => Vec::new(),
             };
             (format!("{word} "), pool.into_iter().filter(|c| c.starts_with(arg)).collect())
@@ -175,6 +185,8 @@ mod tests {
         assert!(parse("theme neon").is_err());
         assert!(parse("launch").unwrap_err().contains("no command launch"));
         assert_eq!(parse("q"), Ok(Command::Quit));
+        assert_eq!(parse("access user"), Ok(Command::Access(AccessLevel::User)));
+        assert!(parse("access everyone").unwrap_err().contains("no access level everyone"));
     }
 
     #[test]
