@@ -240,6 +240,13 @@ pub struct EmulatorArgs {
     /// Fault injection: share of requests answered with ExpiredTokenException (0..1).
     #[arg(long, default_value_t = 0.0, value_parser = rate)]
     pub fault_expired_rate: f64,
+    /// Fault injection only for these operations, comma-separated (default: every operation).
+    #[arg(long, value_delimiter = ',', value_name = "OP,OP")]
+    pub fault_ops: Vec<String>,
+    /// Answer ThrottlingException past this many requests per second per operation (a token
+    /// bucket per account and operation, burst = the rate), as Service Catalog's limits do.
+    #[arg(long, value_name = "TPS", value_parser = positive)]
+    pub rate_limit: Option<f64>,
     /// Seed for fault injection: the same seed gives the same faults.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -257,6 +264,11 @@ pub struct EmulatorArgs {
 fn rate(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("{s} is not a number"))?;
     if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("{s} is not between 0 and 1")) }
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s} is not a number"))?;
+    if v > 0.0 && v.is_finite() && v <= 1_000_000.0 { Ok(v) } else { Err(format!("{s} must be above 0")) }
 }
 
 fn non_negative(s: &str) -> Result<f64, String> {

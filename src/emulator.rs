@@ -40,6 +40,8 @@ pub struct Options {
     pub max_connections: usize,
     /// How long an ExecuteToken stays idempotent; after it, the same token starts a new run.
     pub token_window: std::time::Duration,
+    /// Requests per second per account and operation before ThrottlingException (none: no limit).
+    pub rate_limit: Option<f64>,
 }
 
 impl Default for Options {
@@ -50,6 +52,7 @@ impl Default for Options {
             idle_timeout: std::time::Duration::from_secs(60),
             max_connections: 1024,
             token_window: std::time::Duration::from_secs_f64(store::TOKEN_WINDOW_SECS),
+            rate_limit: None,
         }
     }
 }
@@ -72,12 +75,20 @@ pub struct Stats {
     pub executions_started: u64,
     /// Faults injected, by kind.
     pub faults: BTreeMap<String, u64>,
+    /// Requests answered ThrottlingException by the rate limit, per operation.
+    #[serde(default)]
+    pub throttled: BTreeMap<String, u64>,
 }
+
+/// A rate limit's token bucket: tokens left, and when it was last refilled.
+type Bucket = (f64, std::time::Instant);
 
 struct Shared {
     store: Mutex<store::Store>,
     faults: Faults,
     stats: Mutex<Stats>,
+    /// Token buckets per operation (one account per emulator), and the rate.
+    buckets: Mutex<(BTreeMap<String, Bucket>, Option<f64>)>,
 }
 
 impl Shared {
@@ -179,6 +190,7 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
         }),
         faults: Faults::new(options.faults.clone()),
         stats: Mutex::new(Stats::default()),
+        buckets: Mutex::new((BTreeMap::new(), options.rate_limit)),
     });
     let router = Router::new()
         .route("/", post(api))
@@ -265,6 +277,10 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
     if let Err(e) = protocol::check_signed(&headers) {
         return protocol::error(&e, &request_id);
     }
+    if !shared.take_token(&op) {
+        shared.count(|s| *s.throttled.entry(op.clone()).or_default() += 1);
+        return protocol::error(&ServiceError::throttling(), &request_id);
+    }
     let fault = shared.faults.next(&op);
     let injected = |kind: &str| shared.count(|s| *s.faults.entry(kind.into()).or_default() += 1);
     match fault {
@@ -303,6 +319,26 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
         response.extensions_mut().insert(DropConnection);
     }
     response
+}
+
+impl Shared {
+    /// A token from the operation's bucket (burst = rate, refilled at the rate); true without a
+    /// rate limit.
+    fn take_token(&self, op: &str) -> bool {
+        let mut guard = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let (buckets, rate) = &mut *guard;
+        let Some(rate) = *rate else { return true };
+        let now = std::time::Instant::now();
+        let (tokens, last) = buckets.entry(op.to_string()).or_insert((rate, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate.max(1.0));
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 /// The access key the request was signed with.

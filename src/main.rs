@@ -272,8 +272,9 @@ async fn serve_emulator(g: &Global, args: &EmulatorArgs) -> anyhow::Result<()> {
         idle_timeout: std::time::Duration::from_secs(args.idle_timeout_secs),
         max_connections: args.max_connections as usize,
         token_window: std::time::Duration::from_secs(args.token_window),
+        rate_limit: args.rate_limit,
         faults: FaultConfig {
-            only: None,
+            ops: args.fault_ops.clone(),
             latency_ms: args.fault_latency_ms,
             throttle_rate: args.fault_throttle_rate,
             error_rate: args.fault_error_rate,

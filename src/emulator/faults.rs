@@ -7,8 +7,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct FaultConfig {
-    /// Only requests of this operation meet the faults (all of them when unset).
-    pub only: Option<String>,
+    /// Only requests of these operations meet the faults (every request when empty).
+    pub ops: Vec<String>,
     pub latency_ms: u64,
     pub throttle_rate: f64,
     pub error_rate: f64,
@@ -19,7 +19,7 @@ pub struct FaultConfig {
 
 impl FaultConfig {
     fn applies_to(&self, op: &str) -> bool {
-        self.only.as_deref().is_none_or(|only| only == op)
+        self.ops.is_empty() || self.ops.iter().any(|o| o == op)
     }
 
     pub fn is_off(&self) -> bool {
@@ -128,8 +128,8 @@ mod tests {
 
     #[test]
     fn scoped_faults_meet_only_their_operation() {
-        let only = Some("ExecuteProvisionedProductServiceAction".to_string());
-        let f = Faults::new(FaultConfig { only, throttle_rate: 1.0, latency_ms: 5, ..Default::default() });
+        let ops = vec!["ExecuteProvisionedProductServiceAction".to_string()];
+        let f = Faults::new(FaultConfig { ops, throttle_rate: 1.0, latency_ms: 5, ..Default::default() });
         assert_eq!(f.next("DescribeRecord"), Fault::None);
         assert_eq!(f.latency("DescribeRecord"), None);
         assert_eq!(f.next("ExecuteProvisionedProductServiceAction"), Fault::Throttle);

@@ -95,3 +95,48 @@ fn missing_credentials_are_explained() {
     assert!(stderr.contains("aws sso login"), "{stderr}");
     assert!(emu.stats().requests.is_empty(), "nothing was sent unsigned");
 }
+
+/// `--rate-limit`: a token bucket per operation answers ThrottlingException past the rate, as
+/// Service Catalog's own limits do; the stats count what it refused.
+#[tokio::test]
+async fn the_rate_limit_throttles_past_its_rate_and_counts_it() {
+    let options = sctui::emulator::Options { time_scale: 0.0, rate_limit: Some(5.0), ..Default::default() };
+    let emu = sctui::emulator::start_local(crate::support::world(0), options).await.unwrap();
+    let s = crate::support::sdk(&emu);
+    let mut ok = 0;
+    let mut throttled = 0;
+    for _ in 0..20 {
+        match s.describe_provisioned_product().name(crate::support::WEB).send().await {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert_eq!(aws_sdk_servicecatalog::error::ProvideErrorMetadata::code(&e), Some("ThrottlingException"));
+                throttled += 1;
+            }
+        }
+    }
+    assert!((5..=8).contains(&ok), "the burst is the rate: {ok} answered, {throttled} throttled");
+    assert_eq!(emu.stats().throttled["DescribeProvisionedProduct"], throttled);
+    // Another operation has a bucket of its own.
+    assert!(s.search_provisioned_products().send().await.is_ok());
+}
+
+/// Faults scoped to a list of operations, through `POST /_emulator/faults` as other clients use it.
+#[tokio::test]
+async fn faults_can_be_scoped_to_operations_over_http() {
+    let emu = crate::support::emulator(0.0).await;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = r#"{"ops": ["DescribeRecord", "ListRecordHistory"], "throttle_rate": 1.0}"#;
+    let mut conn = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    let request = format!(
+        "POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    conn.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains(r#"{"ok":true}"#), "{answer}");
+    let s = crate::support::sdk(&emu);
+    assert!(s.describe_provisioned_product().name(crate::support::WEB).send().await.is_ok(), "not in the list");
+    let e = s.describe_record().id("rec-aaaaaaaaaaaaa").send().await.unwrap_err();
+    assert_eq!(aws_sdk_servicecatalog::error::ProvideErrorMetadata::code(&e), Some("ThrottlingException"));
+}

@@ -600,8 +600,8 @@ async fn the_tui_stops_on_an_endless_list_and_draws_no_server_control_character(
 async fn exec_wait_with_credentials_expired_after_the_submit_exits_4_within_the_poll_error_timeout() {
     let emu = emulator(0.0).await;
     let home = tempfile::tempdir().unwrap();
-    let only = Some("DescribeRecord".to_string());
-    emu.set_faults(sctui::emulator::faults::FaultConfig { only, expired_rate: 1.0, ..Default::default() });
+    let ops = vec!["DescribeRecord".to_string()];
+    emu.set_faults(sctui::emulator::faults::FaultConfig { ops, expired_rate: 1.0, ..Default::default() });
     let journal = home.path().join("j.jsonl");
     let started = std::time::Instant::now();
     let args = ["--journal", journal.to_str().unwrap(), "--poll-error-timeout", "2", "exec", WEB, RESTART, "--wait"];

@@ -130,8 +130,8 @@ async fn sigkill_with_runs_in_flight_then_resume_ends_each_exactly_once() {
         runs.len() == 5 && runs.iter().all(|r| r.record_id.is_some())
     });
     // ...and five whose Execute the emulator holds unanswered (a fault scoped to Execute).
-    let hold = Some("ExecuteProvisionedProductServiceAction".to_string());
-    emu.set_faults(FaultConfig { only: hold, latency_ms: 120_000, ..Default::default() });
+    let hold = vec!["ExecuteProvisionedProductServiceAction".to_string()];
+    emu.set_faults(FaultConfig { ops: hold, latency_ms: 120_000, ..Default::default() });
     children.extend(picks[5..].iter().map(|(p, a)| spawn(p, a)));
     wait_for("ten Execute requests at the emulator", &|| executes() == 10 && journal_runs().len() == 10);
     for c in &mut children {
