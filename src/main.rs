@@ -215,8 +215,17 @@ fn token_window(g: &Global, config: &sctui::config::Config) -> std::time::Durati
 }
 
 /// Retries, timeouts and the answer size cap, from the config.
+/// Retries (AWS_MAX_ATTEMPTS honoured), timeouts and the answer size cap. A bad retry variable
+/// is said on stderr once (headless; the TUI shows it too) and the default used.
 fn settings(config: &sctui::config::Config) -> ClientSettings {
-    let mut s = ClientSettings::default();
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    let (mut s, warnings) = ClientSettings::live(|k| std::env::var(k).ok());
+    WARNED.call_once(|| {
+        for w in &warnings {
+            tracing::warn!("{w}");
+            eprintln!("sctui: {}", sctui::validate::clean(w));
+        }
+    });
     if let Some(mb) = config.max_response_mb {
         s.max_response_bytes = mb as usize * 1024 * 1024;
     }

@@ -78,7 +78,37 @@ pub fn check_endpoint_environment(env: impl Fn(&str) -> Option<String>) -> Resul
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
+/// Attempts per call against AWS when `AWS_MAX_ATTEMPTS` does not say: enough to ride out a
+/// throttling rate of 30 % (five throttles in a row: 0.24 % of calls).
+pub const LIVE_MAX_ATTEMPTS: u32 = 5;
+
 impl ClientSettings {
+    /// The settings for AWS: `AWS_MAX_ATTEMPTS` (1 to 20) and `AWS_RETRY_MODE` (`standard`, or
+    /// `legacy`, taken as standard) are honoured; a bad value is named in a warning and the
+    /// default used (the SDK's own reading of them would stop the program).
+    pub fn live(env: impl Fn(&str) -> Option<String>) -> (ClientSettings, Vec<String>) {
+        let mut s = ClientSettings { max_attempts: LIVE_MAX_ATTEMPTS, ..ClientSettings::default() };
+        let mut warnings = Vec::new();
+        if let Some(v) = env("AWS_MAX_ATTEMPTS") {
+            match v.trim().parse::<u32>() {
+                Ok(n) if (1..=20).contains(&n) => s.max_attempts = n,
+                _ => warnings.push(format!(
+                    "AWS_MAX_ATTEMPTS={} is not a number from 1 to 20; {LIVE_MAX_ATTEMPTS} attempts are used",
+                    crate::validate::show(&v)
+                )),
+            }
+        }
+        if let Some(v) = env("AWS_RETRY_MODE")
+            && !matches!(v.trim(), "standard" | "legacy")
+        {
+            warnings.push(format!(
+                "AWS_RETRY_MODE={} is not supported (standard or legacy); standard retries are used",
+                crate::validate::show(&v)
+            ));
+        }
+        (s, warnings)
+    }
+
     fn retry(&self) -> RetryConfig {
         RetryConfig::standard()
             .with_max_attempts(self.max_attempts.max(1))
@@ -216,6 +246,18 @@ mod tests {
         assert_eq!(redact_userinfo("https://token@host"), "https://token@host");
         assert_eq!(redact_userinfo("http://host/p@x"), "http://host/p@x");
         assert_eq!(redact_userinfo("http://127.0.0.1:4566"), "http://127.0.0.1:4566");
+    }
+
+    #[test]
+    fn retry_variables_are_honoured_and_bad_ones_named() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(ClientSettings::live(env(&[])).0.max_attempts, LIVE_MAX_ATTEMPTS);
+        assert_eq!(ClientSettings::live(env(&[("AWS_MAX_ATTEMPTS", "2")])).0.max_attempts, 2);
+        let (s, w) = ClientSettings::live(env(&[("AWS_MAX_ATTEMPTS", "0"), ("AWS_RETRY_MODE", "turbo")]));
+        assert_eq!(s.max_attempts, LIVE_MAX_ATTEMPTS);
+        assert!(w[0].contains("AWS_MAX_ATTEMPTS='0'") && w[1].contains("AWS_RETRY_MODE='turbo'"), "{w:?}");
     }
 
     #[test]

@@ -83,7 +83,9 @@ fn client(url: &str) -> CatalogClient {
 /// ended after 60 s is killed and the test fails: looping forever is one of the findings.
 async fn sctui_at(url: &str, home: &std::path::Path, args: &[&str]) -> std::process::Output {
     let mut cmd = sctui(home);
-    cmd.args(["--endpoint-url", url, "--region", "eu-west-1"]).args(args);
+    // One attempt per call (AWS_MAX_ATTEMPTS is honoured): the findings are about what comes
+    // back, not about the SDK's retries.
+    cmd.env("AWS_MAX_ATTEMPTS", "1").args(["--endpoint-url", url, "--region", "eu-west-1"]).args(args);
     cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     let what = format!("{args:?}");
     tokio::task::spawn_blocking(move || {
