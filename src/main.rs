@@ -96,6 +96,11 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
         }
         return headless::EXIT_BAD_INPUT;
     }
+    if !g.demo {
+        for w in retry_warnings() {
+            eprintln!("sctui: {}", sctui::validate::clean(&w));
+        }
+    }
     let (client, _emulator) = match connect(g, &settings(config)).await {
         Ok(c) => c,
         Err(e) => {
@@ -158,6 +163,9 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
     }
     // Without a journal nothing may run, but browsing still works (a read-only file system, say).
     let mut notices: Vec<String> = warning.into_iter().collect();
+    if !g.demo {
+        notices.extend(retry_warnings());
+    }
     let mut read_only = g.read_only;
     let journal = match open_journal(g) {
         Ok(j) => {
@@ -214,22 +222,22 @@ fn token_window(g: &Global, config: &sctui::config::Config) -> std::time::Durati
     g.token_window.or(config.token_window_secs).map(std::time::Duration::from_secs).unwrap_or(sctui::runs::TOKEN_WINDOW)
 }
 
-/// Retries, timeouts and the answer size cap, from the config.
-/// Retries (AWS_MAX_ATTEMPTS honoured), timeouts and the answer size cap. A bad retry variable
-/// is said on stderr once (headless; the TUI shows it too) and the default used.
+/// Retries (AWS_MAX_ATTEMPTS honoured), timeouts and the answer size cap, from the environment
+/// and the config. A bad retry variable is logged, and the default used.
 fn settings(config: &sctui::config::Config) -> ClientSettings {
-    static WARNED: std::sync::Once = std::sync::Once::new();
     let (mut s, warnings) = ClientSettings::live(|k| std::env::var(k).ok());
-    WARNED.call_once(|| {
-        for w in &warnings {
-            tracing::warn!("{w}");
-            eprintln!("sctui: {}", sctui::validate::clean(w));
-        }
-    });
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
     if let Some(mb) = config.max_response_mb {
         s.max_response_bytes = mb as usize * 1024 * 1024;
     }
     s
+}
+
+/// What is wrong with the retry variables, in words for stderr or the TUI's notice.
+fn retry_warnings() -> Vec<String> {
+    ClientSettings::live(|k| std::env::var(k).ok()).1
 }
 
 fn journal_path(g: &Global) -> Option<std::path::PathBuf> {

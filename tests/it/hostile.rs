@@ -626,3 +626,28 @@ async fn exec_wait_with_credentials_expired_after_the_submit_exits_4_within_the_
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+#[tokio::test]
+async fn retry_variables_are_honoured_and_a_bad_one_is_named() {
+    // AWS_MAX_ATTEMPTS=2 against a server that always fails: exactly two requests, then an error.
+    let failing = hostile(|_, _, _| reply(500, "application/x-amz-json-1.1", r#"{"__type":"InternalFailure"}"#)).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = sctui(home.path());
+    cmd.env("AWS_MAX_ATTEMPTS", "2").args(["--endpoint-url", &failing.url, "--region", "eu-west-1", "products"]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert_eq!(failing.ops.lock().unwrap().get("SearchProvisionedProducts"), Some(&2));
+
+    // A bad value is named on stderr, the default used, and the command still does its work.
+    let fine = hostile(|_, _, _| page(None)).await;
+    let mut cmd = sctui(home.path());
+    cmd.env("AWS_MAX_ATTEMPTS", "0\u{1b}[2J").env("AWS_RETRY_MODE", "turbo");
+    cmd.args(["--endpoint-url", &fine.url, "--region", "eu-west-1", "products"]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("AWS_MAX_ATTEMPTS=") && err.contains("is not a number from 1 to 20"), "{err}");
+    assert!(err.contains("AWS_RETRY_MODE='turbo' is not supported"), "{err}");
+    assert_terminal_safe("stderr", &out.stderr);
+    assert!(text(&out.stdout).contains("pp-aaaaaaaaaaaaa"), "{}", text(&out.stdout));
+}
