@@ -151,7 +151,7 @@ impl CatalogClient {
                 .sdk
                 .search_provisioned_products()
                 .set_accept_language(self.accept_language.clone())
-                .access_level_filter(level.filter())
+                .access_level_filter(access::filter(*level))
                 .page_size(if q.page_size > 0 { q.page_size } else { 100 })
                 .set_page_token(token.clone());
             if let Some(query) = q.query.as_ref().filter(|s| !s.trim().is_empty()) {
@@ -357,7 +357,7 @@ impl CatalogClient {
                 .list_record_history()
                 .set_accept_language(self.accept_language.clone())
                 .search_filter(filter)
-                .access_level_filter(level.filter())
+                .access_level_filter(access::filter(*level))
                 .page_size(20)
                 .set_page_token(token.clone())
                 .send()

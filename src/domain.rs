@@ -237,6 +237,38 @@ impl ExecutionParameter {
     }
 }
 
+/// One AccessLevelFilter key: which provisioned products and records a list call covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Account,
+    Role,
+    User,
+}
+
+impl Level {
+    /// As sctui says it: `account`, `role`, `user`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Account => "account",
+            Level::Role => "role",
+            Level::User => "user",
+        }
+    }
+
+    /// As the API spells the key: `Account`, `Role`, `User`.
+    pub fn wire(self) -> &'static str {
+        match self {
+            Level::Account => "Account",
+            Level::Role => "Role",
+            Level::User => "User",
+        }
+    }
+
+    pub fn from_wire(key: &str) -> Option<Level> {
+        [Level::Account, Level::Role, Level::User].into_iter().find(|l| l.wire() == key)
+    }
+}
+
 /// Which provisioned products and records the list calls cover (AccessLevelFilter). `Auto`
 /// asks for the account and falls back to the role, then the user, when denied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]

@@ -2,35 +2,18 @@
 //! `auto` asks for the account, and when the caller's policy denies it (AWS's managed end-user
 //! policy allows only the user level), falls back to the role, then the user, and says so once.
 
-use crate::domain::AccessLevel;
+use crate::domain::{AccessLevel, Level};
 use aws_sdk_servicecatalog::types::{AccessLevelFilter, AccessLevelFilterKey};
 use std::sync::Mutex;
 
-/// A level a request can carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Account,
-    Role,
-    User,
-}
-
-impl Level {
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::Account => "account",
-            Level::Role => "role",
-            Level::User => "user",
-        }
-    }
-
-    pub fn filter(self) -> AccessLevelFilter {
-        let key = match self {
-            Level::Account => AccessLevelFilterKey::Account,
-            Level::Role => AccessLevelFilterKey::Role,
-            Level::User => AccessLevelFilterKey::User,
-        };
-        AccessLevelFilter::builder().key(key).value("self").build()
-    }
+/// The filter a request at `level` carries.
+pub fn filter(level: Level) -> AccessLevelFilter {
+    let key = match level {
+        Level::Account => AccessLevelFilterKey::Account,
+        Level::Role => AccessLevelFilterKey::Role,
+        Level::User => AccessLevelFilterKey::User,
+    };
+    AccessLevelFilter::builder().key(key).value("self").build()
 }
 
 /// The level asked for, the one that worked, and the note about a fallback not yet told.
@@ -66,7 +49,7 @@ impl Levels {
             state.1 = Some(format!(
                 "the account level is denied (servicecatalog:{op}); showing the {} level: what {} provisioned \
                  (--access-level chooses)",
-                level.name(),
+                level.as_str(),
                 if level == Level::Role { "sessions of your role" } else { "you" }
             ));
         }
@@ -82,7 +65,7 @@ impl Levels {
     pub fn shown(&self) -> String {
         let effective = self.state.lock().unwrap_or_else(|p| p.into_inner()).0;
         match (self.asked, effective) {
-            (AccessLevel::Auto, Some(l)) => format!("auto: {}", l.name()),
+            (AccessLevel::Auto, Some(l)) => format!("auto: {}", l.as_str()),
             (AccessLevel::Auto, None) => "auto".into(),
             (_, _) => self.asked.as_str().into(),
         }

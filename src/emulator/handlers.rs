@@ -1,9 +1,10 @@
 //! One function per operation: decode, check every constraint of the model, then ask the store.
 
 use super::error::ServiceError;
-use super::principals::{self, Caller, Level};
+use super::principals::{self, Caller};
 use super::store::{SearchArgs, Store};
 use super::wire;
+use crate::domain::Level;
 use crate::validate::{self as v, len};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -62,7 +63,7 @@ fn level_for(
     filter: &Option<wire::AccessLevelFilter>,
     default: Level,
 ) -> Result<Level, ServiceError> {
-    let level = Level::parse(filter.as_ref().and_then(|f| f.key.as_deref()), default);
+    let level = filter.as_ref().and_then(|f| f.key.as_deref()).and_then(Level::from_wire).unwrap_or(default);
     let resource = format!("arn:aws:catalog:{}:{}:*", store.world.region, store.world.account_id);
     principals::authorize(caller, op, Some(level), &resource)?;
     Ok(level)

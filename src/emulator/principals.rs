@@ -4,6 +4,7 @@
 
 use super::error::ServiceError;
 use super::world::{Policy, World};
+use crate::domain::Level;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
@@ -47,33 +48,6 @@ pub fn caller(world: &World, key: Option<&str>) -> Caller {
         })
 }
 
-/// AccessLevelFilter's key: which provisioned products and records a call covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Account,
-    Role,
-    User,
-}
-
-impl Level {
-    pub fn parse(key: Option<&str>, default: Level) -> Level {
-        match key {
-            Some("Account") => Level::Account,
-            Some("Role") => Level::Role,
-            Some("User") => Level::User,
-            _ => default,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Level::Account => "Account",
-            Level::Role => "Role",
-            Level::User => "User",
-        }
-    }
-}
-
 /// Whether the caller's policy allows `op` (at `level`, for the list calls); AccessDenied in AWS's
 /// words otherwise. The end-user policies (AWSServiceCatalogEndUserFullAccess and its read-only
 /// twin) allow the user level only and do not grant DescribeServiceAction.
@@ -95,7 +69,7 @@ pub fn authorize(caller: &Caller, op: &str, level: Option<Level>, resource: &str
         return Ok(());
     }
     let context = match level {
-        Some(l) if !level_allowed => format!(" with AccessLevelFilter {}", l.name()),
+        Some(l) if !level_allowed => format!(" with AccessLevelFilter {}", l.wire()),
         _ => String::new(),
     };
     Err(ServiceError::access_denied(format!(

@@ -486,22 +486,7 @@ async fn resume_gives_up_on_a_record_that_no_longer_exists() {
     let journal = home.path().join("j.jsonl");
     let client = client(&emu.url());
     let j = sctui::runs::journal::Journal::open(&journal).unwrap();
-    j.append(&sctui::runs::journal::Event::Requested {
-        run: "gone-1".into(),
-        at: sctui::domain::Timestamp::now(),
-        caller: None,
-        profile: None,
-        region: client.target.region.clone(),
-        endpoint: client.target.endpoint.clone(),
-        demo: false,
-        product_id: "pp-6y61928a94txg".into(),
-        product_name: WEB.into(),
-        action_id: "act-58tx34ou66v7u".into(),
-        action_name: RESTART.into(),
-        parameters: None,
-        token: "gone-token".into(),
-    })
-    .unwrap();
+    j.append(&web_restart_requested(&client, "gone-1", "gone-token", "pp-6y61928a94txg", "act-58tx34ou66v7u")).unwrap();
     let created = sctui::runs::journal::Event::Created {
         run: "gone-1".into(),
         at: sctui::domain::Timestamp::now(),

@@ -400,22 +400,7 @@ async fn without_a_journal_the_worker_refuses_and_damaged_runs_are_not_sent_agai
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.jsonl");
     let j = Arc::new(Journal::open(&path).unwrap());
-    j.append(&Event::Requested {
-        run: "torn-1".into(),
-        at: sctui::domain::Timestamp::now(),
-        caller: None,
-        profile: None,
-        region: c.target.region.clone(),
-        endpoint: c.target.endpoint.clone(),
-        demo: false,
-        product_id: web.id.clone(),
-        product_name: WEB.into(),
-        action_id: restart.id.clone(),
-        action_name: RESTART.into(),
-        parameters: None,
-        token: "torn-token".into(),
-    })
-    .unwrap();
+    j.append(&web_restart_requested(&c, "torn-1", "torn-token", &web.id, &restart.id)).unwrap();
     drop(j);
     let mut live = c.clone();
     live.target.demo = false;
@@ -447,21 +432,7 @@ async fn an_old_unanswered_execute_is_adopted_from_history_and_never_run_twice()
         name: RESTART.into(),
         ..Default::default()
     };
-    let requested = |run: &str, token: &str| Event::Requested {
-        run: run.into(),
-        at: sctui::domain::Timestamp::now(),
-        caller: None,
-        profile: None,
-        region: c.target.region.clone(),
-        endpoint: c.target.endpoint.clone(),
-        demo: false,
-        product_id: web.id.clone(),
-        product_name: WEB.into(),
-        action_id: restart.id.clone(),
-        action_name: RESTART.into(),
-        parameters: None,
-        token: token.into(),
-    };
+    let requested = |run: &str, token: &str| web_restart_requested(&c, run, token, &web.id, &restart.id);
     // The request was journaled and sent; the action ran; the answer never came back.
     let j = Journal::open(&path).unwrap();
     j.append(&requested("old-1", "old-token-1")).unwrap();

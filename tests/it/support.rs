@@ -70,6 +70,32 @@ pub async fn action_id(client: &CatalogClient, pp: &str, name: &str) -> String {
     actions.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("{pp} has no action {name}")).id.clone()
 }
 
+/// The journal line an earlier session wrote before sending `RESTART` on `WEB` with `token`,
+/// addressed to `client`'s endpoint as a live (not demo) target.
+pub fn web_restart_requested(
+    client: &CatalogClient,
+    run: &str,
+    token: &str,
+    product_id: &str,
+    action_id: &str,
+) -> sctui::runs::journal::Event {
+    sctui::runs::journal::Event::Requested {
+        run: run.into(),
+        at: sctui::domain::Timestamp::now(),
+        caller: None,
+        profile: None,
+        region: client.target.region.clone(),
+        endpoint: client.target.endpoint.clone(),
+        demo: false,
+        product_id: product_id.into(),
+        product_name: WEB.into(),
+        action_id: action_id.into(),
+        action_name: RESTART.into(),
+        parameters: None,
+        token: token.into(),
+    }
+}
+
 /// Polls a record until it ends, returning each distinct status seen in order.
 pub async fn follow(
     client: &CatalogClient,

@@ -367,22 +367,7 @@ async fn the_tui_takes_up_runs_an_earlier_session_left_open() {
     let restart = action_id(&client, WEB, RESTART).await;
     let j = sctui::runs::journal::Journal::open(&path).unwrap();
     // The earlier session wrote the request and died before any answer.
-    j.append(&sctui::runs::journal::Event::Requested {
-        run: "earlier-1".into(),
-        at: Timestamp::now(),
-        caller: Some("alice@jump".into()),
-        profile: None,
-        region: client.target.region.clone(),
-        endpoint: client.target.endpoint.clone(),
-        demo: false,
-        product_id: web.id.clone(),
-        product_name: web.name.clone(),
-        action_id: restart,
-        action_name: RESTART.into(),
-        parameters: None,
-        token: "earlier-token-1".into(),
-    })
-    .unwrap();
+    j.append(&web_restart_requested(&client, "earlier-1", "earlier-token-1", &web.id, &restart)).unwrap();
     drop(j);
     let mut d = Driver::with(emu, client, &path).await;
     d.until("the resumed run to end", |a| a.runs.list.first().is_some_and(|r| r.resumed && r.phase == RunPhase::Ended))
