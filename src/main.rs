@@ -96,12 +96,11 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
         }
         return headless::EXIT_BAD_INPUT;
     }
-    if !g.demo {
-        for w in retry_warnings() {
-            eprintln!("sctui: {}", sctui::validate::clean(&w));
-        }
+    let (settings, warnings) = settings(g, config);
+    for w in warnings {
+        eprintln!("sctui: {}", sctui::validate::clean(&w));
     }
-    let (client, _emulator) = match connect(g, &settings(config)).await {
+    let (client, _emulator) = match connect(g, &settings).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("sctui: {e:#}");
@@ -163,9 +162,8 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
     }
     // Without a journal nothing may run, but browsing still works (a read-only file system, say).
     let mut notices: Vec<String> = warning.into_iter().collect();
-    if !g.demo {
-        notices.extend(retry_warnings());
-    }
+    let (settings, warnings) = settings(g, config);
+    notices.extend(warnings);
     let mut read_only = g.read_only;
     let journal = match open_journal(g) {
         Ok(j) => {
@@ -203,12 +201,12 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
                 endpoint_url: g.endpoint_url.clone(),
                 access_level: g.access_level.unwrap_or_default(),
             },
-            settings: settings(config),
+            settings,
             accept_language: g.accept_language.clone(),
         };
         return sctui::tui::run(live, options).await;
     }
-    match connect(g, &settings(config)).await {
+    match connect(g, &settings).await {
         Ok((client, _emulator)) => sctui::tui::run(sctui::tui::demo(client), options).await,
         Err(e) => {
             eprintln!("sctui: {e:#}");
@@ -223,21 +221,20 @@ fn token_window(g: &Global, config: &sctui::config::Config) -> std::time::Durati
 }
 
 /// Retries (AWS_MAX_ATTEMPTS honoured), timeouts and the answer size cap, from the environment
-/// and the config. A bad retry variable is logged, and the default used.
-fn settings(config: &sctui::config::Config) -> ClientSettings {
-    let (mut s, warnings) = ClientSettings::live(|k| std::env::var(k).ok());
+/// and the config; with what is wrong with the retry variables (the default is used), for
+/// stderr or the TUI's notice. The demo uses none of the variables, so says nothing of them.
+fn settings(g: &Global, config: &sctui::config::Config) -> (ClientSettings, Vec<String>) {
+    let (mut s, mut warnings) = ClientSettings::live(|k| std::env::var(k).ok());
+    if g.demo {
+        warnings.clear();
+    }
     for w in &warnings {
         tracing::warn!("{w}");
     }
     if let Some(mb) = config.max_response_mb {
         s.max_response_bytes = mb as usize * 1024 * 1024;
     }
-    s
-}
-
-/// What is wrong with the retry variables, in words for stderr or the TUI's notice.
-fn retry_warnings() -> Vec<String> {
-    ClientSettings::live(|k| std::env::var(k).ok()).1
+    (s, warnings)
 }
 
 fn journal_path(g: &Global) -> Option<std::path::PathBuf> {
