@@ -118,7 +118,6 @@ pub enum Action {
     IdentityLoaded(Result<(String, String), Error>),
     /// The journal's run behind a record: (action id, action name, parameters), or None.
     JournalRunFound {
-        record_id: String,
         product: ProvisionedProduct,
         found: Option<(String, String, Option<ParameterMap>)>,
     },

@@ -339,6 +339,11 @@ impl App {
         product: ProvisionedProduct,
         found: Option<(String, String, Option<ParameterMap>)>,
     ) -> Vec<Effect> {
+        // The answer belongs to the history that asked: once the operator has left it, no form
+        // replaces the screen they went to.
+        if !matches!(&self.screen, Screen::History(h) if h.product.id == product.id) {
+            return vec![];
+        }
         match found {
             Some((action_id, action_name, parameters)) => {
                 let action = ServiceAction { id: action_id, name: action_name, ..Default::default() };
@@ -443,7 +448,7 @@ impl App {
                 app.identity_loaded(result);
                 vec![]
             }
-            Action::JournalRunFound { record_id: _, product, found } => app.journal_found(product, found),
+            Action::JournalRunFound { product, found } => app.journal_found(product, found),
             Action::JournalLoaded { open, problems } => app.journal_loaded(open, problems),
             Action::RunRetrying { run, error } => {
                 app.runs.retrying(run, &error);

@@ -207,7 +207,7 @@ impl Runtime {
                 let (journal, send) = (self.journal.clone(), self.sender());
                 tokio::spawn(async move {
                     let found = find_in_journal(journal, &record_id).await;
-                    send.send(Action::JournalRunFound { record_id, product, found });
+                    send.send(Action::JournalRunFound { product, found });
                 });
             }
             Effect::LoadProducts { generation, query } => {

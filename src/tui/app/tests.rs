@@ -464,3 +464,17 @@ fn read_only_for_want_of_a_journal_survives_a_profile_switch() {
     assert!(matches!(effects[..], [Effect::Reconnect { read_only: true, .. }]), "{effects:?}");
     assert!(app.session.read_only);
 }
+
+#[test]
+fn a_journal_answer_opens_the_form_only_while_its_history_shows() {
+    let mut app = app_with(3);
+    let product = app.list.selected_product().cloned().unwrap();
+    let found = || Some(("act-1".to_string(), "AWS-RestartEC2Instance".to_string(), None));
+    // The operator left the history before the journal answered: the screen stays theirs.
+    update(&mut app, Action::JournalRunFound { product: product.clone(), found: found() });
+    assert!(matches!(app.screen, Screen::Browse(_)), "{:?}", app.screen);
+    let (history, _) = crate::tui::screen::history::open(product.clone());
+    app.screen = history;
+    update(&mut app, Action::JournalRunFound { product, found: found() });
+    assert!(matches!(app.screen, Screen::Form(_)), "{:?}", app.screen);
+}
