@@ -7,21 +7,13 @@ use crate::domain::{ProductStatus, RecordStatus};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Variant {
-    #[default]
-    Dark,
-    Light,
-    HighContrast,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
     pub ascii: bool,
     /// COLORTERM says truecolor: a few RGB accents are allowed.
     pub truecolor: bool,
-    pub variant: Variant,
+    pub variant: ThemeName,
 }
 
 const ASCII_BORDER: border::Set = border::Set {
@@ -54,23 +46,19 @@ impl Theme {
             color: !no_color,
             ascii,
             truecolor: matches!(colorterm.as_str(), "truecolor" | "24bit"),
-            variant: Variant::Dark,
+            variant: ThemeName::Dark,
         }
     }
 
     /// The colour scheme by its name (flag, config file or `:theme`).
     pub fn variant(mut self, name: ThemeName) -> Theme {
-        self.variant = match name {
-            ThemeName::Dark => Variant::Dark,
-            ThemeName::Light => Variant::Light,
-            ThemeName::HighContrast => Variant::HighContrast,
-        };
+        self.variant = name;
         self
     }
 
     /// The theme of the snapshot tests: colour on, Unicode borders.
     pub fn plain_unicode() -> Theme {
-        Theme { color: true, ascii: false, truecolor: false, variant: Variant::Dark }
+        Theme { color: true, ascii: false, truecolor: false, variant: ThemeName::Dark }
     }
 
     fn fg(&self, c: Color) -> Style {
@@ -97,15 +85,15 @@ impl Theme {
     pub fn dim(&self) -> Style {
         match (self.color, self.variant) {
             // High contrast: secondary text stays full strength.
-            (_, Variant::HighContrast) => Style::new(),
-            (true, Variant::Light) => Style::new().fg(Color::Gray),
-            (true, Variant::Dark) => Style::new().fg(Color::DarkGray),
+            (_, ThemeName::HighContrast) => Style::new(),
+            (true, ThemeName::Light) => Style::new().fg(Color::Gray),
+            (true, ThemeName::Dark) => Style::new().fg(Color::DarkGray),
             (false, _) => Style::new().add_modifier(Modifier::DIM),
         }
     }
 
     pub fn key(&self) -> Style {
-        let c = if self.variant == Variant::Light { Color::Blue } else { Color::Cyan };
+        let c = if self.variant == ThemeName::Light { Color::Blue } else { Color::Cyan };
         self.fg(c).add_modifier(Modifier::BOLD)
     }
 
@@ -196,7 +184,7 @@ mod tests {
     #[test]
     fn detection_follows_the_environment() {
         let utf8 = Theme::from_env(false, false, env(&[("LANG", "en_US.UTF-8"), ("TERM", "xterm-256color")]));
-        assert_eq!(utf8, Theme { color: true, ascii: false, truecolor: false, variant: Variant::Dark });
+        assert_eq!(utf8, Theme { color: true, ascii: false, truecolor: false, variant: ThemeName::Dark });
         let no_color = Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("NO_COLOR", "1")]));
         assert!(!no_color.color);
         let c_locale = Theme::from_env(false, false, env(&[("LANG", "C")]));
