@@ -388,13 +388,18 @@ impl BatchRow {
         BatchRow { product: pp.name.clone(), record: None, status: "NOT_STARTED".into(), detail: why, ok: false }
     }
 
-    fn of(pp: &ProvisionedProduct, outcome: &BatchOutcome) -> BatchRow {
-        let status = match outcome {
+    /// The STATUS cell: the record's status, or what became of a run without one.
+    fn status(outcome: &BatchOutcome) -> String {
+        match outcome {
             BatchOutcome::Ended(d) | BatchOutcome::Started(d) => output::status_text(&d.status),
             BatchOutcome::Failed(e) if e.started() => "LOST".into(),
             BatchOutcome::Failed(_) => "NOT_STARTED".into(),
             BatchOutcome::Stopped => "SKIPPED".into(),
-        };
+        }
+    }
+
+    fn of(pp: &ProvisionedProduct, outcome: &BatchOutcome) -> BatchRow {
+        let status = BatchRow::status(outcome);
         let detail = match outcome {
             BatchOutcome::Ended(d) => d
                 .record_errors
@@ -475,7 +480,7 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
             eprintln!("{}  {}  {}", clean(&d.record_id), clean(&output::status_text(&d.status)), names[*i]);
         }
         batch::Note::Done(outcome) if table => {
-            let status = BatchRow::of(&ProvisionedProduct::default(), outcome).status;
+            let status = BatchRow::status(outcome);
             eprintln!(
                 "{}  {}  {}",
                 outcome.record().map(|d| clean(&d.record_id)).unwrap_or("-".into()),
@@ -641,7 +646,7 @@ async fn resume(ctx: &Context<'_>, ask: Resume<'_>, out: &mut dyn Write, err: &m
         }));
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(ask.timeout);
-    let (mut all_ok, mut broken) = (true, false);
+    let (mut all_ok, mut broken, mut uncertain) = (true, false, false);
     let mut rows = Vec::new();
     for t in tasks {
         let Ok(joined) = tokio::time::timeout_at(deadline, t).await else {
@@ -656,7 +661,7 @@ async fn resume(ctx: &Context<'_>, ask: Resume<'_>, out: &mut dyn Write, err: &m
         all_ok &= end.as_ref().ok().and_then(|d| d.status.clone()) == Some(RecordStatus::Succeeded);
         let (row, lost) = resumed_row(&r, &end, err);
         broken |= lost;
-        all_ok &= row[4] != "UNCERTAIN";
+        uncertain |= matches!(end, Err(RunError::Uncertain(_)));
         rows.push(row);
     }
     match ctx.output {
@@ -666,7 +671,7 @@ async fn resume(ctx: &Context<'_>, ask: Resume<'_>, out: &mut dyn Write, err: &m
     Ok(match () {
         _ if unjournaled.load(std::sync::atomic::Ordering::SeqCst) => EXIT_JOURNAL,
         _ if broken => EXIT_API,
-        _ if all_ok || (!wait && !rows.iter().any(|r| r[4] == "UNCERTAIN")) => EXIT_OK,
+        _ if all_ok || (!wait && !uncertain) => EXIT_OK,
         _ => EXIT_FAILED,
     })
 }
