@@ -145,40 +145,58 @@ impl CatalogClient {
         token: Option<String>,
     ) -> Result<Page<ProvisionedProduct>, Error> {
         let op = "SearchProvisionedProducts";
+        let out = self
+            .at_levels(op, |filter| {
+                let mut req = self
+                    .sdk
+                    .search_provisioned_products()
+                    .set_accept_language(self.accept_language.clone())
+                    .access_level_filter(filter)
+                    .page_size(if q.page_size > 0 { q.page_size } else { 100 })
+                    .set_page_token(token.clone());
+                if let Some(query) = q.query.as_ref().filter(|s| !s.trim().is_empty()) {
+                    req = req.filters(ProvisionedProductViewFilterBy::SearchQuery, vec![query.clone()]);
+                }
+                if let Some(by) = &q.sort_by {
+                    let order = if q.descending { SortOrder::Descending } else { SortOrder::Ascending };
+                    req = req.sort_by(by).sort_order(order);
+                }
+                async move { req.send().await.map_err(self.err(op)) }
+            })
+            .await?;
+        if out.total_results_count() < 0 {
+            return Err(out_of_range(op, "TotalResultsCount", out.total_results_count()));
+        }
+        for p in out.provisioned_products() {
+            check_time(op, "CreatedTime", p.created_time())?;
+        }
+        Ok(Page {
+            items: out.provisioned_products().iter().map(convert::attribute).collect(),
+            next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
+            total: Some(out.total_results_count()),
+        })
+    }
+
+    /// Sends `op` at each level the access setting allows, in turn: denied at one, the next,
+    /// narrower one is tried (auto only); the level that answered is remembered.
+    async fn at_levels<T, Fut>(
+        &self,
+        op: &'static str,
+        send: impl Fn(aws_sdk_servicecatalog::types::AccessLevelFilter) -> Fut,
+    ) -> Result<T, Error>
+    where
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
         let candidates = self.levels.candidates();
         for (i, level) in candidates.iter().enumerate() {
-            let mut req = self
-                .sdk
-                .search_provisioned_products()
-                .set_accept_language(self.accept_language.clone())
-                .access_level_filter(access::filter(*level))
-                .page_size(if q.page_size > 0 { q.page_size } else { 100 })
-                .set_page_token(token.clone());
-            if let Some(query) = q.query.as_ref().filter(|s| !s.trim().is_empty()) {
-                req = req.filters(ProvisionedProductViewFilterBy::SearchQuery, vec![query.clone()]);
-            }
-            if let Some(by) = &q.sort_by {
-                req =
-                    req.sort_by(by).sort_order(if q.descending { SortOrder::Descending } else { SortOrder::Ascending });
-            }
-            let out = match req.send().await.map_err(self.err(op)) {
-                Ok(out) => out,
-                // Denied at this level: the next, narrower one (auto only).
+            match send(access::filter(*level)).await {
                 Err(e) if e.kind == ErrorKind::AccessDenied && i + 1 < candidates.len() => continue,
                 Err(e) => return Err(e),
-            };
-            self.levels.worked(*level, op);
-            if out.total_results_count() < 0 {
-                return Err(out_of_range(op, "TotalResultsCount", out.total_results_count()));
+                Ok(out) => {
+                    self.levels.worked(*level, op);
+                    return Ok(out);
+                }
             }
-            for p in out.provisioned_products() {
-                check_time(op, "CreatedTime", p.created_time())?;
-            }
-            return Ok(Page {
-                items: out.provisioned_products().iter().map(convert::attribute).collect(),
-                next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
-                total: Some(out.total_results_count()),
-            });
         }
         Err(Error::new(ErrorKind::Other, op, "no access level was tried"))
     }
@@ -349,36 +367,29 @@ impl CatalogClient {
     /// account level; ListRecordHistory's own default is the caller's records only).
     pub async fn history_page(&self, pp_id: &str, token: Option<String>) -> Result<Page<RecordDetail>, Error> {
         let op = "ListRecordHistory";
-        let candidates = self.levels.candidates();
-        for (i, level) in candidates.iter().enumerate() {
-            let filter = ListRecordHistorySearchFilter::builder().key("provisionedproduct").value(pp_id).build();
-            let sent = self
-                .sdk
-                .list_record_history()
-                .set_accept_language(self.accept_language.clone())
-                .search_filter(filter)
-                .access_level_filter(access::filter(*level))
-                .page_size(20)
-                .set_page_token(token.clone())
-                .send()
-                .await
-                .map_err(self.err(op));
-            let out = match sent {
-                Ok(out) => out,
-                Err(e) if e.kind == ErrorKind::AccessDenied && i + 1 < candidates.len() => continue,
-                Err(e) => return Err(e),
-            };
-            self.levels.worked(*level, op);
-            for r in out.record_details() {
-                check_record_times(op, Some(r))?;
-            }
-            return Ok(Page {
-                items: out.record_details().iter().map(convert::record).collect(),
-                next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
-                total: None,
-            });
+        let out = self
+            .at_levels(op, |level| {
+                let by_product =
+                    ListRecordHistorySearchFilter::builder().key("provisionedproduct").value(pp_id).build();
+                let req = self
+                    .sdk
+                    .list_record_history()
+                    .set_accept_language(self.accept_language.clone())
+                    .search_filter(by_product)
+                    .access_level_filter(level)
+                    .page_size(20)
+                    .set_page_token(token.clone());
+                async move { req.send().await.map_err(self.err(op)) }
+            })
+            .await?;
+        for r in out.record_details() {
+            check_record_times(op, Some(r))?;
         }
-        Err(Error::new(ErrorKind::Other, op, "no access level was tried"))
+        Ok(Page {
+            items: out.record_details().iter().map(convert::record).collect(),
+            next_token: out.next_page_token().filter(|t| !t.is_empty()).map(str::to_string),
+            total: None,
+        })
     }
 
     /// Every record of a provisioned product, newest first.
