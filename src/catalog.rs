@@ -102,9 +102,15 @@ impl CatalogClient {
         self
     }
 
-    /// The access level as the header shows it (`auto: user` once known).
+    /// The access level of the list calls: `account`, or `auto: role` once known.
     pub fn access_level_shown(&self) -> String {
         self.levels.shown()
+    }
+
+    /// The access level as the header shows it, when it is narrower than the whole account
+    /// (then the list is not everything).
+    pub fn access_level_narrowed(&self) -> Option<String> {
+        (!self.levels.whole_account()).then(|| self.levels.shown())
     }
 
     /// The note about an `auto` fallback, once.

@@ -61,6 +61,12 @@ impl Levels {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).1.take()
     }
 
+    /// Whether the list calls cover the whole account (asked for, or `auto` found it allowed).
+    pub fn whole_account(&self) -> bool {
+        self.asked == AccessLevel::Account
+            || self.state.lock().unwrap_or_else(|p| p.into_inner()).0 == Some(Level::Account)
+    }
+
     /// As the header says it: `account`, or `auto: role` once known.
     pub fn shown(&self) -> String {
         let effective = self.state.lock().unwrap_or_else(|p| p.into_inner()).0;
@@ -85,6 +91,7 @@ mod tests {
         assert!(l.take_note().unwrap().contains("showing the user level"));
         assert_eq!(l.take_note(), None);
         assert_eq!(l.shown(), "auto: user");
+        assert!(!l.whole_account());
         let fixed = Levels::new(AccessLevel::Role);
         assert_eq!(fixed.candidates(), [Level::Role]);
         fixed.worked(Level::Role, "SearchProvisionedProducts");

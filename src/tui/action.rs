@@ -52,9 +52,10 @@ pub enum Action {
         retrying: bool,
     },
     ProductUpdated(ProvisionedProduct),
-    /// The access level the list calls use (`auto: user`), and a fallback to tell once.
+    /// The access level the list calls use (`auto: user`) when narrower than the whole account,
+    /// and a fallback to tell once.
     AccessLevelKnown {
-        shown: String,
+        narrowed: Option<String>,
         note: Option<String>,
     },
     ActionsLoaded {

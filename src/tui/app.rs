@@ -422,8 +422,8 @@ impl App {
                 }
                 vec![]
             }
-            Action::AccessLevelKnown { shown, note } => {
-                app.session.access_level = Some(shown);
+            Action::AccessLevelKnown { narrowed, note } => {
+                app.session.access_level = narrowed;
                 if let Some(n) = note {
                     app.session.toast(n, false);
                 }

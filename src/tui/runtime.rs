@@ -344,12 +344,17 @@ async fn find_in_journal(
 async fn load_products(client: CatalogClient, generation: u64, query: ProductQuery, send: Sender) {
     let mut pager = Pager::new("SearchProvisionedProducts");
     let mut backoff = PollSchedule::new(generation);
+    // The level cannot change within one load: it is told with the first page.
+    let mut told_level = false;
     loop {
         let error = match client.products_page(&query, pager.token()).await {
             Ok(page) => match pager.advance(page.next_token.as_deref()) {
                 Ok(more) => {
-                    let shown = client.access_level_shown();
-                    send.send(Action::AccessLevelKnown { shown, note: client.take_access_note() });
+                    if !told_level {
+                        told_level = true;
+                        let narrowed = client.access_level_narrowed();
+                        send.send(Action::AccessLevelKnown { narrowed, note: client.take_access_note() });
+                    }
                     send.send(Action::ProductsPage { generation, page });
                     if !more {
                         return;

@@ -94,7 +94,8 @@ pub struct Session {
     pub connection: u64,
     /// The caller's (account, ARN), or why it is not known (STS refused, say).
     pub identity: Option<Result<(String, String), String>>,
-    /// The access level of the list calls, as the header shows it, once known.
+    /// The access level of the list calls, as the header shows it, once known to be narrower
+    /// than the whole account.
     pub access_level: Option<String>,
     pub settings: Settings,
     /// Executes are refused (`--read-only`, or the config for this profile).

@@ -147,6 +147,7 @@ async fn auto_falls_back_to_what_the_policy_allows_and_says_so_once() {
     let admin = client(&emu);
     assert_eq!(admin.all_products(&ProductQuery::default()).await.unwrap().0.len(), 20);
     assert_eq!((admin.access_level_shown().as_str(), admin.take_access_note()), ("auto: account", None));
+    assert_eq!((admin.access_level_narrowed(), user.access_level_narrowed()), (None, Some("auto: user".into())));
 }
 
 #[tokio::test]

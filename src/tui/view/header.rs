@@ -42,7 +42,7 @@ pub fn render(s: &Session, in_flight: usize, vcx: &ViewCx, f: &mut Frame, area: 
         spans.push(Span::raw(format!("endpoint {}", safe(e))));
     }
     // The level only when it is not the whole account: then the list is not everything.
-    if let Some(level) = s.access_level.as_deref().filter(|l| !matches!(*l, "auto: account" | "account")) {
+    if let Some(level) = &s.access_level {
         spans.push(sep());
         spans.push(Span::styled(format!("level {}", safe(level)), t.warn()));
     }
