@@ -87,8 +87,10 @@ struct Shared {
     store: Mutex<store::Store>,
     faults: Faults,
     stats: Mutex<Stats>,
-    /// Token buckets per operation (one account per emulator), and the rate.
-    buckets: Mutex<(BTreeMap<String, Bucket>, Option<f64>)>,
+    /// Calls per second per operation (`--rate-limit`), and their token buckets (one account
+    /// per emulator).
+    rate_limit: Option<f64>,
+    buckets: Mutex<BTreeMap<String, Bucket>>,
 }
 
 impl Shared {
@@ -190,7 +192,8 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
         }),
         faults: Faults::new(options.faults.clone()),
         stats: Mutex::new(Stats::default()),
-        buckets: Mutex::new((BTreeMap::new(), options.rate_limit)),
+        rate_limit: options.rate_limit,
+        buckets: Mutex::new(BTreeMap::new()),
     });
     let router = Router::new()
         .route("/", post(api))
@@ -325,11 +328,13 @@ impl Shared {
     /// A token from the operation's bucket (burst = rate, refilled at the rate); true without a
     /// rate limit.
     fn take_token(&self, op: &str) -> bool {
-        let mut guard = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        let (buckets, rate) = &mut *guard;
-        let Some(rate) = *rate else { return true };
+        let Some(rate) = self.rate_limit else { return true };
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let now = std::time::Instant::now();
-        let (tokens, last) = buckets.entry(op.to_string()).or_insert((rate, now));
+        if !buckets.contains_key(op) {
+            buckets.insert(op.to_string(), (rate, now));
+        }
+        let Some((tokens, last)) = buckets.get_mut(op) else { return true };
         *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate.max(1.0));
         *last = now;
         if *tokens >= 1.0 {

@@ -36,10 +36,9 @@ pub fn dispatch(
     now: f64,
     effects: &mut Effects,
 ) -> Result<Value, ServiceError> {
-    let resource = format!("arn:aws:catalog:{}:{}:*", store.world.region, store.world.account_id);
     // The list calls check their access level themselves; the others here.
     if !matches!(op, "SearchProvisionedProducts" | "ScanProvisionedProducts" | "ListRecordHistory") {
-        principals::authorize(caller, op, None, &resource)?;
+        principals::authorize(caller, op, None, &catalog_resource(store))?;
     }
     match op {
         "SearchProvisionedProducts" => search(store, caller, decode(body)?, now),
@@ -64,9 +63,13 @@ fn level_for(
     default: Level,
 ) -> Result<Level, ServiceError> {
     let level = filter.as_ref().and_then(|f| f.key.as_deref()).and_then(Level::from_wire).unwrap_or(default);
-    let resource = format!("arn:aws:catalog:{}:{}:*", store.world.region, store.world.account_id);
-    principals::authorize(caller, op, Some(level), &resource)?;
+    principals::authorize(caller, op, Some(level), &catalog_resource(store))?;
     Ok(level)
+}
+
+/// The resource an AccessDenied names for the catalog's calls.
+fn catalog_resource(store: &Store) -> String {
+    format!("arn:aws:catalog:{}:{}:*", store.world.region, store.world.account_id)
 }
 
 /// A provisioned product the caller may see at the widest level its policy allows; to anyone
@@ -284,8 +287,9 @@ fn scan(store: &mut Store, caller: &Caller, r: wire::ScanProvisionedProducts, no
     c.finish()?;
     access_level_semantics(&r.access_level_filter)?;
     let level = level_for(store, caller, "ScanProvisionedProducts", &r.access_level_filter, Level::User)?;
-    let all: Vec<usize> =
-        (0..store.pp_count()).filter(|&i| principals::visible(caller, level, &store.user_arn(i))).collect();
+    let all: Vec<usize> = (0..store.pp_count())
+        .filter(|&i| level == Level::Account || principals::visible(caller, level, &store.user_arn(i)))
+        .collect();
     let (slice, next) = page(&all, page_offset(&r.page_token)?, page_size(r.page_size, 20));
     let items: Vec<Value> = slice.into_iter().map(|i| store.pp_detail(i, now)).collect();
     Ok(with_token(json!({"ProvisionedProducts": items}), next))
@@ -368,10 +372,7 @@ fn execution_parameters(
     if let Some(pp) = store.pp_by_id(id) {
         own_pp(store, caller, pp, id)?;
     }
-    store.execution_parameters(
-        r.provisioned_product_id.as_deref().unwrap_or_default(),
-        r.service_action_id.as_deref().unwrap_or_default(),
-    )
+    store.execution_parameters(id, r.service_action_id.as_deref().unwrap_or_default())
 }
 
 fn check_parameters(c: &mut Check, params: &Option<std::collections::BTreeMap<String, Vec<String>>>) {
@@ -428,7 +429,7 @@ fn execute(
         own_pp(store, caller, pp, id)?;
     }
     let (idx, started) = store.execute(
-        r.provisioned_product_id.as_deref().unwrap_or_default(),
+        id,
         r.service_action_id.as_deref().unwrap_or_default(),
         r.execute_token.as_deref().unwrap_or_default(),
         r.parameters.as_ref(),
