@@ -132,11 +132,42 @@ impl Config {
         let by_account = account.is_some_and(|a| self.production_accounts.iter().any(|x| x == a));
         by_profile || by_account
     }
+
+    /// Why a connection changes production, if it does: its profile, or its account (`None`: not
+    /// asked yet; `Err`: why it could not be known). An unknown account counts as production when
+    /// the config names production accounts (fail closed).
+    pub fn production_reason(&self, profile: Option<&str>, account: Option<Result<&str, &str>>) -> Option<String> {
+        self.production_rule(profile).reason(account)
+    }
+
+    /// What makes a connection with this profile production.
+    pub fn production_rule(&self, profile: Option<&str>) -> crate::domain::ProductionRule {
+        crate::domain::ProductionRule {
+            by_profile: self.production_for(profile, None),
+            accounts: self.production_accounts.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn production_is_told_by_profile_by_account_and_when_the_account_is_unknown() {
+        let c = Config {
+            production_profiles: vec!["prod".into()],
+            production_accounts: vec!["111111111111".into()],
+            ..Config::default()
+        };
+        assert_eq!(c.production_reason(Some("prod"), None).as_deref(), Some("the profile is a production one"));
+        assert_eq!(c.production_reason(Some("dev"), None), None, "the account is not known yet");
+        assert!(c.production_reason(None, Some(Ok("111111111111"))).unwrap().contains("account 111111111111"));
+        assert_eq!(c.production_reason(None, Some(Ok("222222222222"))), None);
+        let unknown = c.production_reason(None, Some(Err("denied"))).unwrap();
+        assert!(unknown.contains("unknown (denied)"), "{unknown}");
+        assert_eq!(Config::default().production_reason(None, Some(Err("denied"))), None, "nothing named: no guard");
+    }
 
     #[test]
     fn a_full_config_reads() {

@@ -292,6 +292,37 @@ impl AccessLevel {
     }
 }
 
+/// What makes a connection production: its profile, or the accounts the config names.
+#[derive(Debug, Clone, Default)]
+pub struct ProductionRule {
+    pub by_profile: bool,
+    pub accounts: Vec<String>,
+}
+
+impl ProductionRule {
+    /// Whether the answer depends on the caller's account (STS must be asked).
+    pub fn needs_account(&self) -> bool {
+        !self.by_profile && !self.accounts.is_empty()
+    }
+
+    /// Why the connection changes production, if it does. `account`: `None` when not asked yet,
+    /// `Err` with why it could not be known. An unknown account counts as production when
+    /// production accounts are named (fail closed).
+    pub fn reason(&self, account: Option<Result<&str, &str>>) -> Option<String> {
+        if self.by_profile {
+            return Some("the profile is a production one".into());
+        }
+        match account? {
+            Ok(a) if self.accounts.iter().any(|x| x == a) => Some(format!("account {a} is production")),
+            Ok(_) => None,
+            Err(_) if self.accounts.is_empty() => None,
+            Err(why) => {
+                Some(format!("the caller's account is unknown ({why}) and the config names production accounts"))
+            }
+        }
+    }
+}
+
 /// How a run ended, as the journal records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

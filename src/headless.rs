@@ -53,31 +53,17 @@ pub struct Context<'a> {
 
 /// Whether runs change production: by profile (known at once) or by account (asked of STS).
 #[derive(Debug, Clone, Default)]
-pub struct Production {
-    /// The profile in use is a production one.
-    pub by_profile: bool,
-    /// The accounts the config names as production.
-    pub accounts: Vec<String>,
-}
+pub struct Production(pub crate::domain::ProductionRule);
 
 impl Production {
-    /// Why this connection changes production, if it does. An account that cannot be known while
-    /// production accounts are named counts as production (fail closed).
+    /// Why this connection changes production, if it does (`ProductionRule::reason`). STS is
+    /// asked only when the answer depends on the account.
     async fn why(&self, client: &CatalogClient) -> Option<String> {
-        if self.by_profile {
-            return Some("the profile is a production one".into());
+        if !self.0.needs_account() {
+            return self.0.reason(None);
         }
-        if self.accounts.is_empty() {
-            return None;
-        }
-        match client.caller_identity().await {
-            Ok((account, _)) if self.accounts.contains(&account) => Some(format!("account {account} is production")),
-            Ok(_) => None,
-            Err(e) => Some(format!(
-                "the caller's account is unknown ({}) and the config names production accounts",
-                e.message
-            )),
-        }
+        let identity = client.caller_identity().await;
+        self.0.reason(Some(identity.as_ref().map(|(a, _)| a.as_str()).map_err(|e| e.message.as_str())))
     }
 
     /// Refused unless `confirm` is exactly `expected`: the exit code and what to do, or None to go on.

@@ -132,10 +132,7 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
         interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
         token_window: token_window(g, config),
         poll_error_timeout: std::time::Duration::from_secs(g.poll_error_timeout),
-        production: headless::Production {
-            by_profile: config.production_for(g.profile.as_deref(), None),
-            accounts: config.production_accounts.clone(),
-        },
+        production: headless::Production(config.production_rule(g.profile.as_deref())),
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();

@@ -279,25 +279,16 @@ impl App {
 
     fn identity_loaded(&mut self, result: Result<(String, String), Error>) {
         let s = &mut self.session;
-        s.identity = Some(match result {
-            Ok((account, arn)) => {
-                if s.settings.config.production_for(s.target.profile.as_deref(), Some(&account)) {
-                    s.production = true;
-                }
-                Ok((account, arn))
+        let account = result.as_ref().map(|(a, _)| a.as_str()).map_err(|e| e.message.as_str());
+        let why = s.settings.config.production_reason(s.target.profile.as_deref(), Some(account));
+        if let Some(why) = why.filter(|_| !s.production) {
+            s.production = true;
+            // An unknown account fails closed, and the operator is told why.
+            if result.is_err() {
+                s.notice(format!("{why}: treated as PRODUCTION"));
             }
-            Err(e) => {
-                // Fail closed: production accounts are named, and whose account this is cannot
-                // be known.
-                if !s.settings.config.production_accounts.is_empty() && !s.production {
-                    s.production = true;
-                    let why = "the caller's account is unknown (STS GetCallerIdentity failed) and the config names \
-                               production accounts: treated as PRODUCTION";
-                    s.toast = Some(super::session::Toast { text: why.into(), error: true, until: s.now.0 + 24.0 });
-                }
-                Err(e.message)
-            }
-        });
+        }
+        s.identity = Some(result.map_err(|e| e.message));
     }
 
     fn tick(&mut self, now: Timestamp) -> bool {
