@@ -87,12 +87,7 @@ impl CatalogClient {
         accept_language: Option<String>,
     ) -> Result<Self, Error> {
         let (sdk, sts) = connect::live_clients(opts, settings).await?;
-        let target = Target {
-            demo: false,
-            profile: opts.profile.clone(),
-            region: sdk.config().region().map(|r| r.to_string()),
-            endpoint: opts.endpoint_url.as_deref().map(connect::redact_userinfo),
-        };
+        let target = Target { region: sdk.config().region().map(|r| r.to_string()), ..opts.target() };
         Ok(CatalogClient::new(sdk, sts, target, accept_language).with_access_level(opts.access_level))
     }
 

@@ -192,12 +192,7 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
     };
     if !g.demo {
         let live = sctui::tui::Connection::Live {
-            options: LiveOptions {
-                profile: g.profile.clone(),
-                region: g.region.clone(),
-                endpoint_url: g.endpoint_url.clone(),
-                access_level: g.access_level.unwrap_or_default(),
-            },
+            options: live_options(g),
             settings,
             accept_language: g.accept_language.clone(),
         };
@@ -234,6 +229,16 @@ fn settings(g: &Global, config: &sctui::config::Config) -> (ClientSettings, Vec<
     (s, warnings)
 }
 
+/// The connection the flags ask for.
+fn live_options(g: &Global) -> LiveOptions {
+    LiveOptions {
+        profile: g.profile.clone(),
+        region: g.region.clone(),
+        endpoint_url: g.endpoint_url.clone(),
+        access_level: g.access_level.unwrap_or_default(),
+    }
+}
+
 fn journal_path(g: &Global) -> Option<std::path::PathBuf> {
     g.journal.clone().or_else(journal::default_path)
 }
@@ -266,13 +271,7 @@ async fn connect(g: &Global, settings: &ClientSettings) -> anyhow::Result<(Catal
         let client = CatalogClient::demo(&emu.url(), &region, settings).with_accept_language(g.accept_language.clone());
         return Ok((client, Some(emu)));
     }
-    let opts = LiveOptions {
-        profile: g.profile.clone(),
-        region: g.region.clone(),
-        endpoint_url: g.endpoint_url.clone(),
-        access_level: g.access_level.unwrap_or_default(),
-    };
-    let client = CatalogClient::live(&opts, settings, g.accept_language.clone()).await?;
+    let client = CatalogClient::live(&live_options(g), settings, g.accept_language.clone()).await?;
     Ok((client, None))
 }
 

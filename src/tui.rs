@@ -158,7 +158,7 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     }
     let (target, ready) = match &connection {
         Connection::Ready(c) => (c.target.clone(), true),
-        Connection::Live { options, .. } => (runtime::live_target(options), false),
+        Connection::Live { options, .. } => (options.target(), false),
     };
     let term = std::env::var("TERM").ok();
     let ids = Box::new(session::RandomIds);

@@ -28,6 +28,19 @@ pub struct LiveOptions {
     pub access_level: crate::domain::AccessLevel,
 }
 
+impl LiveOptions {
+    /// Where this connection goes, as sctui shows and journals it (a password in the endpoint
+    /// replaced by `***`). The region is the one asked for; the SDK may settle another.
+    pub fn target(&self) -> super::Target {
+        super::Target {
+            demo: false,
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint: self.endpoint_url.as_deref().map(redact_userinfo),
+        }
+    }
+}
+
 /// Retry and timeout settings, explicit so that a bad `AWS_MAX_ATTEMPTS` cannot crash start-up.
 #[derive(Debug, Clone)]
 pub struct ClientSettings {

@@ -6,7 +6,7 @@ use super::action::{Action, Connected, RunId};
 use super::app::{App, update};
 use super::effect::Effect;
 use super::view;
-use crate::catalog::{CatalogClient, ClientSettings, LiveOptions, Pager, ProductQuery, Target};
+use crate::catalog::{CatalogClient, ClientSettings, LiveOptions, Pager, ProductQuery};
 use crate::domain::Timestamp;
 use crate::runs::batch::{self, BatchOutcome, Note};
 use crate::runs::journal::Journal;
@@ -100,25 +100,32 @@ impl Runtime {
         let (tx, rx) = unbounded_channel();
         // Without a journal nothing may run: it could be forgotten.
         let read_only = read_only || journal.is_none();
-        let (runner, live) = match connection {
-            Connection::Ready(c) => (Some(Runner::new(c, journal.clone(), read_only)), None),
+        let (ready, live) = match connection {
+            Connection::Ready(c) => (Some(c), None),
             Connection::Live { options, settings, accept_language } => {
                 (None, Some(LiveSetup { options, settings, accept_language }))
             }
         };
-        let (token_window, poll_error_timeout) = (crate::runs::TOKEN_WINDOW, crate::runs::POLL_ERROR_TIMEOUT);
-        let rt = Runtime {
+        let mut rt = Runtime {
             tx,
             live,
-            runner,
+            runner: None,
             generation: 0,
             journal,
             read_only,
-            token_window,
-            poll_error_timeout,
+            token_window: crate::runs::TOKEN_WINDOW,
+            poll_error_timeout: crate::runs::POLL_ERROR_TIMEOUT,
             products_task: None,
         };
+        rt.runner = ready.map(|c| rt.runner_for(c));
         (rt, rx)
+    }
+
+    /// The runner for a connected client, with this runtime's journal and windows.
+    fn runner_for(&self, client: CatalogClient) -> Runner {
+        Runner::new(client, self.journal.clone(), self.read_only)
+            .with_token_window(self.token_window)
+            .with_poll_error_timeout(self.poll_error_timeout)
     }
 
     /// How old an unanswered Execute may be and still be sent again with its token, and how long
@@ -126,8 +133,7 @@ impl Runtime {
     pub fn set_windows(&mut self, token_window: Duration, poll_error_timeout: Duration) {
         self.token_window = token_window;
         self.poll_error_timeout = poll_error_timeout;
-        self.runner =
-            self.runner.take().map(|r| r.with_token_window(token_window).with_poll_error_timeout(poll_error_timeout));
+        self.runner = self.runner.take().map(|r| self.runner_for(r.client));
     }
 
     /// A client for the connection attempt the App waits for becomes the runner.
@@ -135,9 +141,7 @@ impl Runtime {
         if let Action::ClientReady { generation, result: Ok(Connected(client)) } = action
             && *generation == self.generation
         {
-            let runner = Runner::new(client.clone(), self.journal.clone(), self.read_only);
-            self.runner =
-                Some(runner.with_token_window(self.token_window).with_poll_error_timeout(self.poll_error_timeout));
+            self.runner = Some(self.runner_for(client.clone()));
         }
     }
 
@@ -453,14 +457,4 @@ where
     terminal.draw(|f| view::render(app, f)).map_err(Into::into)?;
     crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
-}
-
-/// What the header shows for a live connection before the client exists.
-pub fn live_target(options: &LiveOptions) -> Target {
-    Target {
-        demo: false,
-        profile: options.profile.clone(),
-        region: options.region.clone(),
-        endpoint: options.endpoint_url.as_deref().map(crate::catalog::redact_userinfo),
-    }
 }

@@ -352,7 +352,7 @@ async fn an_endpoint_password_is_never_stored_or_shown() {
     }
     // The TUI's header and the review's AWS CLI line show the target's endpoint: redacted.
     let options = sctui::catalog::LiveOptions { endpoint_url: Some(url.clone()), ..Default::default() };
-    let target = sctui::tui::runtime::live_target(&options);
+    let target = options.target();
     assert_eq!(target.endpoint.as_deref(), Some(emu.url().replace("http://", "http://operator:***@").as_str()));
     let line = sctui::runs::cli_equiv::execute_command(&target, "pp-1", "act-1", "t", None);
     assert!(!line.contains("s3cret-pass"), "{line}");
