@@ -94,8 +94,9 @@ pub struct Problem {
     pub message: String,
     /// The run the line was about, when that much of it can still be read.
     pub run: Option<String>,
-    /// Otherwise the runs requested before it: the line was about one of them.
-    pub before: Vec<String>,
+    /// Otherwise how many runs were requested before it (the first ones `runs` lists): the line
+    /// was about one of them.
+    pub requested_before: usize,
 }
 
 impl std::fmt::Display for Problem {
@@ -220,11 +221,12 @@ pub fn parse(bytes: &[u8]) -> (Vec<Event>, Vec<Problem>) {
     let complete = bytes.ends_with(b"\n");
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     let last_content = lines.iter().rposition(|l| !l.is_empty());
-    let mut requested = Vec::new();
-    let problem = |line: usize, message: String, bytes: &[u8], requested: &[String]| {
+    // The runs requested so far, each counted once, as `runs` lists them.
+    let mut requested = std::collections::HashSet::new();
+    let problem = |line: usize, message: String, bytes: &[u8], requested: usize| {
         let run = run_named(bytes);
-        let before = if run.is_none() { requested.to_vec() } else { Vec::new() };
-        Problem { line, message, run, before }
+        let requested_before = if run.is_none() { requested } else { 0 };
+        Problem { line, message, run, requested_before }
     };
     for (i, line) in lines.iter().enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -232,17 +234,19 @@ pub fn parse(bytes: &[u8]) -> (Vec<Event>, Vec<Problem>) {
         }
         match serde_json::from_slice::<Event>(line) {
             Ok(e) => {
-                if let Event::Requested { run, .. } = &e {
-                    requested.push(run.clone());
+                if let Event::Requested { run, .. } = &e
+                    && !requested.contains(run)
+                {
+                    requested.insert(run.clone());
                 }
                 events.push(e)
             }
             // The last line, cut short by a crash before its newline: not a corruption, but its
             // run's later events may be missing.
             Err(_) if !complete && Some(i) == last_content => {
-                problems.push(problem(i + 1, "cut short".into(), line, &requested));
+                problems.push(problem(i + 1, "cut short".into(), line, requested.len()));
             }
-            Err(e) => problems.push(problem(i + 1, format!("not a journal event ({e})"), line, &requested)),
+            Err(e) => problems.push(problem(i + 1, format!("not a journal event ({e})"), line, requested.len())),
         }
     }
     (events, problems)
@@ -368,11 +372,12 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
 
 /// Marks the runs a damaged line may have been about: the one it names, or else every run
 /// requested before it that the journal shows as not ended (its end may be what was lost).
+/// `runs` is `runs(events)` of the same journal, in its order.
 pub fn mark_damaged(runs: &mut [JournalRun], problems: &[Problem]) {
-    for r in runs.iter_mut() {
-        let named = problems.iter().any(|p| p.run.as_deref() == Some(r.run.as_str()));
-        let maybe = r.is_open() && problems.iter().any(|p| p.run.is_none() && p.before.contains(&r.run));
-        r.damaged = named || maybe;
+    let named: std::collections::HashSet<&str> = problems.iter().filter_map(|p| p.run.as_deref()).collect();
+    let reach = problems.iter().filter(|p| p.run.is_none()).map(|p| p.requested_before).max().unwrap_or(0);
+    for (i, r) in runs.iter_mut().enumerate() {
+        r.damaged = named.contains(r.run.as_str()) || (r.is_open() && i < reach);
     }
 }
 
@@ -449,8 +454,8 @@ mod tests {
         let corrupt = format!("{good}\nnot json at all\n{good}\n");
         let (events, problems) = parse(corrupt.as_bytes());
         assert_eq!(events.len(), 2);
-        let before = vec!["r1".to_string()];
-        assert_eq!(problems, vec![Problem { line: 2, message: problems[0].message.clone(), run: None, before }]);
+        let message = problems[0].message.clone();
+        assert_eq!(problems, vec![Problem { line: 2, message, run: None, requested_before: 1 }]);
         assert!(problems[0].to_string().contains("journal line 2"));
     }
 }
