@@ -100,7 +100,10 @@ pub fn complete(line: &str, profiles: &[String]) -> Option<String> {
                 "profile" => profiles.to_vec(),
                 "region" => REGIONS.iter().map(|r| r.to_string()).collect(),
                 "theme" => ThemeName::ALL.iter().map(|t| t.as_str().to_string()).collect(),
-                "access" => ["auto", "account", "role", "user"].iter().map(|a| a.to_string()).collect(),
+                "access" => {
+                    use clap::ValueEnum;
+                    AccessLevel::value_variants().iter().map(|a| a.as_str().to_string()).collect()
+                }
                 _ => Vec::new(),
             };
             (format!("{word} "), pool.into_iter().filter(|c| c.starts_with(arg)).collect())
