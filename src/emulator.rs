@@ -78,6 +78,9 @@ pub struct Stats {
     /// Requests answered ThrottlingException by the rate limit, per operation.
     #[serde(default)]
     pub throttled: BTreeMap<String, u64>,
+    /// Connections accepted since the start.
+    #[serde(default)]
+    pub connections_accepted: u64,
 }
 
 /// A rate limit's token bucket: tokens left, and when it was last refilled.
@@ -203,6 +206,7 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
         .with_state(shared.clone());
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let (idle, max) = (options.idle_timeout, options.max_connections.max(1));
+    let counted = shared.clone();
     let task = tokio::spawn(async move {
         let mut connections = tokio::task::JoinSet::new();
         let mut failures = 0;
@@ -220,6 +224,7 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
                         }
                     };
                     failures = 0;
+                    counted.count(|s| s.connections_accepted += 1);
                     let _ = stream.set_nodelay(true);
                     let router = router.clone();
                     connections.spawn(async move {

@@ -524,7 +524,12 @@ async fn the_emulator_closes_idle_connections_and_caps_them() {
     // Two connections held open: a third is not served until one of them goes.
     let first = tokio::net::TcpStream::connect(addr).await.unwrap();
     let _second = tokio::net::TcpStream::connect(addr).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Both are taken by the emulator (not only queued by the kernel) before the third comes.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while emu.stats().connections_accepted < 3 {
+        assert!(std::time::Instant::now() < deadline, "the emulator did not accept: {:?}", emu.stats());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
     third.write_all(b"GET /_emulator/stats HTTP/1.1\r\nhost: x\r\n\r\n").await.unwrap();
     let waiting = tokio::time::timeout(Duration::from_millis(150), third.read(&mut buf)).await;
