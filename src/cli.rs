@@ -31,7 +31,8 @@ pub struct Global {
     /// AWS region, for example eu-west-1.
     #[arg(long, global = true, conflicts_with = "demo")]
     pub region: Option<String>,
-    /// Send requests to this endpoint instead of AWS's (for example a local emulator).
+    /// Send Service Catalog's requests to this endpoint instead of AWS's (a VPC endpoint, or a
+    /// local emulator). STS keeps AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or AWS's own.
     #[arg(long, global = true, conflicts_with = "demo", value_parser = endpoint)]
     pub endpoint_url: Option<String>,
     /// Demo and emulator: multiply every action's duration (0 makes records end at once).

@@ -242,11 +242,14 @@ pub async fn live_clients(
     if let Some(p) = &opts.profile {
         loader = loader.profile_name(p);
     }
-    if let Some(url) = &opts.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
     let shared = loader.load().await;
-    Ok((aws_sdk_servicecatalog::Client::new(&shared), aws_sdk_sts::Client::new(&shared)))
+    // `--endpoint-url` is Service Catalog's (a VPC endpoint, say); STS keeps its own:
+    // AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's, or AWS's default.
+    let mut catalog = aws_sdk_servicecatalog::config::Builder::from(&shared);
+    if let Some(url) = &opts.endpoint_url {
+        catalog = catalog.endpoint_url(url);
+    }
+    Ok((aws_sdk_servicecatalog::Client::from_conf(catalog.build()), aws_sdk_sts::Client::new(&shared)))
 }
 
 #[cfg(test)]

@@ -223,3 +223,43 @@ async fn headless_runs_on_a_production_account_need_a_typed_confirmation() {
     let out = run_against(&emu, home.path(), &["--config", c, "exec", "web-prod-02", RESTART, "--wait"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+/// Issue 10: `--endpoint-url` is Service Catalog's alone (a VPC endpoint, say); STS follows
+/// AWS_ENDPOINT_URL_STS. When STS cannot say who the caller is and the config names production
+/// accounts, the session is production, and sctui says why (fail closed).
+#[tokio::test]
+async fn the_endpoint_flag_is_service_catalogs_and_an_unknown_identity_is_production() {
+    let catalog = emulator(0.0).await;
+    let sts = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "production_accounts = [\"123456789012\"]\n").unwrap();
+    let (_, region) = catalog.account_and_region();
+    let exec = async |sts_url: &str| {
+        let mut cmd = sctui(home.path());
+        cmd.env("AWS_ENDPOINT_URL_STS", sts_url).env("AWS_MAX_ATTEMPTS", "1").args([
+            "--config",
+            config.to_str().unwrap(),
+            "--endpoint-url",
+            &catalog.url(),
+            "--region",
+            &region,
+            "exec",
+            WEB,
+            RESTART,
+        ]);
+        tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
+    };
+    let out = exec(&sts.url()).await;
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("account 123456789012 is production"), "{}", text(&out.stderr));
+    assert_eq!(sts.stats().requests.get("sts:GetCallerIdentity"), Some(&1), "STS was asked at its own endpoint");
+    assert_eq!(catalog.stats().requests.get("sts:GetCallerIdentity"), None, "not at Service Catalog's");
+    assert!(catalog.stats().requests.keys().any(|op| !op.starts_with("sts:")), "{:?}", catalog.stats());
+
+    let out = exec(NO_STS).await;
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("the caller's account is unknown") && err.contains("names production accounts"), "{err}");
+    assert_eq!(catalog.stats().executions_started, 0, "nothing ran");
+}

@@ -50,6 +50,7 @@ impl Tui {
         cmd.env("HOME", home.path());
         cmd.env("XDG_STATE_HOME", home.path().join("state"));
         cmd.env("RUST_BACKTRACE", "0");
+        cmd.env("AWS_ENDPOINT_URL_STS", crate::support::NO_STS);
         // The caller's variables last, so that they win (HOME for a profile, say).
         for (k, v) in env {
             cmd.env(k, v);

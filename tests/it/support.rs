@@ -127,15 +127,20 @@ pub fn sctui(home: &std::path::Path) -> Command {
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
         .env("AWS_SECRET_ACCESS_KEY", "test-secret")
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_STS", NO_STS)
         .env("LANG", "C.UTF-8");
     cmd
 }
+
+/// STS for processes that are not told otherwise: a loopback port nothing listens on, so that
+/// no test ever asks AWS's own STS who it is (`--endpoint-url` is Service Catalog's only).
+pub const NO_STS: &str = "http://127.0.0.1:1";
 
 /// Runs sctui against an emulator of the test's own, so its stats show what the process sent.
 pub async fn run_against(emu: &Emulator, home: &std::path::Path, args: &[&str]) -> Output {
     let (_, region) = emu.account_and_region();
     let mut cmd = sctui(home);
-    cmd.args(["--endpoint-url", &emu.url(), "--region", &region]).args(args);
+    cmd.env("AWS_ENDPOINT_URL_STS", emu.url()).args(["--endpoint-url", &emu.url(), "--region", &region]).args(args);
     tokio::task::spawn_blocking(move || cmd.output().expect("sctui runs")).await.expect("join")
 }
 
