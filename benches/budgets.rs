@@ -436,6 +436,53 @@ async fn polls_for_a_minute(rows: &mut Vec<Row>) {
     });
 }
 
+/// 7c. A batch of 200 against Service Catalog's rate limits (the emulator's `--rate-limit 5`: 5
+/// calls per second per operation): the shared client-side limit keeps it from throttling itself.
+async fn throttled_batch(rows: &mut Vec<Row>) {
+    const RUNS: usize = 200;
+    const TPS: f64 = 5.0;
+    // 1,100 synthetic products hold exactly 200 named ec2-web-*, each with AWS-RestartEC2Instance.
+    let options = Options { time_scale: 0.02, rate_limit: Some(TPS), ..Default::default() };
+    let emu = emulator::start_local(world(1100), options).await.expect("emulator");
+    let (url, home) = (emu.url(), tempfile::tempdir().expect("dir"));
+    let started = Instant::now();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sctui"))
+            .env_clear()
+            .env("HOME", home.path())
+            .env("XDG_STATE_HOME", home.path())
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "bench-secret")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1")
+            .args(["--endpoint-url", &url, "--region", "eu-west-1", "-o", "json"])
+            .args(["batch", "AWS-RestartEC2Instance", "--query", "name:ec2-web-*", "--yes", "--wait"])
+            .args(["--concurrency", "64"])
+            .output()
+            .expect("sctui batch")
+    })
+    .await
+    .expect("join");
+    let took = started.elapsed().as_secs_f64();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let runs = v["Runs"].as_array().cloned().unwrap_or_default();
+    let failed = runs.iter().filter(|r| r["Status"] != "SUCCEEDED").count() + RUNS.saturating_sub(runs.len());
+    let stats = emu.stats();
+    let requests: u64 = stats.requests.values().sum();
+    let throttled: u64 = stats.throttled.values().sum();
+    let share = throttled as f64 / requests.max(1) as f64 * 100.0;
+    let bound = 1.3 * RUNS as f64 / TPS;
+    rows.push(Row {
+        what: format!(
+            "`sctui batch` of {RUNS} products against `--rate-limit 5 --time-scale 0.02`: failed runs / throttled answers / wall time ({requests} requests, exit {})",
+            out.status.code().unwrap_or(-1)
+        ),
+        budget: format!("0 / <= 5 % / <= {bound:.0} s"),
+        measured: format!("{failed} / {share:.1} % ({throttled}) / {took:.1} s"),
+        ok: failed == 0 && share <= 5.0 && took <= bound && runs.len() == RUNS,
+    });
+}
+
 /// 8. `sctui exec … --wait` against the AWS CLI doing the same, on records that end at once.
 fn versus_aws_cli(rows: &mut Vec<Row>) {
     let aws = std::process::Command::new("aws").arg("--version").output();
@@ -523,6 +570,9 @@ fn main() {
     }
     if want("polls") {
         rt.block_on(polls_for_a_minute(&mut rows));
+    }
+    if want("batch") {
+        rt.block_on(throttled_batch(&mut rows));
     }
     if want("cli") {
         versus_aws_cli(&mut rows);

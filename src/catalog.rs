@@ -6,6 +6,7 @@ pub mod connect;
 pub mod convert;
 pub mod error;
 pub mod guard;
+pub mod pacer;
 pub mod pager;
 
 use crate::domain::{
@@ -40,6 +41,11 @@ pub struct CatalogClient {
     pub target: Target,
     actions: Arc<Mutex<ActionCache>>,
     levels: Arc<access::Levels>,
+    /// Executes, DescribeRecords and product look-ups, paced per operation (`--max-rate`); None: no limit.
+    pacer: Option<Arc<pacer::Pacer>>,
+    /// What the operator should know about this connection's settings (a bad `max_attempts`
+    /// in the profile, say), said once when it is ready.
+    pub notices: Vec<String>,
 }
 
 impl CatalogClient {
@@ -50,7 +56,35 @@ impl CatalogClient {
         accept_language: Option<String>,
     ) -> Self {
         let levels = Arc::new(access::Levels::new(crate::domain::AccessLevel::Auto));
-        CatalogClient { sdk, sts, accept_language, target, actions: Arc::default(), levels }
+        CatalogClient {
+            sdk,
+            sts,
+            accept_language,
+            target,
+            actions: Arc::default(),
+            levels,
+            pacer: None,
+            notices: Vec::new(),
+        }
+    }
+
+    /// Paces Executes, DescribeRecords and product look-ups at `per_second` per operation (0: no limit), one limit
+    /// shared by every clone of this client.
+    pub fn with_max_rate(mut self, per_second: f64) -> Self {
+        self.pacer = pacer::Pacer::new(per_second).map(Arc::new);
+        self
+    }
+
+    /// A call that waits for its operation's slot first, and tells the pacer how it went.
+    async fn paced<T>(&self, op: &'static str, call: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        let Some(pacer) = &self.pacer else { return call.await };
+        pacer.wait(op).await;
+        let result = call.await;
+        match &result {
+            Err(e) if e.kind == ErrorKind::Throttled => pacer.throttled(op),
+            _ => pacer.answered(op),
+        }
+        result
     }
 
     /// Who the credentials belong to (STS GetCallerIdentity): (account, ARN).
@@ -78,7 +112,7 @@ impl CatalogClient {
             endpoint: Some(endpoint.to_string()),
         };
         let (sdk, sts) = connect::demo_clients(endpoint, region, settings, access_key);
-        CatalogClient::new(sdk, sts, target, None)
+        CatalogClient::new(sdk, sts, target, None).with_max_rate(settings.max_rate)
     }
 
     pub async fn live(
@@ -86,9 +120,12 @@ impl CatalogClient {
         settings: &ClientSettings,
         accept_language: Option<String>,
     ) -> Result<Self, Error> {
-        let (sdk, sts) = connect::live_clients(opts, settings).await?;
+        let (sdk, sts, notices) = connect::live_clients(opts, settings).await?;
         let target = Target { region: sdk.config().region().map(|r| r.to_string()), ..opts.target() };
-        Ok(CatalogClient::new(sdk, sts, target, accept_language).with_access_level(opts.access_level))
+        let client = CatalogClient::new(sdk, sts, target, accept_language)
+            .with_access_level(opts.access_level)
+            .with_max_rate(settings.max_rate);
+        Ok(CatalogClient { notices, ..client })
     }
 
     /// The access level the list calls ask for (`auto` by default).
@@ -224,17 +261,23 @@ impl CatalogClient {
         let by_name = |name: &str| {
             self.sdk.describe_provisioned_product().set_accept_language(self.accept_language.clone()).name(name).send()
         };
-        let out = if by_id {
-            self.sdk
-                .describe_provisioned_product()
-                .set_accept_language(self.accept_language.clone())
-                .id(id_or_name)
-                .send()
-                .await
-        } else {
-            by_name(id_or_name).await
-        };
-        let out = out.map_err(self.err("DescribeProvisionedProduct"))?;
+        let op = "DescribeProvisionedProduct";
+        // Paced: `batch --products` with 200 ids looks each one up.
+        let out = self
+            .paced(op, async {
+                let out = if by_id {
+                    self.sdk
+                        .describe_provisioned_product()
+                        .set_accept_language(self.accept_language.clone())
+                        .id(id_or_name)
+                        .send()
+                        .await
+                } else {
+                    by_name(id_or_name).await
+                };
+                out.map_err(self.err(op))
+            })
+            .await?;
         check_time(
             "DescribeProvisionedProduct",
             "CreatedTime",
@@ -320,7 +363,8 @@ impl CatalogClient {
         token: &str,
     ) -> Result<RecordDetail, Error> {
         let params = parameters.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<HashMap<_, _>>());
-        let out = self
+        let op = "ExecuteProvisionedProductServiceAction";
+        let call = self
             .sdk
             .execute_provisioned_product_service_action()
             .set_accept_language(self.accept_language.clone())
@@ -328,9 +372,8 @@ impl CatalogClient {
             .service_action_id(action_id)
             .execute_token(token)
             .set_parameters(params)
-            .send()
-            .await
-            .map_err(self.err("ExecuteProvisionedProductServiceAction"))?;
+            .send();
+        let out = self.paced(op, async { call.await.map_err(self.err(op)) }).await?;
         out.record_detail().map(convert::record).ok_or_else(|| {
             Error::new(ErrorKind::Other, "ExecuteProvisionedProductServiceAction", "the answer had no record")
         })
@@ -341,16 +384,15 @@ impl CatalogClient {
         let mut outputs = Vec::new();
         let mut pager = Pager::new("DescribeRecord");
         loop {
-            let out = self
+            let call = self
                 .sdk
                 .describe_record()
                 .set_accept_language(self.accept_language.clone())
                 .id(record_id)
                 .page_size(20)
                 .set_page_token(pager.token())
-                .send()
-                .await
-                .map_err(self.err("DescribeRecord"))?;
+                .send();
+            let out = self.paced("DescribeRecord", async { call.await.map_err(self.err("DescribeRecord")) }).await?;
             outputs.extend(out.record_outputs().iter().map(convert::output));
             check_record_times("DescribeRecord", out.record_detail())?;
             if !pager.advance(out.next_page_token())? {

@@ -82,6 +82,11 @@ pub struct Global {
     /// credentials, no network): exit 4, and the run stays open for `sctui runs resume`.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub poll_error_timeout: u64,
+    /// Executes, DescribeRecords and product look-ups per second, per operation, shared by every run (a
+    /// batch of 200 spaces them out instead of being throttled). Default: the config's
+    /// `max_rate`, else 5; 0 = no limit.
+    #[arg(long, global = true, value_name = "TPS", value_parser = max_rate)]
+    pub max_rate: Option<f64>,
     /// An Execute never answered is sent again (same token) only while it is younger than this
     /// (default 3600, or the config's `token_window_secs`); older, sctui looks for its record
     /// instead, and never runs it twice blindly.
@@ -284,6 +289,13 @@ fn timeout(s: &str) -> Result<f64, String> {
         Ok(v)
     } else {
         Err(format!("{s} must be more than 0 and at most 604800 seconds (7 days)"))
+    }
+}
+
+fn max_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if (0.0..=100.0).contains(&r) => Ok(r),
+        _ => Err("must be a number from 0 (no limit) to 100 calls per second".into()),
     }
 }
 

@@ -30,6 +30,9 @@ pub struct Config {
     pub concurrency: Option<u16>,
     /// No answer from AWS is read past this many megabytes (1 to 4096; default 64).
     pub max_response_mb: Option<u32>,
+    /// Executes, DescribeRecords and product look-ups per second and per operation, shared by every run
+    /// (0 to 100, 0 = no limit; default 5).
+    pub max_rate: Option<f64>,
     /// An unanswered Execute is sent again with its token only while younger than this (default 3600).
     pub token_window_secs: Option<u64>,
     /// Profiles that change production: a red banner, and typing the product's name to confirm.
@@ -76,6 +79,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
         && !(1..=4096).contains(&m)
     {
         return Err(format!("{}: max_response_mb must be 1 to 4096, not {m}", path.display()));
+    }
+    if let Some(r) = config.max_rate
+        && !(0.0..=100.0).contains(&r)
+    {
+        return Err(format!("{}: max_rate must be 0 (no limit) to 100 calls per second, not {r}", path.display()));
     }
     for (command, key) in &config.keys {
         keys::parse(command, key).map_err(|e| format!("{}: [keys] {command} = {key:?}: {e}", path.display()))?;
@@ -204,7 +212,15 @@ production = true
         assert!(e.contains("line 1, column 1") && e.contains("colour"), "{e}");
         assert!(parse("theme = \"neon\"", Path::new("c.toml")).unwrap_err().contains("high-contrast"));
         assert!(parse("accept_language = \"fr\"", Path::new("c.toml")).is_err());
-        for bad in ["concurrency = 0", "concurrency = 1000", "max_response_mb = 0", "concurrency = -1"] {
+        for bad in [
+            "concurrency = 0",
+            "concurrency = 1000",
+            "max_response_mb = 0",
+            "concurrency = -1",
+            "max_rate = -1",
+            "max_rate = nan",
+            "max_rate = 1e9",
+        ] {
             assert!(parse(bad, Path::new("c.toml")).is_err(), "{bad}");
         }
         assert!(parse("concurrency = 64\nmax_response_mb = 8", Path::new("c.toml")).is_ok());

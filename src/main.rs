@@ -107,6 +107,9 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
             return headless::EXIT_API;
         }
     };
+    for n in &client.notices {
+        eprintln!("sctui: {}", sctui::validate::clean(n));
+    }
     let journal = if matches!(command, Command::Exec(_) | Command::Batch(_) | Command::Runs { .. }) {
         match open_journal(g) {
             Ok(j) => {
@@ -226,6 +229,7 @@ fn settings(g: &Global, config: &sctui::config::Config) -> (ClientSettings, Vec<
     if let Some(mb) = config.max_response_mb {
         s.max_response_bytes = mb as usize * 1024 * 1024;
     }
+    s.max_rate = g.max_rate.or(config.max_rate).unwrap_or(sctui::catalog::connect::DEFAULT_MAX_RATE);
     (s, warnings)
 }
 

@@ -271,10 +271,35 @@ impl Runner {
         record_id: &str,
         report: Report<'_>,
     ) -> Result<(RecordDetail, Vec<RecordOutput>), RunError> {
-        let mut schedule = PollSchedule::for_key(record_id);
         // The first look comes at once (a record may already have ended), then the schedule.
-        let mut wait = Duration::ZERO;
-        let mut last: Option<RecordStatus> = None;
+        self.follow_from(run, record_id, None, report).await
+    }
+
+    /// Follows a record that Execute has just answered with: its status is known, so the first
+    /// look waits for the schedule (one DescribeRecord fewer per run, which a batch of 200
+    /// against a rate limit feels).
+    pub async fn watch(
+        &self,
+        run: &str,
+        record: &RecordDetail,
+        report: Report<'_>,
+    ) -> Result<(RecordDetail, Vec<RecordOutput>), RunError> {
+        self.follow_from(run, &record.record_id, Some(record), report).await
+    }
+
+    async fn follow_from(
+        &self,
+        run: &str,
+        record_id: &str,
+        answered: Option<&RecordDetail>,
+        report: Report<'_>,
+    ) -> Result<(RecordDetail, Vec<RecordOutput>), RunError> {
+        let mut schedule = PollSchedule::for_key(record_id);
+        let mut last: Option<RecordStatus> = answered.and_then(|r| r.status.clone());
+        let mut wait = match answered {
+            Some(_) => schedule.after_answer(),
+            None => Duration::ZERO,
+        };
         let mut failing_since: Option<tokio::time::Instant> = None;
         loop {
             tokio::time::sleep(wait).await;
@@ -339,7 +364,7 @@ impl Runner {
     /// Starts and follows a run to its end.
     pub async fn run(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, RunError> {
         let record = self.start(spec, report).await?;
-        Ok(self.follow(&spec.run, &record.record_id, report).await?.0)
+        Ok(self.watch(&spec.run, &record, report).await?.0)
     }
 
     /// Takes up a run the journal shows as open: polls its record, or, if no record id was ever

@@ -41,16 +41,32 @@ impl LiveOptions {
     }
 }
 
+/// How the SDK retries: `standard`, or `adaptive` (standard, plus a client-side rate limit that
+/// slows every call down once Service Catalog throttles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetryMode {
+    Standard,
+    #[default]
+    Adaptive,
+}
+
 /// Retry and timeout settings, explicit so that a bad `AWS_MAX_ATTEMPTS` cannot crash start-up.
 #[derive(Debug, Clone)]
 pub struct ClientSettings {
     pub max_attempts: u32,
+    pub retry_mode: RetryMode,
     pub initial_backoff: Duration,
     pub connect_timeout: Duration,
     pub attempt_timeout: Duration,
     pub operation_timeout: Duration,
     /// No answer is read past this many bytes (config `max_response_mb`).
     pub max_response_bytes: usize,
+    /// Executes, DescribeRecords and product look-ups per second and per operation, shared by every run of
+    /// the process (`--max-rate`, config `max_rate`); 0 = no limit.
+    pub max_rate: f64,
+    /// AWS_MAX_ATTEMPTS / AWS_RETRY_MODE said: the profile's values give way.
+    pub attempts_from_env: bool,
+    pub mode_from_env: bool,
 }
 
 /// The default cap on an answer's size: far above any Service Catalog page.
@@ -65,6 +81,10 @@ impl Default for ClientSettings {
             attempt_timeout: Duration::from_secs(10),
             operation_timeout: Duration::from_secs(30),
             max_response_bytes: MAX_RESPONSE_BYTES,
+            retry_mode: RetryMode::Standard,
+            max_rate: 0.0,
+            attempts_from_env: false,
+            mode_from_env: false,
         }
     }
 }
@@ -95,35 +115,67 @@ pub fn check_endpoint_environment(env: impl Fn(&str) -> Option<String>) -> Resul
 /// throttling rate of 30 % (five throttles in a row: 0.24 % of calls).
 pub const LIVE_MAX_ATTEMPTS: u32 = 5;
 
+/// The client-side rate limit of runs by default: AWS publishes no per-operation limit for
+/// Service Catalog, and a few calls per second per operation are safe.
+pub const DEFAULT_MAX_RATE: f64 = 5.0;
+
 impl ClientSettings {
-    /// The settings for AWS: `AWS_MAX_ATTEMPTS` (1 to 20) and `AWS_RETRY_MODE` (`standard`, or
-    /// `legacy`, taken as standard) are honoured; a bad value is named in a warning and the
-    /// default used (the SDK's own reading of them would stop the program).
+    /// The settings for AWS: `AWS_MAX_ATTEMPTS` (1 to 20) and `AWS_RETRY_MODE` (`standard`,
+    /// `adaptive`, or `legacy`, taken as standard) are honoured; a bad value is named in a warning
+    /// and the default used (the SDK's own reading of them would stop the program).
     pub fn live(env: impl Fn(&str) -> Option<String>) -> (ClientSettings, Vec<String>) {
-        let mut s = ClientSettings { max_attempts: LIVE_MAX_ATTEMPTS, ..ClientSettings::default() };
+        let mut s = ClientSettings {
+            max_attempts: LIVE_MAX_ATTEMPTS,
+            retry_mode: RetryMode::Adaptive,
+            max_rate: DEFAULT_MAX_RATE,
+            ..ClientSettings::default()
+        };
         let mut warnings = Vec::new();
         if let Some(v) = env("AWS_MAX_ATTEMPTS") {
-            match v.trim().parse::<u32>() {
-                Ok(n) if (1..=20).contains(&n) => s.max_attempts = n,
-                _ => warnings.push(format!(
-                    "AWS_MAX_ATTEMPTS={} is not a number from 1 to 20; {LIVE_MAX_ATTEMPTS} attempts are used",
-                    crate::validate::show(&v)
-                )),
+            match attempts("AWS_MAX_ATTEMPTS", &v) {
+                Ok(n) => (s.max_attempts, s.attempts_from_env) = (n, true),
+                Err(w) => warnings.push(w),
             }
         }
-        if let Some(v) = env("AWS_RETRY_MODE")
-            && !matches!(v.trim(), "standard" | "legacy")
-        {
-            warnings.push(format!(
-                "AWS_RETRY_MODE={} is not supported (standard or legacy); standard retries are used",
-                crate::validate::show(&v)
-            ));
+        if let Some(v) = env("AWS_RETRY_MODE") {
+            match mode("AWS_RETRY_MODE", &v) {
+                Ok(m) => (s.retry_mode, s.mode_from_env) = (m, true),
+                Err(w) => warnings.push(w),
+            }
         }
         (s, warnings)
     }
 
+    /// The profile's `max_attempts` and `retry_mode`, where the environment did not say (AWS's
+    /// order: environment, then profile). A bad value is named in a warning and ignored.
+    pub fn with_profile(
+        mut self,
+        profile: &str,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> (ClientSettings, Vec<String>) {
+        let mut warnings = Vec::new();
+        let field = |key: &str| format!("[profile {}] {key}", crate::validate::clean(profile));
+        if let (false, Some(v)) = (self.attempts_from_env, get("max_attempts")) {
+            match attempts(&field("max_attempts"), &v) {
+                Ok(n) => self.max_attempts = n,
+                Err(w) => warnings.push(w),
+            }
+        }
+        if let (false, Some(v)) = (self.mode_from_env, get("retry_mode")) {
+            match mode(&field("retry_mode"), &v) {
+                Ok(m) => self.retry_mode = m,
+                Err(w) => warnings.push(w),
+            }
+        }
+        (self, warnings)
+    }
+
     fn retry(&self) -> RetryConfig {
-        RetryConfig::standard()
+        let config = match self.retry_mode {
+            RetryMode::Standard => RetryConfig::standard(),
+            RetryMode::Adaptive => RetryConfig::adaptive(),
+        };
+        config
             .with_max_attempts(self.max_attempts.max(1))
             .with_initial_backoff(self.initial_backoff)
             .with_max_backoff(Duration::from_secs(20))
@@ -136,6 +188,38 @@ impl ClientSettings {
             .operation_timeout(self.operation_timeout)
             .build()
     }
+}
+
+fn attempts(field: &str, v: &str) -> Result<u32, String> {
+    match v.trim().parse::<u32>() {
+        Ok(n) if (1..=20).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{field}={} is not a number from 1 to 20; {LIVE_MAX_ATTEMPTS} attempts are used",
+            crate::validate::show(v)
+        )),
+    }
+}
+
+fn mode(field: &str, v: &str) -> Result<RetryMode, String> {
+    match v.trim() {
+        "standard" | "legacy" => Ok(RetryMode::Standard),
+        "adaptive" => Ok(RetryMode::Adaptive),
+        _ => Err(format!(
+            "{field}={} is not a retry mode (standard, adaptive or legacy); adaptive retries are used",
+            crate::validate::show(v)
+        )),
+    }
+}
+
+/// The selected profile's properties (`--profile`, else AWS_PROFILE, else `default`), read the
+/// way the SDK reads them; None without a config file or with one the SDK cannot parse (the
+/// credential chain then says what is wrong with it).
+async fn profile_properties(profile: Option<&str>) -> Option<(String, aws_config::profile::ProfileSet)> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+    let chosen = profile.map(|p| std::borrow::Cow::Owned(p.to_string()));
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &files, chosen).await.ok()?;
+    Some((set.selected_profile().to_string(), set))
 }
 
 /// HTTPS with rustls on ring (no C toolchain needed, smaller and faster to build than aws-lc),
@@ -199,7 +283,15 @@ fn demo_client_as(
 pub async fn live_clients(
     opts: &LiveOptions,
     settings: &ClientSettings,
-) -> Result<(aws_sdk_servicecatalog::Client, aws_sdk_sts::Client), Error> {
+) -> Result<(aws_sdk_servicecatalog::Client, aws_sdk_sts::Client, Vec<String>), Error> {
+    let (settings, warnings) = match profile_properties(opts.profile.as_deref()).await {
+        Some((name, set)) => settings.clone().with_profile(&name, |k| set.get(k).map(str::to_string)),
+        None => (settings.clone(), Vec::new()),
+    };
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    let settings = &settings;
     let http = http_client(settings);
     let provider_config = aws_config::provider_config::ProviderConfig::without_region().with_http_client(http.clone());
     let imds = aws_config::imds::Client::builder()
@@ -249,7 +341,7 @@ pub async fn live_clients(
     if let Some(url) = &opts.endpoint_url {
         catalog = catalog.endpoint_url(url);
     }
-    Ok((aws_sdk_servicecatalog::Client::from_conf(catalog.build()), aws_sdk_sts::Client::new(&shared)))
+    Ok((aws_sdk_servicecatalog::Client::from_conf(catalog.build()), aws_sdk_sts::Client::new(&shared), warnings))
 }
 
 #[cfg(test)]
@@ -274,6 +366,34 @@ mod tests {
         let (s, w) = ClientSettings::live(env(&[("AWS_MAX_ATTEMPTS", "0"), ("AWS_RETRY_MODE", "turbo")]));
         assert_eq!(s.max_attempts, LIVE_MAX_ATTEMPTS);
         assert!(w[0].contains("AWS_MAX_ATTEMPTS='0'") && w[1].contains("AWS_RETRY_MODE='turbo'"), "{w:?}");
+        assert_eq!(s.retry_mode, RetryMode::Adaptive, "adaptive by default");
+        assert_eq!(ClientSettings::live(env(&[("AWS_RETRY_MODE", "standard")])).0.retry_mode, RetryMode::Standard);
+        assert_eq!(ClientSettings::live(env(&[("AWS_RETRY_MODE", "legacy")])).0.retry_mode, RetryMode::Standard);
+    }
+
+    #[test]
+    fn the_profile_says_where_the_environment_does_not() {
+        let profile = |k: &str| match k {
+            "max_attempts" => Some("9".to_string()),
+            "retry_mode" => Some("standard".to_string()),
+            _ => None,
+        };
+        let (s, w) = ClientSettings::live(|_| None).0.with_profile("ops", profile);
+        assert_eq!((s.max_attempts, s.retry_mode, w.len()), (9, RetryMode::Standard, 0));
+        // AWS's order: the environment first.
+        let env = |k: &str| (k == "AWS_MAX_ATTEMPTS").then(|| "2".to_string());
+        let (s, _) = ClientSettings::live(env).0.with_profile("ops", profile);
+        assert_eq!((s.max_attempts, s.retry_mode), (2, RetryMode::Standard));
+        // A bad value in the profile is named, with its profile, and the default kept.
+        let bad = |k: &str| match k {
+            "max_attempts" => Some("lots".to_string()),
+            "retry_mode" => Some("\x1b[2Jfast".to_string()),
+            _ => None,
+        };
+        let (s, w) = ClientSettings::live(|_| None).0.with_profile("ops", bad);
+        assert_eq!((s.max_attempts, s.retry_mode), (LIVE_MAX_ATTEMPTS, RetryMode::Adaptive));
+        assert!(w[0].starts_with("[profile ops] max_attempts='lots' is not a number"), "{w:?}");
+        assert!(w[1].starts_with("[profile ops] retry_mode=") && !w[1].contains('\x1b'), "{w:?}");
     }
 
     #[test]

@@ -116,7 +116,7 @@ where
     match runner.start(spec, &mut report).await {
         Err(e) => BatchOutcome::Failed(e),
         Ok(record) if !wait => BatchOutcome::Started(record),
-        Ok(record) => match runner.follow(&spec.run, &record.record_id, &mut report).await {
+        Ok(record) => match runner.watch(&spec.run, &record, &mut report).await {
             Ok((end, _)) => BatchOutcome::Ended(end),
             Err(e) => BatchOutcome::Failed(e),
         },

@@ -268,6 +268,9 @@ impl App {
                 self.session.target = c.target().clone();
                 self.session.conn = Conn::Ready;
                 self.session.identity = None;
+                if !c.0.notices.is_empty() {
+                    self.session.notice(c.0.notices.join(" · "));
+                }
                 vec![self.list.reload(), Effect::LoadJournal, Effect::LoadIdentity]
             }
             Err(e) => {

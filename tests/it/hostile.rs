@@ -628,6 +628,29 @@ async fn retry_variables_are_honoured_and_a_bad_one_is_named() {
     assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     assert_eq!(failing.ops.lock().unwrap().get("SearchProvisionedProducts"), Some(&2));
 
+    // The profile's max_attempts, where the environment does not say; a bad retry_mode is named
+    // with its profile.
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    let profile = "[profile ops]\nmax_attempts = 3\nretry_mode = sometimes\n";
+    std::fs::write(home.path().join(".aws/config"), profile).unwrap();
+    let mut cmd = sctui(home.path());
+    cmd.args(["--profile", "ops", "--endpoint-url", &failing.url, "--region", "eu-west-1", "products"]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert_eq!(failing.ops.lock().unwrap().get("SearchProvisionedProducts"), Some(&5), "2 + the profile's 3");
+    assert!(
+        text(&out.stderr).contains("[profile ops] retry_mode='sometimes' is not a retry mode"),
+        "{}",
+        text(&out.stderr)
+    );
+    let mut cmd = sctui(home.path());
+    cmd.env("AWS_MAX_ATTEMPTS", "1");
+    cmd.args(["--profile", "ops", "--endpoint-url", &failing.url, "--region", "eu-west-1", "products"]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert_eq!(failing.ops.lock().unwrap().get("SearchProvisionedProducts"), Some(&6), "the environment wins");
+    std::fs::remove_file(home.path().join(".aws/config")).unwrap();
+
     // A bad value is named on stderr, the default used, and the command still does its work.
     let fine = hostile(|_, _, _| page(None)).await;
     let mut cmd = sctui(home.path());
@@ -637,7 +660,7 @@ async fn retry_variables_are_honoured_and_a_bad_one_is_named() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("AWS_MAX_ATTEMPTS=") && err.contains("is not a number from 1 to 20"), "{err}");
-    assert!(err.contains("AWS_RETRY_MODE='turbo' is not supported"), "{err}");
+    assert!(err.contains("AWS_RETRY_MODE='turbo' is not a retry mode"), "{err}");
     assert_terminal_safe("stderr", &out.stderr);
     assert!(text(&out.stdout).contains("pp-aaaaaaaaaaaaa"), "{}", text(&out.stdout));
 }

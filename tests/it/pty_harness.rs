@@ -8,6 +8,10 @@ use std::num::NonZeroU16;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// STS for processes that are not told otherwise: a loopback port nothing listens on, so that
+/// no test ever asks AWS's own STS who it is (`--endpoint-url` is Service Catalog's only).
+pub const NO_STS: &str = "http://127.0.0.1:1";
+
 /// Counts cursor-position queries (CSI 6 n) so the harness can answer like a terminal would.
 #[derive(Default)]
 pub struct Queries {
@@ -50,7 +54,7 @@ impl Tui {
         cmd.env("HOME", home.path());
         cmd.env("XDG_STATE_HOME", home.path().join("state"));
         cmd.env("RUST_BACKTRACE", "0");
-        cmd.env("AWS_ENDPOINT_URL_STS", crate::support::NO_STS);
+        cmd.env("AWS_ENDPOINT_URL_STS", NO_STS);
         // The caller's variables last, so that they win (HOME for a profile, say).
         for (k, v) in env {
             cmd.env(k, v);

@@ -132,9 +132,7 @@ pub fn sctui(home: &std::path::Path) -> Command {
     cmd
 }
 
-/// STS for processes that are not told otherwise: a loopback port nothing listens on, so that
-/// no test ever asks AWS's own STS who it is (`--endpoint-url` is Service Catalog's only).
-pub const NO_STS: &str = "http://127.0.0.1:1";
+pub use crate::pty_harness::NO_STS;
 
 /// Runs sctui against an emulator of the test's own, so its stats show what the process sent.
 pub async fn run_against(emu: &Emulator, home: &std::path::Path, args: &[&str]) -> Output {
