@@ -175,6 +175,20 @@ impl ProvisionedProduct {
     pub fn artifact_key(&self) -> Option<(String, String)> {
         Some((self.product_id.clone()?, self.provisioning_artifact_id.clone()?))
     }
+
+    /// Why no self-service action can run on it, when its type rules them out: AWS's
+    /// administrator guide says they are not supported for Terraform products (TERRAFORM_OPEN_SOURCE,
+    /// TERRAFORM_CLOUD, and EXTERNAL, the engine type Terraform products were first made with).
+    /// The text holds the product's name as AWS sent it: sanitise it before printing.
+    pub fn actions_unsupported(&self) -> Option<String> {
+        let kind = self.kind.as_deref()?;
+        matches!(kind, "TERRAFORM_OPEN_SOURCE" | "TERRAFORM_CLOUD" | "EXTERNAL").then(|| {
+            format!(
+                "Self-service actions are not supported for Terraform products ({} is {kind}; AWS Service Catalog Administrator Guide)",
+                self.name
+            )
+        })
+    }
 }
 
 /// One page of results and the token for the next, if any.

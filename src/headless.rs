@@ -177,6 +177,9 @@ async fn products(
 
 async fn actions(client: &CatalogClient, product: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
     let pp = client.product(product).await?;
+    if let Some(why) = pp.actions_unsupported() {
+        return Err(Failure::BadInput(why));
+    }
     let Some((prod, version)) = pp.artifact_key() else {
         return Err(Failure::BadInput(format!("{} has no product version; it has no actions", pp.name)));
     };
@@ -199,6 +202,9 @@ async fn resolve(
     action: &str,
 ) -> Result<(ProvisionedProduct, ServiceAction), Failure> {
     let pp = client.product(product).await?;
+    if let Some(why) = pp.actions_unsupported() {
+        return Err(Failure::BadInput(why));
+    }
     match client.find_action(&pp, action).await? {
         ActionLookup::Found(a) => Ok((pp, a)),
         ActionLookup::NoVersion => {

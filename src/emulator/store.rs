@@ -202,9 +202,9 @@ impl Store {
             "Id": def.id,
             "Status": status,
             "CreatedTime": self.world.base_time + def.created_offset_secs,
-            "IdempotencyToken": world::short_id(&format!("token/{}", def.id)),
+            "IdempotencyToken": Self::pp_token(def),
             "Tags": def.tags.iter().map(|t| json!({"Key": t.key, "Value": t.value})).collect::<Vec<_>>(),
-            "PhysicalId": format!("arn:aws:cloudformation:{}:{}:stack/SC-{}-{}/{}", self.world.region, self.world.account_id, self.world.account_id, def.id, world::short_id(&def.name)),
+            "PhysicalId": self.pp_physical_id(pp),
             "ProductId": def.product_id,
             "ProductName": product.map(|p| p.name.clone()),
             "ProvisioningArtifactId": def.version_id,
@@ -224,7 +224,31 @@ impl Store {
         if let Some(r) = last_ok {
             v["LastSuccessfulProvisioningRecordId"] = json!(r.id);
         }
+        Self::omit(def, &mut v);
         v
+    }
+
+    /// Leaves out the optional fields the world says AWS omits for this product.
+    fn omit(def: &world::ProvisionedProduct, v: &mut Value) {
+        if let Some(obj) = v.as_object_mut() {
+            for k in &def.omit {
+                obj.remove(k);
+            }
+        }
+    }
+
+    fn pp_token(def: &world::ProvisionedProduct) -> String {
+        world::short_id(&format!("token/{}", def.id))
+    }
+
+    fn pp_physical_id(&self, pp: usize) -> String {
+        let def = &self.world.provisioned_products[pp];
+        let (region, account) = (&self.world.region, &self.world.account_id);
+        format!(
+            "arn:aws:cloudformation:{region}:{account}:stack/SC-{account}-{}/{}",
+            def.id,
+            world::short_id(&def.name)
+        )
     }
 
     /// ProvisionedProductDetail (Scan and Describe).
@@ -239,6 +263,7 @@ impl Store {
                 json!(format!("arn:aws:iam::{}:role/SC-launch-role", self.world.account_id)),
             );
         }
+        Self::omit(&self.world.provisioned_products[pp], &mut v);
         v
     }
 
@@ -309,6 +334,13 @@ impl Store {
                     "productName" => product.is_some_and(|p| eq(&p.name)),
                     "provisioningArtifactName" => version.is_some_and(|v| eq(&v.name)),
                     "lastRecordId" => self.last_record(pp).is_some_and(|r| eq(&r.id)),
+                    "lastProvisioningRecordId" => self.provisioning_records(pp).0.is_some_and(|r| eq(&r.id)),
+                    "lastSuccessfulProvisioningRecordId" => self.provisioning_records(pp).1.is_some_and(|r| eq(&r.id)),
+                    "createdTime" => {
+                        eq(&crate::domain::Timestamp(self.world.base_time + def.created_offset_secs).iso())
+                    }
+                    "physicalId" => eq(&self.pp_physical_id(pp)),
+                    "idempotencyToken" => eq(&Self::pp_token(def)),
                     "userArn" | "userArnSession" => eq(&self.user_arn(pp)),
                     "tags" => {
                         def.tags.iter().any(|t| eq(&t.value) || eq(&t.key) || eq(&format!("{}={}", t.key, t.value)))
@@ -541,7 +573,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        json!({
+        let mut v = json!({
             "RecordId": r.id,
             "ProvisionedProductName": def.name,
             "Status": status,
@@ -555,7 +587,10 @@ impl Store {
             "PathId": r.path_id,
             "RecordErrors": errors,
             "RecordTags": r.tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect::<Vec<_>>(),
-        })
+            "LaunchRoleArn": format!("arn:aws:iam::{}:role/SC-launch-role", self.world.account_id),
+        });
+        Self::omit(def, &mut v);
+        v
     }
 
     /// Outputs appear once the automation has started.

@@ -61,6 +61,9 @@ pub struct Portfolio {
 pub struct Product {
     pub id: String,
     pub name: String,
+    /// ProductType: CLOUD_FORMATION_TEMPLATE (the default), TERRAFORM_OPEN_SOURCE, EXTERNAL…
+    #[serde(rename = "type", default = "cloudformation")]
+    pub kind: String,
     #[serde(default)]
     pub owner: String,
     #[serde(default)]
@@ -156,6 +159,14 @@ pub struct ProvisionedProduct {
     pub tags: Vec<TagDef>,
     #[serde(default)]
     pub resources: Vec<Resource>,
+    /// Optional fields AWS leaves out of this product's answers (`Tags`, `UserArn`,
+    /// `LastRecordId`, `LaunchRoleArn`…), so that clients are tested without them.
+    #[serde(default)]
+    pub omit: Vec<String>,
+}
+
+fn cloudformation() -> String {
+    "CLOUD_FORMATION_TEMPLATE".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -249,7 +260,11 @@ impl World {
             .products
             .iter()
             .enumerate()
-            .flat_map(|(pi, p)| (0..p.versions.len()).map(move |vi| (pi, vi)))
+            // CloudFormation versions with actions: the synthetic products are CFN stacks.
+            .filter(|(_, p)| p.kind == "CLOUD_FORMATION_TEMPLATE")
+            .flat_map(|(pi, p)| {
+                (0..p.versions.len()).filter(move |&vi| !p.versions[vi].action_ids.is_empty()).map(move |vi| (pi, vi))
+            })
             .collect();
         if candidates.is_empty() {
             return;
@@ -302,6 +317,7 @@ impl World {
                     TagDef { key: "team".into(), value: team.into() },
                 ],
                 resources,
+                omit: Vec::new(),
             });
         }
         self.provisioned_products.extend(extra);

@@ -65,6 +65,11 @@ impl Theme {
         if self.color { Style::new().fg(c) } else { Style::new() }
     }
 
+    /// What stands for a value that is not there (AWS omitted it, or it does not apply).
+    pub fn none(&self) -> &'static str {
+        if self.ascii { "-" } else { "—" }
+    }
+
     pub fn border(&self) -> border::Set<'static> {
         if self.ascii { ASCII_BORDER } else { border::PLAIN }
     }

@@ -12,13 +12,13 @@ async fn search_pages_through_a_large_catalog() {
     let q = ProductQuery { page_size: 100, ..Default::default() };
     let first = c.products_page(&q, None).await.unwrap();
     assert_eq!(first.items.len(), 100);
-    assert_eq!(first.total, Some(270));
+    assert_eq!(first.total, Some(273));
     let second = c.products_page(&q, first.next_token.clone()).await.unwrap();
     let third = c.products_page(&q, second.next_token.clone()).await.unwrap();
-    assert_eq!(third.items.len(), 70);
+    assert_eq!(third.items.len(), 73);
     assert_eq!(third.next_token, None, "the last page has no token");
     let ids: HashSet<_> = first.items.iter().chain(&second.items).chain(&third.items).map(|p| p.id.clone()).collect();
-    assert_eq!(ids.len(), 270, "no product twice, none missing");
+    assert_eq!(ids.len(), 273, "no product twice, none missing");
     assert_eq!(emu.stats().requests["SearchProvisionedProducts"], 3);
 }
 
@@ -55,6 +55,52 @@ async fn search_queries_filter_and_sort() {
     assert!(msg.contains("'pageSize'") && msg.contains("less than or equal to 100"), "{msg}");
 }
 
+/// Issue 10: every searchable field of SearchQuery (the model's list), a bare id as free text,
+/// and the provisioned product types beyond CloudFormation, some with optional fields left out.
+#[tokio::test]
+async fn search_covers_every_field_of_the_model_and_every_product_type() {
+    let emu = emulator(1.0).await;
+    let c = client(&emu);
+    let q = |s: String| ProductQuery { query: Some(s), ..Default::default() };
+    let names = async |query: String| -> Vec<String> {
+        c.all_products(&q(query)).await.unwrap().0.into_iter().map(|p| p.name).collect()
+    };
+    assert_eq!(names("type:TERRAFORM_OPEN_SOURCE".into()).await, ["docs-site-prod"]);
+    assert_eq!(names("type:EXTERNAL".into()).await, ["partner-feed-prod"]);
+    assert_eq!(names("type:CONTROL_TOWER_ACCOUNT".into()).await, ["sandbox-account-eu"]);
+    assert_eq!(names("pp-tf7docssite01".into()).await, ["docs-site-prod"], "a bare id is free text");
+    // Each field, searched by the value the product's own answer carries.
+    let raw = sdk(&emu).search_provisioned_products().filters(
+        aws_sdk_servicecatalog::types::ProvisionedProductViewFilterBy::SearchQuery,
+        vec!["name:web-prod-01".into()],
+    );
+    let out = raw.send().await.unwrap();
+    let web = &out.provisioned_products()[0];
+    let created = sctui::domain::Timestamp(web.created_time().unwrap().as_secs_f64()).iso();
+    for (field, value) in [
+        ("physicalId", web.physical_id().unwrap().to_string()),
+        ("idempotencyToken", web.idempotency_token().unwrap().to_string()),
+        ("lastProvisioningRecordId", web.last_provisioning_record_id().unwrap().to_string()),
+        ("lastSuccessfulProvisioningRecordId", web.last_successful_provisioning_record_id().unwrap().to_string()),
+        ("createdTime", created.clone()),
+        ("createdTime", format!("{}*", &created[..10])),
+    ] {
+        let hits = names(format!("{field}:{value}")).await;
+        assert!(hits.contains(&WEB.to_string()), "{field}:{value} -> {hits:?}");
+        assert!(hits.len() == 1 || value.ends_with('*'), "{field}:{value} -> {hits:?}");
+    }
+    // AWS may leave optional fields out: the EXTERNAL product's answers have no owner, tags,
+    // physical id or last record, and sctui reads it all the same.
+    let (feed, _) = c.all_products(&q("name:partner-feed-prod".into())).await.unwrap();
+    let feed = &feed[0];
+    assert_eq!((feed.user_arn.as_deref(), feed.tags.len(), feed.physical_id.as_deref()), (None, 0, None));
+    assert_eq!(feed.last_record_id, None);
+    assert!(feed.actions_unsupported().is_some());
+    let described = c.product("partner-feed-prod").await.unwrap();
+    assert_eq!(described.kind.as_deref(), Some("EXTERNAL"));
+    assert!(c.product("sandbox-account-eu").await.unwrap().actions_unsupported().is_none());
+}
+
 #[tokio::test]
 async fn scan_pages_by_twenty() {
     let emu = emulator_with(30, 1.0, Default::default()).await;
@@ -77,13 +123,18 @@ async fn scan_pages_by_twenty() {
             .unwrap();
         n += out.provisioned_products().len();
         pages += 1;
-        assert!(out.provisioned_products().iter().all(|p| p.launch_role_arn().is_some()));
+        // Every product has a launch role but the one whose answers leave it out.
+        assert!(
+            out.provisioned_products()
+                .iter()
+                .all(|p| p.launch_role_arn().is_some() != (p.name() == Some("partner-feed-prod")))
+        );
         token = out.next_page_token().map(str::to_string);
         if token.is_none() {
             break;
         }
     }
-    assert_eq!((n, pages), (50, 3));
+    assert_eq!((n, pages), (53, 3));
     let (code, _) = err_code(s.scan_provisioned_products().page_size(21).send().await);
     assert_eq!(code, "ValidationException");
 }

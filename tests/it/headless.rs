@@ -203,7 +203,7 @@ fn the_demo_runs_without_any_aws_setup() {
     let out = sctui(home.path()).env_remove("AWS_ACCESS_KEY_ID").args(["--demo", "products"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("web-prod-01") && stdout.contains("of 20 provisioned products"), "{stdout}");
+    assert!(stdout.contains("web-prod-01") && stdout.contains("of 23 provisioned products"), "{stdout}");
     assert!(out.stderr.is_empty(), "nothing but the table: {}", text(&out.stderr));
     let log = home.path().join("state/sctui/sctui.log");
     use std::os::unix::fs::PermissionsExt;
@@ -224,7 +224,7 @@ fn the_emulator_command_prints_its_address_and_stops_on_sigterm() {
     let url = first.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{first}")).to_string();
     assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
     let out = sctui(home.path()).args(["--endpoint-url", &url, "--region", "eu-west-1", "products"]).output().unwrap();
-    assert!(text(&out.stdout).contains("of 25 provisioned products"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("of 28 provisioned products"), "{}", text(&out.stdout));
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
@@ -313,7 +313,7 @@ async fn the_config_file_sets_defaults_and_read_only() {
         tokio::task::spawn_blocking(move || cmd.args(["products", "-o", "json"]).output().unwrap()).await.unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["TotalResultsCount"], 20, "the config's profile and region reached the emulator");
+    assert_eq!(v["TotalResultsCount"], 23, "the config's profile and region reached the emulator");
     // A broken config: a warning with line and column, and the command still runs on defaults.
     std::fs::write(home.path().join("sctui/config.toml"), "concurrency = \"many\"\n").unwrap();
     let mut cmd = sctui(home.path());
@@ -327,4 +327,20 @@ async fn the_config_file_sets_defaults_and_read_only() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stderr).contains("line 1, column 15"), "{}", text(&out.stderr));
     assert_eq!(emu.stats().executions_started, 0);
+}
+
+/// Issue 10: AWS's administrator guide says self-service actions are not supported for
+/// Terraform products; sctui says so instead of listing nothing or sending a doomed Execute.
+#[tokio::test]
+async fn terraform_products_say_actions_are_not_supported() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    for args in [&["actions", "docs-site-prod"][..], &["exec", "partner-feed-prod", RESTART]] {
+        let out = run_against(&emu, home.path(), args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(err.contains("Self-service actions are not supported for Terraform products"), "{err}");
+    }
+    assert_eq!(emu.stats().executions_started, 0);
+    assert_eq!(emu.stats().requests.get("ExecuteProvisionedProductServiceAction"), None, "nothing was sent");
 }

@@ -37,7 +37,7 @@ fn sdk_as(c: &CatalogClient) -> aws_sdk_servicecatalog::Client {
 async fn each_principal_sees_what_its_access_level_allows() {
     let emu = emulator(0.0).await;
     let admin = client(&emu);
-    assert_eq!(names_at(&admin, None).await.unwrap().len(), 20, "the admin sees the account");
+    assert_eq!(names_at(&admin, None).await.unwrap().len(), 23, "the admin sees the account");
     assert_eq!(admin.caller_identity().await.unwrap().1, "arn:aws:iam::123456789012:user/demo-operator");
 
     // The end user: Search defaults to Account, which AWSServiceCatalogEndUserFullAccess denies.
@@ -145,7 +145,7 @@ async fn auto_falls_back_to_what_the_policy_allows_and_says_so_once() {
     assert!(e.to_string().contains("Needs servicecatalog:SearchProvisionedProducts"), "{e}");
     // The admin keeps the account level, and nothing is said.
     let admin = client(&emu);
-    assert_eq!(admin.all_products(&ProductQuery::default()).await.unwrap().0.len(), 20);
+    assert_eq!(admin.all_products(&ProductQuery::default()).await.unwrap().0.len(), 23);
     assert_eq!((admin.access_level_shown().as_str(), admin.take_access_note()), ("auto: account", None));
     assert_eq!((admin.access_level_narrowed(), user.access_level_narrowed()), (None, Some("auto: user".into())));
 }

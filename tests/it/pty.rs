@@ -21,7 +21,7 @@ fn the_demo_runs_an_action_in_a_real_terminal() {
         assert!(p.screen().alternate_screen() && p.screen().bracketed_paste() && p.screen().hide_cursor());
     }
     t.send("/web-prod-01\r");
-    t.wait_for("Products 1 of 20");
+    t.wait_for("Products 1 of 23");
     t.send("\t");
     t.wait_for("AWS-RestartEC2Instance");
     t.send("\r");
@@ -36,7 +36,7 @@ fn the_demo_runs_an_action_in_a_real_terminal() {
     t.send("y");
     t.wait_for("SUCCEEDED");
     t.send("\x1b");
-    t.wait_for("Products 1 of 20");
+    t.wait_for("Products 1 of 23");
     t.send("q");
     let status = t.wait_exit();
     assert!(status.success(), "{status:?}");
@@ -279,13 +279,13 @@ fn the_palette_switches_profile_inside_the_app_with_completion() {
     let home_str = home.path().to_str().unwrap().to_string();
     let env = [("HOME", home_str.as_str()), ("AWS_EC2_METADATA_DISABLED", "true")];
     let mut t = Tui::spawn_with(CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")), &["--profile", "one"], 30, 120, &env);
-    t.wait_for("Products 20 ");
+    t.wait_for("Products 23 ");
     t.send(":pro\t");
     t.wait_for(":profile ");
     t.send("t\t");
     t.wait_for(":profile two");
     t.send("\r");
-    t.wait_for("Products 25 ");
+    t.wait_for("Products 28 ");
     assert!(t.screen().contains("profile two"), "{}", t.screen());
     t.send(":nonsense\r");
     t.wait_for("no command nonsense");

@@ -248,7 +248,7 @@ async fn an_unreachable_endpoint_at_start_is_a_clear_state_and_recovers_by_itsel
         let a = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.unwrap().unwrap();
         step(&mut app, &mut rt, &mut NullHost, a);
     }
-    assert_eq!(app.list.len(), 20);
+    assert_eq!(app.list.len(), 23);
     assert!(app.list.loading.error.is_none());
     let searches = emu.stats().requests["SearchProvisionedProducts"];
     assert_eq!(searches, 1, "the first page was asked once it could be answered");

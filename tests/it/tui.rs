@@ -633,3 +633,23 @@ async fn snapshots_of_the_palette_and_a_production_review() {
     d.type_text("web-prod");
     both_sizes(&d, "review_production");
 }
+
+/// Issue 10: a Terraform product's actions pane says actions are not supported (AWS's admin
+/// guide) instead of an empty list; fields AWS left out read "—".
+#[tokio::test]
+async fn a_terraform_product_says_actions_are_not_supported_and_missing_fields_read_as_a_dash() {
+    let mut d = Driver::new(1.0).await;
+    d.key(KeyCode::Char('/'));
+    d.type_text("docs-site");
+    d.key(KeyCode::Enter);
+    let screen = d.screen(160, 40);
+    assert!(screen.contains("Self-service actions are not supported for Terraform products"), "{screen}");
+    d.key(KeyCode::Char('/'));
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Char('/'));
+    d.type_text("partner-feed");
+    d.key(KeyCode::Enter);
+    let screen = d.screen(160, 40);
+    let row = screen.lines().find(|l| l.contains("partner-feed-prod")).unwrap_or_default();
+    assert!(row.contains("—"), "the missing LastRecordId reads as a dash: {screen}");
+}

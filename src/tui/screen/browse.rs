@@ -636,7 +636,8 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
 
 fn product_row(p: &ProvisionedProduct, marked: bool, wide: bool, with_type: bool, vcx: &ViewCx) -> TableRow<'static> {
     let t = vcx.theme;
-    let status = p.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_else(|| "-".into());
+    let none = || t.none().to_string();
+    let status = p.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_else(none);
     let mark = match (marked, t.ascii) {
         (true, false) => "● ",
         (true, true) => "* ",
@@ -647,14 +648,15 @@ fn product_row(p: &ProvisionedProduct, marked: bool, wide: bool, with_type: bool
         Cell::from(Span::styled(format!("{mark}{}", safe(&p.name)), name_style)),
         Cell::from(Span::styled(status, t.product_status(p.status.as_ref()))),
     ];
+    let opt = |v: &Option<String>| v.as_deref().map(safe).unwrap_or_else(none);
     if with_type {
-        cells.push(Cell::from(safe(p.kind.as_deref().unwrap_or("-"))));
+        cells.push(Cell::from(opt(&p.kind)));
     }
-    cells.push(Cell::from(safe(p.product_name.as_deref().unwrap_or("-"))));
-    cells.push(Cell::from(safe(p.provisioning_artifact_name.as_deref().unwrap_or("-"))));
-    cells.push(Cell::from(safe(p.last_record_id.as_deref().unwrap_or("-"))));
+    cells.push(Cell::from(opt(&p.product_name)));
+    cells.push(Cell::from(opt(&p.provisioning_artifact_name)));
+    cells.push(Cell::from(opt(&p.last_record_id)));
     if wide {
-        cells.push(Cell::from(p.created_time.map(|c| c.short()).unwrap_or_default()));
+        cells.push(Cell::from(p.created_time.map(|c| c.short()).unwrap_or_else(none)));
     }
     TableRow::new(cells)
 }
@@ -678,6 +680,11 @@ fn actions(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area:
     if let Some(msg) = &p.status_message {
         let status = p.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_default();
         lines.push(Line::from(Span::styled(format!("{status}: {}", safe(msg)), t.product_status(p.status.as_ref()))));
+    }
+    if let Some(why) = p.actions_unsupported() {
+        lines.push(Line::from(Span::styled(safe(&why), t.dim())));
+        f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), inner);
+        return;
     }
     match list.actions_of_selected() {
         None | Some(Fetch::Loading) => {

@@ -62,17 +62,24 @@ pub fn status_text(r: &Run, vcx: &ViewCx) -> (String, Style) {
     }
 }
 
-pub fn elapsed(r: &Run, vcx: &ViewCx) -> f64 {
+/// How long the run has taken; None for one that never got a record and is no longer going (it
+/// did not start, or nobody knows whether it did: no clock is running).
+pub fn elapsed(r: &Run, vcx: &ViewCx) -> Option<f64> {
+    if !r.in_flight() && r.record.is_none() {
+        return None;
+    }
     let start = r.record.as_ref().and_then(|d| d.created_time).unwrap_or(r.started);
     let end = if r.in_flight() { vcx.now } else { r.record.as_ref().and_then(|d| d.updated_time).unwrap_or(vcx.now) };
-    end.0 - start.0
+    Some(end.0 - start.0)
 }
 
 fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
     let t = vcx.theme;
     let (status, style) = status_text(r, vcx);
     let mut head = vec![label(t, "Status"), Span::styled(status, style.add_modifier(Modifier::BOLD))];
-    head.push(Span::styled(format!("   elapsed {}", duration(elapsed(r, vcx))), t.dim()));
+    if let Some(e) = elapsed(r, vcx) {
+        head.push(Span::styled(format!("   elapsed {}", duration(e)), t.dim()));
+    }
     if r.in_flight() && r.record.is_some() {
         head.push(Span::styled(format!(" · in this status for {}", duration(vcx.now.0 - r.since().0)), t.dim()));
     }
@@ -92,6 +99,9 @@ fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
     lines.push(Line::from(vec![label(t, "Product"), Span::raw(product)]));
     let action = format!("{} · SSM {}", safe(&r.action.name), safe(r.document.as_deref().unwrap_or("?")));
     lines.push(Line::from(vec![label(t, "Action"), Span::raw(action)]));
+    if let Some(role) = r.record.as_ref().and_then(|d| d.launch_role_arn.as_deref()) {
+        lines.push(Line::from(vec![label(t, "Launch role"), Span::raw(safe(role))]));
+    }
     lines.push(Line::from(vec![label(t, "ExecuteToken"), Span::raw(safe(&r.token))]));
     let params = match &r.parameters {
         None => "none sent (Service Catalog's defaults)".to_string(),
@@ -99,6 +109,21 @@ fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
     };
     lines.push(Line::from(vec![label(t, "Parameters"), Span::raw(params)]));
     lines
+}
+
+/// Service Catalog's launch-role failures read "Access denied while assuming the role": the
+/// operator is told which role, and that its trust policy is for the catalog's administrator.
+pub fn launch_role_hint(d: &crate::domain::RecordDetail) -> Option<String> {
+    let assuming = d
+        .record_errors
+        .iter()
+        .any(|e| e.description.as_deref().is_some_and(|t| t.to_ascii_lowercase().contains("assuming the role")));
+    assuming.then(|| {
+        let role = d.launch_role_arn.as_deref().map(safe).unwrap_or_else(|| "the product's launch role".into());
+        format!(
+            "  Service Catalog could not assume {role}: the catalog's administrator must let servicecatalog.amazonaws.com assume it (its trust policy) and grant it what the action needs"
+        )
+    })
 }
 
 fn record_lines(r: &Run, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
@@ -112,6 +137,9 @@ fn record_lines(r: &Run, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
                 Span::styled(format!("  {}: ", safe(e.code.as_deref().unwrap_or("Error"))), t.error()),
                 Span::raw(safe(e.description.as_deref().unwrap_or(""))),
             ]));
+        }
+        if let Some(hint) = launch_role_hint(d) {
+            lines.push(Line::from(Span::styled(hint, t.warn())));
         }
     }
     if !r.outputs.is_empty() {
@@ -154,4 +182,26 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
     }
     record_lines(r, vcx, &mut lines);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{RecordDetail, RecordError};
+
+    #[test]
+    fn a_launch_role_failure_names_the_role_and_who_can_fix_it() {
+        let error = |d: &str| RecordError { code: Some("AccessDenied".into()), description: Some(d.into()) };
+        let mut d = RecordDetail {
+            record_errors: vec![error("Access denied while assuming the role arn:aws:iam::1:role/x.")],
+            launch_role_arn: Some("arn:aws:iam::123456789012:role/SC-launch-role".into()),
+            ..Default::default()
+        };
+        let hint = super::launch_role_hint(&d).unwrap();
+        assert!(hint.contains("could not assume arn:aws:iam::123456789012:role/SC-launch-role"), "{hint}");
+        assert!(hint.contains("servicecatalog.amazonaws.com"), "{hint}");
+        d.launch_role_arn = None;
+        assert!(super::launch_role_hint(&d).unwrap().contains("the product's launch role"));
+        d.record_errors = vec![error("Step 'StopInstance' failed")];
+        assert_eq!(super::launch_role_hint(&d), None);
+    }
 }

@@ -81,7 +81,7 @@ fn row(r: &Run, wide: bool, vcx: &ViewCx) -> Row<'static> {
         safe(&r.action.name).into(),
         product.into(),
         Cell::from(Span::styled(status, style)),
-        duration(elapsed(r, vcx)).into(),
+        elapsed(r, vcx).map(duration).unwrap_or_else(|| vcx.theme.none().into()).into(),
     ];
     if wide {
         cells.push(r.record.as_ref().map(|d| safe(&d.record_id)).unwrap_or_default().into());
