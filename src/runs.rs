@@ -152,6 +152,9 @@ pub const TOKEN_WINDOW: Duration = Duration::from_secs(3600);
 /// A record is taken as an unanswered run's own when it was created this close after the request.
 const ADOPT_WITHIN_SECS: f64 = 300.0;
 
+/// The RecordType of a self-service action's record.
+const EXECUTE_RECORD: &str = "EXECUTE_PROVISIONED_PRODUCT_SERVICE_ACTION";
+
 #[derive(Clone)]
 pub struct Runner {
     pub client: CatalogClient,
@@ -295,7 +298,8 @@ impl Runner {
         report: Report<'_>,
     ) -> Result<(RecordDetail, Vec<RecordOutput>), RunError> {
         let mut schedule = PollSchedule::for_key(record_id);
-        let mut last: Option<RecordStatus> = answered.and_then(|r| r.status.clone());
+        // The answered status was journaled by `start`; an ended one is journaled with its end.
+        let mut last: Option<RecordStatus> = answered.and_then(|r| r.status.clone()).filter(|s| !s.is_terminal());
         let mut wait = match answered {
             Some(_) => schedule.after_answer(),
             None => Duration::ZERO,
@@ -419,7 +423,70 @@ impl Runner {
         Ok(self.follow(&spec.run, &record, report).await?.0)
     }
 
-    /// The record of an old, unanswered run: the one action record of its product created in the
+    /// Takes up an open run without ever sending anything (the TUI at start-up): a run with a
+    /// record is watched; one without is adopted from its product's history when exactly one
+    /// record fits, and is otherwise uncertain, for the operator to decide (`candidates`,
+    /// `adopt_record`, `resend`, `abandon`).
+    pub async fn take_up_asking(&self, open: &JournalRun, report: Report<'_>) -> Result<RecordDetail, RunError> {
+        let record = match &open.record_id {
+            Some(id) => id.clone(),
+            None => self.adopt(open, report).await?.record_id,
+        };
+        Ok(self.follow(&open.run, &record, report).await?.0)
+    }
+
+    /// Whether the run's token is still inside the token window: sending it again with it is
+    /// then safe (Service Catalog answers with the first run's record if that one arrived).
+    pub fn token_fresh(&self, open: &JournalRun) -> bool {
+        Timestamp::now().0 - open.requested_at.0 <= self.token_window.as_secs_f64()
+    }
+
+    /// The action records of the run's product created since its request (newest first, at
+    /// most 10): what an uncertain run may have become.
+    pub async fn candidates(&self, open: &JournalRun) -> Result<Vec<RecordDetail>, Error> {
+        let from = open.requested_at.0 - 5.0;
+        let history = self.client.history(&open.product_id).await?;
+        let mut found: Vec<RecordDetail> = history
+            .into_iter()
+            .filter(|r| r.record_type.as_deref() == Some(EXECUTE_RECORD))
+            .filter(|r| r.created_time.is_some_and(|t| t.0 >= from))
+            .collect();
+        found.sort_by(|a, b| {
+            b.created_time.map(|t| t.0).unwrap_or(0.0).total_cmp(&a.created_time.map(|t| t.0).unwrap_or(0.0))
+        });
+        found.truncate(10);
+        Ok(found)
+    }
+
+    /// The operator chose `record_id` as the run's own: checked to be an action record of the
+    /// run's product, journaled, then followed to its end.
+    pub async fn adopt_record(
+        &self,
+        open: &JournalRun,
+        record_id: &str,
+        report: Report<'_>,
+    ) -> Result<RecordDetail, RunError> {
+        let (record, _) = self.client.record(record_id).await.map_err(RunError::Api)?;
+        if record.provisioned_product_id.as_deref() != Some(open.product_id.as_str())
+            || record.record_type.as_deref() != Some(EXECUTE_RECORD)
+        {
+            return Err(RunError::Uncertain(format!(
+                "record {record_id} is not an action record of {}: not adopted",
+                open.product_name
+            )));
+        }
+        let event = Event::Created { run: open.run.clone(), at: Timestamp::now(), record_id: record.record_id.clone() };
+        self.log_or_report(event, report).await;
+        report(RunEvent::Submitted(record.clone()));
+        Ok(self.follow(&open.run, &record.record_id, report).await?.0)
+    }
+
+    /// The operator closed the run: journaled as abandoned with the reason.
+    pub async fn abandon(&self, run: &str, reason: String) -> Result<(), JournalError> {
+        self.log(Event::Abandoned { run: run.to_string(), at: Timestamp::now(), reason }).await
+    }
+
+    /// The record of an unanswered run: the one action record of its product created in the
     /// minutes after the request. Journaled as the run's own when found.
     async fn adopt(&self, open: &JournalRun, report: Report<'_>) -> Result<RecordDetail, RunError> {
         let history = self.client.history(&open.product_id).await.map_err(RunError::Api)?;
@@ -427,7 +494,7 @@ impl Runner {
         let until = open.requested_at.0 + ADOPT_WITHIN_SECS;
         let candidates: Vec<&RecordDetail> = history
             .iter()
-            .filter(|r| r.record_type.as_deref() == Some("EXECUTE_PROVISIONED_PRODUCT_SERVICE_ACTION"))
+            .filter(|r| r.record_type.as_deref() == Some(EXECUTE_RECORD))
             .filter(|r| r.created_time.is_some_and(|t| (from..=until).contains(&t.0)))
             .collect();
         let [record] = candidates.as_slice() else {
@@ -436,14 +503,15 @@ impl Runner {
             } else {
                 format!("{} action records", candidates.len())
             };
+            let age = if self.token_fresh(open) {
+                format!("its token is younger than {} min", self.token_window.as_secs() / 60)
+            } else {
+                format!("its token is older than {} min", self.token_window.as_secs() / 60)
+            };
             return Err(RunError::Uncertain(format!(
-                "run {} on {}: its Execute was never answered, its token is older than {} min, and its product's history \
+                "run {} on {}: its Execute was never answered, {age}, and its product's history \
                  shows {found} from that time. Check `sctui history {}`; `sctui runs resume --resend {}` sends it again",
-                open.run,
-                open.product_name,
-                self.token_window.as_secs() / 60,
-                open.product_id,
-                open.run
+                open.run, open.product_name, open.product_id, open.run
             )));
         };
         let event = Event::Created { run: open.run.clone(), at: Timestamp::now(), record_id: record.record_id.clone() };

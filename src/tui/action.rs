@@ -85,6 +85,12 @@ pub enum Action {
         run: RunId,
         error: RunError,
     },
+    /// The records an uncertain run may have become, and whether its token is still fresh.
+    Candidates {
+        run: RunId,
+        result: Result<Vec<RecordDetail>, Error>,
+        token_fresh: bool,
+    },
     /// The journal could not record the run's progress.
     RunUnjournaled {
         run: RunId,

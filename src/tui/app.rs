@@ -6,10 +6,11 @@
 //! May import: the screens (their state and update), session, runbook, keymap, effect, action.
 //! Never `view`.
 
+use super::action::RunId;
 use super::action::{Action, Connected};
 use super::effect::Effect;
 use super::keymap::{self, Cmd, KeyMode};
-use super::runbook::RunBook;
+use super::runbook::{NewRun, RunBook, RunPhase};
 use super::screen::browse::{Pane, ProductList};
 use super::screen::form::FormScreen;
 use super::screen::history::HistoryScreen;
@@ -68,7 +69,10 @@ impl App {
 
     /// The key table of the screen (under any overlay): what the help lists.
     pub fn screen_key_mode(&self) -> KeyMode {
-        self.screen.key_mode(&self.list)
+        match &self.screen {
+            Screen::Run(s) if self.runs.get(s.id).is_some_and(|r| r.decision.is_some()) => KeyMode::RunUncertain,
+            screen => screen.key_mode(&self.list),
+        }
     }
 
     pub fn key_mode(&self) -> KeyMode {
@@ -76,6 +80,7 @@ impl App {
             Some(Overlay::ConfirmQuit) => KeyMode::ConfirmQuit,
             Some(Overlay::Palette(_)) => KeyMode::Palette,
             Some(Overlay::Help) => KeyMode::Help,
+            Some(Overlay::Decide { .. }) => KeyMode::ConfirmDecision,
             Some(Overlay::Copy(_)) | None => self.screen_key_mode(),
         }
     }
@@ -138,7 +143,12 @@ impl App {
             (_, Cmd::ForceQuit) => self.quit_now(),
             (_, Cmd::Suspend) => vec![Effect::Suspend],
             (Some(Overlay::ConfirmQuit), Cmd::Execute) => self.quit_now(),
-            (Some(Overlay::ConfirmQuit | Overlay::Help | Overlay::Copy(_)), _) => {
+            (Some(Overlay::Decide { run, resend }), Cmd::Execute) => {
+                let (run, resend) = (*run, *resend);
+                self.overlay = None;
+                self.decide(run, resend)
+            }
+            (Some(Overlay::ConfirmQuit | Overlay::Help | Overlay::Copy(_) | Overlay::Decide { .. }), _) => {
                 self.overlay = None;
                 vec![]
             }
@@ -176,9 +186,50 @@ impl App {
                 None => self.session.toast("No run has been started in this session yet", false),
             },
             Cmd::Copy => return self.copy(),
+            Cmd::Resend | Cmd::Abandon => {
+                if let Screen::Run(s) = &self.screen
+                    && self.runs.get(s.id).is_some_and(|r| r.decision.is_some())
+                {
+                    self.overlay = Some(Overlay::Decide { run: s.id, resend: cmd == Cmd::Resend });
+                }
+            }
             other => return self.with_screen(|screen, cx| screen.command(other, cx)),
         }
         vec![]
+    }
+
+    /// The operator confirmed a choice for an uncertain run. Abandon: the journal closes it.
+    /// Send again: with its own token while that is fresh (Service Catalog answers with the
+    /// first run's record if it did arrive); past the token window, as a new run with a new
+    /// token, the old one closed with a pointer to it.
+    fn decide(&mut self, run: RunId, resend: bool) -> Vec<Effect> {
+        let Some(r) = self.runs.get(run) else { return vec![] };
+        let Some(fresh) = r.decision.as_ref().map(|d| d.token_fresh) else { return vec![] };
+        let journal_id = r.journal_id.clone();
+        if !resend {
+            let reason = "abandoned by the operator: its Execute was never answered".to_string();
+            self.runs.decided(run, RunPhase::Abandoned(reason.clone()));
+            return vec![Effect::Abandon { run, journal_id, reason }];
+        }
+        if fresh {
+            let Some(d) = self.runs.decided(run, RunPhase::Submitting) else { return vec![] };
+            return vec![Effect::Resend { run, open: d.open }];
+        }
+        let new = NewRun {
+            product: r.product.clone(),
+            action: r.action.clone(),
+            document: r.document.clone(),
+            parameters: r.parameters.clone(),
+            token: self.session.next_id(),
+            journal_id: self.session.next_id(),
+            phase: RunPhase::Submitting,
+        };
+        let reason = format!("sent again as run {} with a new token", new.journal_id);
+        self.runs.decided(run, RunPhase::Abandoned(reason.clone()));
+        let id = self.runs.add(new, self.session.now);
+        let Some(spec) = self.runs.get(id).map(|r| r.spec()) else { return vec![] };
+        self.screen = Screen::Run(RunScreen { id });
+        vec![Effect::Abandon { run, journal_id, reason }, Effect::Execute { run: id, spec }]
     }
 
     fn quit_now(&mut self) -> Vec<Effect> {
@@ -456,6 +507,10 @@ impl App {
             }
             Action::RunFailed { run, error } => {
                 app.runs.failed(run, &error, &mut app.session);
+                vec![]
+            }
+            Action::Candidates { run, result, token_fresh } => {
+                app.runs.candidates(run, result, token_fresh);
                 vec![]
             }
             Action::RunUnjournaled { run, message } => {

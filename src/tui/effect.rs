@@ -41,10 +41,28 @@ pub enum Effect {
     },
     /// Read the journal for runs that did not end.
     LoadJournal,
-    /// Take up a run from the journal.
+    /// Take up a run from the journal, never sending anything: watch its record, or adopt the one
+    /// record that is clearly its; otherwise it is uncertain and the operator decides.
     Resume {
         run: RunId,
         open: Box<JournalRun>,
+    },
+    /// The operator's choice for an uncertain run: this record is its own.
+    Adopt {
+        run: RunId,
+        open: Box<JournalRun>,
+        record_id: String,
+    },
+    /// The operator's choice for an uncertain run whose token is fresh: send it again with it.
+    Resend {
+        run: RunId,
+        open: Box<JournalRun>,
+    },
+    /// Close a run in the journal (the operator abandoned it, or sent it again as another run).
+    Abandon {
+        run: RunId,
+        journal_id: String,
+        reason: String,
     },
     /// Put text on the operator's clipboard (OSC 52).
     Copy(String),

@@ -46,6 +46,12 @@ pub enum Cmd {
     ToggleStop,
     Palette,
     Complete,
+    /// An uncertain run: the selected record is its own.
+    Adopt,
+    /// An uncertain run: send it again (asks first).
+    Resend,
+    /// An uncertain run: close it in the journal (asks first).
+    Abandon,
 }
 
 /// Which key table is in force.
@@ -66,8 +72,12 @@ pub enum KeyMode {
     /// The review of a batch: every product, concurrency, stop on failure.
     ReviewBatch,
     Run,
+    /// A run whose Execute was never answered and that no record is clearly its: the choices.
+    RunUncertain,
     Runs,
     History,
+    /// Confirming a choice for an uncertain run (send again, abandon).
+    ConfirmDecision,
     /// The command palette (`:`), typing a command.
     Palette,
     Help,
@@ -229,6 +239,23 @@ const RUN: &[Binding] = &[
     b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
 ];
 
+const RUN_UNCERTAIN: &[Binding] = &[
+    b!([UP, (Char('k'), NONE)], "↑/k", "previous record of the product", Up, false),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "next record of the product", Down, false),
+    b!([(Char('a'), NONE)], "a", "adopt the selected record: it is this run's", Adopt, true),
+    b!([(Char('s'), NONE)], "s", "send it again (asks first)", Resend, true),
+    b!([(Char('x'), NONE)], "x", "abandon it: the journal closes it (asks first)", Abandon, true),
+    b!([(Esc, NONE), (Char('b'), NONE)], "Esc", "back (the run waits for a decision)", Back, true),
+    b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, false),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
+    b!([(Char('q'), NONE)], "q", "quit (the run stays open in the journal)", Quit, false),
+];
+
+const CONFIRM_DECISION: &[Binding] = &[
+    b!([(Char('y'), NONE)], "y", "yes, do it", Execute, true),
+    b!([(Char('n'), NONE), (Esc, NONE), (Enter, NONE)], "n/Esc", "no: back to the choices", Cancel, true),
+];
+
 const RUNS: &[Binding] = &[
     b!([UP, (Char('k'), NONE)], "↑/k", "previous run", Up, false),
     b!([DOWN, (Char('j'), NONE)], "↓/j", "next run", Down, false),
@@ -266,7 +293,7 @@ const CONFIRM_QUIT: &[Binding] = &[
 
 impl KeyMode {
     /// Every key table, for the help screen's tests and the README check.
-    pub const ALL: [KeyMode; 15] = [
+    pub const ALL: [KeyMode; 17] = [
         KeyMode::Products,
         KeyMode::Actions,
         KeyMode::Filter,
@@ -277,8 +304,10 @@ impl KeyMode {
         KeyMode::ReviewConfirm,
         KeyMode::ReviewBatch,
         KeyMode::Run,
+        KeyMode::RunUncertain,
         KeyMode::Runs,
         KeyMode::History,
+        KeyMode::ConfirmDecision,
         KeyMode::Palette,
         KeyMode::Help,
         KeyMode::ConfirmQuit,
@@ -297,6 +326,8 @@ pub fn bindings(mode: KeyMode) -> &'static [Binding] {
         KeyMode::ReviewConfirm => REVIEW_CONFIRM,
         KeyMode::ReviewBatch => REVIEW_BATCH,
         KeyMode::Run => RUN,
+        KeyMode::RunUncertain => RUN_UNCERTAIN,
+        KeyMode::ConfirmDecision => CONFIRM_DECISION,
         KeyMode::Runs => RUNS,
         KeyMode::History => HISTORY,
         KeyMode::Palette => PALETTE,

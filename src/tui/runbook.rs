@@ -3,6 +3,7 @@
 
 use super::action::RunId;
 use super::effect::Effect;
+use super::screen::Fetch;
 use super::session::Session;
 use crate::catalog::{Error, ErrorKind};
 use crate::domain::{
@@ -25,6 +26,24 @@ pub enum RunPhase {
     Unanswered(String),
     /// Watching stopped (access denied, or failing for too long); the run goes on in AWS.
     Unwatched(String),
+    /// Its Execute was never answered and no record is clearly its: the operator decides
+    /// (adopt a record, send it again, or abandon it), nothing is sent before.
+    Uncertain(String),
+    /// The operator closed it (abandoned, or sent again as another run): why.
+    Abandoned(String),
+}
+
+/// What the operator may choose for an uncertain run.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// The run as the journal has it (its request time, token and parameters).
+    pub open: Box<JournalRun>,
+    /// The action records of its product since its request: what it may have become.
+    pub candidates: Fetch<Vec<RecordDetail>>,
+    pub selected: usize,
+    /// Its token is inside the token window: sending it again reuses it (safe); otherwise a new
+    /// run with a new token is sent.
+    pub token_fresh: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +68,10 @@ pub struct Run {
     pub resumed: bool,
     /// The journal could not record part of this run (kept: the journal will not show its end).
     pub unjournaled: Option<String>,
+    /// The run as the journal had it, when taken up from an earlier session.
+    pub journal: Option<Box<JournalRun>>,
+    /// Set while the run is uncertain: the operator's choices.
+    pub decision: Option<Decision>,
 }
 
 impl Run {
@@ -151,6 +174,8 @@ impl RunBook {
             journal_id: new.journal_id,
             resumed: false,
             unjournaled: None,
+            journal: None,
+            decision: None,
         });
         id
     }
@@ -176,6 +201,7 @@ impl RunBook {
             if let Some(r) = self.get_mut(id) {
                 r.timeline = j.statuses.clone();
                 r.resumed = true;
+                r.journal = Some(Box::new(j.clone()));
             }
             effects.push(Effect::Resume { run: id, open: Box::new(j) });
         }
@@ -213,11 +239,48 @@ impl RunBook {
         };
         r.phase = match error {
             RunError::Lost(_) => RunPhase::Lost(text.clone()),
-            RunError::Unanswered(_) | RunError::Uncertain(_) => RunPhase::Unanswered(text.clone()),
+            RunError::Unanswered(_) => RunPhase::Unanswered(text.clone()),
+            RunError::Uncertain(_) => RunPhase::Uncertain(text.clone()),
             RunError::Unwatched(_) => RunPhase::Unwatched(text.clone()),
             _ => RunPhase::NotStarted(text.clone()),
         };
+        if matches!(error, RunError::Uncertain(_))
+            && let Some(open) = r.journal.clone()
+        {
+            // Whether the token is fresh comes with the candidates (the runtime knows the window).
+            r.decision = Some(Decision { open, candidates: Fetch::Loading, selected: 0, token_fresh: false });
+        }
         session.toast(text, true);
+    }
+
+    /// The records an uncertain run may have become.
+    pub fn candidates(&mut self, run: RunId, result: Result<Vec<RecordDetail>, Error>, token_fresh: bool) {
+        if let Some(d) = self.get_mut(run).and_then(|r| r.decision.as_mut()) {
+            d.token_fresh = token_fresh;
+            d.candidates = match result {
+                Ok(list) => Fetch::Ready(list),
+                Err(e) => Fetch::Failed(e.to_string()),
+            };
+            d.selected = 0;
+        }
+    }
+
+    /// Moves the selection among an uncertain run's candidate records.
+    pub fn select_candidate(&mut self, run: RunId, down: bool) {
+        if let Some(d) = self.get_mut(run).and_then(|r| r.decision.as_mut())
+            && let Fetch::Ready(list) = &d.candidates
+        {
+            d.selected =
+                if down { (d.selected + 1).min(list.len().saturating_sub(1)) } else { d.selected.saturating_sub(1) };
+        }
+    }
+
+    /// The operator decided: the choices are gone, and the run is watched again (`adopt`,
+    /// `resend`) or closed (`abandon`).
+    pub fn decided(&mut self, run: RunId, phase: RunPhase) -> Option<Decision> {
+        let r = self.get_mut(run)?;
+        r.phase = phase;
+        r.decision.take()
     }
 
     /// The journal missed the run's progress: said on the run and as a toast.

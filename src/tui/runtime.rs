@@ -170,6 +170,42 @@ impl Runtime {
         });
     }
 
+    /// A run of an earlier session: taken up without sending, or as the operator decided.
+    fn take_up(&mut self, effect: Effect) {
+        match effect {
+            Effect::Resume { run, open } => self.with_runner(|runner, send| async move {
+                let mut report = reporter(run, send.clone());
+                match runner.take_up_asking(&open, &mut report).await {
+                    Ok(_) => {}
+                    Err(error @ crate::runs::RunError::Uncertain(_)) => {
+                        send.send(Action::RunFailed { run, error });
+                        let result = runner.candidates(&open).await;
+                        send.send(Action::Candidates { run, result, token_fresh: runner.token_fresh(&open) });
+                    }
+                    Err(error) => send.send(Action::RunFailed { run, error }),
+                }
+            }),
+            Effect::Adopt { run, open, record_id } => self.with_runner(|runner, send| async move {
+                let mut report = reporter(run, send.clone());
+                if let Err(error) = runner.adopt_record(&open, &record_id, &mut report).await {
+                    send.send(Action::RunFailed { run, error });
+                }
+            }),
+            Effect::Resend { run, open } => self.with_runner(|runner, send| async move {
+                let mut report = reporter(run, send.clone());
+                if let Err(error) = runner.resend(&open, true, &mut report).await {
+                    send.send(Action::RunFailed { run, error });
+                }
+            }),
+            Effect::Abandon { run, journal_id, reason } => self.with_runner(|runner, send| async move {
+                if let Err(e) = runner.abandon(&journal_id, reason).await {
+                    send.send(Action::RunUnjournaled { run, message: e.to_string() });
+                }
+            }),
+            _ => {}
+        }
+    }
+
     /// Starts the work an effect asks for. Terminal effects (bell, suspend) go to the host.
     pub fn run(&mut self, effect: Effect, host: &mut dyn Host) {
         match effect {
@@ -191,12 +227,9 @@ impl Runtime {
                     send.send(Action::RunFailed { run, error });
                 }
             }),
-            Effect::Resume { run, open } => self.with_runner(|runner, send| async move {
-                let mut report = reporter(run, send.clone());
-                if let Err(error) = runner.resume(&open, true, &mut report).await {
-                    send.send(Action::RunFailed { run, error });
-                }
-            }),
+            e @ (Effect::Resume { .. } | Effect::Adopt { .. } | Effect::Resend { .. } | Effect::Abandon { .. }) => {
+                self.take_up(e);
+            }
             Effect::Batch { runs, plan } => self.with_runner(|runner, send| async move {
                 batch::run(&runner, runs, plan, move |run: &RunId, note: Note<'_>| batch_note(*run, note, &send)).await;
             }),

@@ -43,6 +43,11 @@ pub enum Overlay {
     Palette(Input),
     /// Text to select by hand (no OSC 52); any key closes it.
     Copy(String),
+    /// "Send it again?" (`resend`) or "Abandon it?" for an uncertain run.
+    Decide {
+        run: super::action::RunId,
+        resend: bool,
+    },
 }
 
 /// What a screen's update may read and change besides its own state.

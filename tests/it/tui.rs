@@ -355,9 +355,9 @@ async fn values_on_screen_never_emit_control_sequences() {
     assert!(params.values().any(|v| v == &vec!["\u{1b}[2J\u{1b}[31mred\u{7}".to_string()]), "{params:?}");
 }
 
-#[tokio::test]
-async fn the_tui_takes_up_runs_an_earlier_session_left_open() {
-    let emu = emulator(0.05).await;
+/// A journal with `runs` (id, token, seconds ago) requested on WEB/RESTART and never answered,
+/// addressed to `client` as a live target; the driver that starts on it.
+async fn with_unanswered(emu: Emulator, runs: &[(&str, &str, f64)]) -> (Driver, std::path::PathBuf, tempfile::TempDir) {
     let mut client = client(&emu);
     // As against AWS: a live target, which journal runs of the same endpoint can be resumed on.
     client.target.demo = false;
@@ -366,18 +366,121 @@ async fn the_tui_takes_up_runs_an_earlier_session_left_open() {
     let web = client.product(WEB).await.unwrap();
     let restart = action_id(&client, WEB, RESTART).await;
     let j = sctui::runs::journal::Journal::open(&path).unwrap();
-    // The earlier session wrote the request and died before any answer.
-    j.append(&web_restart_requested(&client, "earlier-1", "earlier-token-1", &web.id, &restart)).unwrap();
+    for (run, token, ago) in runs {
+        let mut event = web_restart_requested(&client, run, token, &web.id, &restart);
+        if let sctui::runs::journal::Event::Requested { at, .. } = &mut event {
+            *at = Timestamp(at.0 - ago);
+        }
+        j.append(&event).unwrap();
+    }
     drop(j);
-    let mut d = Driver::with(emu, client, &path).await;
-    d.until("the resumed run to end", |a| a.runs.list.first().is_some_and(|r| r.resumed && r.phase == RunPhase::Ended))
-        .await;
+    let d = Driver::with(emu, client, &path).await;
+    (d, path, dir)
+}
+
+fn journal_runs(path: &std::path::Path) -> Vec<sctui::runs::journal::JournalRun> {
+    sctui::runs::journal::runs(&sctui::runs::journal::Journal::read(path).unwrap().0)
+}
+
+/// Issue 10: the TUI never sends anything at start-up without asking. A run whose Execute was
+/// never answered and that no record is clearly its waits for the operator; inside the token
+/// window, "send again" reuses its token.
+#[tokio::test]
+async fn the_tui_asks_before_sending_again_a_run_an_earlier_session_left_unanswered() {
+    let emu = emulator(0.05).await;
+    // The earlier session wrote the request and died before any answer.
+    let (mut d, path, _dir) = with_unanswered(emu, &[("earlier-1", "earlier-token-1", 0.0)]).await;
+    d.until("the choices", |a| {
+        a.runs.list.first().and_then(|r| r.decision.as_ref()).is_some_and(|d| matches!(d.candidates, Fetch::Ready(_)))
+    })
+    .await;
+    assert_eq!(d.emu.stats().requests.get("ExecuteProvisionedProductServiceAction"), None, "nothing was sent");
+    d.key(KeyCode::Char('l'));
+    assert_eq!(d.app.key_mode(), sctui::tui::keymap::KeyMode::RunUncertain);
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("UNCERTAIN") && screen.contains("it most likely never ran"), "{screen}");
+    assert!(screen.contains("with its own token"), "{screen}");
+    d.key(KeyCode::Char('s'));
+    assert!(d.screen(120, 40).contains("Send it again?"), "{}", d.screen(120, 40));
+    d.key(KeyCode::Char('n'));
+    assert!(d.app.overlay.is_none() && d.app.runs.list[0].decision.is_some(), "n changes nothing");
+    d.key(KeyCode::Char('s'));
+    d.key(KeyCode::Char('y'));
+    d.until("the run to end", |a| a.runs.list.first().is_some_and(|r| r.resumed && r.phase == RunPhase::Ended)).await;
     d.key(KeyCode::Char('R'));
     let screen = d.screen(120, 40);
     assert!(screen.contains("web-prod-01 (resumed)") && screen.contains("SUCCEEDED"), "{screen}");
     assert_eq!(d.emu.stats().executions_started, 1);
-    let (events, _) = sctui::runs::journal::Journal::read(&path).unwrap();
-    assert_eq!(sctui::runs::journal::runs(&events)[0].outcome, Some(sctui::domain::RunOutcome::Succeeded));
+    let run = &journal_runs(&path)[0];
+    assert_eq!((run.outcome, run.token.as_str()), (Some(sctui::domain::RunOutcome::Succeeded), "earlier-token-1"));
+}
+
+/// Issue 10: two action records since the request (someone else ran it too): the operator
+/// picks the one that is the run's, and it is watched to its end; nothing is sent.
+#[tokio::test]
+async fn the_operator_adopts_one_of_the_records_the_product_shows() {
+    let emu = emulator(0.0).await;
+    let c = client(&emu);
+    let (web, restart) = (c.product(WEB).await.unwrap().id, action_id(&c, WEB, RESTART).await);
+    let ours = c.execute(&web, &restart, None, "mine-token").await.unwrap();
+    let theirs = c.execute(&web, &restart, None, "someone-else").await.unwrap();
+    let (mut d, path, _dir) = with_unanswered(emu, &[("mine-1", "mine-token", 30.0)]).await;
+    d.until("two candidates", |a| {
+        a.runs.list.first().and_then(|r| r.decision.as_ref()).is_some_and(|d| match &d.candidates {
+            Fetch::Ready(list) => list.len() == 2,
+            _ => false,
+        })
+    })
+    .await;
+    d.key(KeyCode::Char('l'));
+    let screen = d.screen(120, 40);
+    assert!(screen.contains(&ours.record_id) && screen.contains(&theirs.record_id), "{screen}");
+    // Newest first: theirs, then ours.
+    d.key(KeyCode::Char('j'));
+    d.key(KeyCode::Char('a'));
+    d.until("the adopted run to end", |a| a.runs.list[0].phase == RunPhase::Ended).await;
+    assert_eq!(d.emu.stats().executions_started, 2, "nothing more ran");
+    let run = &journal_runs(&path)[0];
+    assert_eq!(run.record_id.as_deref(), Some(ours.record_id.as_str()), "the run adopted the record chosen");
+    assert_eq!(run.outcome, Some(sctui::domain::RunOutcome::Succeeded));
+}
+
+/// Issue 10: past the token window, "send again" is a new run with a new token (the old one
+/// closed with a pointer to it); "abandon" closes a run in the journal and sends nothing.
+#[tokio::test]
+async fn past_the_token_window_a_run_is_sent_as_a_new_run_or_abandoned() {
+    let emu = emulator(0.0).await;
+    let two_hours = 7200.0;
+    let runs = [("stale-1", "stale-token-1", two_hours), ("stale-2", "stale-token-2", two_hours)];
+    let (mut d, path, _dir) = with_unanswered(emu, &runs).await;
+    d.until("both uncertain", |a| {
+        a.runs.list.len() == 2
+            && a.runs.list.iter().all(|r| r.decision.as_ref().is_some_and(|d| matches!(d.candidates, Fetch::Ready(_))))
+    })
+    .await;
+    let first = d.app.runs.list[0].id;
+    d.app.screen = Screen::Run(sctui::tui::screen::run::RunScreen { id: first });
+    assert!(d.screen(120, 40).contains("as a new run with a new token"), "{}", d.screen(120, 40));
+    d.key(KeyCode::Char('x'));
+    assert!(d.screen(120, 40).contains("Abandon this run?"), "{}", d.screen(120, 40));
+    d.key(KeyCode::Char('y'));
+    let second = d.app.runs.list[1].id;
+    d.app.screen = Screen::Run(sctui::tui::screen::run::RunScreen { id: second });
+    d.key(KeyCode::Char('s'));
+    assert!(d.screen(120, 40).contains("Send it again as a new run?"), "{}", d.screen(120, 40));
+    d.key(KeyCode::Char('y'));
+    d.until("the new run to end", |a| a.runs.list.len() == 3 && a.runs.list[2].phase == RunPhase::Ended).await;
+    assert_eq!(d.emu.stats().executions_started, 1, "only the new run ran");
+    let runs = journal_runs(&path);
+    let by_id = |id: &str| runs.iter().find(|r| r.run == id).unwrap().clone();
+    assert_eq!(by_id("stale-1").outcome, Some(sctui::domain::RunOutcome::Abandoned));
+    assert!(by_id("stale-1").reason.unwrap_or_default().contains("abandoned by the operator"));
+    let resent = by_id("stale-2");
+    assert_eq!(resent.outcome, Some(sctui::domain::RunOutcome::Abandoned));
+    let new_id = resent.reason.unwrap_or_default().split(' ').nth(4).unwrap_or_default().to_string();
+    let new = by_id(&new_id);
+    assert_eq!(new.outcome, Some(sctui::domain::RunOutcome::Succeeded));
+    assert_ne!(new.token, "stale-token-2", "a new token");
 }
 
 #[tokio::test]

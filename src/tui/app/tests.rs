@@ -368,6 +368,32 @@ fn a_result_for_a_screen_that_has_gone_is_dropped() {
     assert!(matches!(app.screen, Screen::Browse(_)));
 }
 
+/// An earlier session's run that no record is clearly the one of, on screen with its choices.
+fn uncertain_run_on_screen(app: &mut App) {
+    let requested = crate::runs::journal::Event::Requested {
+        run: "old-1".into(),
+        at: Timestamp(0.0),
+        caller: None,
+        profile: None,
+        region: None,
+        endpoint: None,
+        demo: false,
+        product_id: "pp-0000000000000".into(),
+        product_name: "web-00".into(),
+        action_id: "act-1".into(),
+        action_name: "Restart".into(),
+        parameters: None,
+        token: "t-1".into(),
+    };
+    let open = crate::runs::journal::runs(&[requested]);
+    update(app, Action::JournalLoaded { open, problems: vec![] });
+    let run = app.runs.list.last().unwrap().id;
+    let error = crate::runs::RunError::Uncertain("no record".into());
+    update(app, Action::RunFailed { run, error });
+    app.overlay = None;
+    app.screen = Screen::Run(crate::tui::screen::run::RunScreen { id: run });
+}
+
 /// Every key table has a key that really leaves it: pressed, the mode is another one.
 #[test]
 fn every_mode_has_a_way_out() {
@@ -429,6 +455,10 @@ fn every_mode_has_a_way_out() {
     );
     update(&mut app, ctrl('s'));
     leaves(&mut app, ch('n')); // ReviewBatch
+    uncertain_run_on_screen(&mut app);
+    update(&mut app, ch('x'));
+    leaves(&mut app, ch('n')); // ConfirmDecision
+    leaves(&mut app, key(KeyCode::Esc)); // RunUncertain
     let modes: std::collections::BTreeSet<String> = KeyMode::ALL.iter().map(|m| format!("{m:?}")).collect();
     assert_eq!(seen, modes, "every mode was tried");
 }

@@ -1,11 +1,13 @@
 //! One run, live: status, elapsed time, timeline, errors, outputs. The run itself lives in the
 //! run book (it goes on whichever screen shows); this screen only says which one it shows.
 
+use super::Fetch;
 use super::browse::Browse;
 use super::{Cx, Next, Screen};
 use crate::tui::action::RunId;
+use crate::tui::effect::Effect;
 use crate::tui::keymap::Cmd;
-use crate::tui::runbook::{Run, RunBook, RunPhase};
+use crate::tui::runbook::{Decision, Run, RunBook, RunPhase};
 use crate::tui::view::{ViewCx, block, label, safe};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -31,6 +33,27 @@ pub fn command(s: RunScreen, cmd: Cmd, cx: &mut Cx) -> Next {
             Some(r) => super::form::open(r.product, r.action, r.parameters, None),
             None => (Screen::Run(s), vec![]),
         },
+        Cmd::Up | Cmd::Down => {
+            cx.runs.select_candidate(s.id, cmd == Cmd::Down);
+            (Screen::Run(s), vec![])
+        }
+        Cmd::Adopt => {
+            let chosen = cx.runs.get(s.id).and_then(|r| r.decision.as_ref()).and_then(|d| match &d.candidates {
+                super::Fetch::Ready(list) => list.get(d.selected).map(|c| c.record_id.clone()),
+                _ => None,
+            });
+            let Some(record_id) = chosen else {
+                cx.session.toast("No record to adopt: its product's history shows none since the request", true);
+                return (Screen::Run(s), vec![]);
+            };
+            let effects = cx
+                .runs
+                .decided(s.id, RunPhase::Watching)
+                .map(|d| Effect::Adopt { run: s.id, open: d.open, record_id })
+                .into_iter()
+                .collect();
+            (Screen::Run(s), effects)
+        }
         _ => (Screen::Run(s), vec![]),
     }
 }
@@ -57,6 +80,8 @@ pub fn status_text(r: &Run, vcx: &ViewCx) -> (String, Style) {
         RunPhase::Lost(_) => ("LOST".into(), t.error()),
         RunPhase::Unanswered(_) => ("NO ANSWER".into(), t.error()),
         RunPhase::Unwatched(_) => ("NOT WATCHED".into(), t.warn()),
+        RunPhase::Uncertain(_) => ("UNCERTAIN: your decision".into(), t.warn()),
+        RunPhase::Abandoned(_) => ("ABANDONED".into(), t.dim()),
         RunPhase::Watching => (format!("{} {}", t.spinner(vcx.frame), status()), t.record_status(r.status())),
         RunPhase::Ended => (format!("{} {}", t.record_mark(r.status()), status()), t.record_status(r.status())),
     }
@@ -84,7 +109,13 @@ fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
         head.push(Span::styled(format!(" · in this status for {}", duration(vcx.now.0 - r.since().0)), t.dim()));
     }
     let mut lines = vec![Line::from(head)];
-    if let RunPhase::NotStarted(e) | RunPhase::Lost(e) | RunPhase::Unanswered(e) | RunPhase::Unwatched(e) = &r.phase {
+    if let RunPhase::NotStarted(e)
+    | RunPhase::Lost(e)
+    | RunPhase::Unanswered(e)
+    | RunPhase::Unwatched(e)
+    | RunPhase::Uncertain(e)
+    | RunPhase::Abandoned(e) = &r.phase
+    {
         lines.push(Line::from(vec![label(t, "Problem"), Span::styled(safe(e), t.error())]));
     }
     if let Some(j) = &r.unjournaled {
@@ -160,6 +191,44 @@ fn record_lines(r: &Run, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
     }
 }
 
+/// An uncertain run's choices: the records its product's history shows since the request.
+fn decision_lines(d: &Decision, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
+    let t = vcx.theme;
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Decide: nothing is sent until you choose", t.title())));
+    match &d.candidates {
+        Fetch::Loading => lines.push(Line::from(Span::styled(
+            format!("  {} reading the product's history…", t.spinner(vcx.frame)),
+            t.dim(),
+        ))),
+        Fetch::Failed(e) => lines
+            .push(Line::from(Span::styled(format!("  Could not read the product's history: {}", safe(e)), t.error()))),
+        Fetch::Ready(list) if list.is_empty() => lines.push(Line::from(Span::styled(
+            "  The product's history shows no action record since the request: it most likely never ran.",
+            t.dim(),
+        ))),
+        Fetch::Ready(list) => {
+            lines.push(Line::from(Span::styled("  Action records of the product since the request:", t.dim())));
+            for (i, rec) in list.iter().enumerate() {
+                let pointer = if i == d.selected { t.pointer() } else { "  " };
+                let style = if i == d.selected { t.selected() } else { Style::new() };
+                let when = rec.created_time.map(|c| c.short()).unwrap_or_else(|| t.none().into());
+                let status = rec.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_else(|| t.none().into());
+                lines.push(Line::from(Span::styled(
+                    format!("  {pointer}{}  {when}  {}", safe(&rec.record_id), safe(&status)),
+                    style,
+                )));
+            }
+        }
+    }
+    let resend = if d.token_fresh {
+        "s sends it again with its own token (still inside the token window: it cannot run twice)"
+    } else {
+        "s sends it again as a new run with a new token (it may run twice if the first did run)"
+    };
+    lines.push(Line::from(Span::styled(format!("  a adopts the selected record · {resend} · x abandons it"), t.dim())));
+}
+
 pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let t = vcx.theme;
     let Some(r) = runs.get(s.id) else { return };
@@ -169,6 +238,9 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
     let inner = b.inner(area);
     f.render_widget(b, area);
     let mut lines = facts(r, vcx);
+    if let Some(d) = &r.decision {
+        decision_lines(d, vcx, &mut lines);
+    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Timeline", t.title())));
     if r.timeline.is_empty() {

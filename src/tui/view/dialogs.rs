@@ -22,6 +22,8 @@ fn mode_name(mode: KeyMode) -> &'static str {
         ReviewConfirm => "review of a production run",
         ReviewBatch => "review of a batch",
         Run => "run",
+        RunUncertain => "run whose Execute was never answered",
+        ConfirmDecision => "confirm a choice for an uncertain run",
         Runs => "runs",
         History => "history",
         Palette => "command palette",
@@ -74,6 +76,44 @@ pub fn confirm_quit(in_flight: usize, vcx: &ViewCx, f: &mut Frame, body: Rect) {
     let area = centered(body, 56, 6);
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).block(block(t, " Quit sctui? ", true)), area);
+}
+
+/// "Send it again?" or "Abandon it?" for an uncertain run, saying what each means.
+pub fn confirm_decision(run: Option<&crate::tui::runbook::Run>, resend: bool, vcx: &ViewCx, f: &mut Frame, body: Rect) {
+    let t = vcx.theme;
+    let Some(r) = run else { return };
+    let fresh = r.decision.as_ref().is_some_and(|d| d.token_fresh);
+    let (title, what, risk) = match (resend, fresh) {
+        (false, _) => (
+            " Abandon this run? ",
+            format!("The journal closes run {} on {}; nothing is sent.", safe(&r.journal_id), safe(&r.product.name)),
+            "If it did run, its record stays in the product's history.",
+        ),
+        (true, true) => (
+            " Send it again? ",
+            format!("{} on {} is sent again with its own token.", safe(&r.action.name), safe(&r.product.name)),
+            "Inside the token window: if the first did arrive, Service Catalog answers with its record.",
+        ),
+        (true, false) => (
+            " Send it again as a new run? ",
+            format!("{} on {} is sent as a new run with a new token.", safe(&r.action.name), safe(&r.product.name)),
+            "If the first did run, the action runs twice: check the records listed first.",
+        ),
+    };
+    let lines = vec![
+        Line::from(Span::raw(what)),
+        Line::from(Span::styled(risk, t.warn())),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("y", t.key()),
+            Span::raw(" yes    "),
+            Span::styled("n/Esc", t.key()),
+            Span::raw(" no"),
+        ]),
+    ];
+    let area = centered(body, body.width.saturating_sub(4).min(96), 6);
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, title, true)), area);
 }
 
 /// Copied text shown to select by hand, when the terminal takes no OSC 52.
