@@ -244,7 +244,8 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Timeline", t.title())));
     if r.timeline.is_empty() {
-        lines.push(Line::from(Span::styled("  (waiting for Service Catalog)", t.dim())));
+        let none = if r.in_flight() { "  (waiting for Service Catalog)" } else { "  (no record: no status to show)" };
+        lines.push(Line::from(Span::styled(none, t.dim())));
     }
     for (at, s) in &r.timeline {
         lines.push(Line::from(vec![

@@ -111,7 +111,11 @@ pub fn confirm_decision(run: Option<&crate::tui::runbook::Run>, resend: bool, vc
             Span::raw(" no"),
         ]),
     ];
-    let area = centered(body, body.width.saturating_sub(4).min(96), 6);
+    let width = body.width.saturating_sub(4).min(96);
+    // Every line wrapped to the box, so that the y/n line is never cut off on a narrow screen.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let area = centered(body, width, u16::try_from(rows + 2).unwrap_or(u16::MAX));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, title, true)), area);
 }
