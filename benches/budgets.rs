@@ -348,7 +348,7 @@ fn process_budgets(rows: &mut Vec<Row>, rt: &tokio::runtime::Runtime) {
             ("AWS_EC2_METADATA_DISABLED", "true"),
         ];
         let t = Tui::spawn_with(cmd, &["--endpoint-url", &url, "--region", "eu-west-1", "--no-bell"], 40, 160, &env);
-        let total = scale + 20;
+        let total = world(scale).provisioned_products.len();
         let started = Instant::now();
         t.wait_for_timeout(&format!("Products {total} "), Duration::from_secs(120));
         let loaded = started.elapsed();
