@@ -181,14 +181,20 @@ const FORM_TEXT: &[Binding] = &[
     b!([UP], "↑", "TARGET: up the checklist", Up, false),
     b!([DOWN], "↓", "TARGET: down the checklist", Down, false),
     b!([(Enter, NONE)], "Enter", "add the typed value to the list", Toggle, false),
-    b!([(Esc, NONE)], "Esc", "back to the actions (the form is dropped)", Back, true),
+    b!([(Esc, NONE)], "Esc", "TARGET: stop typing; otherwise back to the actions (the form is dropped)", Back, true),
     b!([(F(1), NONE)], "F1", "help: every key of this screen", Help, false),
 ];
 
 const FORM_CHECKLIST: &[Binding] = &[
     b!([UP, (Char('k'), NONE)], "↑/k", "previous resource", Up, false),
     b!([DOWN, (Char('j'), NONE)], "↓/j", "next resource", Down, false),
-    b!([(Char(' '), NONE), (Enter, NONE)], "Space", "select or unselect the resource", Toggle, true),
+    b!(
+        [(Char(' '), NONE), (Enter, NONE)],
+        "Space",
+        "select or unselect the resource; on the add line, type a new one",
+        Toggle,
+        true
+    ),
     b!([(Char('d'), NONE), (Char('r'), CTRL)], "d", "back to Service Catalog's defaults", ResetTarget, true),
     b!([(Tab, NONE)], "Tab", "next field", NextField, true),
     b!([(BackTab, SHIFT), (BackTab, NONE)], "Shift-Tab", "previous field", PrevField, false),

@@ -9,7 +9,7 @@ fn open_restart_form(t: &mut Tui) {
     t.send("\t");
     t.wait_for("AWS-RestartEC2Instance v1");
     t.send("\r");
-    t.wait_for("add resource:");
+    t.wait_for("add a resource (Enter)");
 }
 
 #[test]
@@ -25,7 +25,7 @@ fn the_demo_runs_an_action_in_a_real_terminal() {
     t.send("\t");
     t.wait_for("AWS-RestartEC2Instance");
     t.send("\r");
-    t.wait_for("add resource:");
+    t.wait_for("add a resource (Enter)");
     // A bracketed paste into the TARGET's add row: its CR adds the value and confirms nothing.
     t.send("\x1b[200~i-0123456789abcdef0\r\x1b[201~");
     t.wait_for("OVERRIDE: sends 4 values");
@@ -328,4 +328,40 @@ fn batch_asks_on_a_terminal_before_acting_on_many_products() {
     t.send("y\r");
     t.wait_for("not confirmed; nothing was run");
     assert_eq!(t.wait_exit().exit_code(), 2);
+}
+
+/// Issue 12: on the TARGET checklist, stray keys change nothing: `j`, `k` and `d` on the add line
+/// are the checklist's keys, and only a line confirmed with Enter adds a value.
+#[test]
+fn stray_keys_on_the_target_checklist_send_nothing() {
+    let mut t = Tui::spawn(&["--demo", "--time-scale", "0.05"], 30, 100);
+    t.wait_for("web-prod-01");
+    open_restart_form(&mut t);
+    let default = "sends nothing: Service Catalog's default (3 resources)";
+    t.wait_for(default);
+    // To the add line, about on it, then `d` (the checklist's reset, which goes back to the top).
+    t.send("jjjkkjjd");
+    t.wait_for(default);
+    assert!(!t.screen().contains("OVERRIDE") && !t.screen().contains("add resource: "), "{}", t.screen());
+    t.send("jjj\r"); // start typing on the add line
+    t.wait_for("Enter adds it");
+    t.send("i-77");
+    t.wait_for("add resource: i-77");
+    assert!(t.screen().contains(default), "typed but not added: {}", t.screen());
+    t.send("\x1b"); // Esc stops typing; the form stays
+    t.wait_for("add a resource (Enter)");
+    assert!(t.screen().contains(default) && !t.screen().contains("i-77"), "{}", t.screen());
+    t.send("\r");
+    t.wait_for("Enter adds it");
+    t.send("i-77\r");
+    t.wait_for("OVERRIDE: sends 4 values");
+    t.send("\x13"); // Ctrl-S: the review shows the value added
+    t.wait_for("Review: nothing has been sent yet");
+    assert!(t.screen().contains("i-77"), "{}", t.screen());
+    t.send("n");
+    t.wait_for("[+] i-77");
+    t.send("\x1b");
+    t.wait_for("Products 23");
+    t.send("q");
+    assert!(t.wait_exit().success());
 }

@@ -117,7 +117,16 @@ impl FormScreen {
     }
 }
 
-pub fn command(state: FormScreen, cmd: Cmd, cx: &mut Cx) -> Next {
+pub fn command(mut state: FormScreen, cmd: Cmd, cx: &mut Cx) -> Next {
+    // Esc while typing on a TARGET's add line stops typing; the form stays.
+    if cmd == Cmd::Back
+        && let FormScreen::Ready(form) = &mut state
+        && let Some(f) = form.focused_mut()
+        && f.is_target()
+        && f.stop_editing()
+    {
+        return (Screen::Form(Box::new(state)), vec![]);
+    }
     if cmd == Cmd::Back {
         cx.list.pane = Pane::Actions;
         return (Screen::Browse(Browse::default()), vec![]);
@@ -263,12 +272,23 @@ fn field_lines(
                 let text = format!("[+] {}  (added; Space removes)", safe(a));
                 lines.push(Line::from(vec![Span::raw("      "), Span::styled(text, row_style(on))]));
             }
-            let prefix = "      add resource: ";
-            let (shown, cur) = input_span(field, width.saturating_sub(prefix.len() + 1));
-            if focused && field.on_input() {
-                *cursor = Some(CursorAt { line: lines.len(), col: prefix.len(), offset: cur });
+            if field.editing {
+                let prefix = "      add resource: ";
+                let (shown, cur) = input_span(field, width.saturating_sub(prefix.len() + 1));
+                if focused && field.on_input() {
+                    *cursor = Some(CursorAt { line: lines.len(), col: prefix.len(), offset: cur });
+                }
+                let hint = if t.ascii { "  (Enter adds it, Esc stops)" } else { "  (Enter adds it · Esc stops)" };
+                lines.push(Line::from(vec![
+                    Span::styled(prefix, t.dim()),
+                    Span::raw(shown),
+                    Span::styled(hint, t.dim()),
+                ]));
+            } else {
+                let on = focused && field.on_add_line();
+                let text = "[+] add a resource (Enter)";
+                lines.push(Line::from(vec![Span::raw("      "), Span::styled(text, row_style(on))]));
             }
-            lines.push(Line::from(vec![Span::styled(prefix, t.dim()), Span::raw(shown)]));
         }
         Body::Text { values } => {
             for (j, v) in values.iter().enumerate() {

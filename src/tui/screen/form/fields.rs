@@ -31,6 +31,9 @@ pub struct Field {
     pub body: Body,
     /// What is being typed: a value to add to the list.
     pub input: Input,
+    /// A TARGET's add line is being typed on (Enter or Space there starts it). Until then, and
+    /// after Esc, keys on that line are the checklist's: a stray `j` is never a value.
+    pub editing: bool,
 }
 
 /// What a TARGET field will send.
@@ -54,7 +57,7 @@ impl Field {
         } else {
             Body::Text { values: p.default_values.clone() }
         };
-        Field { name: p.name.clone(), kind: p.kind.clone(), body, input: Input::default() }
+        Field { name: p.name.clone(), kind: p.kind.clone(), body, input: Input::default(), editing: false }
     }
 
     pub fn is_target(&self) -> bool {
@@ -64,9 +67,24 @@ impl Field {
     /// The text input has the focus (letters are typed), rather than a checklist row.
     pub fn on_input(&self) -> bool {
         match &self.body {
-            Body::Target { defaults, added, cursor, .. } => *cursor == defaults.len() + added.len(),
+            Body::Target { defaults, added, cursor, .. } => self.editing && *cursor == defaults.len() + added.len(),
             Body::Text { .. } => true,
         }
+    }
+
+    /// The cursor is on a TARGET's add line (typing on it or not).
+    pub fn on_add_line(&self) -> bool {
+        matches!(&self.body, Body::Target { defaults, added, cursor, .. } if *cursor == defaults.len() + added.len())
+    }
+
+    /// Stops typing on a TARGET's add line; what was typed and not added is dropped.
+    pub fn stop_editing(&mut self) -> bool {
+        let was = self.editing;
+        if self.is_target() {
+            self.editing = false;
+            self.input.reset();
+        }
+        was
     }
 
     fn pending(&self) -> Option<String> {
@@ -78,15 +96,14 @@ impl Field {
         let Body::Target { defaults, selected, added, .. } = &self.body else {
             return None;
         };
+        // Only what is checked or was added with Enter counts: text still being typed is not sent.
         let all_defaults = selected.iter().all(|s| *s);
-        let pending = self.pending();
-        if all_defaults && added.is_empty() && pending.is_none() {
+        if all_defaults && added.is_empty() {
             return Some(TargetChoice::Default(defaults.len()));
         }
         let mut values: Vec<String> =
             defaults.iter().zip(selected).filter(|(_, s)| **s).map(|(d, _)| d.clone()).collect();
         values.extend(added.iter().cloned());
-        values.extend(pending);
         Some(TargetChoice::Override(values))
     }
 
@@ -138,6 +155,7 @@ impl Field {
     }
 
     pub fn cursor_up(&mut self) -> bool {
+        self.stop_editing();
         if let Body::Target { cursor, .. } = &mut self.body
             && *cursor > 0
         {
@@ -158,15 +176,19 @@ impl Field {
         false
     }
 
-    /// Space on a checklist row; Enter on the input row adds what was typed.
+    /// Space on a checklist row; on the add line, Enter or Space starts typing, and Enter then
+    /// adds what was typed.
     pub fn toggle_or_add(&mut self) {
         let pending = self.pending();
+        let editing = self.editing;
         match &mut self.body {
             Body::Target { defaults, selected, added, cursor } => {
                 if *cursor < defaults.len() {
                     selected[*cursor] = !selected[*cursor];
                 } else if *cursor < defaults.len() + added.len() {
                     added.remove(*cursor - defaults.len());
+                } else if !editing {
+                    self.editing = true;
                 } else if let Some(v) = pending {
                     if !added.contains(&v) && !defaults.contains(&v) {
                         added.push(v);
@@ -174,7 +196,10 @@ impl Field {
                         selected[i] = true;
                     }
                     self.input.reset();
+                    self.editing = false;
                     *cursor = defaults.len() + added.len();
+                } else {
+                    self.editing = false;
                 }
             }
             Body::Text { values } => {
@@ -207,12 +232,16 @@ impl Field {
             added.clear();
             *cursor = 0;
             self.input.reset();
+            self.editing = false;
         }
     }
 
     /// Pasted text: each line is one value (terminals send pasted newlines as CR); the characters
     /// of a line are kept exactly.
     pub fn paste(&mut self, text: &str) {
+        if self.is_target() {
+            self.editing = true;
+        }
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let lines: Vec<&str> = text.split('\n').collect();
         for (i, line) in lines.iter().enumerate() {
@@ -221,6 +250,7 @@ impl Field {
             }
             if i + 1 < lines.len() && !self.input.value().is_empty() {
                 self.toggle_or_add();
+                self.editing = self.is_target();
             }
         }
     }
@@ -284,10 +314,16 @@ impl Form {
     }
 
     pub fn next(&mut self) {
+        if let Some(f) = self.focused_mut() {
+            f.stop_editing();
+        }
         self.focus = (self.focus + 1) % (self.fields.len() + 1);
     }
 
     pub fn prev(&mut self) {
+        if let Some(f) = self.focused_mut() {
+            f.stop_editing();
+        }
         let n = self.fields.len() + 1;
         self.focus = (self.focus + n - 1) % n;
     }
@@ -353,12 +389,35 @@ mod tests {
         for _ in 0..3 {
             f.cursor_down();
         }
+        assert!(f.on_add_line() && !f.on_input(), "the add line takes no text until asked");
+        f.toggle_or_add(); // Enter: start typing
         assert!(f.on_input());
         f.paste("i-9");
-        f.toggle_or_add();
+        assert_eq!(f.values(), Some(vec!["i-2".to_string(), "i-3".to_string()]), "typed is not added");
+        f.toggle_or_add(); // Enter: add it
         assert_eq!(f.values(), Some(vec!["i-2".to_string(), "i-3".to_string(), "i-9".to_string()]));
+        assert!(!f.on_input(), "adding stops typing");
         f.reset_target();
         assert_eq!(f.values(), None);
+    }
+
+    /// Issue 12: text on the add line that was never confirmed is never sent, and leaving the
+    /// line (↑, Tab, Esc) drops it.
+    #[test]
+    fn only_a_confirmed_line_adds_a_target_value() {
+        let mut f = target();
+        for _ in 0..3 {
+            f.cursor_down();
+        }
+        f.toggle_or_add();
+        f.paste("kk");
+        assert_eq!(f.values(), None, "the defaults, untouched: nothing typed counts");
+        assert!(f.cursor_up() && !f.on_input() && f.input.value().is_empty(), "leaving drops it");
+        f.cursor_down();
+        f.toggle_or_add();
+        f.paste("i-7");
+        assert!(f.stop_editing());
+        assert_eq!((f.values(), f.on_input()), (None, false));
     }
 
     #[test]
