@@ -12,7 +12,38 @@ use super::screen::{self, Overlay, Screen};
 use super::session::Conn;
 use super::theme::Theme;
 use crate::domain::Timestamp;
-pub use crate::validate::clean as safe;
+
+thread_local! {
+    /// While a frame is drawn in presenter mode: Some(ascii). Then `safe` masks ids as it cleans.
+    static PRESENTING: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+}
+
+/// Text from AWS, a file or the operator, made safe to draw: control characters escaped
+/// (`validate::clean`) and, in presenter mode, ids, ARNs and account numbers masked before any
+/// column cuts them.
+pub fn safe(s: &str) -> String {
+    let clean = crate::validate::clean(s);
+    match PRESENTING.with(std::cell::Cell::get) {
+        Some(ascii) => mask::mask_text(&clean, ascii),
+        None => clean,
+    }
+}
+
+/// Presenter masking for the frame being drawn; off again when dropped.
+struct Presenting;
+
+impl Presenting {
+    fn start(on: bool, ascii: bool) -> Presenting {
+        PRESENTING.with(|p| p.set(on.then_some(ascii)));
+        Presenting
+    }
+}
+
+impl Drop for Presenting {
+    fn drop(&mut self) {
+        PRESENTING.with(|p| p.set(None));
+    }
+}
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -35,6 +66,7 @@ pub struct ViewCx<'a> {
 pub fn render(app: &App, f: &mut Frame) {
     let s = &app.session;
     let vcx = ViewCx { theme: &s.theme, frame: s.frame, now: s.now, presenter: s.settings.presenter, conn: &s.conn };
+    let _presenting = Presenting::start(vcx.presenter, s.theme.ascii);
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(&vcx, f, area);

@@ -553,7 +553,8 @@ async fn presenter_mode_masks_ids_arns_and_accounts() {
     let products = d.screen(120, 40);
     assert!(products.contains("Service Catalog self-service actions"), "{products}");
     assert!(products.contains("web-prod-01"), "names stay readable");
-    assert!(products.contains("rec-•••••••••••••") && !products.contains("rec-bdhagtn9fah8o"), "{products}");
+    // Masked, but the last 4 kept so that the audience can follow which one is meant.
+    assert!(products.contains("rec-•••••••••ah8o") && !products.contains("rec-bdhagtn9fah8o"), "{products}");
     d.pick(WEB, RESTART).await;
     d.open_form().await;
     let form = d.screen(120, 40);
@@ -563,7 +564,7 @@ async fn presenter_mode_masks_ids_arns_and_accounts() {
             && !form.contains("i-ca812554ca6a80470"),
         "{form}"
     );
-    assert!(form.contains("pp-•••••••••••••") && form.contains("i-•••••••••••••••••"), "{form}");
+    assert!(form.contains("pp-•••••••••4txg") && form.contains("i-•••••••••••••0470"), "{form}");
     d.ctrl('s');
     d.key(KeyCode::Char('y'));
     d.until("the run ended", |a| a.runs.list[0].phase == RunPhase::Ended).await;
@@ -571,7 +572,7 @@ async fn presenter_mode_masks_ids_arns_and_accounts() {
     assert!(!run.contains("123456789012") && !run.contains("i-d17cc38c48aa68e6a"), "{run}");
     // Only the screen is masked: what `c` copies is the real record id.
     let record_id = d.app.runs.list[0].record.as_ref().unwrap().record_id.clone();
-    assert!(!run.contains(&record_id) && run.contains("rec-•••••••••••••"), "{run}");
+    assert!(!run.contains(&record_id) && run.contains(&format!("rec-•••••••••{}", &record_id[13..])), "{run}");
     let effects = update(&mut d.app, Action::Key(crossterm::event::KeyEvent::from(KeyCode::Char('c'))));
     assert_eq!(effects, vec![sctui::tui::effect::Effect::Copy(record_id)]);
 }
@@ -755,4 +756,43 @@ async fn a_terraform_product_says_actions_are_not_supported_and_missing_fields_r
     let screen = d.screen(160, 40);
     let row = screen.lines().find(|l| l.contains("partner-feed-prod")).unwrap_or_default();
     assert!(row.contains("—"), "the missing LastRecordId reads as a dash: {screen}");
+}
+
+/// Issue 12: presenter mode masks at every width. For every width from 40 to 220, no screen
+/// shows a run of 5 characters of the account number or of an id's masked part (the last 4
+/// characters are kept on purpose, so the audience can follow which one is meant).
+#[tokio::test]
+async fn presenter_mode_masks_every_id_at_every_width() {
+    let mut d = Driver::new(0.0).await;
+    d.until("the caller identity", |a| a.session.identity.is_some()).await;
+    d.app.session.settings.presenter = true;
+    let mut secrets: Vec<String> = vec!["123456789012".into()];
+    for p in d.app.list.products() {
+        secrets.push(p.id.clone());
+        secrets.extend(p.last_record_id.clone());
+    }
+    let forbidden: Vec<String> = secrets
+        .iter()
+        .flat_map(|s| {
+            let body = s.split_once('-').map(|(_, b)| b).unwrap_or(s).to_string();
+            let masked = body.chars().count() - 4;
+            (0..masked).filter_map(move |i| body.get(i..i + 5).map(str::to_string))
+        })
+        .collect();
+    let check = |d: &Driver, what: &str, h: u16| {
+        for w in 40..=220 {
+            let screen = d.screen(w, h);
+            if let Some(f) = forbidden.iter().find(|f| screen.contains(f.as_str())) {
+                panic!("{what} at {w}x{h} shows {f}:\n{screen}");
+            }
+        }
+    };
+    d.pick(WEB, RESTART).await;
+    check(&d, "the products and actions", 24);
+    d.open_form().await;
+    d.ctrl('s');
+    check(&d, "the review", 30);
+    d.key(KeyCode::Char('y'));
+    d.until("the run ended", |a| a.runs.list.first().is_some_and(|r| !r.in_flight())).await;
+    check(&d, "the run", 24);
 }
