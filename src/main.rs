@@ -192,6 +192,7 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
         read_only_flag: cli_read_only || journal_missing,
         token_window: token_window(g, config),
         poll_error_timeout: std::time::Duration::from_secs(g.poll_error_timeout),
+        tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
     };
     if !g.demo {
         let live = sctui::tui::Connection::Live {

@@ -56,6 +56,8 @@ fn install_panic_hook() {
 
 struct TerminalHost {
     terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Inside tmux: copied text goes through tmux too.
+    tmux: bool,
 }
 
 impl Host for TerminalHost {
@@ -81,17 +83,47 @@ impl Host for TerminalHost {
     }
 
     fn copy(&mut self, text: &str) {
-        let _ = self.terminal.backend_mut().write_all(osc52(text).as_bytes());
+        let text = crate::validate::clean(text);
+        let sequence = if self.tmux { tmux_passthrough(&osc52(&text)) } else { osc52(&text) };
+        let _ = self.terminal.backend_mut().write_all(sequence.as_bytes());
         let _ = self.terminal.backend_mut().flush();
+        if self.tmux {
+            tmux_set_buffer(text);
+        }
     }
 }
 
-/// The OSC 52 sequence that sets the clipboard: terminals pass it back over SSH, and tmux takes
-/// it with its default `set-clipboard external`.
+/// The OSC 52 sequence that sets the clipboard: terminals pass it back over SSH.
 pub fn osc52(text: &str) -> String {
     use base64::Engine;
     let text = crate::validate::clean(text);
     format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+}
+
+/// A sequence wrapped for tmux's passthrough (`DCS tmux; … ST`, every ESC doubled): tmux hands
+/// it to the outer terminal when `allow-passthrough` is on.
+pub fn tmux_passthrough(sequence: &str) -> String {
+    format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
+}
+
+/// Under tmux's default `set-clipboard external`, tmux ignores OSC 52 from programs, so the
+/// text goes through tmux itself: `tmux set-buffer -w` puts it in tmux's paste buffer and sends
+/// it on to the outer terminal's clipboard. In the background, its output never reaches the
+/// screen; a failure is logged.
+fn tmux_set_buffer(text: String) {
+    std::thread::spawn(move || {
+        let out = std::process::Command::new("tmux")
+            .args(["set-buffer", "-w", "--", &text])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .output();
+        match out {
+            Ok(o) if o.status.success() => tracing::info!("copied through tmux set-buffer -w"),
+            Ok(o) => tracing::warn!(stderr = %String::from_utf8_lossy(&o.stderr), "tmux set-buffer failed"),
+            Err(e) => tracing::warn!(error = %e, "tmux could not be run"),
+        }
+    });
 }
 
 pub struct Options {
@@ -111,6 +143,8 @@ pub struct Options {
     pub token_window: std::time::Duration,
     /// Watching a run gives up after failing this long (`--poll-error-timeout`).
     pub poll_error_timeout: std::time::Duration,
+    /// Inside tmux (`$TMUX` is set): copying goes through tmux as well.
+    pub tmux: bool,
 }
 
 /// The App the options ask for, before anything is connected. `term` is `$TERM` (the Linux
@@ -136,6 +170,7 @@ pub fn build_app(
         read_only_flag: options.read_only_flag,
         presenter: options.presenter,
         osc52: config.osc52.unwrap_or(true) && term != Some("linux"),
+        tmux: options.tmux,
         keys: config.key_specs().into_iter().map(keymap::Override::from_spec).collect(),
         concurrency: usize::from(config.concurrency.unwrap_or(4)).max(1),
         profiles,
@@ -173,7 +208,7 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     }
     let result = match Terminal::new(CrosstermBackend::new(std::io::stdout())) {
         Ok(terminal) => {
-            let mut host = TerminalHost { terminal };
+            let mut host = TerminalHost { terminal, tmux: options.tmux };
             let size = host.terminal.size().ok().map(|s| (s.width, s.height));
             runtime::run_loop(&mut app, &mut rt, rx, &mut host, size).await
         }
@@ -206,6 +241,8 @@ mod tests {
     #[test]
     fn osc52_is_base64_between_the_markers() {
         assert_eq!(osc52("pp-6y61928a94txg"), "\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07");
+        // Inside tmux's passthrough every ESC is doubled, and ST ends it.
+        assert_eq!(tmux_passthrough("\x1b]52;c;eA==\x07"), "\x1bPtmux;\x1b\x1b]52;c;eA==\x07\x1b\\");
     }
 
     fn options(config: &str) -> Options {
@@ -221,6 +258,7 @@ mod tests {
             read_only_flag: true,
             token_window: crate::runs::TOKEN_WINDOW,
             poll_error_timeout: crate::runs::POLL_ERROR_TIMEOUT,
+            tmux: true,
         }
     }
 

@@ -249,7 +249,12 @@ impl App {
                 vec![]
             }
             Some(t) => {
-                self.session.toast(format!("Copied (OSC 52): {t}"), false);
+                let how = if self.session.settings.tmux {
+                    "Copied to tmux's paste buffer (prefix ]) and, through tmux, to your terminal's clipboard"
+                } else {
+                    "Copied (OSC 52)"
+                };
+                self.session.toast(format!("{how}: {t}"), false);
                 vec![Effect::Copy(t)]
             }
             None => {

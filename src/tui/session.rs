@@ -61,6 +61,8 @@ pub struct Settings {
     pub presenter: bool,
     /// The terminal takes OSC 52; otherwise copied text is shown in a dialog to select.
     pub osc52: bool,
+    /// Inside tmux: copied text goes through tmux's paste buffer as well.
+    pub tmux: bool,
     /// Extra keys from the config's `[keys]`.
     pub keys: Vec<Override>,
     /// The default number of batch runs at once (config `concurrency`).
@@ -78,6 +80,7 @@ impl Default for Settings {
             read_only_flag: false,
             presenter: false,
             osc52: true,
+            tmux: false,
             keys: Vec::new(),
             concurrency: 4,
             profiles: Vec::new(),

@@ -365,3 +365,74 @@ fn stray_keys_on_the_target_checklist_send_nothing() {
     t.send("q");
     assert!(t.wait_exit().success());
 }
+
+/// Issue 12: inside tmux (whose default `set-clipboard external` ignores a program's OSC 52),
+/// `c` goes through tmux itself (`tmux set-buffer -w`, which also reaches the outer terminal's
+/// clipboard) and sends OSC 52 wrapped for tmux's passthrough; the message says so. The `tmux`
+/// here is a stand-in that records how it was called.
+#[test]
+fn c_inside_tmux_copies_through_tmux() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("tmux-args");
+    let fake = dir.path().join("tmux");
+    std::fs::write(&fake, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", log.display())).unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
+    let env = [("TMUX", "/tmp/tmux-1000/default,4242,0"), ("PATH", path.as_str())];
+    let mut t = Tui::spawn_with(CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")), &["--demo"], 30, 120, &env);
+    t.wait_for("web-prod-01");
+    t.send("c");
+    t.wait_for("Copied to tmux's paste buffer");
+    // base64("pp-6y61928a94txg"), its ESC doubled inside tmux's DCS passthrough.
+    let expected = b"\x1bPtmux;\x1b\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07\x1b\\";
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !t.raw.lock().unwrap().windows(expected.len()).any(|w| w == expected) {
+        assert!(std::time::Instant::now() < deadline, "no OSC 52 wrapped for tmux was written");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    while std::fs::read_to_string(&log).unwrap_or_default() != "set-buffer\n-w\n--\npp-6y61928a94txg\n" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tmux set-buffer -w was not run: {:?}",
+            std::fs::read_to_string(&log)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    t.send("q");
+    assert!(t.wait_exit().success());
+}
+
+/// Issue 12: at 80x24 the production prompt and the review's buttons were below the screen. They
+/// are pinned at the bottom of the review now; the details above them scroll.
+#[test]
+fn at_80x24_the_review_keeps_its_buttons_and_the_production_prompt_in_view() {
+    let mut t = Tui::spawn(&["--demo", "--time-scale", "0.05"], 24, 80);
+    t.wait_for("web-prod-01");
+    open_restart_form(&mut t);
+    t.send("\x13");
+    t.wait_for("[ Execute (y) ]");
+    t.send("\x1b[6~"); // PgDn: nothing more to show, and the buttons stay
+    t.send("j");
+    assert!(t.screen().contains("[ Execute (y) ]") && t.screen().contains("Review:"), "{}", t.screen());
+    t.send("n");
+    t.wait_for("add a resource (Enter)");
+    t.send("\x1b");
+    t.wait_for("Products 23");
+    t.send("q");
+    assert!(t.wait_exit().success());
+
+    let (_dir, config) = with_config("production_accounts = [\"123456789012\"]\n");
+    let mut t = Tui::spawn(&["--demo", "--time-scale", "0.05", "--config", &config], 24, 80);
+    t.wait_for("PRODUCTION");
+    t.wait_for("web-prod-01");
+    open_restart_form(&mut t);
+    t.send("\x13");
+    t.wait_for("Type the product's name (web-prod-01)");
+    t.send("web-prod-01");
+    t.wait_for("matches");
+    t.send("\r");
+    t.wait_for("SUCCEEDED");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}

@@ -113,9 +113,7 @@ pub fn confirm_decision(run: Option<&crate::tui::runbook::Run>, resend: bool, vc
     ];
     let width = body.width.saturating_sub(4).min(96);
     // Every line wrapped to the box, so that the y/n line is never cut off on a narrow screen.
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    let area = centered(body, width, u16::try_from(rows + 2).unwrap_or(u16::MAX));
+    let area = centered(body, width, wrapped_height(&lines, width));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, title, true)), area);
 }
@@ -130,7 +128,17 @@ pub fn copy(text: &str, vcx: &ViewCx, f: &mut Frame, body: Rect) {
         Line::default(),
         Line::from(Span::styled("Any key closes this.", t.dim())),
     ];
-    let area = centered(body, body.width.saturating_sub(4), 9);
+    // As high as the wrapped text needs (a CLI line is long): nothing of it is cut off.
+    let width = body.width.saturating_sub(4);
+    let area = centered(body, width, wrapped_height(&lines, width));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, " Copy ", true)), area);
+}
+
+/// The height of a bordered box `width` wide holding `lines` wrapped (at least: words that do
+/// not fit are moved whole, so each line may take one row more than its width says).
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1) + usize::from(l.width() > inner)).sum();
+    u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
