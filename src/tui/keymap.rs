@@ -218,6 +218,10 @@ const REVIEW: &[Binding] = &[
     b!([(Enter, NONE)], "Enter", "press the focused button (Cancel unless moved)", Open, true),
     b!([(Left, NONE), (Char('h'), NONE), (BackTab, SHIFT), (BackTab, NONE)], "←", "focus Cancel", Left, false),
     b!([(Right, NONE), (Tab, NONE)], "→/Tab", "focus Execute", Right, false),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "scroll the details down", Down, false),
+    b!([UP, (Char('k'), NONE)], "↑/k", "scroll the details up", Up, false),
+    b!([(PageDown, NONE)], "PgDn", "scroll the details a page down", PageDown, false),
+    b!([(PageUp, NONE)], "PgUp", "scroll the details a page up", PageUp, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
@@ -227,12 +231,20 @@ const REVIEW_BATCH: &[Binding] = &[
     b!([(Char('+'), NONE), (Char('+'), SHIFT), (Char('='), NONE)], "+", "more runs at once", More, true),
     b!([(Char('-'), NONE)], "-", "fewer runs at once", Less, true),
     b!([(Char('f'), NONE)], "f", "stop launching after the first failure, or not", ToggleStop, true),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "scroll the products down", Down, false),
+    b!([UP, (Char('k'), NONE)], "↑/k", "scroll the products up", Up, false),
+    b!([(PageDown, NONE)], "PgDn", "scroll a page down", PageDown, false),
+    b!([(PageUp, NONE)], "PgUp", "scroll a page up", PageUp, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
 const REVIEW_CONFIRM: &[Binding] = &[
     b!([(Enter, NONE)], "Enter", "execute, once the typed name matches the product's", Execute, true),
     b!([(Esc, NONE)], "Esc", "cancel, back to the form", Cancel, true),
+    b!([DOWN], "↓", "scroll the details down", Down, false),
+    b!([UP], "↑", "scroll the details up", Up, false),
+    b!([(PageDown, NONE)], "PgDn", "scroll the details a page down", PageDown, false),
+    b!([(PageUp, NONE)], "PgUp", "scroll the details a page up", PageUp, false),
     b!([(F(1), NONE)], "F1", "help: every key of this screen", Help, false),
 ];
 

@@ -17,7 +17,7 @@ use crate::tui::screen::browse::ProductList;
 use crate::tui::view::{ViewCx, block, label, safe, styled};
 use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -51,6 +51,8 @@ pub struct Review {
     /// Production: the product's name (for a batch, the number of products), typed to confirm.
     pub confirm: Option<Input>,
     pub batch: Option<BatchChoice>,
+    /// How far the details are scrolled (the buttons and the typed confirmation stay in view).
+    pub scroll: u16,
 }
 
 /// The review always has the form it came from (Cancel goes back to it).
@@ -77,6 +79,7 @@ pub fn open(form: Box<Form>, cx: &mut Cx) -> Next {
         on_execute: false,
         confirm: cx.session.production.then(Input::default),
         batch,
+        scroll: 0,
     };
     let mut screen = ReviewScreen { form, review };
     let effects = screen.resolve_batch(cx.list);
@@ -155,6 +158,11 @@ pub fn command(mut s: ReviewScreen, cmd: Cmd, cx: &mut Cx) -> Next {
         Cmd::Open if s.review.on_execute => return start_run(s, cx),
         Cmd::Open => return (Screen::Form(Box::new(FormScreen::Ready(s.form))), vec![]),
         Cmd::Left | Cmd::Right => s.review.on_execute = cmd == Cmd::Right,
+        // Clamped when drawn: the details never scroll past their end.
+        Cmd::Down => s.review.scroll = s.review.scroll.saturating_add(1),
+        Cmd::Up => s.review.scroll = s.review.scroll.saturating_sub(1),
+        Cmd::PageDown => s.review.scroll = s.review.scroll.saturating_add(10),
+        Cmd::PageUp => s.review.scroll = s.review.scroll.saturating_sub(10),
         Cmd::More | Cmd::Less | Cmd::ToggleStop => {
             if let Some(plan) = s.review.batch.as_mut() {
                 match cmd {
@@ -287,9 +295,41 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("The same request with the AWS CLI", t.title())));
     lines.push(Line::from(Span::raw(safe(&s.cli_line(target)))));
-    lines.push(Line::default());
-    buttons(s, vcx, &mut lines);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let mut decision = vec![Line::default()];
+    buttons(s, vcx, &mut decision);
+    details_and_decision(lines, decision, s.review.scroll, vcx, f, inner);
+}
+
+/// The details scroll (↑/↓, PgUp/PgDn) above the decision (buttons, the typed confirmation),
+/// which is always in view, whatever the screen's height.
+fn details_and_decision(
+    details: Vec<Line<'static>>,
+    decision: Vec<Line<'static>>,
+    scroll: u16,
+    vcx: &ViewCx,
+    f: &mut Frame,
+    inner: Rect,
+) {
+    let t = vcx.theme;
+    let rows = |p: &Paragraph| u16::try_from(p.line_count(inner.width)).unwrap_or(u16::MAX);
+    let decision = Paragraph::new(decision).wrap(Wrap { trim: false });
+    let details = Paragraph::new(details).wrap(Wrap { trim: false });
+    let [top, bottom] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(rows(&decision).min(inner.height))]).areas::<2>(inner);
+    let total = rows(&details);
+    if total > top.height && top.height > 1 {
+        // The last row says there is more, and how to see it.
+        let [text, hint] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas::<2>(top);
+        let hidden = total - text.height;
+        let scroll = scroll.min(hidden);
+        let more = if scroll < hidden { "more below: ↓/PgDn" } else { "the end: ↑/PgUp for the top" };
+        let more = if t.ascii { more.replace('↓', "Down").replace('↑', "Up") } else { more.to_string() };
+        f.render_widget(details.scroll((scroll, 0)), text);
+        f.render_widget(Paragraph::new(Line::from(Span::styled(format!("  ({more})"), t.dim()))), hint);
+    } else {
+        f.render_widget(details, top);
+    }
+    f.render_widget(decision, bottom);
 }
 
 fn buttons(s: &ReviewScreen, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
@@ -372,20 +412,20 @@ fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Fram
         "go on: every product is run"
     };
     lines.push(Line::from(vec![label(t, "On a failure"), Span::styled(stop, t.key()), Span::styled("  (f)", t.dim())]));
-    lines.push(Line::default());
+    let mut decision = vec![Line::default()];
     if let Some(typed) = &s.review.confirm {
-        lines.push(Line::from(Span::styled(
+        decision.push(Line::from(Span::styled(
             format!("PRODUCTION. Type {} (the number of products) and press Enter to start:", plan.items.len()),
             t.error(),
         )));
-        lines.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key())]));
+        decision.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key())]));
     } else {
-        lines.push(Line::from(vec![
+        decision.push(Line::from(vec![
             Span::raw("  "),
             Span::styled("[ Cancel (n) ]", t.selected()),
             Span::raw("   "),
             Span::styled(format!("[ Start {} runs (y) ]", plan.items.len()), t.key()),
         ]));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    details_and_decision(lines, decision, s.review.scroll, vcx, f, inner);
 }
