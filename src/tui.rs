@@ -218,8 +218,13 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     match result {
         Ok(()) => {
             let n = app.runs.in_flight();
-            if n > 0 {
-                eprintln!("sctui: {n} run(s) were still in progress; they go on in AWS.");
+            let runs = if n == 1 { "1 run was".to_string() } else { format!("{n} runs were") };
+            if n > 0 && app.session.target.demo {
+                eprintln!("sctui: {runs} still in progress; the demo's emulator ended with sctui, and they with it.");
+            } else if n > 0 {
+                eprintln!(
+                    "sctui: {runs} still in progress; they go on in AWS (`sctui runs resume --wait` watches them)."
+                );
             }
             0
         }

@@ -91,7 +91,8 @@ impl Theme {
         match (self.color, self.variant) {
             // High contrast: secondary text stays full strength.
             (_, ThemeName::HighContrast) => Style::new(),
-            (true, ThemeName::Light) => Style::new().fg(Color::Gray),
+            // Light grey (colour 7) on white is unreadable on a projector: dark grey instead.
+            (true, ThemeName::Light) => Style::new().fg(Color::DarkGray),
             (true, ThemeName::Dark) => Style::new().fg(Color::DarkGray),
             (false, _) => Style::new().add_modifier(Modifier::DIM),
         }

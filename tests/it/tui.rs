@@ -277,7 +277,8 @@ async fn flow_failed_run_shows_its_record_errors_and_busy_products_are_explained
     b.ctrl('s');
     b.key(KeyCode::Char('y'));
     b.until("the first run started", |a| a.runs.list[0].phase == RunPhase::Watching).await;
-    b.key(KeyCode::Esc);
+    b.key(KeyCode::Esc); // back to the products
+    b.key(KeyCode::Tab); // the product's actions
     b.open_form().await;
     b.ctrl('s');
     b.key(KeyCode::Char('y'));
@@ -617,7 +618,10 @@ async fn a_batch_runs_one_action_on_every_marked_product() {
         "each product's own TARGET: {review}"
     );
     assert!(review.contains("no such action: skipped"), "{review}");
-    assert!(review.contains("4 runs"), "the default concurrency: {review}");
+    assert!(review.contains("At once       3 runs"), "the default concurrency (4), at most one per product: {review}");
+    assert!(review.contains("[ Start 2 runs (y) ]"), "the skipped product gets no run: {review}");
+    d.key(KeyCode::Char('+'));
+    assert!(d.screen(120, 40).contains("At once       3 runs"), "no more at once than there are products");
     assert_eq!(d.emu.stats().executions_started, 0, "nothing before y");
     // One at a time, so the runs end in a known order and the snapshot is the same every time.
     for _ in 0..3 {

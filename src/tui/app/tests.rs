@@ -223,6 +223,13 @@ fn form_review_execute_watch_with_ids_from_the_source() {
     assert_eq!(app.runs.in_flight(), 0);
     let statuses: Vec<_> = app.runs.list[0].timeline.iter().map(|t| t.1.as_str()).collect();
     assert_eq!(statuses, ["CREATED", "SUCCEEDED"]);
+    // Issue 12: Esc from the run view (or the runs list) is back to the products pane, not to
+    // the actions pane the form was opened from.
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!((app.key_mode(), app.list.pane), (KeyMode::Products, crate::tui::screen::browse::Pane::Products));
+    update(&mut app, ch('R'));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.key_mode(), KeyMode::Products);
 }
 
 #[test]
@@ -436,8 +443,7 @@ fn every_mode_has_a_way_out() {
     update(&mut app, ch('y'));
     update(&mut app, ch('q'));
     leaves(&mut app, ch('n')); // ConfirmQuit
-    leaves(&mut app, key(KeyCode::Esc)); // Run
-    update(&mut app, key(KeyCode::Tab)); // to the products
+    leaves(&mut app, key(KeyCode::Esc)); // Run (back to the products)
     update(&mut app, ch('*')); // every product marked: the next form is a batch
     leaves(&mut app, ch('q')); // Products (quit asks: a run is in flight)
     update(&mut app, ch('n'));

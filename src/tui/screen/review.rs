@@ -42,6 +42,13 @@ pub struct BatchChoice {
     pub stop_on_failure: bool,
 }
 
+impl BatchChoice {
+    /// The products that will get a run: those whose version has the action (or not known yet).
+    pub fn runnable(&self) -> usize {
+        self.items.iter().filter(|i| !matches!(i.action, Fetch::Ready(None) | Fetch::Failed(_))).count()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Review {
     pub token: String,
@@ -70,7 +77,7 @@ pub fn open(form: Box<Form>, cx: &mut Cx) -> Next {
             .iter()
             .map(|p| BatchItem { product: p.clone(), action: Fetch::Loading, targets: Fetch::Loading })
             .collect(),
-        concurrency: cx.session.settings.concurrency,
+        concurrency: cx.session.settings.concurrency.min(form.batch.len()).max(1),
         stop_on_failure: false,
     });
     let review = Review {
@@ -166,7 +173,8 @@ pub fn command(mut s: ReviewScreen, cmd: Cmd, cx: &mut Cx) -> Next {
         Cmd::More | Cmd::Less | Cmd::ToggleStop => {
             if let Some(plan) = s.review.batch.as_mut() {
                 match cmd {
-                    Cmd::More => plan.concurrency = (plan.concurrency + 1).min(64),
+                    // More at once than there are products means nothing.
+                    Cmd::More => plan.concurrency = (plan.concurrency + 1).min(64).min(plan.items.len().max(1)),
                     Cmd::Less => plan.concurrency = plan.concurrency.saturating_sub(1).max(1),
                     _ => plan.stop_on_failure = !plan.stop_on_failure,
                 }
@@ -356,6 +364,11 @@ fn buttons(s: &ReviewScreen, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
     ]));
 }
 
+/// "1 run", "5 runs".
+fn runs_count(n: usize) -> String {
+    if n == 1 { "1 run".into() } else { format!("{n} runs") }
+}
+
 fn batch_item_line(item: &BatchItem, vcx: &ViewCx) -> Line<'static> {
     let t = vcx.theme;
     let (action, style) = match &item.action {
@@ -403,7 +416,7 @@ fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Fram
     lines.push(Line::from(vec![label(t, "Parameters"), Span::styled(sent, t.warn())]));
     lines.push(Line::from(vec![
         label(t, "At once"),
-        Span::styled(format!("{} runs", plan.concurrency), t.key()),
+        Span::styled(runs_count(plan.concurrency), t.key()),
         Span::styled("  (+/-)", t.dim()),
     ]));
     let stop = if plan.stop_on_failure {
@@ -424,7 +437,7 @@ fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Fram
             Span::raw("  "),
             Span::styled("[ Cancel (n) ]", t.selected()),
             Span::raw("   "),
-            Span::styled(format!("[ Start {} runs (y) ]", plan.items.len()), t.key()),
+            Span::styled(format!("[ Start {} (y) ]", runs_count(plan.runnable())), t.key()),
         ]));
     }
     details_and_decision(lines, decision, s.review.scroll, vcx, f, inner);

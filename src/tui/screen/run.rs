@@ -28,7 +28,11 @@ impl RunScreen {
 
 pub fn command(s: RunScreen, cmd: Cmd, cx: &mut Cx) -> Next {
     match cmd {
-        Cmd::Back => (Screen::Browse(Browse::default()), vec![]),
+        Cmd::Back => {
+            // Back to the products, as the README says (not to the pane last used).
+            cx.list.pane = crate::tui::screen::browse::Pane::Products;
+            (Screen::Browse(Browse::default()), vec![])
+        }
         Cmd::Rerun => match cx.runs.get(s.id).cloned() {
             Some(r) => super::form::open(r.product, r.action, r.parameters, None),
             None => (Screen::Run(s), vec![]),

@@ -31,7 +31,11 @@ impl RunsScreen {
 
 pub fn command(mut s: RunsScreen, cmd: Cmd, cx: &mut Cx) -> Next {
     match cmd {
-        Cmd::Back => return (Screen::Browse(Browse::default()), vec![]),
+        Cmd::Back => {
+            // Back to the products, as the README says (not to the pane last used).
+            cx.list.pane = crate::tui::screen::browse::Pane::Products;
+            return (Screen::Browse(Browse::default()), vec![]);
+        }
         Cmd::Up => s.selected = s.selected.saturating_sub(1),
         Cmd::Down => s.selected = (s.selected + 1).min(cx.runs.list.len().saturating_sub(1)),
         Cmd::Open => {

@@ -57,14 +57,18 @@ pub fn help(mode: KeyMode, extra: &[Override], vcx: &ViewCx, f: &mut Frame, body
     f.render_widget(Paragraph::new(lines).block(block(t, " Help ", true)), area);
 }
 
-pub fn confirm_quit(in_flight: usize, vcx: &ViewCx, f: &mut Frame, body: Rect) {
+pub fn confirm_quit(in_flight: usize, demo: bool, vcx: &ViewCx, f: &mut Frame, body: Rect) {
     let t = vcx.theme;
+    let runs = if in_flight == 1 { "1 run is".to_string() } else { format!("{in_flight} runs are") };
+    // The demo's emulator ends with sctui: its runs cannot go on anywhere.
+    let after = if demo {
+        "The demo's emulator ends with sctui: they end with it (ABANDONED)."
+    } else {
+        "They go on in AWS; sctui only stops watching them."
+    };
     let lines = vec![
-        Line::from(Span::styled(
-            format!("{in_flight} run(s) still in progress."),
-            t.warn().add_modifier(Modifier::BOLD),
-        )),
-        Line::from("They go on in AWS; sctui only stops watching them."),
+        Line::from(Span::styled(format!("{runs} still in progress."), t.warn().add_modifier(Modifier::BOLD))),
+        Line::from(after),
         Line::default(),
         Line::from(vec![
             Span::styled("y", t.key()),
@@ -73,7 +77,7 @@ pub fn confirm_quit(in_flight: usize, vcx: &ViewCx, f: &mut Frame, body: Rect) {
             Span::raw(" stay"),
         ]),
     ];
-    let area = centered(body, 56, 6);
+    let area = centered(body, 72, 6);
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).block(block(t, " Quit sctui? ", true)), area);
 }
