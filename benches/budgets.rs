@@ -391,7 +391,7 @@ fn process_budgets(rows: &mut Vec<Row>, rt: &tokio::runtime::Runtime) {
     t.send("\t");
     t.wait_for("AWS-CreateImage");
     t.send("jjj\r");
-    t.wait_for("add resource:");
+    t.wait_for("add a resource (Enter)");
     t.send("\x13");
     t.wait_for("Execute (y)");
     t.send("y");
