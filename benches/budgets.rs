@@ -342,10 +342,13 @@ fn process_budgets(rows: &mut Vec<Row>, rt: &tokio::runtime::Runtime) {
         let emu = rt.block_on(emulator::start_local(world(scale), Options::default())).expect("emulator");
         let cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sctui"));
         let url = emu.url();
+        // STS at the emulator too, as a real session's STS answers: an unreachable one would
+        // change the header (identity unknown) seconds later, inside the idle window.
         let env = [
             ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
             ("AWS_SECRET_ACCESS_KEY", "bench-secret"),
             ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_ENDPOINT_URL_STS", url.as_str()),
         ];
         let t = Tui::spawn_with(cmd, &["--endpoint-url", &url, "--region", "eu-west-1", "--no-bell"], 40, 160, &env);
         let total = world(scale).provisioned_products.len();

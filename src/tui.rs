@@ -176,8 +176,11 @@ pub fn build_app(
         profiles,
         config: config.clone(),
     };
-    if let Some(n) = &options.notice {
-        s.notice(n.clone());
+    // A config key that a screen's own key shadows would do nothing: said, not silently kept.
+    let shadowed: Vec<String> = s.settings.keys.iter().filter_map(keymap::shadowed).collect();
+    let notices: Vec<String> = options.notice.iter().cloned().chain(shadowed).collect();
+    if !notices.is_empty() {
+        s.notice(notices.join(" · "));
     }
     app
 }
@@ -290,5 +293,13 @@ mod tests {
         let off = options("osc52 = false\n");
         let ids = Box::new(session::CountedIds::default());
         assert!(!build_app(Target::default(), true, &off, Some("xterm"), vec![], ids).session.settings.osc52);
+        // Issue 12: `history = "j"` would do nothing (j is "next product" where history is);
+        // it is said, not silently kept. `H` is free, so it says nothing.
+        let shadowed = options("[keys]\nhistory = \"j\"\n");
+        let ids = Box::new(session::CountedIds::default());
+        let app = build_app(Target::default(), true, &shadowed, Some("xterm"), vec![], ids);
+        let toast = app.session.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+        assert!(toast.contains("[keys]: j already means \"next product\""), "{toast}");
+        assert!(!s.toast.as_ref().is_some_and(|t| t.text.contains("[keys]")), "H is free");
     }
 }

@@ -123,7 +123,13 @@ const PRODUCTS: &[Binding] = &[
     b!([(Home, NONE), (Char('g'), NONE)], "g/Home", "first product", Top, false),
     b!([(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], "G/End", "last product", Bottom, false),
     b!([(Enter, NONE), (Tab, NONE)], "Enter/Tab", "go to the product's actions", SwitchPane, true),
-    b!([(Char('/'), NONE)], "/", "filter by name, id, product, status or tag", Filter, true),
+    b!(
+        [(Char('/'), NONE)],
+        "/",
+        "filter by name, id, product, status, tag or field:value",
+        Filter,
+        true
+    ),
     b!([(Char('s'), NONE)], "s", "sort by the next column", SortNext, false),
     b!([(Char('S'), SHIFT), (Char('S'), NONE)], "S", "reverse the sort order", SortReverse, false),
     b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, true),
@@ -412,6 +418,19 @@ pub fn lookup_with(mode: KeyMode, key: &KeyEvent, overrides: &[Override]) -> Opt
             })
             .map(|o| o.cmd)
             .filter(|cmd| table.iter().any(|b| b.cmd == *cmd))
+    })
+}
+
+/// Why a config key would do nothing: in a screen whose table has its command, the key already
+/// means something else there (the screen's own keys come first). None when it works.
+pub fn shadowed(o: &Override) -> Option<String> {
+    let key = KeyEvent::new(o.code, o.modifiers);
+    KeyMode::ALL.iter().filter(|m| bindings(**m).iter().any(|b| b.cmd == o.cmd)).find_map(|m| {
+        let taken = GLOBAL.iter().chain(bindings(*m)).find(|b| matches(b, &key) && b.cmd != o.cmd)?;
+        Some(format!(
+            "[keys]: {} already means \"{}\" where that command is used, so it would do nothing; pick another key",
+            o.label, taken.help
+        ))
     })
 }
 

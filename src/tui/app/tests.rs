@@ -514,3 +514,22 @@ fn a_journal_answer_opens_the_form_only_while_its_history_shows() {
     update(&mut app, Action::JournalRunFound { product, found: found() });
     assert!(matches!(app.screen, Screen::Form(_)), "{:?}", app.screen);
 }
+
+/// Issue 12: the TUI filter takes `field:value` terms, as `products --query` does; several terms
+/// must all match.
+#[test]
+fn the_filter_takes_field_value_terms() {
+    let mut app = new_app(demo()).with_client_ready();
+    app.start();
+    let items = vec![product(0, "AVAILABLE"), product(1, "TAINTED"), product(2, "ERROR"), product(3, "TAINTED")];
+    update(&mut app, Action::ProductsPage { generation: 1, page: Page { items, next_token: None, total: Some(4) } });
+    let names = |app: &App| app.list.visible.iter().map(|&i| app.list.rows[i].product.name.clone()).collect::<Vec<_>>();
+    app.list.set_filter("status:tainted".into());
+    assert_eq!(names(&app), ["web-01", "web-03"]);
+    app.list.set_filter("status:tainted name:03".into());
+    assert_eq!(names(&app), ["web-03"]);
+    app.list.set_filter("status:error".into());
+    assert_eq!(names(&app), ["web-02"]);
+    app.list.set_filter("web-0".into());
+    assert_eq!(names(&app).len(), 4, "one word: anywhere, as before");
+}

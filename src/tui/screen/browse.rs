@@ -134,6 +134,26 @@ fn search_key(p: &ProvisionedProduct) -> String {
     k.to_lowercase()
 }
 
+/// One term of the filter (lowercase): `field:value` looks in that field (name, id, status, type,
+/// product, version, tag, record), anything else anywhere in the search key.
+fn term_matches(p: &ProvisionedProduct, key: &str, term: &str) -> bool {
+    let Some((field, value)) = term.split_once(':').filter(|(_, v)| !v.is_empty()) else {
+        return key.contains(term);
+    };
+    let has = |s: &str| s.to_lowercase().contains(value);
+    match field {
+        "name" => has(&p.name),
+        "id" => has(&p.id),
+        "status" => p.status.as_ref().is_some_and(|s| has(s.as_str())),
+        "type" => p.kind.as_deref().is_some_and(has),
+        "product" | "productname" => p.product_name.as_deref().is_some_and(has),
+        "version" | "provisioningartifactname" => p.provisioning_artifact_name.as_deref().is_some_and(has),
+        "tag" | "tags" => p.tags.iter().any(|t| has(&format!("{}={}", t.key, t.value))),
+        "record" | "lastrecordid" => p.last_record_id.as_deref().is_some_and(has),
+        _ => key.contains(term),
+    }
+}
+
 /// The self-service actions of one product version, once asked for.
 pub type VersionActions = Fetch<Arc<Vec<ServiceAction>>>;
 
@@ -322,12 +342,23 @@ impl ProductList {
             && needle.starts_with(&self.filtered_for)
             && self.visible.len() <= self.rows.len();
         let rows = &self.rows;
+        // One word: anywhere in the search key (the fast path). Several words, or `field:value`
+        // as `products --query` takes: every term must match.
+        let simple = !needle.contains([':', ' ']);
+        let keep = |i: &usize| {
+            let row = &rows[*i];
+            if simple {
+                row.key.contains(&needle)
+            } else {
+                needle.split_whitespace().all(|term| term_matches(&row.product, &row.key, term))
+            }
+        };
         let mut visible: Vec<usize> = if needle.is_empty() {
             (0..rows.len()).collect()
         } else if narrowing {
-            self.visible.iter().copied().filter(|&i| rows[i].key.contains(&needle)).collect()
+            self.visible.iter().copied().filter(keep).collect()
         } else {
-            (0..rows.len()).filter(|&i| rows[i].key.contains(&needle)).collect()
+            (0..rows.len()).filter(keep).collect()
         };
         self.filtered_for = needle;
         if !narrowing {

@@ -287,10 +287,15 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
         let sent = review.parameters.as_ref().and_then(|p| p.get(&field.name));
         let value = match (sent, field.target_choice()) {
             (Some(v), _) => styled(format!("{:?}", v.iter().map(|s| safe(s)).collect::<Vec<_>>()), t.warn()),
+            // No resource of the action's target type: the action would run on nothing.
+            (None, Some(TargetChoice::Default(0))) => styled(
+                "default: the product has no resource of the action's target type: it would act on nothing",
+                t.warn(),
+            ),
             (None, Some(TargetChoice::Default(n))) => {
                 styled(format!("default: resolved by Service Catalog ({n} resources)"), t.ok())
             }
-            (None, _) => styled("(not sent)", t.dim()),
+            (None, _) => styled("left empty: not sent (the SSM document's default applies, if it has one)", t.dim()),
         };
         lines.push(Line::from(vec![Span::raw(format!("  {:<20}", safe(&field.name))), value]));
     }
