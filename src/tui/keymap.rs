@@ -123,13 +123,7 @@ const PRODUCTS: &[Binding] = &[
     b!([(Home, NONE), (Char('g'), NONE)], "g/Home", "first product", Top, false),
     b!([(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], "G/End", "last product", Bottom, false),
     b!([(Enter, NONE), (Tab, NONE)], "Enter/Tab", "go to the product's actions", SwitchPane, true),
-    b!(
-        [(Char('/'), NONE)],
-        "/",
-        "filter by name, id, product, status, tag or field:value",
-        Filter,
-        true
-    ),
+    b!([(Char('/'), NONE)], "/", "filter by name, id, product, status, tag or field:value", Filter, true),
     b!([(Char('s'), NONE)], "s", "sort by the next column", SortNext, false),
     b!([(Char('S'), SHIFT), (Char('S'), NONE)], "S", "reverse the sort order", SortReverse, false),
     b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, true),
