@@ -79,7 +79,7 @@ impl App {
         match &self.overlay {
             Some(Overlay::ConfirmQuit) => KeyMode::ConfirmQuit,
             Some(Overlay::Palette(_)) => KeyMode::Palette,
-            Some(Overlay::Help) => KeyMode::Help,
+            Some(Overlay::Help { .. }) => KeyMode::Help,
             Some(Overlay::Decide { .. }) => KeyMode::ConfirmDecision,
             Some(Overlay::Copy(_)) | None => self.screen_key_mode(),
         }
@@ -148,7 +148,17 @@ impl App {
                 self.overlay = None;
                 self.decide(run, resend)
             }
-            (Some(Overlay::ConfirmQuit | Overlay::Help | Overlay::Copy(_) | Overlay::Decide { .. }), _) => {
+            (Some(Overlay::Help { scroll }), Cmd::Down | Cmd::Up | Cmd::PageDown | Cmd::PageUp) => {
+                // Clamped when drawn: the help never scrolls past its last key.
+                *scroll = match cmd {
+                    Cmd::Down => scroll.saturating_add(1),
+                    Cmd::Up => scroll.saturating_sub(1),
+                    Cmd::PageDown => scroll.saturating_add(10),
+                    _ => scroll.saturating_sub(10),
+                };
+                vec![]
+            }
+            (Some(Overlay::ConfirmQuit | Overlay::Help { .. } | Overlay::Copy(_) | Overlay::Decide { .. }), _) => {
                 self.overlay = None;
                 vec![]
             }
@@ -176,13 +186,13 @@ impl App {
     /// Commands that mean the same on every screen whose table has them; the rest go to the screen.
     fn screen_command(&mut self, cmd: Cmd) -> Vec<Effect> {
         match cmd {
-            Cmd::Help => self.overlay = Some(Overlay::Help),
+            Cmd::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Cmd::Palette => self.overlay = Some(Overlay::Palette(Input::default())),
             Cmd::Quit if self.runs.in_flight() > 0 => self.overlay = Some(Overlay::ConfirmQuit),
             Cmd::Quit => return self.quit_now(),
             Cmd::Runs => self.screen = Screen::Runs(RunsScreen::newest(&self.runs)),
             Cmd::LastRun => match self.runs.last() {
-                Some(r) => self.screen = Screen::Run(RunScreen { id: r.id }),
+                Some(r) => self.screen = Screen::Run(RunScreen::of(r.id)),
                 None => self.session.toast("No run has been started in this session yet", false),
             },
             Cmd::Copy => return self.copy(),
@@ -228,7 +238,7 @@ impl App {
         self.runs.decided(run, RunPhase::Abandoned(reason.clone()));
         let id = self.runs.add(new, self.session.now);
         let Some(spec) = self.runs.get(id).map(|r| r.spec()) else { return vec![] };
-        self.screen = Screen::Run(RunScreen { id });
+        self.screen = Screen::Run(RunScreen::of(id));
         vec![Effect::Abandon { run, journal_id, reason }, Effect::Execute { run: id, spec }]
     }
 

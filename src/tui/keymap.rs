@@ -250,6 +250,10 @@ const REVIEW_CONFIRM: &[Binding] = &[
 
 const RUN: &[Binding] = &[
     b!([(Esc, NONE), (Char('b'), NONE)], "Esc", "back (the run is still watched)", Back, true),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "scroll down", Down, false),
+    b!([UP, (Char('k'), NONE)], "↑/k", "scroll up", Up, false),
+    b!([(PageDown, NONE)], "PgDn", "a page down", PageDown, false),
+    b!([(PageUp, NONE)], "PgUp", "a page up", PageUp, false),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
     b!([(Char('e'), NONE)], "e", "run it again (same parameters, new token, reviewed first)", Rerun, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, true),
@@ -263,6 +267,8 @@ const RUN_UNCERTAIN: &[Binding] = &[
     b!([(Char('a'), NONE)], "a", "adopt the selected record: it is this run's", Adopt, true),
     b!([(Char('s'), NONE)], "s", "send it again (asks first)", Resend, true),
     b!([(Char('x'), NONE)], "x", "abandon it: the journal closes it (asks first)", Abandon, true),
+    b!([(PageDown, NONE)], "PgDn", "scroll a page down", PageDown, false),
+    b!([(PageUp, NONE)], "PgUp", "scroll a page up", PageUp, false),
     b!([(Esc, NONE), (Char('b'), NONE)], "Esc", "back (the run waits for a decision)", Back, true),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
@@ -301,8 +307,13 @@ const PALETTE: &[Binding] = &[
     b!([(Esc, NONE)], "Esc", "close the palette", Cancel, true),
 ];
 
-const HELP: &[Binding] =
-    &[b!([(Esc, NONE), (Char('?'), NONE), (Char('q'), NONE), (F(1), NONE)], "Esc", "close the help", Back, true)];
+const HELP: &[Binding] = &[
+    b!([(Esc, NONE), (Char('?'), NONE), (Char('q'), NONE), (F(1), NONE)], "Esc", "close the help", Back, true),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "scroll down", Down, false),
+    b!([UP, (Char('k'), NONE)], "↑/k", "scroll up", Up, false),
+    b!([(PageDown, NONE)], "PgDn", "a page down", PageDown, false),
+    b!([(PageUp, NONE)], "PgUp", "a page up", PageUp, false),
+];
 
 const CONFIRM_QUIT: &[Binding] = &[
     b!([(Char('y'), NONE)], "y", "quit; the runs go on in AWS", Execute, true),

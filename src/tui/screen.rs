@@ -38,7 +38,10 @@ pub enum Screen {
 
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help,
+    /// Every key of the screen below, scrolled this far (↑/↓, PgUp/PgDn).
+    Help {
+        scroll: u16,
+    },
     ConfirmQuit,
     Palette(Input),
     /// Text to select by hand (no OSC 52); any key closes it.

@@ -94,7 +94,9 @@ pub fn render(app: &App, f: &mut Frame) {
     };
     footer::render(footer, &vcx, f, footer_area);
     match &app.overlay {
-        Some(Overlay::Help) => dialogs::help(app.screen_key_mode(), &s.settings.keys, &vcx, f, body),
+        Some(Overlay::Help { scroll }) => {
+            dialogs::help(app.screen_key_mode(), &s.settings.keys, *scroll, &vcx, f, body)
+        }
         Some(Overlay::ConfirmQuit) => dialogs::confirm_quit(app.runs.in_flight(), s.target.demo, &vcx, f, body),
         Some(Overlay::Copy(text)) => dialogs::copy(text, &vcx, f, body),
         Some(Overlay::Decide { run, resend }) => dialogs::confirm_decision(app.runs.get(*run), *resend, &vcx, f, body),

@@ -460,13 +460,13 @@ async fn past_the_token_window_a_run_is_sent_as_a_new_run_or_abandoned() {
     })
     .await;
     let first = d.app.runs.list[0].id;
-    d.app.screen = Screen::Run(sctui::tui::screen::run::RunScreen { id: first });
+    d.app.screen = Screen::Run(sctui::tui::screen::run::RunScreen::of(first));
     assert!(d.screen(120, 40).contains("as a new run with a new token"), "{}", d.screen(120, 40));
     d.key(KeyCode::Char('x'));
     assert!(d.screen(120, 40).contains("Abandon this run?"), "{}", d.screen(120, 40));
     d.key(KeyCode::Char('y'));
     let second = d.app.runs.list[1].id;
-    d.app.screen = Screen::Run(sctui::tui::screen::run::RunScreen { id: second });
+    d.app.screen = Screen::Run(sctui::tui::screen::run::RunScreen::of(second));
     d.key(KeyCode::Char('s'));
     assert!(d.screen(120, 40).contains("Send it again as a new run?"), "{}", d.screen(120, 40));
     d.key(KeyCode::Char('y'));
@@ -799,4 +799,37 @@ async fn presenter_mode_masks_every_id_at_every_width() {
     d.key(KeyCode::Char('y'));
     d.until("the run ended", |a| a.runs.list.first().is_some_and(|r| !r.in_flight())).await;
     check(&d, "the run", 24);
+}
+
+/// Issue 12: at 80x24 the help was cut off (Ctrl-C, Ctrl-Z, q missing) and the run view could
+/// not scroll past a 20,000-character RecordError to the outputs. Both scroll now and say so.
+#[tokio::test]
+async fn the_help_and_the_run_view_scroll_at_80x24() {
+    let mut d = Driver::new(0.0).await;
+    d.key(KeyCode::Char('?'));
+    let help = d.screen(80, 24);
+    assert!(help.contains("more below") && !help.contains("Ctrl-Z"), "{help}");
+    d.key(KeyCode::PageDown);
+    d.key(KeyCode::PageDown);
+    let help = d.screen(80, 24);
+    assert!(help.contains("Ctrl-Z") && help.contains("Ctrl-C") && help.contains("for the top"), "{help}");
+    d.key(KeyCode::Esc);
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.key(KeyCode::Char('y'));
+    d.until("the run ended", |a| a.runs.list.first().is_some_and(|r| !r.in_flight())).await;
+    let r = d.app.runs.list[0].clone();
+    let mut record = r.record.clone().unwrap();
+    let long =
+        sctui::domain::RecordError { code: Some("AutomationStepFailed".into()), description: Some("x".repeat(20_000)) };
+    record.record_errors = vec![long];
+    update(&mut d.app, Action::RecordPolled { run: r.id, result: Ok((record, r.outputs.clone())) });
+    let screen = d.screen(80, 24);
+    assert!(screen.contains("more below") && !screen.contains("AutomationExecutionId"), "{screen}");
+    for _ in 0..30 {
+        d.key(KeyCode::PageDown);
+    }
+    let screen = d.screen(80, 24);
+    assert!(screen.contains("AutomationExecutionId") && screen.contains("for the top"), "{screen}");
 }

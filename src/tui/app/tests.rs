@@ -206,7 +206,7 @@ fn form_review_execute_watch_with_ids_from_the_source() {
     update(&mut app, ctrl('s'));
     let effects = update(&mut app, ch('y'));
     let Some(Effect::Execute { run, spec }) = effects.first().cloned() else { panic!("{effects:?}") };
-    assert!(matches!(app.screen, Screen::Run(RunScreen { id }) if id == run));
+    assert!(matches!(app.screen, Screen::Run(RunScreen { id, .. }) if id == run));
     assert_eq!(app.runs.in_flight(), 1);
     assert_eq!(
         (spec.token.as_str(), spec.run.as_str()),
@@ -398,7 +398,7 @@ fn uncertain_run_on_screen(app: &mut App) {
     let error = crate::runs::RunError::Uncertain("no record".into());
     update(app, Action::RunFailed { run, error });
     app.overlay = None;
-    app.screen = Screen::Run(crate::tui::screen::run::RunScreen { id: run });
+    app.screen = Screen::Run(crate::tui::screen::run::RunScreen::of(run));
 }
 
 /// Every key table has a key that really leaves it: pressed, the mode is another one.

@@ -213,7 +213,7 @@ fn start_run(s: ReviewScreen, cx: &mut Cx) -> Next {
     let id = cx.runs.add(new, cx.session.now);
     let spec = cx.runs.get(id).map(|r| r.spec());
     let effects = spec.map(|spec| Effect::Execute { run: id, spec }).into_iter().collect();
-    (Screen::Run(RunScreen { id }), effects)
+    (Screen::Run(RunScreen::of(id)), effects)
 }
 
 /// Every product of the batch review becomes a run with its own token; products without the

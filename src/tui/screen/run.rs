@@ -10,7 +10,7 @@ use crate::tui::keymap::Cmd;
 use crate::tui::runbook::{Decision, Run, RunBook, RunPhase};
 use crate::tui::view::{ViewCx, block, label, safe};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -18,9 +18,15 @@ use ratatui::widgets::{Paragraph, Wrap};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunScreen {
     pub id: RunId,
+    /// How far the run's details are scrolled (a long RecordError, many outputs).
+    pub scroll: u16,
 }
 
 impl RunScreen {
+    pub fn of(id: RunId) -> RunScreen {
+        RunScreen { id, scroll: 0 }
+    }
+
     pub fn copy_text(&self, runs: &RunBook) -> Option<String> {
         runs.get(self.id).and_then(|r| r.record.as_ref()).map(|d| d.record_id.clone())
     }
@@ -37,9 +43,18 @@ pub fn command(s: RunScreen, cmd: Cmd, cx: &mut Cx) -> Next {
             Some(r) => super::form::open(r.product, r.action, r.parameters, None),
             None => (Screen::Run(s), vec![]),
         },
-        Cmd::Up | Cmd::Down => {
+        // An uncertain run's ↑/↓ choose a record; otherwise they scroll (clamped when drawn).
+        Cmd::Up | Cmd::Down if cx.runs.get(s.id).is_some_and(|r| r.decision.is_some()) => {
             cx.runs.select_candidate(s.id, cmd == Cmd::Down);
             (Screen::Run(s), vec![])
+        }
+        Cmd::Up | Cmd::PageUp => {
+            let step = if cmd == Cmd::Up { 1 } else { 10 };
+            (Screen::Run(RunScreen { scroll: s.scroll.saturating_sub(step), ..s }), vec![])
+        }
+        Cmd::Down | Cmd::PageDown => {
+            let step = if cmd == Cmd::Down { 1 } else { 10 };
+            (Screen::Run(RunScreen { scroll: s.scroll.saturating_add(step), ..s }), vec![])
         }
         Cmd::Adopt => {
             let chosen = cx.runs.get(s.id).and_then(|r| r.decision.as_ref()).and_then(|d| match &d.candidates {
@@ -258,7 +273,20 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
         ]));
     }
     record_lines(r, vcx, &mut lines);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = u16::try_from(p.line_count(inner.width)).unwrap_or(u16::MAX);
+    if total <= inner.height || inner.height < 2 {
+        f.render_widget(p, inner);
+        return;
+    }
+    // Longer than the screen: it scrolls, and the last row says how.
+    let [text, hint] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas::<2>(inner);
+    let hidden = total.saturating_sub(text.height);
+    let scroll = s.scroll.min(hidden);
+    let more = if scroll < hidden { "more below: ↓/j, PgDn" } else { "↑/k, PgUp for the top" };
+    let more = if t.ascii { more.replace('↓', "Down").replace('↑', "Up") } else { more.to_string() };
+    f.render_widget(p.scroll((scroll, 0)), text);
+    f.render_widget(Paragraph::new(Line::from(Span::styled(format!("  ({more})"), t.dim()))), hint);
 }
 
 #[cfg(test)]

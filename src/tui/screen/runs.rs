@@ -40,7 +40,7 @@ pub fn command(mut s: RunsScreen, cmd: Cmd, cx: &mut Cx) -> Next {
         Cmd::Down => s.selected = (s.selected + 1).min(cx.runs.list.len().saturating_sub(1)),
         Cmd::Open => {
             if let Some(r) = cx.runs.list.get(s.selected) {
-                return (Screen::Run(RunScreen { id: r.id }), vec![]);
+                return (Screen::Run(RunScreen::of(r.id)), vec![]);
             }
         }
         Cmd::Rerun => {

@@ -33,7 +33,7 @@ fn mode_name(mode: KeyMode) -> &'static str {
 }
 
 /// Every key of `mode` (the screen under the help), the global ones and the config's extra ones.
-pub fn help(mode: KeyMode, extra: &[Override], vcx: &ViewCx, f: &mut Frame, body: Rect) {
+pub fn help(mode: KeyMode, extra: &[Override], scroll: u16, vcx: &ViewCx, f: &mut Frame, body: Rect) {
     let t = vcx.theme;
     let mut lines = vec![Line::from(Span::styled(format!("Keys: {}", mode_name(mode)), t.title())), Line::default()];
     for b in keymap::bindings(mode).iter().chain(keymap::global()) {
@@ -47,14 +47,23 @@ pub fn help(mode: KeyMode, extra: &[Override], vcx: &ViewCx, f: &mut Frame, body
             ]));
         }
     }
-    // The closing hint only where there is room: every key always fits first.
-    if lines.len() as u16 + 4 <= body.height {
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled("  Esc or ? closes this help", t.dim())));
-    }
-    let area = centered(body, 72, lines.len() as u16 + 2);
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("  Esc or ? closes this help", t.dim())));
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let area = centered(body, 72, total.saturating_add(2));
+    // Taller than the screen (80x24): it scrolls, and the title says how.
+    let shown = area.height.saturating_sub(2);
+    let hidden = total.saturating_sub(shown);
+    let scroll = scroll.min(hidden);
+    let title = if hidden == 0 {
+        " Help ".to_string()
+    } else {
+        let more = if scroll < hidden { "more below: ↓/PgDn" } else { "↑/PgUp for the top" };
+        let more = if t.ascii { more.replace('↓', "Down").replace('↑', "Up") } else { more.to_string() };
+        format!(" Help ({more}) ")
+    };
     f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(lines).block(block(t, " Help ", true)), area);
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block(t, title, true)), area);
 }
 
 pub fn confirm_quit(in_flight: usize, demo: bool, vcx: &ViewCx, f: &mut Frame, body: Rect) {
