@@ -61,11 +61,20 @@ pub struct ViewCx<'a> {
     pub now: Timestamp,
     pub presenter: bool,
     pub conn: &'a Conn,
+    /// Executing is off: the review offers no Execute.
+    pub read_only: bool,
 }
 
 pub fn render(app: &App, f: &mut Frame) {
     let s = &app.session;
-    let vcx = ViewCx { theme: &s.theme, frame: s.frame, now: s.now, presenter: s.settings.presenter, conn: &s.conn };
+    let vcx = ViewCx {
+        theme: &s.theme,
+        frame: s.frame,
+        now: s.now,
+        presenter: s.settings.presenter,
+        conn: &s.conn,
+        read_only: s.read_only,
+    };
     let _presenting = Presenting::start(vcx.presenter, s.theme.ascii);
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {

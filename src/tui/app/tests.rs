@@ -533,3 +533,18 @@ fn the_filter_takes_field_value_terms() {
     app.list.set_filter("web-0".into());
     assert_eq!(names(&app).len(), 4, "one word: anywhere, as before");
 }
+
+/// Issue 12: read-only, the review offered [Execute (y)] and `y` made a run that looked as if it
+/// were going. Now nothing is sent and no run is made; the review says why.
+#[test]
+fn read_only_review_sends_nothing_and_makes_no_run() {
+    let mut app = app_with(2);
+    app.session.read_only = true;
+    open_form(&mut app);
+    update(&mut app, ctrl('s'));
+    assert!(app.review().is_some());
+    assert!(update(&mut app, ch('y')).is_empty(), "no Execute");
+    assert!(app.runs.list.is_empty(), "no run that looks as if it were going");
+    assert!(app.review().is_some(), "the review stays");
+    assert!(app.session.toast.as_ref().is_some_and(|t| t.text.starts_with("READ-ONLY")));
+}

@@ -196,8 +196,19 @@ fn unconfirmed(review: &Review, expected: &str, what: &str, cx: &mut Cx) -> bool
     }
 }
 
+/// Read-only: nothing is sent, and no run is made that would look as if it were going.
+fn refused_read_only(cx: &mut Cx) -> bool {
+    if cx.session.read_only {
+        cx.session.toast(READ_ONLY, true);
+    }
+    cx.session.read_only
+}
+
+const READ_ONLY: &str =
+    "READ-ONLY: executing is off (--read-only, the profile's read_only, or no journal); nothing was sent";
+
 fn start_run(s: ReviewScreen, cx: &mut Cx) -> Next {
-    if unconfirmed(&s.review, &s.form.product.name, "exactly ", cx) {
+    if refused_read_only(cx) || unconfirmed(&s.review, &s.form.product.name, "exactly ", cx) {
         return (Screen::Review(Box::new(s)), vec![]);
     }
     let ReviewScreen { form, review } = s;
@@ -220,7 +231,7 @@ fn start_run(s: ReviewScreen, cx: &mut Cx) -> Next {
 /// action are shown as not started, with the reason.
 fn start_batch(s: ReviewScreen, cx: &mut Cx) -> Next {
     let Some(plan) = s.review.batch.clone() else { return (Screen::Review(Box::new(s)), vec![]) };
-    if unconfirmed(&s.review, &plan.items.len().to_string(), "(the number of products) ", cx) {
+    if refused_read_only(cx) || unconfirmed(&s.review, &plan.items.len().to_string(), "(the number of products) ", cx) {
         return (Screen::Review(Box::new(s)), vec![]);
     }
     let action_name = s.form.action.name.clone();
@@ -360,6 +371,15 @@ fn buttons(s: &ReviewScreen, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
         lines.push(Line::from(vec![Span::raw("  "), Span::styled("[ Cancel (Esc) ]", t.key())]));
         return;
     }
+    if vcx.read_only {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled("[ Cancel (n) ]", t.selected()),
+            Span::raw("   "),
+            Span::styled("Execute is off: READ-ONLY (nothing can be sent; c copies the CLI line)", t.warn()),
+        ]));
+        return;
+    }
     let (cancel, execute) = if s.review.on_execute { (t.key(), t.selected()) } else { (t.selected(), t.key()) };
     lines.push(Line::from(vec![
         Span::raw("  "),
@@ -438,11 +458,16 @@ fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Fram
         )));
         decision.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key())]));
     } else {
+        let start = if vcx.read_only {
+            Span::styled("Start is off: READ-ONLY (nothing can be sent)", t.warn())
+        } else {
+            Span::styled(format!("[ Start {} (y) ]", runs_count(plan.runnable())), t.key())
+        };
         decision.push(Line::from(vec![
             Span::raw("  "),
             Span::styled("[ Cancel (n) ]", t.selected()),
             Span::raw("   "),
-            Span::styled(format!("[ Start {} (y) ]", runs_count(plan.runnable())), t.key()),
+            start,
         ]));
     }
     details_and_decision(lines, decision, s.review.scroll, vcx, f, inner);
