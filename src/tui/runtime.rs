@@ -426,6 +426,9 @@ const CALM_TICK: Duration = Duration::from_millis(1000);
 
 /// The loop: wait for input, results or (only while something animates) the tick; apply; draw
 /// once per batch.
+/// At most this many waiting terminal events are applied before a frame is drawn.
+const MAX_COALESCED: usize = 256;
+
 pub async fn run_loop(
     app: &mut App,
     runtime: &mut Runtime,
@@ -472,6 +475,21 @@ pub async fn run_loop(
         };
         if let Some(action) = action {
             apply(app, runtime, host, action);
+        }
+        // Keys that came faster than frames are drawn (a held key, a burst over a slow link)
+        // are applied together and drawn once: take every event already waiting, a bounded
+        // number of them, before drawing again.
+        // (A zero-timeout poll of crossterm's reader, which the event stream shares: it never
+        // blocks, and it leaves the stream's own wake-up to the stream.)
+        for _ in 0..MAX_COALESCED {
+            if app.quit || !crossterm::event::poll(Duration::ZERO)? {
+                break;
+            }
+            let e = crossterm::event::read()?;
+            super::test_hooks::on_event(&e);
+            if let Some(action) = translate(e) {
+                apply(app, runtime, host, action);
+            }
         }
         // Take everything else that is already waiting before drawing again.
         while let Ok(action) = rx.try_recv() {

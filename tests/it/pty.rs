@@ -436,3 +436,21 @@ fn at_80x24_the_review_keeps_its_buttons_and_the_production_prompt_in_view() {
     t.send("q");
     assert!(t.wait_exit().success());
 }
+
+/// Issue 12: a burst of keys (a held key, or keys arriving together over a slow link) is applied
+/// together and drawn once, instead of one frame per key.
+#[test]
+fn a_burst_of_keys_is_drawn_once() {
+    let mut t = Tui::spawn(&["--demo"], 40, 120);
+    t.wait_for("web-prod-01");
+    t.wait_for("AWS-RestartEC2Instance v1");
+    let before = t.raw.lock().unwrap().len();
+    t.send(&"j".repeat(20));
+    t.wait_for("> docs-site-prod");
+    let frames = |raw: &[u8]| raw.windows(8).filter(|w| w == b"\x1b[?2026h").count();
+    let drawn = frames(&t.raw.lock().unwrap()[before..]);
+    // The first key's frame, the other 19 together, and what their product's actions bring.
+    assert!((1..=4).contains(&drawn), "20 keys drew {drawn} frames");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}
