@@ -486,6 +486,60 @@ async fn throttled_batch(rows: &mut Vec<Row>) {
     });
 }
 
+/// 7d. Keys over a slow link: a burst of 50 keys is drawn in a few frames, and one step down a
+/// 1,000-row list writes what changed.
+fn key_bursts(rows: &mut Vec<Row>) {
+    let frames = |raw: &[u8]| raw.windows(8).filter(|w| w == b"\x1b[?2026h").count();
+    let mut t = Tui::spawn(&["--demo", "--scale", "1000"], 40, 120);
+    t.wait_for("Products 1023");
+    t.wait_for("AWS-RestartEC2Instance v1");
+    // Visit the first 60 products once so that their actions are known (as after a minute of use).
+    for _ in 0..60 {
+        t.send("j");
+    }
+    t.send("g");
+    t.wait_for("> web-prod-01");
+    let settle = |t: &Tui| {
+        // Until nothing more is written for 300 ms (at most 5 s).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut last = t.raw.lock().unwrap().len();
+        let mut quiet_since = Instant::now();
+        while Instant::now() < deadline && quiet_since.elapsed() < Duration::from_millis(300) {
+            std::thread::sleep(Duration::from_millis(20));
+            let now = t.raw.lock().unwrap().len();
+            if now != last {
+                last = now;
+                quiet_since = Instant::now();
+            }
+        }
+        last
+    };
+    let before = settle(&t);
+    t.send(&"j".repeat(50));
+    let after = settle(&t);
+    let drawn = frames(&t.raw.lock().unwrap()[before..after]);
+    rows.push(Row {
+        what: "50 keys sent at once (j on a 1,023-product list, actions already known): frames drawn".into(),
+        budget: "<= 3".into(),
+        measured: format!("{drawn}"),
+        ok: drawn <= 3,
+    });
+    let mut steps = Vec::new();
+    for _ in 0..20 {
+        let before = settle(&t);
+        t.send("j");
+        steps.push((settle(&t) - before) as f64);
+    }
+    let bytes = median(steps.clone());
+    rows.push(Row {
+        what: "one step down a 1,023-product list at 120x40 (j; the actions pane changes with the product): bytes written, median of 20".into(),
+        budget: "<= 1 KB".into(),
+        measured: format!("{bytes:.0} B (max {:.0} B)", steps.iter().copied().fold(0.0, f64::max)),
+        ok: bytes <= 1024.0,
+    });
+    t.send("q");
+}
+
 /// 8. `sctui exec … --wait` against the AWS CLI doing the same, on records that end at once.
 fn versus_aws_cli(rows: &mut Vec<Row>) {
     let aws = std::process::Command::new("aws").arg("--version").output();
@@ -573,6 +627,9 @@ fn main() {
     }
     if want("polls") {
         rt.block_on(polls_for_a_minute(&mut rows));
+    }
+    if want("keys") {
+        key_bursts(&mut rows);
     }
     if want("batch") {
         rt.block_on(throttled_batch(&mut rows));
