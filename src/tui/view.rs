@@ -114,6 +114,40 @@ pub fn render(app: &App, f: &mut Frame) {
     if vcx.presenter {
         mask::apply(f.buffer_mut(), s.theme.ascii);
     }
+    if s.theme.ascii {
+        ascii_only(f.buffer_mut());
+    }
+}
+
+/// ASCII mode (`--ascii`, a locale that is not UTF-8, the Linux console, vt100): whatever a
+/// screen drew, only ASCII reaches the terminal. Known symbols get an ASCII look-alike of the
+/// same width; anything else (text from AWS in another script, say) becomes `?`.
+fn ascii_only(buf: &mut ratatui::buffer::Buffer) {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let cell = &mut buf[(x, y)];
+            if cell.symbol().is_ascii() {
+                continue;
+            }
+            let plain = match cell.symbol() {
+                "·" | "•" | "●" => "*",
+                "…" => ".",
+                "—" | "–" | "─" => "-",
+                "↑" => "^",
+                "↓" => "v",
+                "←" => "<",
+                "→" => ">",
+                "✓" => "+",
+                "✗" => "x",
+                "│" => "|",
+                // The second cell of a wide character is empty: it stays empty.
+                "" => "",
+                _ => "?",
+            };
+            cell.set_symbol(plain);
+        }
+    }
 }
 
 fn too_small(vcx: &ViewCx, f: &mut Frame, area: Rect) {

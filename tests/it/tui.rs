@@ -327,6 +327,25 @@ async fn no_color_keeps_meaning_in_text_and_reverse_video_and_ascii_borders() {
     assert!(!screen.contains('┌') && !screen.contains('│'), "{screen}");
     d.key(KeyCode::Char('?'));
     assert!(!d.screen(100, 30).contains('─'));
+    // Issue 12: `--ascii` still sent "·", "↑/k" and "…". Every screen is ASCII only now.
+    let ascii = |d: &Driver, what: &str| {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let screen = d.screen(w, h);
+            assert!(screen.is_ascii(), "{what} at {w}x{h}:\n{screen}");
+        }
+    };
+    ascii(&d, "the help");
+    d.key(KeyCode::Esc);
+    ascii(&d, "the products");
+    d.pick(WEB, RESTART).await;
+    ascii(&d, "the actions");
+    d.open_form().await;
+    ascii(&d, "the form");
+    d.ctrl('s');
+    ascii(&d, "the review");
+    d.key(KeyCode::Char('y'));
+    d.until("the run ended", |a| a.runs.list.first().is_some_and(|r| !r.in_flight())).await;
+    ascii(&d, "the run");
 }
 
 #[test]
