@@ -378,8 +378,7 @@ impl Runner {
     /// one fits; otherwise the run is uncertain and left to the operator (`resend`). With `wait`
     /// false it returns once the record is known.
     pub async fn resume(&self, open: &JournalRun, wait: bool, report: Report<'_>) -> Result<RecordDetail, RunError> {
-        let age = Timestamp::now().0 - open.requested_at.0;
-        let resend = open.record_id.is_none() && age <= self.token_window.as_secs_f64();
+        let resend = open.record_id.is_none() && self.token_fresh(open);
         self.take_up(open, wait, resend, report).await
     }
 
@@ -444,18 +443,24 @@ impl Runner {
     /// The action records of the run's product created since its request (newest first, at
     /// most 10): what an uncertain run may have become.
     pub async fn candidates(&self, open: &JournalRun) -> Result<Vec<RecordDetail>, Error> {
-        let from = open.requested_at.0 - 5.0;
-        let history = self.client.history(&open.product_id).await?;
-        let mut found: Vec<RecordDetail> = history
-            .into_iter()
-            .filter(|r| r.record_type.as_deref() == Some(EXECUTE_RECORD))
-            .filter(|r| r.created_time.is_some_and(|t| t.0 >= from))
-            .collect();
+        let mut found = self.action_records_since(open).await?;
         found.sort_by(|a, b| {
             b.created_time.map(|t| t.0).unwrap_or(0.0).total_cmp(&a.created_time.map(|t| t.0).unwrap_or(0.0))
         });
         found.truncate(10);
         Ok(found)
+    }
+
+    /// The action records of the run's product created since its request (a few seconds of
+    /// clock skew allowed): what it may have become.
+    async fn action_records_since(&self, open: &JournalRun) -> Result<Vec<RecordDetail>, Error> {
+        let from = open.requested_at.0 - 5.0;
+        let history = self.client.history(&open.product_id).await?;
+        Ok(history
+            .into_iter()
+            .filter(|r| r.record_type.as_deref() == Some(EXECUTE_RECORD))
+            .filter(|r| r.created_time.is_some_and(|t| t.0 >= from))
+            .collect())
     }
 
     /// The operator chose `record_id` as the run's own: checked to be an action record of the
@@ -489,13 +494,10 @@ impl Runner {
     /// The record of an unanswered run: the one action record of its product created in the
     /// minutes after the request. Journaled as the run's own when found.
     async fn adopt(&self, open: &JournalRun, report: Report<'_>) -> Result<RecordDetail, RunError> {
-        let history = self.client.history(&open.product_id).await.map_err(RunError::Api)?;
-        let from = open.requested_at.0 - 5.0;
         let until = open.requested_at.0 + ADOPT_WITHIN_SECS;
-        let candidates: Vec<&RecordDetail> = history
-            .iter()
-            .filter(|r| r.record_type.as_deref() == Some(EXECUTE_RECORD))
-            .filter(|r| r.created_time.is_some_and(|t| (from..=until).contains(&t.0)))
+        let candidates: Vec<RecordDetail> = (self.action_records_since(open).await.map_err(RunError::Api)?)
+            .into_iter()
+            .filter(|r| r.created_time.is_some_and(|t| t.0 <= until))
             .collect();
         let [record] = candidates.as_slice() else {
             let found = if candidates.is_empty() {
@@ -516,7 +518,7 @@ impl Runner {
         };
         let event = Event::Created { run: open.run.clone(), at: Timestamp::now(), record_id: record.record_id.clone() };
         self.log_or_report(event, report).await;
-        Ok((*record).clone())
+        Ok(record.clone())
     }
 
     /// Reads the journal and returns the open runs this connection can take up (same profile,

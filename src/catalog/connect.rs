@@ -236,46 +236,33 @@ fn http_client(settings: &ClientSettings) -> SharedHttpClient {
 pub const DEMO_ACCESS_KEY: &str = "AKIADEMOADMIN0000001";
 
 /// The Service Catalog and STS clients for the emulator at `endpoint`, signed with `access_key`
-/// (one of the emulator's principals).
+/// (one of the emulator's principals): one configuration for both.
 pub fn demo_clients(
     endpoint: &str,
     region: &str,
     settings: &ClientSettings,
     access_key: &str,
 ) -> (aws_sdk_servicecatalog::Client, aws_sdk_sts::Client) {
-    let sts = aws_sdk_sts::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(region.to_string()))
-        .credentials_provider(Credentials::new(access_key, "sctui-demo-secret", None, None, "sctui-demo"))
-        .endpoint_url(endpoint)
-        .http_client(http_client(settings))
-        .retry_config(settings.retry())
-        .timeout_config(settings.timeouts())
-        .build();
-    (demo_client_as(endpoint, region, settings, access_key), aws_sdk_sts::Client::from_conf(sts))
+    let config = demo_config(endpoint, region, settings, access_key);
+    (aws_sdk_servicecatalog::Client::new(&config), aws_sdk_sts::Client::new(&config))
 }
 
 /// A client for the emulator at `endpoint`: fixed region, static credentials, no look-ups.
 pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> aws_sdk_servicecatalog::Client {
-    demo_client_as(endpoint, region, settings, DEMO_ACCESS_KEY)
+    aws_sdk_servicecatalog::Client::new(&demo_config(endpoint, region, settings, DEMO_ACCESS_KEY))
 }
 
-fn demo_client_as(
-    endpoint: &str,
-    region: &str,
-    settings: &ClientSettings,
-    access_key: &str,
-) -> aws_sdk_servicecatalog::Client {
-    let config = aws_sdk_servicecatalog::Config::builder()
+fn demo_config(endpoint: &str, region: &str, settings: &ClientSettings, access_key: &str) -> aws_types::SdkConfig {
+    let credentials = Credentials::new(access_key, "sctui-demo-secret", None, None, "sctui-demo");
+    aws_types::SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .credentials_provider(Credentials::new(access_key, "sctui-demo-secret", None, None, "sctui-demo"))
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(credentials))
         .endpoint_url(endpoint)
         .http_client(http_client(settings))
         .retry_config(settings.retry())
         .timeout_config(settings.timeouts())
-        .build();
-    aws_sdk_servicecatalog::Client::from_conf(config)
+        .build()
 }
 
 /// A client from the standard chain. Instance metadata is asked once with short timeouts, so a

@@ -222,8 +222,8 @@ impl App {
             return vec![Effect::Abandon { run, journal_id, reason }];
         }
         if fresh {
-            let Some(d) = self.runs.decided(run, RunPhase::Submitting) else { return vec![] };
-            return vec![Effect::Resend { run, open: d.open }];
+            let Some(open) = self.runs.decided(run, RunPhase::Submitting) else { return vec![] };
+            return vec![Effect::Resend { run, open }];
         }
         let new = NewRun {
             product: r.product.clone(),

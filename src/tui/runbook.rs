@@ -36,8 +36,6 @@ pub enum RunPhase {
 /// What the operator may choose for an uncertain run.
 #[derive(Debug, Clone)]
 pub struct Decision {
-    /// The run as the journal has it (its request time, token and parameters).
-    pub open: Box<JournalRun>,
     /// The action records of its product since its request: what it may have become.
     pub candidates: Fetch<Vec<RecordDetail>>,
     pub selected: usize,
@@ -244,11 +242,10 @@ impl RunBook {
             RunError::Unwatched(_) => RunPhase::Unwatched(text.clone()),
             _ => RunPhase::NotStarted(text.clone()),
         };
-        if matches!(error, RunError::Uncertain(_))
-            && let Some(open) = r.journal.clone()
-        {
+        // Only a run taken up from the journal can be decided on (its journal entry is the request).
+        if matches!(error, RunError::Uncertain(_)) && r.journal.is_some() {
             // Whether the token is fresh comes with the candidates (the runtime knows the window).
-            r.decision = Some(Decision { open, candidates: Fetch::Loading, selected: 0, token_fresh: false });
+            r.decision = Some(Decision { candidates: Fetch::Loading, selected: 0, token_fresh: false });
         }
         session.toast(text, true);
     }
@@ -276,11 +273,12 @@ impl RunBook {
     }
 
     /// The operator decided: the choices are gone, and the run is watched again (`adopt`,
-    /// `resend`) or closed (`abandon`).
-    pub fn decided(&mut self, run: RunId, phase: RunPhase) -> Option<Decision> {
+    /// `resend`) or closed (`abandon`). Returns the run as the journal has it, for the worker.
+    pub fn decided(&mut self, run: RunId, phase: RunPhase) -> Option<Box<JournalRun>> {
         let r = self.get_mut(run)?;
+        r.decision.take()?;
         r.phase = phase;
-        r.decision.take()
+        r.journal.clone()
     }
 
     /// The journal missed the run's progress: said on the run and as a toast.

@@ -170,6 +170,28 @@ pub fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Bl
     Block::bordered().border_set(theme.border()).border_style(theme.border_style(focused)).title(title)
 }
 
+/// What a scrolled view says about itself: more below (and the keys that show it), or the end.
+pub fn scroll_note(theme: &Theme, scroll: u16, hidden: u16, down: &str, up: &str) -> String {
+    let note = if scroll < hidden { format!("more below: {down}") } else { format!("{up} for the top") };
+    if theme.ascii { note.replace('↓', "Down").replace('↑', "Up") } else { note }
+}
+
+/// A wrapped paragraph in `area`; longer than it, it is drawn from row `scroll` (clamped to its
+/// end) and the last row says there is more and which keys show it.
+pub fn scrolled(p: Paragraph, scroll: u16, keys: (&str, &str), theme: &Theme, f: &mut Frame, area: Rect) {
+    let total = u16::try_from(p.line_count(area.width)).unwrap_or(u16::MAX);
+    if total <= area.height || area.height < 2 {
+        f.render_widget(p, area);
+        return;
+    }
+    let [text, hint] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas::<2>(area);
+    let hidden = total.saturating_sub(text.height);
+    let scroll = scroll.min(hidden);
+    let note = scroll_note(theme, scroll, hidden, keys.0, keys.1);
+    f.render_widget(p.scroll((scroll, 0)), text);
+    f.render_widget(Paragraph::new(Line::from(Span::styled(format!("  ({note})"), theme.dim()))), hint);
+}
+
 /// A label column of the detail screens.
 pub fn label(theme: &Theme, s: &str) -> Span<'static> {
     Span::styled(format!("{s:<14}"), theme.dim())

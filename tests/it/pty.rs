@@ -210,12 +210,7 @@ fn c_copies_through_osc52() {
     t.send("c");
     t.wait_for("Copied (OSC 52): pp-6y61928a94txg");
     // base64("pp-6y61928a94txg")
-    let expected = b"\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07";
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while !t.raw.lock().unwrap().windows(expected.len()).any(|w| w == expected) {
-        assert!(std::time::Instant::now() < deadline, "no OSC 52 with the product id was written");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    t.wait_for_bytes(b"\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07", "OSC 52 with the product id");
     t.send("q");
     assert!(t.wait_exit().success());
 }
@@ -385,12 +380,8 @@ fn c_inside_tmux_copies_through_tmux() {
     t.send("c");
     t.wait_for("Copied to tmux's paste buffer");
     // base64("pp-6y61928a94txg"), its ESC doubled inside tmux's DCS passthrough.
-    let expected = b"\x1bPtmux;\x1b\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07\x1b\\";
+    t.wait_for_bytes(b"\x1bPtmux;\x1b\x1b]52;c;cHAtNnk2MTkyOGE5NHR4Zw==\x07\x1b\\", "OSC 52 wrapped for tmux");
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while !t.raw.lock().unwrap().windows(expected.len()).any(|w| w == expected) {
-        assert!(std::time::Instant::now() < deadline, "no OSC 52 wrapped for tmux was written");
-        std::thread::sleep(Duration::from_millis(20));
-    }
     while std::fs::read_to_string(&log).unwrap_or_default() != "set-buffer\n-w\n--\npp-6y61928a94txg\n" {
         assert!(
             std::time::Instant::now() < deadline,

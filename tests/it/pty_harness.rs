@@ -123,6 +123,16 @@ impl Tui {
         }
     }
 
+    /// Waits until the program has written `bytes` (sequences the screen does not show, such as
+    /// OSC 52); fails after 5 s saying `what` was missing.
+    pub fn wait_for_bytes(&self, bytes: &[u8], what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self.raw.lock().unwrap().windows(bytes.len()).any(|w| w == bytes) {
+            assert!(Instant::now() < deadline, "{what} was not written");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {

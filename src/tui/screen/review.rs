@@ -14,7 +14,7 @@ use crate::tui::effect::Effect;
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::{BatchSummary, NewRun, RunPhase, operator_message};
 use crate::tui::screen::browse::ProductList;
-use crate::tui::view::{ViewCx, block, label, safe, styled};
+use crate::tui::view::{ViewCx, block, label, safe, scrolled, styled};
 use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -334,25 +334,11 @@ fn details_and_decision(
     f: &mut Frame,
     inner: Rect,
 ) {
-    let t = vcx.theme;
-    let rows = |p: &Paragraph| u16::try_from(p.line_count(inner.width)).unwrap_or(u16::MAX);
     let decision = Paragraph::new(decision).wrap(Wrap { trim: false });
+    let rows = u16::try_from(decision.line_count(inner.width)).unwrap_or(u16::MAX).min(inner.height);
+    let [top, bottom] = Layout::vertical([Constraint::Min(0), Constraint::Length(rows)]).areas::<2>(inner);
     let details = Paragraph::new(details).wrap(Wrap { trim: false });
-    let [top, bottom] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(rows(&decision).min(inner.height))]).areas::<2>(inner);
-    let total = rows(&details);
-    if total > top.height && top.height > 1 {
-        // The last row says there is more, and how to see it.
-        let [text, hint] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas::<2>(top);
-        let hidden = total - text.height;
-        let scroll = scroll.min(hidden);
-        let more = if scroll < hidden { "more below: ↓/PgDn" } else { "the end: ↑/PgUp for the top" };
-        let more = if t.ascii { more.replace('↓', "Down").replace('↑', "Up") } else { more.to_string() };
-        f.render_widget(details.scroll((scroll, 0)), text);
-        f.render_widget(Paragraph::new(Line::from(Span::styled(format!("  ({more})"), t.dim()))), hint);
-    } else {
-        f.render_widget(details, top);
-    }
+    scrolled(details, scroll, ("↓/PgDn", "↑/PgUp"), vcx.theme, f, top);
     f.render_widget(decision, bottom);
 }
 

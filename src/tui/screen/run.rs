@@ -8,9 +8,9 @@ use crate::tui::action::RunId;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Cmd;
 use crate::tui::runbook::{Decision, Run, RunBook, RunPhase};
-use crate::tui::view::{ViewCx, block, label, safe};
+use crate::tui::view::{ViewCx, block, label, safe, scrolled};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -68,7 +68,7 @@ pub fn command(s: RunScreen, cmd: Cmd, cx: &mut Cx) -> Next {
             let effects = cx
                 .runs
                 .decided(s.id, RunPhase::Watching)
-                .map(|d| Effect::Adopt { run: s.id, open: d.open, record_id })
+                .map(|open| Effect::Adopt { run: s.id, open, record_id })
                 .into_iter()
                 .collect();
             (Screen::Run(s), effects)
@@ -274,19 +274,7 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
     }
     record_lines(r, vcx, &mut lines);
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let total = u16::try_from(p.line_count(inner.width)).unwrap_or(u16::MAX);
-    if total <= inner.height || inner.height < 2 {
-        f.render_widget(p, inner);
-        return;
-    }
-    // Longer than the screen: it scrolls, and the last row says how.
-    let [text, hint] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas::<2>(inner);
-    let hidden = total.saturating_sub(text.height);
-    let scroll = s.scroll.min(hidden);
-    let more = if scroll < hidden { "more below: ↓/j, PgDn" } else { "↑/k, PgUp for the top" };
-    let more = if t.ascii { more.replace('↓', "Down").replace('↑', "Up") } else { more.to_string() };
-    f.render_widget(p.scroll((scroll, 0)), text);
-    f.render_widget(Paragraph::new(Line::from(Span::styled(format!("  ({more})"), t.dim()))), hint);
+    scrolled(p, s.scroll, ("↓/j, PgDn", "↑/k, PgUp"), t, f, inner);
 }
 
 #[cfg(test)]

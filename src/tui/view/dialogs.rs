@@ -1,7 +1,7 @@
 //! Boxes drawn over the screen: the help (every key of the screen below, from the keymap), the
 //! quit confirmation, and copied text to select by hand.
 
-use super::{ViewCx, block, centered, safe};
+use super::{ViewCx, block, centered, safe, scroll_note};
 use crate::tui::keymap::{self, KeyMode, Override};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -58,9 +58,7 @@ pub fn help(mode: KeyMode, extra: &[Override], scroll: u16, vcx: &ViewCx, f: &mu
     let title = if hidden == 0 {
         " Help ".to_string()
     } else {
-        let more = if scroll < hidden { "more below: ↓/PgDn" } else { "↑/PgUp for the top" };
-        let more = if t.ascii { more.replace('↓', "Down").replace('↑', "Up") } else { more.to_string() };
-        format!(" Help ({more}) ")
+        format!(" Help ({}) ", scroll_note(t, scroll, hidden, "↓/PgDn", "↑/PgUp"))
     };
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block(t, title, true)), area);
@@ -79,12 +77,7 @@ pub fn confirm_quit(in_flight: usize, demo: bool, vcx: &ViewCx, f: &mut Frame, b
         Line::from(Span::styled(format!("{runs} still in progress."), t.warn().add_modifier(Modifier::BOLD))),
         Line::from(after),
         Line::default(),
-        Line::from(vec![
-            Span::styled("y", t.key()),
-            Span::raw(" quit    "),
-            Span::styled("n/Esc", t.key()),
-            Span::raw(" stay"),
-        ]),
+        yes_no(t, "quit", "stay"),
     ];
     let area = centered(body, 72, 6);
     f.render_widget(Clear, area);
@@ -117,12 +110,7 @@ pub fn confirm_decision(run: Option<&crate::tui::runbook::Run>, resend: bool, vc
         Line::from(Span::raw(what)),
         Line::from(Span::styled(risk, t.warn())),
         Line::default(),
-        Line::from(vec![
-            Span::styled("y", t.key()),
-            Span::raw(" yes    "),
-            Span::styled("n/Esc", t.key()),
-            Span::raw(" no"),
-        ]),
+        yes_no(t, "yes", "no"),
     ];
     let width = body.width.saturating_sub(4).min(96);
     // Every line wrapped to the box, so that the y/n line is never cut off on a narrow screen.
@@ -148,10 +136,18 @@ pub fn copy(text: &str, vcx: &ViewCx, f: &mut Frame, body: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, " Copy ", true)), area);
 }
 
-/// The height of a bordered box `width` wide holding `lines` wrapped (at least: words that do
-/// not fit are moved whole, so each line may take one row more than its width says).
-fn wrapped_height(lines: &[Line], width: u16) -> u16 {
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1) + usize::from(l.width() > inner)).sum();
+/// The height of a bordered box `width` wide holding `lines` wrapped as they will be drawn.
+fn wrapped_height(lines: &[Line<'static>], width: u16) -> u16 {
+    let rows = Paragraph::new(lines.to_vec()).wrap(Wrap { trim: false }).line_count(width.saturating_sub(2));
     u16::try_from(rows + 2).unwrap_or(u16::MAX)
+}
+
+/// The last line of a yes/no dialog.
+fn yes_no(t: &crate::tui::theme::Theme, yes: &str, no: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("y", t.key()),
+        Span::raw(format!(" {yes}    ")),
+        Span::styled("n/Esc", t.key()),
+        Span::raw(format!(" {no}")),
+    ])
 }
