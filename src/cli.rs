@@ -75,6 +75,9 @@ pub struct Global {
     /// TUI for demos: ids, ARNs and account numbers masked on screen, a title line, calm animation.
     #[arg(long, global = true)]
     pub presenter: bool,
+    /// TUI: no clicks or wheel (the terminal's own selection works without Shift); also `mouse = false` in the config.
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
     /// TUI: do not ring the terminal bell when a run ends.
     #[arg(long, global = true)]
     pub no_bell: bool,

@@ -43,6 +43,8 @@ pub struct Config {
     pub profiles: BTreeMap<String, ProfileConfig>,
     /// Copy through OSC 52 (default true); false shows the text in a dialog to select instead.
     pub osc52: Option<bool>,
+    /// Clicks and the wheel in the TUI (default true).
+    pub mouse: Option<bool>,
     /// Extra keys for commands, e.g. `quit = "ctrl-q"` or `history = "H"` (see `config::keys`).
     pub keys: BTreeMap<String, String>,
 }

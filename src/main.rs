@@ -193,6 +193,7 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
         token_window: token_window(g, config),
         poll_error_timeout: std::time::Duration::from_secs(g.poll_error_timeout),
         tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+        mouse: !g.no_mouse && config.mouse.unwrap_or(true),
     };
     if !g.demo {
         let live = sctui::tui::Connection::Live {

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod effect;
+pub mod hits;
 pub mod keymap;
 pub mod runbook;
 pub mod runtime;
@@ -26,17 +27,62 @@ use runtime::{Host, Runtime};
 use std::io::{IsTerminal, Stdout, Write};
 use theme::Theme;
 
-/// Raw mode, the alternate screen, bracketed paste, hidden cursor.
-pub fn enter() -> std::io::Result<()> {
+/// What the terminal is sent beyond plain text, from `$TERM` and the settings. The Linux
+/// console and the vt100 family take no synchronized output, bracketed paste or mouse reports,
+/// and read colours only as the classic SGR 30–37/90–97 (not `38;5;N`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    /// Synchronized output and bracketed paste (xterm and its kin).
+    pub modern: bool,
+    /// Click and wheel reports (SGR encoding, presses and wheel only: no motion over SSH).
+    pub mouse: bool,
+    /// Colours written as SGR 30–37/90–97.
+    pub sgr16: bool,
+}
+
+impl Caps {
+    pub fn for_term(term: Option<&str>, mouse: bool) -> Caps {
+        let term = term.unwrap_or("");
+        let basic = term.is_empty()
+            || term.starts_with("vt")
+            || matches!(term, "linux" | "dumb" | "ansi" | "cons25" | "sun" | "pcansi" | "wsvt25");
+        Caps { modern: !basic, mouse: mouse && !basic, sgr16: basic }
+    }
+}
+
+/// What `enter` turned on, for `leave` (which also runs from the panic hook): bit 1 modern, 2 mouse.
+static ENTERED: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1006h";
+const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1000l";
+
+/// Raw mode, the alternate screen, hidden cursor; bracketed paste and mouse reports where the
+/// terminal takes them.
+pub fn enter(caps: Caps) -> std::io::Result<()> {
     enable_raw_mode()?;
-    crossterm::execute!(std::io::stdout(), EnterAlternateScreen, EnableBracketedPaste, crossterm::cursor::Hide)?;
-    Ok(())
+    let mut out = std::io::stdout();
+    ENTERED.store(u8::from(caps.modern) | (u8::from(caps.mouse) << 1), std::sync::atomic::Ordering::SeqCst);
+    crossterm::queue!(out, EnterAlternateScreen, crossterm::cursor::Hide)?;
+    if caps.modern {
+        crossterm::queue!(out, EnableBracketedPaste)?;
+    }
+    if caps.mouse {
+        out.write_all(MOUSE_ON.as_bytes())?;
+    }
+    out.flush()
 }
 
 /// Undoes `enter`; safe to call twice and from a panic hook.
 pub fn leave() {
     let mut out = std::io::stdout();
-    let _ = crossterm::execute!(out, DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show);
+    let entered = ENTERED.swap(0, std::sync::atomic::Ordering::SeqCst);
+    if entered & 2 != 0 {
+        let _ = out.write_all(MOUSE_OFF.as_bytes());
+    }
+    if entered & 1 != 0 {
+        let _ = crossterm::queue!(out, DisableBracketedPaste);
+    }
+    let _ = crossterm::execute!(out, LeaveAlternateScreen, crossterm::cursor::Show);
     let _ = disable_raw_mode();
     let _ = out.flush();
 }
@@ -55,7 +101,8 @@ fn install_panic_hook() {
 }
 
 struct TerminalHost {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    terminal: Terminal<CrosstermBackend<Sgr16<Stdout>>>,
+    caps: Caps,
     /// Inside tmux: copied text goes through tmux too.
     tmux: bool,
 }
@@ -66,7 +113,7 @@ impl Host for TerminalHost {
         // SAFETY: raise only sends a signal to this process.
         unsafe { libc::raise(libc::SIGTSTP) };
         // Back after `fg`.
-        enter()?;
+        enter(self.caps)?;
         let size = self.terminal.size()?;
         // A full repaint without asking the terminal where its cursor is.
         self.terminal.resize(Rect::new(0, 0, size.width, size.height))?;
@@ -79,7 +126,11 @@ impl Host for TerminalHost {
     }
 
     fn draw(&mut self, app: &App) -> std::io::Result<()> {
-        runtime::draw_synchronized(&mut self.terminal, app)
+        if self.caps.modern {
+            runtime::draw_synchronized(&mut self.terminal, app)
+        } else {
+            self.terminal.draw(|f| view::render(app, f)).map(|_| ())
+        }
     }
 
     fn copy(&mut self, text: &str) {
@@ -145,6 +196,8 @@ pub struct Options {
     pub poll_error_timeout: std::time::Duration,
     /// Inside tmux (`$TMUX` is set): copying goes through tmux as well.
     pub tmux: bool,
+    /// Clicks and the wheel (`--no-mouse` or `mouse = false` turn them off).
+    pub mouse: bool,
 }
 
 /// The App the options ask for, before anything is connected. `term` is `$TERM` (the Linux
@@ -204,14 +257,16 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     let (mut rt, rx) = Runtime::new(connection, options.journal, options.read_only);
     rt.set_windows(options.token_window, options.poll_error_timeout);
     install_panic_hook();
-    if let Err(e) = enter() {
+    let caps = Caps::for_term(term.as_deref(), options.mouse);
+    if let Err(e) = enter(caps) {
         leave();
         eprintln!("sctui: could not set up the terminal: {e}");
         return crate::headless::EXIT_API;
     }
-    let result = match Terminal::new(CrosstermBackend::new(std::io::stdout())) {
+    let out = Sgr16::new(std::io::stdout(), caps.sgr16);
+    let result = match Terminal::new(CrosstermBackend::new(out)) {
         Ok(terminal) => {
-            let mut host = TerminalHost { terminal, tmux: options.tmux };
+            let mut host = TerminalHost { terminal, caps, tmux: options.tmux };
             let size = host.terminal.size().ok().map(|s| (s.width, s.height));
             runtime::run_loop(&mut app, &mut rt, rx, &mut host, size).await
         }
@@ -238,6 +293,90 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     }
 }
 
+/// The terminal's output, with colours rewritten for terminals that only know the 16 classic
+/// ones (the Linux console): crossterm writes every colour as `38;5;N`, which they misread.
+/// A frame is kept until it is flushed, so no sequence is ever split when it is rewritten.
+pub struct Sgr16<W: Write> {
+    pub inner: W,
+    pub on: bool,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Sgr16<W> {
+    pub fn new(inner: W, on: bool) -> Sgr16<W> {
+        Sgr16 { inner, on, pending: Vec::new() }
+    }
+}
+
+impl<W: Write> Write for Sgr16<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.on {
+            return self.inner.write(buf);
+        }
+        self.pending.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            let text = String::from_utf8_lossy(&self.pending).into_owned();
+            self.pending.clear();
+            self.inner.write_all(sgr16(&text).as_bytes())?;
+        }
+        self.inner.flush()
+    }
+}
+
+/// Every SGR sequence with `38;5;N` or `48;5;N` (N < 16) rewritten as 30–37/90–97 (40–47/100–107);
+/// other 256-colour values become the default colour.
+pub fn sgr16(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("\x1b[") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+        match end {
+            Some(e) if after[e..].starts_with('m') => {
+                out.push_str("\x1b[");
+                out.push_str(&sgr16_params(&after[..e]));
+                out.push('m');
+                rest = &after[e + 1..];
+            }
+            _ => {
+                out.push_str("\x1b[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn sgr16_params(params: &str) -> String {
+    let parts: Vec<&str> = params.split(';').collect();
+    let mut out: Vec<String> = Vec::with_capacity(parts.len());
+    let mut i = 0;
+    while i < parts.len() {
+        match (parts[i], parts.get(i + 1), parts.get(i + 2)) {
+            (base @ ("38" | "48"), Some(&"5"), Some(n)) => {
+                let fg = base == "38";
+                out.push(match n.parse::<u8>() {
+                    Ok(n @ 0..=7) => (u16::from(n) + if fg { 30 } else { 40 }).to_string(),
+                    Ok(n @ 8..=15) => (u16::from(n) - 8 + if fg { 90 } else { 100 }).to_string(),
+                    _ => (if fg { "39" } else { "49" }).to_string(),
+                });
+                i += 3;
+            }
+            (p, _, _) => {
+                out.push(p.to_string());
+                i += 1;
+            }
+        }
+    }
+    out.join(";")
+}
+
 pub fn demo(client: CatalogClient) -> Connection {
     Connection::Ready(client)
 }
@@ -245,6 +384,27 @@ pub fn demo(client: CatalogClient) -> Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_terminals_get_no_modern_sequences_and_classic_colours() {
+        let xterm = Caps::for_term(Some("xterm-256color"), true);
+        assert_eq!(xterm, Caps { modern: true, mouse: true, sgr16: false });
+        assert!(!Caps::for_term(Some("tmux-256color"), false).mouse, "--no-mouse");
+        for basic in ["linux", "vt100", "vt220", "dumb", ""] {
+            let term = (!basic.is_empty()).then_some(basic);
+            assert_eq!(Caps::for_term(term, true), Caps { modern: false, mouse: false, sgr16: true }, "{basic}");
+        }
+        assert_eq!(sgr16("a\x1b[38;5;1mb\x1b[39m"), "a\x1b[31mb\x1b[39m");
+        assert_eq!(sgr16("\x1b[38;5;8;48;5;12m"), "\x1b[90;104m");
+        assert_eq!(sgr16("\x1b[1;38;5;200m\x1b[2J\x1b[5;1H"), "\x1b[1;39m\x1b[2J\x1b[5;1H");
+        // Split across writes: kept until the frame is flushed.
+        let mut w = Sgr16::new(Vec::new(), true);
+        w.write_all(b"\x1b[38;").unwrap();
+        w.write_all(b"5;2mok").unwrap();
+        assert!(w.inner.is_empty());
+        w.flush().unwrap();
+        assert_eq!(w.inner, b"\x1b[32mok");
+    }
 
     #[test]
     fn osc52_is_base64_between_the_markers() {
@@ -267,6 +427,7 @@ mod tests {
             token_window: crate::runs::TOKEN_WINDOW,
             poll_error_timeout: crate::runs::POLL_ERROR_TIMEOUT,
             tmux: true,
+            mouse: true,
         }
     }
 

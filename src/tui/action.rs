@@ -33,6 +33,8 @@ impl std::fmt::Debug for Connected {
 #[derive(Debug, Clone)]
 pub enum Action {
     Key(KeyEvent),
+    /// A left click or a wheel notch (other mouse events are not passed on).
+    Mouse(crossterm::event::MouseEvent),
     Paste(String),
     Resize(u16, u16),
     /// The clock moved (only sent while something animates).

@@ -9,6 +9,7 @@
 use super::action::RunId;
 use super::action::{Action, Connected};
 use super::effect::Effect;
+use super::hits::{Hit, List as HitList};
 use super::keymap::{self, Cmd, KeyMode};
 use super::runbook::{NewRun, RunBook, RunPhase};
 use super::screen::browse::{Pane, ProductList};
@@ -38,6 +39,8 @@ pub struct App {
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// What the mouse can act on in the last frame drawn (written by the view).
+    pub hits: super::hits::Hits,
 }
 
 impl App {
@@ -50,6 +53,7 @@ impl App {
             overlay: None,
             quit: false,
             dirty: true,
+            hits: Default::default(),
         }
     }
 
@@ -432,21 +436,23 @@ impl App {
     }
 }
 
+/// Lines (or rows) one wheel notch moves.
+const WHEEL_LINES: usize = 3;
+
 /// Applies one action. Returns what the runtime must do next.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut changed = true;
     let effects = match action {
-        Action::Key(_) if matches!(app.overlay, Some(Overlay::Copy(_))) => {
-            app.overlay = None;
-            vec![]
+        Action::Key(key) => {
+            let (effects, c) = app.key(key);
+            changed = c;
+            effects
         }
-        Action::Key(key) => match keymap::lookup_with(app.key_mode(), &key, &app.session.settings.keys) {
-            Some(cmd) => app.command(cmd),
-            None => {
-                changed = app.typed(key);
-                vec![]
-            }
-        },
+        Action::Mouse(m) => {
+            let (effects, c) = app.mouse(m);
+            changed = c;
+            effects
+        }
         Action::Paste(text) => {
             // A paste is never taken as keys: no Enter inside it can confirm anything.
             changed = app.overlay.is_none() && app.screen.paste(&text, &mut app.list);
@@ -469,11 +475,104 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 impl App {
+    /// A key: the command it means on this screen, or text typed into the focused input.
+    /// Returns the effects and whether anything changed.
+    fn key(&mut self, key: KeyEvent) -> (Vec<Effect>, bool) {
+        if matches!(self.overlay, Some(Overlay::Copy(_))) {
+            self.overlay = None;
+            return (vec![], true);
+        }
+        match keymap::lookup_with(self.key_mode(), &key, &self.session.settings.keys) {
+            Some(cmd) => (self.command(cmd), true),
+            None => (vec![], self.typed(key)),
+        }
+    }
+
+    /// A click or a wheel notch, on what the last frame drew there: the same as the keys that
+    /// do it (a button is its key; the wheel is three ↑ or ↓ on the list or text under it).
+    fn mouse(&mut self, m: crossterm::event::MouseEvent) -> (Vec<Effect>, bool) {
+        use crossterm::event::{KeyCode, MouseButton, MouseEventKind as M};
+        let Some(hit) = self.hits.at(m.column, m.row) else { return (vec![], false) };
+        let wheel = match m.kind {
+            M::Down(MouseButton::Left) => return self.click(hit),
+            M::ScrollDown => KeyCode::Down,
+            M::ScrollUp => KeyCode::Up,
+            _ => return (vec![], false),
+        };
+        match hit {
+            Hit::Row(list, _) | Hit::Pane(list) => self.focus(list),
+            Hit::Text => {}
+            // Over a dialog only the help scrolls; a wheel must not answer a question.
+            Hit::Modal if matches!(self.overlay, Some(Overlay::Help { .. })) => {}
+            Hit::Modal | Hit::Key(_) => return (vec![], false),
+        }
+        let mut effects = Vec::new();
+        for _ in 0..WHEEL_LINES {
+            effects.extend(self.key(KeyEvent::from(wheel)).0);
+        }
+        (effects, true)
+    }
+
+    fn click(&mut self, hit: Hit) -> (Vec<Effect>, bool) {
+        match hit {
+            Hit::Key(key) => self.key(key),
+            // Outside a dialog: the help and copied text close; a question stays until answered.
+            Hit::Modal if matches!(self.overlay, Some(Overlay::Help { .. } | Overlay::Copy(_))) => {
+                self.overlay = None;
+                (vec![], true)
+            }
+            Hit::Modal | Hit::Text => (vec![], false),
+            Hit::Pane(list) => {
+                self.focus(list);
+                (vec![], true)
+            }
+            Hit::Row(list, index) => (self.select(list, index), true),
+        }
+    }
+
+    /// The pane under the mouse gets the keys.
+    fn focus(&mut self, list: HitList) {
+        if let Screen::Browse(b) = &mut self.screen {
+            match list {
+                HitList::Products => self.list.pane = Pane::Products,
+                HitList::Actions if self.list.selected_product().is_some() => {
+                    self.list.pane = Pane::Actions;
+                    b.filtering = false;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A click on a row selects it; a click on the row already selected opens it (as Enter).
+    fn select(&mut self, list: HitList, index: usize) -> Vec<Effect> {
+        let actions_had_keys = self.list.pane == Pane::Actions;
+        self.focus(list);
+        let again = match (&mut self.screen, list) {
+            (Screen::Browse(_), HitList::Products) => {
+                if index < self.list.visible.len() && index != self.list.selected {
+                    self.list.selected = index;
+                    return self.list.selection_changed();
+                }
+                false
+            }
+            (Screen::Browse(_), HitList::Actions) => {
+                let again = actions_had_keys && self.list.action_selected == index;
+                self.list.action_selected = index;
+                again
+            }
+            (Screen::Runs(s), HitList::Runs) => std::mem::replace(&mut s.selected, index) == index,
+            (Screen::History(h), HitList::History) => std::mem::replace(&mut h.selected, index) == index,
+            _ => false,
+        };
+        if again { self.screen_command(Cmd::Open) } else { vec![] }
+    }
+
     /// What background work reports: to the model it is about.
     fn on_result(&mut self, action: Action) -> Vec<Effect> {
         let app = self;
         match action {
-            Action::Key(_) | Action::Paste(_) | Action::Resize(..) | Action::Tick(_) => vec![],
+            Action::Key(_) | Action::Mouse(_) | Action::Paste(_) | Action::Resize(..) | Action::Tick(_) => vec![],
             Action::ClientReady { generation, result } => app.client_ready(generation, result),
             Action::ProductsPage { generation, page } => app.list.on_page(generation, page),
             Action::ProductsFailed { generation, error, retrying } => {

@@ -414,6 +414,10 @@ async fn load_products(client: CatalogClient, generation: u64, query: ProductQue
 fn translate(event: Event) -> Option<Action> {
     match event {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+        Event::Mouse(m) => {
+            use crossterm::event::{MouseButton, MouseEventKind as M};
+            matches!(m.kind, M::Down(MouseButton::Left) | M::ScrollUp | M::ScrollDown).then_some(Action::Mouse(m))
+        }
         Event::Paste(s) => Some(Action::Paste(s)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,

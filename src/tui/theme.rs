@@ -42,8 +42,10 @@ impl Theme {
         let term = env("TERM");
         let ascii = ascii_flag || !utf8 || matches!(term.as_str(), "linux" | "vt100" | "vt220");
         let colorterm = env("COLORTERM");
+        // The vt100 family has no colour at all: meaning stays in text and reverse video.
+        let mono = term.starts_with("vt") || term == "dumb";
         Theme {
-            color: !no_color,
+            color: !no_color && !mono,
             ascii,
             truecolor: matches!(colorterm.as_str(), "truecolor" | "24bit"),
             variant: ThemeName::Dark,
@@ -198,7 +200,9 @@ mod tests {
         let lc_all_wins = Theme::from_env(false, false, env(&[("LC_ALL", "POSIX"), ("LANG", "en_US.UTF-8")]));
         assert!(lc_all_wins.ascii);
         let console = Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("TERM", "linux")]));
-        assert!(console.ascii);
+        assert!(console.ascii && console.color, "the Linux console has 16 colours");
+        let vt100 = Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("TERM", "vt100")]));
+        assert!(vt100.ascii && !vt100.color, "a vt100 has none");
         let truecolor = Theme::from_env(false, false, env(&[("LANG", "C.UTF-8"), ("COLORTERM", "truecolor")]));
         assert!(truecolor.truecolor);
         let flags = Theme::from_env(true, true, env(&[("LANG", "C.UTF-8")]));

@@ -8,6 +8,7 @@ pub mod header;
 pub mod mask;
 
 use super::app::App;
+use super::hits::{Hit, Hits};
 use super::screen::{self, Overlay, Screen};
 use super::session::Conn;
 use super::theme::Theme;
@@ -63,6 +64,8 @@ pub struct ViewCx<'a> {
     pub conn: &'a Conn,
     /// Executing is off: the review offers no Execute.
     pub read_only: bool,
+    /// Where the mouse can act in this frame.
+    pub hits: &'a Hits,
 }
 
 pub fn render(app: &App, f: &mut Frame) {
@@ -74,7 +77,9 @@ pub fn render(app: &App, f: &mut Frame) {
         presenter: s.settings.presenter,
         conn: &s.conn,
         read_only: s.read_only,
+        hits: &app.hits,
     };
+    app.hits.clear();
     let _presenting = Presenting::start(vcx.presenter, s.theme.ascii);
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -102,6 +107,9 @@ pub fn render(app: &App, f: &mut Frame) {
         mode: app.key_mode(),
     };
     footer::render(footer, &vcx, f, footer_area);
+    if app.overlay.as_ref().is_some_and(|o| !matches!(o, Overlay::Palette(_))) {
+        app.hits.push(area, Hit::Modal);
+    }
     match &app.overlay {
         Some(Overlay::Help { scroll }) => {
             dialogs::help(app.screen_key_mode(), &s.settings.keys, *scroll, &vcx, f, body)
@@ -111,6 +119,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Some(Overlay::Decide { run, resend }) => dialogs::confirm_decision(app.runs.get(*run), *resend, &vcx, f, body),
         Some(Overlay::Palette(_)) | None => {}
     }
+    app.hits.buttons(f.buffer_mut());
     if vcx.presenter {
         mask::apply(f.buffer_mut(), s.theme.ascii);
     }
@@ -178,7 +187,9 @@ pub fn scroll_note(theme: &Theme, scroll: u16, hidden: u16, down: &str, up: &str
 
 /// A wrapped paragraph in `area`; longer than it, it is drawn from row `scroll` (clamped to its
 /// end) and the last row says there is more and which keys show it.
-pub fn scrolled(p: Paragraph, scroll: u16, keys: (&str, &str), theme: &Theme, f: &mut Frame, area: Rect) {
+pub fn scrolled(p: Paragraph, scroll: u16, keys: (&str, &str), vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let theme = vcx.theme;
+    vcx.hits.push(area, Hit::Text);
     let total = u16::try_from(p.line_count(area.width)).unwrap_or(u16::MAX);
     if total <= area.height || area.height < 2 {
         f.render_widget(p, area);

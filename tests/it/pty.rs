@@ -445,3 +445,77 @@ fn a_burst_of_keys_is_drawn_once() {
     t.send("q");
     assert!(t.wait_exit().success());
 }
+
+/// Issue 12: the mouse. A click selects a row or gives a pane the keys, a second click on the
+/// selected action opens it, the wheel moves through a list, a click on a button presses its
+/// key; the mouse is off again on the way out, and `--no-mouse` never turns it on.
+#[test]
+fn mouse_clicks_select_and_press_buttons_and_the_wheel_scrolls() {
+    let mut t = Tui::spawn(&["--demo", "--time-scale", "0.05"], 40, 120);
+    t.wait_for("> web-prod-01");
+    t.wait_for("AWS-RestartEC2Instance v1");
+    assert_eq!(t.parser.lock().unwrap().screen().mouse_protocol_mode(), vt100::MouseProtocolMode::PressRelease);
+    t.click("orders-db-prod");
+    t.wait_for("> orders-db-prod");
+    let row = |t: &Tui| t.screen().lines().position(|l| l.contains("│> "));
+    let before = row(&t).unwrap();
+    t.wheel("orders-db-prod", true);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while row(&t) != Some(before + 3) {
+        assert!(std::time::Instant::now() < deadline, "the wheel moves three rows down:\n{}", t.screen());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    t.wheel("STATUS", false);
+    t.click("web-prod-01");
+    t.wait_for("> web-prod-01");
+    t.wait_for("AWS-RestartEC2Instance v1");
+    // The first click on an action gives the actions pane the keys; the second opens it.
+    t.click("AWS-RestartEC2Instance");
+    t.wait_for("> AWS-RestartEC2Instance");
+    t.click("AWS-RestartEC2Instance");
+    t.wait_for("Run AWS-RestartEC2Instance on web-prod-01");
+    t.wait_for("[ Review (Ctrl-S) ]");
+    t.click("[ Review (Ctrl-S) ]");
+    t.wait_for("[ Execute (y) ]");
+    t.click("[ Cancel (n) ]");
+    t.wait_for("[ Review (Ctrl-S) ]");
+    t.send("\x13");
+    t.wait_for("[ Execute (y) ]");
+    t.click("[ Execute (y) ]");
+    t.wait_for("SUCCEEDED");
+    t.send("q");
+    assert!(t.wait_exit().success());
+    t.assert_restored();
+
+    let mut t = Tui::spawn(&["--demo", "--no-mouse"], 24, 80);
+    t.wait_for("web-prod-01");
+    assert_eq!(t.parser.lock().unwrap().screen().mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    t.send("q");
+    assert!(t.wait_exit().success());
+}
+
+/// Issue 12: a vt100 or the Linux console gets none of xterm's extensions (synchronized output,
+/// bracketed paste, mouse reports) and no 256-colour sequences: the console gets classic SGR
+/// colours, the vt100 none at all.
+#[test]
+fn basic_terminals_get_only_what_they_understand() {
+    for term in ["vt100", "linux"] {
+        let cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_sctui"));
+        let mut t = Tui::spawn_with(cmd, &["--demo"], 24, 80, &[("TERM", term)]);
+        t.wait_for("web-prod-01");
+        t.send("q");
+        assert!(t.wait_exit().success());
+        let raw = t.raw.lock().unwrap().clone();
+        let has = |s: &str| raw.windows(s.len()).any(|w| w == s.as_bytes());
+        for modern in ["\x1b[?2026h", "\x1b[?2004h", "\x1b[?1000h", "38;5;", "48;5;"] {
+            assert!(!has(modern), "TERM={term} was sent {modern:?}");
+        }
+        let sgr: std::collections::BTreeSet<String> = String::from_utf8_lossy(&raw)
+            .split('\x1b')
+            .filter(|s| s.starts_with('[') && s.contains('m'))
+            .map(|s| s[..=s.find('m').unwrap_or(0)].to_string())
+            .collect();
+        assert_eq!(has("\x1b[32;") || has("\x1b[36;"), term == "linux", "TERM={term}: classic colours: {sgr:?}");
+        assert!(raw.is_ascii(), "TERM={term}: ASCII only");
+    }
+}

@@ -133,6 +133,30 @@ impl Tui {
         }
     }
 
+    /// Where `needle` is on the screen: (column, row), 1-based as mouse reports count.
+    pub fn find(&self, needle: &str) -> (u16, u16) {
+        let screen = self.screen();
+        for (row, line) in screen.lines().enumerate() {
+            if let Some(byte) = line.find(needle) {
+                let col = line[..byte].chars().count();
+                return (col as u16 + 1, row as u16 + 1);
+            }
+        }
+        panic!("{needle:?} is not on the screen:\n{screen}");
+    }
+
+    /// A left click at `needle` (press and release, SGR encoding as xterm sends them).
+    pub fn click(&mut self, needle: &str) {
+        let (x, y) = self.find(needle);
+        self.send(&format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m"));
+    }
+
+    /// A wheel notch at `needle`, down or up.
+    pub fn wheel(&mut self, needle: &str, down: bool) {
+        let (x, y) = self.find(needle);
+        self.send(&format!("\x1b[<{};{x};{y}M", if down { 65 } else { 64 }));
+    }
+
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -151,12 +175,16 @@ impl Tui {
         loop {
             let p = self.parser.lock().unwrap();
             let s = p.screen();
-            if !s.alternate_screen() && !s.bracketed_paste() && !s.hide_cursor() {
+            let mouse = s.mouse_protocol_mode() != vt100::MouseProtocolMode::None;
+            if !s.alternate_screen() && !s.bracketed_paste() && !s.hide_cursor() && !mouse {
                 return;
             }
-            let state = (s.alternate_screen(), s.bracketed_paste(), s.hide_cursor());
+            let state = (s.alternate_screen(), s.bracketed_paste(), s.hide_cursor(), mouse);
             drop(p);
-            assert!(Instant::now() < deadline, "terminal not restored (alternate, paste, hidden cursor) = {state:?}");
+            assert!(
+                Instant::now() < deadline,
+                "terminal not restored (alternate, paste, hidden cursor, mouse) = {state:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }

@@ -6,6 +6,7 @@ use super::{Cx, Fetch, Next, Screen};
 use crate::catalog::{Error, ProductQuery};
 use crate::domain::{ActionDefinition, Page, ProductStatus, ProvisionedProduct, ServiceAction};
 use crate::tui::effect::Effect;
+use crate::tui::hits::{Hit, List};
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::operator_message;
 use crate::tui::session::Conn;
@@ -181,6 +182,9 @@ pub struct ProductList {
     pub action_selected: usize,
     /// Products marked for a batch run, by id.
     pub marks: BTreeSet<String>,
+    /// The first row the products pane showed in the last frame (kept by the view, so that a
+    /// step inside the page moves only the highlight).
+    pub offset: std::cell::Cell<usize>,
 }
 
 impl ProductList {
@@ -402,7 +406,7 @@ impl ProductList {
     }
 
     /// After the selection moved: remember it, and fetch its actions once per (product, version).
-    fn selection_changed(&mut self) -> Vec<Effect> {
+    pub fn selection_changed(&mut self) -> Vec<Effect> {
         self.selected_id = self.selected_product().map(|p| p.id.clone());
         self.action_selected = 0;
         self.ensure_actions()
@@ -620,8 +624,24 @@ fn empty_text(list: &ProductList, conn: &Conn) -> String {
     }
 }
 
+/// The first row shown: the last frame's while the selection is inside its page; past an edge,
+/// the page moves so that the selection is in its middle (vim's `scrolljump`). A step inside the
+/// page redraws two rows instead of every row, which over a slow link is what makes a held key
+/// feel immediate.
+pub fn page_offset(last: usize, selected: usize, height: usize, len: usize) -> usize {
+    let max = len.saturating_sub(height);
+    if height == 0 {
+        return 0;
+    }
+    if selected >= last && selected < last + height {
+        return last.min(max);
+    }
+    selected.saturating_sub(height / 2).min(max)
+}
+
 fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let t = vcx.theme;
+    vcx.hits.push(area, Hit::Pane(List::Products));
     let b = block(t, title(list, vcx), focused);
     let inner = b.inner(area);
     f.render_widget(b, area);
@@ -648,8 +668,11 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
         widths.push(Constraint::Length(16));
     }
     let height = inner.height.saturating_sub(1) as usize;
-    let offset = if list.selected >= height { list.selected + 1 - height } else { 0 };
+    let offset = page_offset(list.offset.get(), list.selected, height, list.visible.len());
+    list.offset.set(offset);
     let end = (offset + height).min(list.visible.len());
+    let rows_area = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+    vcx.hits.rows(List::Products, rows_area, offset, list.visible.len());
     let rows: Vec<TableRow> = list.visible[offset..end]
         .iter()
         .map(|&i| {
@@ -694,6 +717,7 @@ fn product_row(p: &ProvisionedProduct, marked: bool, wide: bool, with_type: bool
 
 fn actions(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let t = vcx.theme;
+    vcx.hits.push(area, Hit::Pane(List::Actions));
     let Some(p) = list.selected_product() else {
         f.render_widget(block(t, " Actions ", focused), area);
         return;
@@ -729,8 +753,11 @@ fn actions(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area:
             t.dim(),
         ))),
         Some(Fetch::Ready(actions)) => {
-            let room = inner.height as usize - lines.len().min(inner.height as usize);
-            action_lines(list, actions, focused, room, vcx, &mut lines);
+            let above = lines.len().min(inner.height as usize);
+            let room = inner.height as usize - above;
+            let offset = action_lines(list, actions, focused, room, vcx, &mut lines);
+            let rows = Rect { y: inner.y + above as u16, height: room as u16, ..inner };
+            vcx.hits.rows(List::Actions, rows, offset, actions.len());
         }
     }
     f.render_widget(Paragraph::new(lines), inner);
@@ -743,7 +770,7 @@ fn action_lines(
     room: usize,
     vcx: &ViewCx,
     lines: &mut Vec<Line<'static>>,
-) {
+) -> usize {
     let t = vcx.theme;
     let offset = if list.action_selected >= room { list.action_selected + 1 - room } else { 0 };
     let name_w = actions.iter().map(|a| a.name.chars().count()).max().unwrap_or(0).min(34);
@@ -772,4 +799,5 @@ fn action_lines(
             Span::styled(safe(a.description.as_deref().unwrap_or("")), t.dim()),
         ]));
     }
+    offset
 }

@@ -164,6 +164,8 @@ fn records_table(h: &HistoryScreen, vcx: &ViewCx, f: &mut Frame, inner: Rect) {
         .highlight_symbol(t.pointer());
     let mut state = TableState::default().with_selected(Some(h.selected));
     f.render_stateful_widget(table, inner, &mut state);
+    let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+    vcx.hits.rows(crate::tui::hits::List::History, rows, state.offset(), h.records.len());
 }
 
 fn detail_lines(h: &HistoryScreen, vcx: &ViewCx) -> Vec<Line<'static>> {

@@ -338,7 +338,7 @@ fn details_and_decision(
     let rows = u16::try_from(decision.line_count(inner.width)).unwrap_or(u16::MAX).min(inner.height);
     let [top, bottom] = Layout::vertical([Constraint::Min(0), Constraint::Length(rows)]).areas::<2>(inner);
     let details = Paragraph::new(details).wrap(Wrap { trim: false });
-    scrolled(details, scroll, ("↓/PgDn", "↑/PgUp"), vcx.theme, f, top);
+    scrolled(details, scroll, ("↓/PgDn", "↑/PgUp"), vcx, f, top);
     f.render_widget(decision, bottom);
 }
 

@@ -274,7 +274,7 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
     }
     record_lines(r, vcx, &mut lines);
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });
-    scrolled(p, s.scroll, ("↓/j, PgDn", "↑/k, PgUp"), t, f, inner);
+    scrolled(p, s.scroll, ("↓/j, PgDn", "↑/k, PgUp"), vcx, f, inner);
 }
 
 #[cfg(test)]

@@ -129,4 +129,6 @@ pub fn render(s: &RunsScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area:
         .highlight_symbol(t.pointer());
     let mut state = TableState::default().with_selected(Some(s.selected));
     f.render_stateful_widget(table, inner, &mut state);
+    let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+    vcx.hits.rows(crate::tui::hits::List::Runs, rows, state.offset(), runs.list.len());
 }

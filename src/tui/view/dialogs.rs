@@ -61,6 +61,7 @@ pub fn help(mode: KeyMode, extra: &[Override], scroll: u16, vcx: &ViewCx, f: &mu
         format!(" Help ({}) ", scroll_note(t, scroll, hidden, "↓/PgDn", "↑/PgUp"))
     };
     f.render_widget(Clear, area);
+    vcx.hits.push(area, crate::tui::hits::Hit::Text);
     f.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block(t, title, true)), area);
 }
 
@@ -77,7 +78,7 @@ pub fn confirm_quit(in_flight: usize, demo: bool, vcx: &ViewCx, f: &mut Frame, b
         Line::from(Span::styled(format!("{runs} still in progress."), t.warn().add_modifier(Modifier::BOLD))),
         Line::from(after),
         Line::default(),
-        yes_no(t, "quit", "stay"),
+        yes_no(t, "Quit", "Stay"),
     ];
     let area = centered(body, 72, 6);
     f.render_widget(Clear, area);
@@ -110,7 +111,7 @@ pub fn confirm_decision(run: Option<&crate::tui::runbook::Run>, resend: bool, vc
         Line::from(Span::raw(what)),
         Line::from(Span::styled(risk, t.warn())),
         Line::default(),
-        yes_no(t, "yes", "no"),
+        yes_no(t, "Yes", "No"),
     ];
     let width = body.width.saturating_sub(4).min(96);
     // Every line wrapped to the box, so that the y/n line is never cut off on a narrow screen.
@@ -142,12 +143,13 @@ fn wrapped_height(lines: &[Line<'static>], width: u16) -> u16 {
     u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
 
-/// The last line of a yes/no dialog.
+/// The last line of a yes/no dialog: two buttons, each with its key (a click presses it).
 fn yes_no(t: &crate::tui::theme::Theme, yes: &str, no: &str) -> Line<'static> {
     Line::from(vec![
-        Span::styled("y", t.key()),
-        Span::raw(format!(" {yes}    ")),
-        Span::styled("n/Esc", t.key()),
-        Span::raw(format!(" {no}")),
+        Span::raw("  "),
+        Span::styled(format!("[ {yes} (y) ]"), t.key()),
+        Span::raw("   "),
+        Span::styled(format!("[ {no} (n) ]"), t.key()),
+        Span::styled("   (Esc is n)", t.dim()),
     ])
 }
