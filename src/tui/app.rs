@@ -89,13 +89,18 @@ impl App {
         }
     }
 
-    /// Something on screen moves with time (spinner, elapsed time, loading, a toast to expire).
+    /// Something on screen moves with time (spinner, elapsed time, loading), or a toast is
+    /// waiting to expire: the clock must tick.
     pub fn animating(&self) -> bool {
+        self.moving() || self.session.toast.is_some()
+    }
+
+    /// Something drawn changes with each tick (a toast waiting to expire does not).
+    fn moving(&self) -> bool {
         self.runs.in_flight() > 0
             || self.list.loading_shown(&self.session.conn)
             || self.session.conn == Conn::Resolving
             || self.screen.animating()
-            || self.session.toast.is_some()
     }
 
     /// The review on screen, if one is.
@@ -372,7 +377,9 @@ impl App {
         if expired {
             s.toast = None;
         }
-        expired || self.animating()
+        // A tick that changes nothing on screen draws nothing (an idle screen with a message
+        // waiting to expire wrote an empty frame four times a second).
+        expired || self.moving()
     }
 
     /// Background results about the screen on show; dropped if that screen has gone.
@@ -427,9 +434,12 @@ impl App {
         let n = open.len();
         let effects = self.runs.resume(open);
         if let Some(p) = problems.first() {
-            self.session.toast(format!("{p} ({} journal problem(s); see `sctui runs`)", problems.len()), true);
+            let n = problems.len();
+            let problems = if n == 1 { "1 journal problem".to_string() } else { format!("{n} journal problems") };
+            self.session.toast(format!("{p} ({problems}; see `sctui runs`)"), true);
         } else if n > 0 {
-            let text = format!("{n} run(s) from an earlier session did not end; they are watched again (R lists them)");
+            let runs = if n == 1 { "1 run from an earlier session did not end; it is".to_string() } else { format!("{n} runs from an earlier session did not end; they are") };
+            let text = format!("{runs} watched again (R lists them)");
             self.session.toast(text, false);
         }
         effects
@@ -443,14 +453,22 @@ const WHEEL_LINES: usize = 3;
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut changed = true;
     let effects = match action {
-        Action::Key(key) => {
-            let (effects, c) = app.key(key);
+        Action::Key(_) | Action::Mouse(_) => {
+            let screen = std::mem::discriminant(&app.screen);
+            let toast = app.session.toast.as_ref().map(|t| (t.text.clone(), t.until.to_bits()));
+            let (effects, c) = match action {
+                Action::Key(key) => app.key(key),
+                Action::Mouse(m) => app.mouse(m),
+                _ => (vec![], false),
+            };
             changed = c;
-            effects
-        }
-        Action::Mouse(m) => {
-            let (effects, c) = app.mouse(m);
-            changed = c;
+            // A message belongs to the screen it was shown on: leaving that screen clears it
+            // (one raised by this very key stays).
+            if std::mem::discriminant(&app.screen) != screen
+                && app.session.toast.as_ref().map(|t| (t.text.clone(), t.until.to_bits())) == toast
+            {
+                app.session.toast = None;
+            }
             effects
         }
         Action::Paste(text) => {

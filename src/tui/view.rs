@@ -68,6 +68,28 @@ pub struct ViewCx<'a> {
     pub hits: &'a Hits,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hang_wraps_under_the_text_it_continues() {
+        let text = |lines: &[Line]| lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        let line = Line::from(vec![Span::raw("  Code: "), Span::raw("one two three four five six seven eight nine")]);
+        let lines = hang(line, 31, 8);
+        assert_eq!(text(&lines), ["  Code: one two three four five", "        six seven eight nine"]);
+        let long = Line::from(format!("  X: {}", "y".repeat(50)));
+        let lines = hang(long, 30, 5);
+        assert!(lines.iter().all(|l| l.width() <= 30), "{:?}", text(&lines));
+        assert_eq!(text(&lines)[1], format!("     {}", "y".repeat(25)));
+        assert_eq!(text(&hang(Line::from("short"), 30, 4)), ["short"]);
+        assert_eq!(fit("abcdefgh", 5), "abcd…");
+        assert_eq!(fit("abc", 5), "abc");
+        assert_eq!(count(1, "record", "records"), "1 record");
+        assert_eq!(count(0, "record", "records"), "0 records");
+    }
+}
+
 pub fn render(app: &App, f: &mut Frame) {
     let s = &app.session;
     let vcx = ViewCx {
@@ -83,11 +105,17 @@ pub fn render(app: &App, f: &mut Frame) {
     let _presenting = Presenting::start(vcx.presenter, s.theme.ascii);
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(&vcx, f, area);
+        too_small(app, &vcx, f, area);
         return;
     }
-    let [header_area, body, footer_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let message = u16::from(s.toast.is_some());
+    let [header_area, body, message_area, footer_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(message),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     header::render(s, app.runs.in_flight(), &vcx, f, header_area);
     match &app.screen {
         Screen::Browse(_) => screen::browse::render(&app.list, true, &vcx, f, body),
@@ -103,10 +131,12 @@ pub fn render(app: &App, f: &mut Frame) {
             _ => None,
         },
         filter: matches!(&app.screen, Screen::Browse(b) if b.filtering).then_some(&app.list.filter),
-        toast: s.toast.as_ref(),
         mode: app.key_mode(),
     };
     footer::render(footer, &vcx, f, footer_area);
+    if let Some(toast) = &s.toast {
+        footer::message(toast, &vcx, f, message_area);
+    }
     if app.overlay.as_ref().is_some_and(|o| !matches!(o, Overlay::Palette(_))) {
         app.hits.push(area, Hit::Modal);
     }
@@ -159,12 +189,28 @@ fn ascii_only(buf: &mut ratatui::buffer::Buffer) {
     }
 }
 
-fn too_small(vcx: &ViewCx, f: &mut Frame, area: Rect) {
-    let text = vec![
-        Line::from(Span::styled("Terminal too small", vcx.theme.title())),
+fn too_small(app: &App, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    let mut text = vec![
+        Line::from(Span::styled("Terminal too small", t.title())),
         Line::from(format!("{}x{}: sctui needs at least {MIN_WIDTH}x{MIN_HEIGHT}.", area.width, area.height)),
-        Line::from("Enlarge the window, or press q to quit."),
     ];
+    // A question asked stays answerable: a dialog nobody can see must not wait for a key.
+    match &app.overlay {
+        Some(Overlay::ConfirmQuit) => {
+            let n = app.runs.in_flight();
+            let runs = if n == 1 { "1 run is".to_string() } else { format!("{n} runs are") };
+            text.push(Line::from(Span::styled(format!("Quit? {runs} still in progress."), t.warn())));
+            text.push(Line::from("y quits, n stays."));
+        }
+        Some(Overlay::Decide { resend, .. }) => {
+            let what = if *resend { "Send the run again?" } else { "Abandon the run?" };
+            text.push(Line::from(Span::styled(format!("{what} Enlarge the window to read what it means."), t.warn())));
+            text.push(Line::from("n or Esc goes back."));
+        }
+        Some(_) => text.push(Line::from("Enlarge the window to see the dialog, or press Esc to close it.")),
+        None => text.push(Line::from("Enlarge the window, or press q to quit.")),
+    }
     f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
@@ -201,6 +247,93 @@ pub fn scrolled(p: Paragraph, scroll: u16, keys: (&str, &str), vcx: &ViewCx, f: 
     let note = scroll_note(theme, scroll, hidden, keys.0, keys.1);
     f.render_widget(p.scroll((scroll, 0)), text);
     f.render_widget(Paragraph::new(Line::from(Span::styled(format!("  ({note})"), theme.dim()))), hint);
+}
+
+/// `s` in at most `width` columns: cut with an ellipsis when longer, so that a cut name never
+/// reads as a whole one.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `line` word-wrapped to `width` columns with a hanging indent: the lines after the first start
+/// `indent` columns in, under the text they continue, instead of at column 0. A word longer than
+/// a line is cut where the line ends. Styles are kept.
+pub fn hang(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'static>> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let indent = if width >= indent + 20 { indent } else { 2.min(width / 4) };
+    if line.width() <= width || width <= indent {
+        return vec![line];
+    }
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut cur: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    let mut fresh = true;
+    let mut newline = |cur: &mut Vec<Span<'static>>, used: &mut usize| {
+        out.push(Line::from(std::mem::take(cur)));
+        cur.push(Span::raw(" ".repeat(indent)));
+        *used = indent;
+    };
+    for span in &line.spans {
+        let style = span.style;
+        let mut rest: &str = &span.content;
+        while !rest.is_empty() {
+            let space = rest.starts_with(char::is_whitespace);
+            let end = rest.find(|c: char| c.is_whitespace() != space).unwrap_or(rest.len());
+            let (token, after) = rest.split_at(end);
+            rest = after;
+            let w = token.width();
+            if used + w > width && !fresh {
+                newline(&mut cur, &mut used);
+                fresh = true;
+                if space {
+                    continue;
+                }
+            }
+            if used + w <= width {
+                cur.push(Span::styled(token.to_string(), style));
+                used += w;
+                fresh &= space;
+                continue;
+            }
+            // A word longer than the line: cut where each line ends.
+            let mut piece = String::new();
+            for c in token.chars() {
+                let cw = c.width().unwrap_or(0);
+                if used + cw > width {
+                    cur.push(Span::styled(std::mem::take(&mut piece), style));
+                    newline(&mut cur, &mut used);
+                }
+                piece.push(c);
+                used += cw;
+            }
+            cur.push(Span::styled(piece, style));
+            fresh = false;
+        }
+    }
+    out.push(Line::from(cur));
+    out
+}
+
+/// "1 record", "3 records": a count with its noun, singular for one.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 /// A label column of the detail screens.

@@ -10,7 +10,7 @@ use crate::tui::hits::{Hit, List};
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::operator_message;
 use crate::tui::session::Conn;
-use crate::tui::view::{ViewCx, block, safe};
+use crate::tui::view::{ViewCx, block, fit, safe};
 use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -57,6 +57,8 @@ pub enum SortKey {
     Name,
     Status,
     Product,
+    Version,
+    LastRecord,
     Created,
 }
 
@@ -67,6 +69,8 @@ impl SortKey {
             SortKey::Name => "name",
             SortKey::Status => "status",
             SortKey::Product => "product",
+            SortKey::Version => "version",
+            SortKey::LastRecord => "last record",
             SortKey::Created => "created",
         }
     }
@@ -76,10 +80,42 @@ impl SortKey {
             SortKey::Listed => SortKey::Name,
             SortKey::Name => SortKey::Status,
             SortKey::Status => SortKey::Product,
-            SortKey::Product => SortKey::Created,
+            SortKey::Product => SortKey::Version,
+            SortKey::Version => SortKey::LastRecord,
+            SortKey::LastRecord => SortKey::Created,
             SortKey::Created => SortKey::Listed,
         }
     }
+}
+
+/// Version names in the order people read them: `v1.10.0` after `v1.9.2` (runs of digits
+/// compare as numbers).
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let chunks = |s: &str| -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in s.chars() {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((d, chunk)) if *d == digit => chunk.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    };
+    let (x, y) = (chunks(a), chunks(b));
+    for (p, q) in x.iter().zip(&y) {
+        let o = match (p, q) {
+            ((true, m), (true, n)) => {
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                m.len().cmp(&n.len()).then_with(|| m.cmp(n))
+            }
+            ((_, m), (_, n)) => m.cmp(n),
+        };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    x.len().cmp(&y.len())
 }
 
 /// Where loading the list stands.
@@ -381,6 +417,22 @@ impl ProductList {
             SortKey::Product => {
                 visible.sort_by(|a, b| p(*a).product_name.cmp(&p(*b).product_name).then(p(*a).name.cmp(&p(*b).name)))
             }
+            SortKey::Version => visible.sort_by(|a, b| {
+                let (a, b) = (p(*a), p(*b));
+                a.product_name.cmp(&b.product_name).then_with(|| {
+                    natural_cmp(
+                        a.provisioning_artifact_name.as_deref().unwrap_or(""),
+                        b.provisioning_artifact_name.as_deref().unwrap_or(""),
+                    )
+                })
+            }),
+            // Products without a record last.
+            SortKey::LastRecord => {
+                visible.sort_by(|a, b| match (&p(*a).last_record_id, &p(*b).last_record_id) {
+                    (Some(x), Some(y)) => x.cmp(y),
+                    (x, y) => y.is_some().cmp(&x.is_some()),
+                })
+            }
             SortKey::Created => visible.sort_by(|a, b| {
                 p(*a).created_time.partial_cmp(&p(*b).created_time).unwrap_or(std::cmp::Ordering::Equal)
             }),
@@ -651,22 +703,42 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
     }
     let wide = inner.width >= 110;
     let with_type = inner.width >= 140;
-    let mut header = vec!["NAME", "STATUS"];
-    let mut widths = vec![Constraint::Fill(1), Constraint::Length(13)];
+    let with_record = inner.width >= 100;
+    let spacing: u16 = if vcx.presenter { 2 } else { 1 };
+    // The sorted column says so in its header.
+    let arrow = match (list.descending, t.ascii) {
+        (false, false) => " ▲",
+        (true, false) => " ▼",
+        (false, true) => " ^",
+        (true, true) => " v",
+    };
+    let head = |name: &str, key: SortKey| {
+        if list.sort == key { format!("{name}{arrow}") } else { name.to_string() }
+    };
+    let mut header = vec![head("STATUS", SortKey::Status)];
+    let mut widths = vec![13u16];
     if with_type {
-        header.push("TYPE");
-        widths.push(Constraint::Length(13));
+        header.push("TYPE".into());
+        widths.push(13);
     }
-    header.extend(["PRODUCT", "VERSION", "LAST RECORD"]);
-    widths.extend([
-        Constraint::Length(if inner.width >= 96 { 24 } else { 17 }),
-        Constraint::Length(8),
-        Constraint::Length(17),
-    ]);
+    header.extend([head("PRODUCT", SortKey::Product), head("VERSION", SortKey::Version)]);
+    let product_w = if inner.width >= 96 { 24 } else { 17 };
+    widths.extend([product_w, 9]);
+    if with_record {
+        header.push(head("LAST RECORD", SortKey::LastRecord));
+        widths.push(17);
+    }
     if wide {
-        header.push("CREATED");
-        widths.push(Constraint::Length(16));
+        header.push(head("CREATED", SortKey::Created));
+        widths.push(16);
     }
+    // NAME takes what is left, up to 40 columns (a name is rarely longer; the rest stays
+    // with the other columns instead of a wide gap after the name).
+    let used: u16 = widths.iter().sum::<u16>() + spacing * widths.len() as u16 + t.pointer().len() as u16;
+    let name_w = inner.width.saturating_sub(used).clamp(8, 40);
+    header.insert(0, head("NAME", SortKey::Name));
+    widths.insert(0, name_w);
+    let columns = Columns { name: name_w as usize, product: product_w as usize, with_type, with_record, wide };
     let height = inner.height.saturating_sub(1) as usize;
     let offset = page_offset(list.offset.get(), list.selected, height, list.visible.len());
     list.offset.set(offset);
@@ -676,40 +748,56 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
     let rows: Vec<TableRow> = list.visible[offset..end]
         .iter()
         .map(|&i| {
-            product_row(&list.rows[i].product, list.marks.contains(&list.rows[i].product.id), wide, with_type, vcx)
+            let marked = (!list.marks.is_empty()).then(|| list.marks.contains(&list.rows[i].product.id));
+            product_row(&list.rows[i].product, marked, &columns, vcx)
         })
         .collect();
-    let table = Table::new(rows, widths)
+    let table = Table::new(rows, widths.into_iter().map(Constraint::Length))
         .header(TableRow::new(header).style(t.dim().add_modifier(Modifier::BOLD)))
-        .column_spacing(if vcx.presenter { 2 } else { 1 })
+        .column_spacing(spacing)
         .row_highlight_style(if focused { t.selected() } else { t.title() })
         .highlight_symbol(t.pointer());
     let mut state = TableState::default().with_selected(Some(list.selected - offset));
     f.render_stateful_widget(table, inner, &mut state);
 }
 
-fn product_row(p: &ProvisionedProduct, marked: bool, wide: bool, with_type: bool, vcx: &ViewCx) -> TableRow<'static> {
+/// Which columns the products table shows at this width, and how wide the cut ones are.
+struct Columns {
+    name: usize,
+    product: usize,
+    with_type: bool,
+    with_record: bool,
+    wide: bool,
+}
+
+/// One product's row. `marked` is None while nothing is marked; once something is, every
+/// name keeps a mark column so that marking a row does not shift its name.
+fn product_row(p: &ProvisionedProduct, marked: Option<bool>, c: &Columns, vcx: &ViewCx) -> TableRow<'static> {
     let t = vcx.theme;
     let none = || t.none().to_string();
     let status = p.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_else(none);
     let mark = match (marked, t.ascii) {
-        (true, false) => "● ",
-        (true, true) => "* ",
-        (false, _) => "",
+        (Some(true), false) => "● ",
+        (Some(true), true) => "* ",
+        (Some(false), _) => "  ",
+        (None, _) => "",
     };
-    let name_style = if marked { t.key() } else { ratatui::style::Style::new() };
+    let name_style = if marked == Some(true) { t.key() } else { ratatui::style::Style::new() };
+    let name = fit(&format!("{mark}{}", safe(&p.name)), c.name);
     let mut cells = vec![
-        Cell::from(Span::styled(format!("{mark}{}", safe(&p.name)), name_style)),
+        Cell::from(Span::styled(name, name_style)),
         Cell::from(Span::styled(status, t.product_status(p.status.as_ref()))),
     ];
     let opt = |v: &Option<String>| v.as_deref().map(safe).unwrap_or_else(none);
-    if with_type {
+    if c.with_type {
         cells.push(Cell::from(opt(&p.kind)));
     }
-    cells.push(Cell::from(opt(&p.product_name)));
-    cells.push(Cell::from(opt(&p.provisioning_artifact_name)));
-    cells.push(Cell::from(opt(&p.last_record_id)));
-    if wide {
+    cells.push(Cell::from(fit(&opt(&p.product_name), c.product)));
+    cells.push(Cell::from(fit(&opt(&p.provisioning_artifact_name), 9)));
+    if c.with_record {
+        cells.push(Cell::from(opt(&p.last_record_id)));
+    }
+    if c.wide {
         cells.push(Cell::from(p.created_time.map(|c| c.short()).unwrap_or_else(none)));
     }
     TableRow::new(cells)
@@ -755,7 +843,7 @@ fn actions(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area:
         Some(Fetch::Ready(actions)) => {
             let above = lines.len().min(inner.height as usize);
             let room = inner.height as usize - above;
-            let offset = action_lines(list, actions, focused, room, vcx, &mut lines);
+            let offset = action_lines(list, actions, focused, room, inner.width as usize, vcx, &mut lines);
             let rows = Rect { y: inner.y + above as u16, height: room as u16, ..inner };
             vcx.hits.rows(List::Actions, rows, offset, actions.len());
         }
@@ -768,6 +856,7 @@ fn action_lines(
     actions: &[ServiceAction],
     focused: bool,
     room: usize,
+    width: usize,
     vcx: &ViewCx,
     lines: &mut Vec<Line<'static>>,
 ) -> usize {
@@ -783,6 +872,7 @@ fn action_lines(
     };
     let docs: Vec<String> = actions.iter().map(|a| doc(&a.id)).collect();
     let doc_w = docs.iter().map(|d| d.chars().count()).max().unwrap_or(0).min(40);
+    let description_w = width.saturating_sub(2 + name_w + 2 + doc_w + 2);
     for (i, a) in actions.iter().enumerate().skip(offset).take(room) {
         let selected = i == list.action_selected;
         let pointer = if selected && focused { t.pointer() } else { "  " };
@@ -796,7 +886,7 @@ fn action_lines(
             Span::raw("  "),
             Span::styled(format!("{:<doc_w$}", docs[i]), t.accent()),
             Span::raw("  "),
-            Span::styled(safe(a.description.as_deref().unwrap_or("")), t.dim()),
+            Span::styled(fit(&safe(a.description.as_deref().unwrap_or("")), description_w), t.dim()),
         ]));
     }
     offset

@@ -10,7 +10,7 @@ use crate::domain::{ActionDefinition, ExecutionParameter, ParameterMap, Provisio
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::operator_message;
-use crate::tui::view::{ViewCx, block, label, safe};
+use crate::tui::view::{hang, ViewCx, block, label, safe};
 use crate::validate;
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use fields::{Body, Field, Form, TargetChoice};
@@ -174,7 +174,7 @@ pub fn command(mut state: FormScreen, cmd: Cmd, cx: &mut Cx) -> Next {
 // ---- view ----
 
 /// The product, the action and its SSM document: the top of the form and of the review.
-pub fn header_lines(form: &Form, vcx: &ViewCx) -> Vec<Line<'static>> {
+pub fn header_lines(form: &Form, width: u16, vcx: &ViewCx) -> Vec<Line<'static>> {
     let t = vcx.theme;
     let p = &form.product;
     let d = &form.definition;
@@ -185,12 +185,18 @@ pub fn header_lines(form: &Form, vcx: &ViewCx) -> Vec<Line<'static>> {
     }
     product.push(Span::raw(" · "));
     product.push(Span::styled(status, t.product_status(p.status.as_ref())));
-    vec![
-        Line::from(product),
-        Line::from(vec![
-            label(t, "Action"),
-            Span::raw(format!("{} ({})", safe(&form.action.name), safe(&form.action.id))),
-        ]),
+    let width = usize::from(width);
+    let mut lines = hang(Line::from(product), width, 14);
+    lines.extend(hang(
+        Line::from(vec![label(t, "Action"), Span::raw(format!("{} ({})", safe(&form.action.name), safe(&form.action.id)))]),
+        width,
+        14,
+    ));
+    // The action's description in full: it is often the only word on what the action does.
+    if let Some(text) = form.action.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        lines.extend(hang(Line::from(vec![label(t, "Description"), Span::raw(safe(text))]), width, 14));
+    }
+    let document = 
         match &form.definition_missing {
             Some(why) => Line::from(vec![label(t, "SSM document"), Span::styled(safe(why), t.warn())]),
             None => Line::from(vec![
@@ -202,8 +208,9 @@ pub fn header_lines(form: &Form, vcx: &ViewCx) -> Vec<Line<'static>> {
                     safe(d.assume_role.as_deref().unwrap_or("(caller's permissions)"))
                 )),
             ]),
-        },
-    ]
+        };
+    lines.extend(hang(document, width, 14));
+    lines
 }
 
 /// Where a focused input sits in the list of lines: (line, column of its first character).
@@ -347,10 +354,15 @@ pub fn render(state: &FormScreen, vcx: &ViewCx, f: &mut Frame, area: Rect) {
             return;
         }
     };
-    let b = block(t, title(&form.action, &form.product), true);
+    let title = if form.batch.is_empty() {
+        title(&form.action, &form.product)
+    } else {
+        format!(" Run {} on {} products (a batch) ", safe(&form.action.name), form.batch.len())
+    };
+    let b = block(t, title, true);
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let mut lines = header_lines(form, vcx);
+    let mut lines = header_lines(form, inner.width, vcx);
     if !form.batch.is_empty() {
         batch_lines(form, vcx, &mut lines);
     }

@@ -210,7 +210,8 @@ pub fn render(h: &HistoryScreen, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let t = vcx.theme;
     let [top, bottom] = Layout::vertical([Constraint::Min(6), Constraint::Length(10)]).areas(area);
     let more = if h.next_token.is_some() { " (more below)" } else { "" };
-    let title = format!(" History · {} · {} records{more} ", safe(&h.product.name), h.records.len());
+    let records = crate::tui::view::count(h.records.len(), "record", "records");
+    let title = format!(" History · {} · {records}{more} ", safe(&h.product.name));
     let b = block(t, title, true);
     let inner = b.inner(top);
     f.render_widget(b, top);

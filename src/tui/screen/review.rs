@@ -14,7 +14,7 @@ use crate::tui::effect::Effect;
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::{BatchSummary, NewRun, RunPhase, operator_message};
 use crate::tui::screen::browse::ProductList;
-use crate::tui::view::{ViewCx, block, label, safe, scrolled, styled};
+use crate::tui::view::{ViewCx, hang, block, label, safe, scrolled, styled};
 use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -284,10 +284,15 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
     let b = block(t, " Review: nothing has been sent yet ", true);
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let mut lines = header_lines(form, vcx);
+    let mut lines = header_lines(form, inner.width, vcx);
+    let width = inner.width as usize;
     if let Some(msg) = &form.product.status_message {
         let style = t.product_status(form.product.status.as_ref());
-        lines.push(Line::from(Span::styled(format!("{:14}{}", "", safe(msg)), style)));
+        lines.extend(hang(Line::from(Span::styled(format!("{:14}{}", "", safe(msg)), style)), width, 14));
+    }
+    if let Some(warning) = form.product.status.as_ref().and_then(status_warning) {
+        let line = Line::from(vec![label(t, "Warning"), Span::styled(warning, t.error())]);
+        lines.extend(hang(line, width, 14));
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Parameters sent", t.title())));
@@ -297,7 +302,7 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
     for field in &form.fields {
         let sent = review.parameters.as_ref().and_then(|p| p.get(&field.name));
         let value = match (sent, field.target_choice()) {
-            (Some(v), _) => styled(format!("{:?}", v.iter().map(|s| safe(s)).collect::<Vec<_>>()), t.warn()),
+            (Some(v), _) => styled(quoted(v), t.warn()),
             // No resource of the action's target type: the action would run on nothing.
             (None, Some(TargetChoice::Default(0))) => styled(
                 "default: the product has no resource of the action's target type: it would act on nothing",
@@ -311,11 +316,12 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
         lines.push(Line::from(vec![Span::raw(format!("  {:<20}", safe(&field.name))), value]));
     }
     lines.push(Line::default());
-    lines.push(Line::from(vec![
+    let token = Line::from(vec![
         label(t, "ExecuteToken"),
         Span::raw(review.token.clone()),
         Span::styled("  (a retry with this token never runs twice)", t.dim()),
-    ]));
+    ]);
+    lines.extend(hang(token, width, 14));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("The same request with the AWS CLI", t.title())));
     lines.push(Line::from(Span::raw(safe(&s.cli_line(target)))));
@@ -375,6 +381,28 @@ fn buttons(s: &ReviewScreen, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
     ]));
 }
 
+/// Values as the review lists them: `["i-1", "café"]`. Each is drawn as it is (made safe), not
+/// through Rust's Debug, which would write an accent as `\u{301}`.
+fn quoted(values: &[String]) -> String {
+    let items: Vec<String> = values.iter().map(|v| format!("\"{}\"", safe(v))).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// What a product's status means for running an action on it now.
+pub fn status_warning(status: &crate::domain::ProductStatus) -> Option<&'static str> {
+    use crate::domain::ProductStatus as S;
+    match status {
+        S::UnderChange | S::PlanInProgress => Some(
+            "the product is being changed right now: Service Catalog refuses actions until it is AVAILABLE again",
+        ),
+        S::Error => Some("the product is in ERROR: its last operation failed, and the action may act on a broken stack"),
+        S::Tainted => Some(
+            "the product is TAINTED: its last update did not complete; check that its resources are what you expect",
+        ),
+        _ => None,
+    }
+}
+
 /// "1 run", "5 runs".
 fn runs_count(n: usize) -> String {
     if n == 1 { "1 run".into() } else { format!("{n} runs") }
@@ -414,17 +442,18 @@ fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Fram
     let inner = b.inner(area);
     f.render_widget(b, area);
     let mut lines = vec![Line::from(Span::styled("Each product gets its own run and ExecuteToken:", t.title()))];
-    lines.extend(plan.items.iter().map(|item| batch_item_line(item, vcx)));
+    let width = inner.width as usize;
+    lines.extend(plan.items.iter().flat_map(|item| hang(batch_item_line(item, vcx), width, 31)));
     lines.push(Line::default());
     let sent = match &s.review.parameters {
         None => "none besides TARGET".to_string(),
         Some(p) => p
             .iter()
-            .map(|(k, v)| format!("{}={:?}", safe(k), v.iter().map(|s| safe(s)).collect::<Vec<_>>()))
+            .map(|(k, v)| format!("{}={}", safe(k), quoted(v)))
             .collect::<Vec<_>>()
             .join("  "),
     };
-    lines.push(Line::from(vec![label(t, "Parameters"), Span::styled(sent, t.warn())]));
+    lines.extend(hang(Line::from(vec![label(t, "Parameters"), Span::styled(sent, t.warn())]), width, 14));
     lines.push(Line::from(vec![
         label(t, "At once"),
         Span::styled(runs_count(plan.concurrency), t.key()),

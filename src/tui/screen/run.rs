@@ -8,7 +8,7 @@ use crate::tui::action::RunId;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Cmd;
 use crate::tui::runbook::{Decision, Run, RunBook, RunPhase};
-use crate::tui::view::{ViewCx, block, label, safe, scrolled};
+use crate::tui::view::{hang, ViewCx, block, label, safe, scrolled};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -176,17 +176,19 @@ pub fn launch_role_hint(d: &crate::domain::RecordDetail) -> Option<String> {
     })
 }
 
-fn record_lines(r: &Run, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
+/// The record's errors, outputs and tags; long ones wrap under their text (`width` columns).
+fn record_lines(r: &Run, vcx: &ViewCx, width: usize, lines: &mut Vec<Line<'static>>) {
     let t = vcx.theme;
     let Some(d) = &r.record else { return };
     if !d.record_errors.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("Errors (RecordErrors)", t.error())));
         for e in &d.record_errors {
-            lines.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::styled(format!("  {}: ", safe(e.code.as_deref().unwrap_or("Error"))), t.error()),
                 Span::raw(safe(e.description.as_deref().unwrap_or(""))),
-            ]));
+            ]);
+            lines.extend(hang(line, width, 4));
         }
         if let Some(hint) = launch_role_hint(d) {
             lines.push(Line::from(Span::styled(hint, t.warn())));
@@ -196,17 +198,18 @@ fn record_lines(r: &Run, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("Outputs (RecordOutputs)", t.title())));
         for o in &r.outputs {
-            lines.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::styled(format!("  {} = ", safe(o.output_key.as_deref().unwrap_or("?"))), t.dim()),
                 Span::raw(safe(o.output_value.as_deref().unwrap_or(""))),
-            ]));
+            ]);
+            lines.extend(hang(line, width, 4));
         }
     }
     if !d.record_tags.is_empty() {
         lines.push(Line::default());
         let tags =
             d.record_tags.iter().map(|t| format!("{}={}", safe(&t.key), safe(&t.value))).collect::<Vec<_>>().join("  ");
-        lines.push(Line::from(vec![label(t, "Tags"), Span::raw(tags)]));
+        lines.extend(hang(Line::from(vec![label(t, "Tags"), Span::raw(tags)]), width, 14));
     }
 }
 
@@ -272,7 +275,7 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
             Span::styled(safe(s.as_str()), t.record_status(Some(s))),
         ]));
     }
-    record_lines(r, vcx, &mut lines);
+    record_lines(r, vcx, inner.width as usize, &mut lines);
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });
     scrolled(p, s.scroll, ("↓/j, PgDn", "↑/k, PgUp"), vcx, f, inner);
 }

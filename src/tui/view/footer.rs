@@ -11,8 +11,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use tui_input::Input;
 
-/// The footer's word for a command.
-fn short(cmd: Cmd) -> &'static str {
+/// The footer's word for a command, in the key table `mode`.
+fn short(mode: KeyMode, cmd: Cmd) -> &'static str {
+    match (mode, cmd) {
+        (KeyMode::ConfirmQuit, Cmd::Execute) => return "quit",
+        (KeyMode::ConfirmQuit, Cmd::Cancel) => return "stay",
+        (KeyMode::ConfirmDecision, Cmd::Execute) => return "yes",
+        (KeyMode::ConfirmDecision, Cmd::Cancel) => return "no",
+        (KeyMode::Help, Cmd::Back) => return "close",
+        _ => {}
+    }
     match cmd {
         Cmd::SwitchPane => "switch",
         Cmd::Open => "open",
@@ -52,15 +60,22 @@ pub fn input_line(prefix: &str, input: &Input, hint: &str, theme: &Theme, f: &mu
     f.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
 }
 
-/// What the footer shows, most pressing first.
+/// What the footer shows: the line being typed, else the keys of what has them.
 pub struct Footer<'a> {
     /// The palette's line being typed.
     pub palette: Option<&'a Input>,
     /// The products filter being typed.
     pub filter: Option<&'a Input>,
-    pub toast: Option<&'a Toast>,
     /// The key table in force, for the hints.
     pub mode: KeyMode,
+}
+
+/// A message, on its own line above the footer (the keys stay in view while it shows).
+pub fn message(toast: &Toast, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    let style = if toast.error { t.error() } else { t.ok() };
+    let mark = if toast.error { "! " } else { "· " };
+    f.render_widget(Paragraph::new(Line::from(Span::styled(format!(" {mark}{}", safe(&toast.text)), style))), area);
 }
 
 pub fn render(footer: Footer, vcx: &ViewCx, f: &mut Frame, area: Rect) {
@@ -73,16 +88,26 @@ pub fn render(footer: Footer, vcx: &ViewCx, f: &mut Frame, area: Rect) {
         input_line(" Filter: ", filter, "   Enter keep · Esc clear", t, f, area);
         return;
     }
-    if let Some(toast) = footer.toast {
-        let style = if toast.error { t.error() } else { t.ok() };
-        let mark = if toast.error { "! " } else { "· " };
-        f.render_widget(Paragraph::new(Line::from(Span::styled(format!(" {mark}{}", safe(&toast.text)), style))), area);
-        return;
+    // Hints that do not fit whole are left out (from the right), but help and quit always stay:
+    // a hint cut in half reads as a different key.
+    let mut hints: Vec<(String, String, bool)> = keymap::bindings(footer.mode)
+        .iter()
+        .filter(|b| b.footer)
+        .map(|b| (format!(" {}", b.label), format!(" {} ", short(footer.mode, b.cmd)), matches!(b.cmd, Cmd::Help | Cmd::Quit)))
+        .collect();
+    let width = |h: &[(String, String, bool)]| h.iter().map(|(k, w, _)| k.chars().count() + w.chars().count()).sum::<usize>();
+    while width(&hints) > usize::from(area.width) {
+        match hints.iter().rposition(|(_, _, keep)| !keep) {
+            Some(i) => {
+                hints.remove(i);
+            }
+            None => break,
+        }
     }
     let mut spans = Vec::new();
-    for b in keymap::bindings(footer.mode).iter().filter(|b| b.footer) {
-        spans.push(Span::styled(format!(" {}", b.label), t.key()));
-        spans.push(Span::raw(format!(" {} ", short(b.cmd))));
+    for (key, word, _) in hints {
+        spans.push(Span::styled(key, t.key()));
+        spans.push(Span::raw(word));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -12,9 +12,6 @@ pub fn render(s: &Session, in_flight: usize, vcx: &ViewCx, f: &mut Frame, area: 
     let t = vcx.theme;
     let sep = || Span::styled(" · ", t.dim());
     let mut spans = vec![Span::styled(" sctui ", t.title()), Span::raw(" ")];
-    if vcx.presenter {
-        spans.push(Span::styled("Service Catalog self-service actions ", t.title()));
-    }
     if s.target.demo {
         spans.push(Span::styled(" DEMO ", t.badge(Color::Magenta)));
         if area.width >= 110 {
@@ -54,11 +51,6 @@ pub fn render(s: &Session, in_flight: usize, vcx: &ViewCx, f: &mut Frame, area: 
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" READ-ONLY ", t.badge(Color::Yellow)));
     }
-    if in_flight > 0 {
-        spans.push(sep());
-        let label = if in_flight == 1 { "1 run in flight".to_string() } else { format!("{in_flight} runs in flight") };
-        spans.push(Span::styled(format!("{} {label}", t.spinner(vcx.frame)), t.accent().add_modifier(Modifier::BOLD)));
-    }
     // Last, as the one part that may be cut off on a narrow screen.
     match &s.identity {
         Some(Ok((account, arn))) => {
@@ -70,5 +62,22 @@ pub fn render(s: &Session, in_flight: usize, vcx: &ViewCx, f: &mut Frame, area: 
         Some(Err(_)) => spans.push(Span::styled(" · identity unknown", t.dim())),
         None => {}
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    // Runs in flight on the right, where they do not push the identity around as they come
+    // and go; the presenter's title only where it leaves the identity in view.
+    let right = (in_flight > 0).then(|| {
+        let label = if in_flight == 1 { "1 run in flight".to_string() } else { format!("{in_flight} runs in flight") };
+        Span::styled(format!(" {} {label} ", t.spinner(vcx.frame)), t.accent().add_modifier(Modifier::BOLD))
+    });
+    let right_w = right.as_ref().map_or(0, |r| r.width() as u16);
+    let left_w = area.width.saturating_sub(right_w);
+    if vcx.presenter {
+        let title = Span::styled("Service Catalog self-service actions ", t.title());
+        if Line::from(spans.clone()).width() + title.width() <= usize::from(left_w) {
+            spans.insert(2, title);
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), Rect { width: left_w, ..area });
+    if let Some(r) = right {
+        f.render_widget(Paragraph::new(Line::from(r)), Rect { x: area.x + left_w, width: right_w, ..area });
+    }
 }
