@@ -125,6 +125,11 @@ pub enum Action {
     },
     /// (account, ARN) of the caller, or why it is not known.
     IdentityLoaded(Result<(String, String), Error>),
+    /// Record id → action name, for a product's records sctui's journal holds.
+    HistoryActions {
+        pp_id: String,
+        actions: std::collections::HashMap<String, String>,
+    },
     /// The journal's run behind a record: (action id, action name, parameters), or None.
     JournalRunFound {
         product: ProvisionedProduct,

@@ -157,12 +157,17 @@ impl App {
                 self.overlay = None;
                 self.decide(run, resend)
             }
-            (Some(Overlay::Help { scroll }), Cmd::Down | Cmd::Up | Cmd::PageDown | Cmd::PageUp) => {
+            (
+                Some(Overlay::Help { scroll }),
+                Cmd::Down | Cmd::Up | Cmd::PageDown | Cmd::PageUp | Cmd::HalfDown | Cmd::HalfUp,
+            ) => {
                 // Clamped when drawn: the help never scrolls past its last key.
                 *scroll = match cmd {
                     Cmd::Down => scroll.saturating_add(1),
                     Cmd::Up => scroll.saturating_sub(1),
                     Cmd::PageDown => scroll.saturating_add(10),
+                    Cmd::HalfDown => scroll.saturating_add(5),
+                    Cmd::HalfUp => scroll.saturating_sub(5),
                     _ => scroll.saturating_sub(10),
                 };
                 vec![]
@@ -284,6 +289,12 @@ impl App {
     }
 
     fn palette_command(&mut self, command: P) -> Vec<Effect> {
+        // A form or review is never dropped by a command typed over it: Esc first.
+        let leaves = matches!(command, P::Profile(_) | P::Region(_) | P::Filter(_) | P::Runs | P::History);
+        if leaves && matches!(self.screen, Screen::Form(_) | Screen::Review(_)) {
+            self.session.toast("Finish or cancel the form first (Esc): that command would drop it", true);
+            return vec![];
+        }
         match command {
             P::Profile(_) | P::Region(_) if self.session.target.demo => {
                 let text = "The demo has one world: start sctui without --demo to switch profiles and regions";
@@ -393,6 +404,10 @@ impl App {
                 r.on_targets(&pp_id, &result);
                 Screen::Review(r)
             }
+            (Screen::History(mut h), Action::HistoryActions { pp_id, actions }) if h.product.id == pp_id => {
+                h.actions = actions;
+                Screen::History(h)
+            }
             (Screen::History(mut h), Action::HistoryPage { pp_id, result }) => {
                 h.on_page(&pp_id, result);
                 Screen::History(h)
@@ -438,7 +453,11 @@ impl App {
             let problems = if n == 1 { "1 journal problem".to_string() } else { format!("{n} journal problems") };
             self.session.toast(format!("{p} ({problems}; see `sctui runs`)"), true);
         } else if n > 0 {
-            let runs = if n == 1 { "1 run from an earlier session did not end; it is".to_string() } else { format!("{n} runs from an earlier session did not end; they are") };
+            let runs = if n == 1 {
+                "1 run from an earlier session did not end; it is".to_string()
+            } else {
+                format!("{n} runs from an earlier session did not end; they are")
+            };
             let text = format!("{runs} watched again (R lists them)");
             self.session.toast(text, false);
         }
@@ -657,6 +676,7 @@ impl App {
             a @ (Action::FormLoaded { .. }
             | Action::TargetsLoaded { .. }
             | Action::HistoryPage { .. }
+            | Action::HistoryActions { .. }
             | Action::RecordLoaded { .. }) => {
                 app.on_screen_result(a);
                 vec![]

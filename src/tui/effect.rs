@@ -96,6 +96,10 @@ pub enum Effect {
     SetAccessLevel(crate::domain::AccessLevel),
     /// STS GetCallerIdentity: the account and ARN behind the credentials.
     LoadIdentity,
+    /// The action name of each of a product's records the journal knows (history's ACTION).
+    LoadHistoryActions {
+        pp_id: String,
+    },
     /// Find in the journal the run that created a record (for a re-run from history).
     FindInJournal {
         record_id: String,

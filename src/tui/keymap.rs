@@ -11,6 +11,9 @@ pub enum Cmd {
     Down,
     PageUp,
     PageDown,
+    /// Ctrl-D / Ctrl-U: half a page.
+    HalfDown,
+    HalfUp,
     Top,
     Bottom,
     SwitchPane,
@@ -67,8 +70,10 @@ pub enum KeyMode {
     /// The form, with its Review button focused.
     FormButton,
     Review,
-    /// The review of a production run: the product's name is typed to confirm.
+    /// The review of a production run: keys are commands until Enter starts typing the name.
     ReviewConfirm,
+    /// The review of a production run, typing the product's name to confirm.
+    ReviewTyping,
     /// The review of a batch: every product, concurrency, stop on failure.
     ReviewBatch,
     Run,
@@ -82,6 +87,10 @@ pub enum KeyMode {
     Palette,
     Help,
     ConfirmQuit,
+    /// Esc on a form with changes: drop them?
+    ConfirmDiscard,
+    /// The runs list's filter, being typed.
+    RunsFilter,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -120,11 +129,14 @@ const PRODUCTS: &[Binding] = &[
     b!([DOWN, (Char('j'), NONE)], "↓/j", "next product", Down, false),
     b!([(PageUp, NONE)], "PgUp", "page up", PageUp, false),
     b!([(PageDown, NONE)], "PgDn", "page down", PageDown, false),
+    b!([(Char('d'), CTRL)], "Ctrl-D", "half a page down", HalfDown, false),
+    b!([(Char('u'), CTRL)], "Ctrl-U", "half a page up", HalfUp, false),
     b!([(Home, NONE), (Char('g'), NONE)], "g/Home", "first product", Top, false),
     b!([(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], "G/End", "last product", Bottom, false),
     b!([(Enter, NONE), (Tab, NONE)], "Enter/Tab", "go to the product's actions", SwitchPane, true),
     b!([(Char('/'), NONE)], "/", "filter by name, id, product, status, tag or field:value", Filter, true),
-    b!([(Char('s'), NONE)], "s", "sort by the next column", SortNext, false),
+    b!([(Esc, NONE)], "Esc", "clear the kept filter", Cancel, false),
+    b!([(Char('s'), NONE)], "s", "sort by the next column (shown in its header)", SortNext, false),
     b!([(Char('S'), SHIFT), (Char('S'), NONE)], "S", "reverse the sort order", SortReverse, false),
     b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, true),
     b!([(Char('c'), NONE)], "c", "copy the product id (OSC 52: works over SSH and in tmux)", Copy, false),
@@ -181,7 +193,13 @@ const FORM_TEXT: &[Binding] = &[
     b!([UP], "↑", "TARGET: up the checklist", Up, false),
     b!([DOWN], "↓", "TARGET: down the checklist", Down, false),
     b!([(Enter, NONE)], "Enter", "add the typed value to the list", Toggle, false),
-    b!([(Esc, NONE)], "Esc", "TARGET: stop typing; otherwise back to the actions (the form is dropped)", Back, true),
+    b!(
+        [(Esc, NONE)],
+        "Esc",
+        "TARGET: stop typing; otherwise back to the actions (asks first if you changed something)",
+        Back,
+        true
+    ),
     b!([(F(1), NONE)], "F1", "help: every key of this screen", Help, false),
 ];
 
@@ -199,7 +217,8 @@ const FORM_CHECKLIST: &[Binding] = &[
     b!([(Tab, NONE)], "Tab", "next field", NextField, true),
     b!([(BackTab, SHIFT), (BackTab, NONE)], "Shift-Tab", "previous field", PrevField, false),
     b!([(Char('s'), CTRL)], "Ctrl-S", "review what will be sent", Review, true),
-    b!([(Esc, NONE)], "Esc", "back to the actions (the form is dropped)", Back, true),
+    b!([(Esc, NONE)], "Esc", "back to the actions (asks first if you changed something)", Back, true),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
@@ -207,7 +226,8 @@ const FORM_BUTTON: &[Binding] = &[
     b!([(Enter, NONE), (Char('s'), CTRL)], "Enter", "review what will be sent", Review, true),
     b!([(Tab, NONE)], "Tab", "next field", NextField, true),
     b!([(BackTab, SHIFT), (BackTab, NONE)], "Shift-Tab", "previous field", PrevField, false),
-    b!([(Esc, NONE)], "Esc", "back to the actions (the form is dropped)", Back, true),
+    b!([(Esc, NONE)], "Esc", "back to the actions (asks first if you changed something)", Back, true),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
@@ -222,6 +242,9 @@ const REVIEW: &[Binding] = &[
     b!([UP, (Char('k'), NONE)], "↑/k", "scroll the details up", Up, false),
     b!([(PageDown, NONE)], "PgDn", "scroll the details a page down", PageDown, false),
     b!([(PageUp, NONE)], "PgUp", "scroll the details a page up", PageUp, false),
+    b!([(Char('d'), CTRL)], "Ctrl-D", "half a page down", HalfDown, false),
+    b!([(Char('u'), CTRL)], "Ctrl-U", "half a page up", HalfUp, false),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
@@ -235,12 +258,29 @@ const REVIEW_BATCH: &[Binding] = &[
     b!([UP, (Char('k'), NONE)], "↑/k", "scroll the products up", Up, false),
     b!([(PageDown, NONE)], "PgDn", "scroll a page down", PageDown, false),
     b!([(PageUp, NONE)], "PgUp", "scroll a page up", PageUp, false),
+    b!([(Char('d'), CTRL)], "Ctrl-D", "half a page down", HalfDown, false),
+    b!([(Char('u'), CTRL)], "Ctrl-U", "half a page up", HalfUp, false),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
 ];
 
 const REVIEW_CONFIRM: &[Binding] = &[
+    b!([(Enter, NONE), (Tab, NONE), (Char('i'), NONE)], "Enter", "type the product's name to confirm", Toggle, true),
+    b!([(Char('c'), NONE)], "c", "copy the equivalent AWS CLI command", Copy, false),
+    b!([(Char('n'), NONE), (Esc, NONE)], "n/Esc", "cancel, back to the form", Cancel, true),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "scroll the details down", Down, false),
+    b!([UP, (Char('k'), NONE)], "↑/k", "scroll the details up", Up, false),
+    b!([(PageDown, NONE)], "PgDn", "scroll the details a page down", PageDown, false),
+    b!([(PageUp, NONE)], "PgUp", "scroll the details a page up", PageUp, false),
+    b!([(Char('d'), CTRL)], "Ctrl-D", "half a page down", HalfDown, false),
+    b!([(Char('u'), CTRL)], "Ctrl-U", "half a page up", HalfUp, false),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, false),
+];
+
+const REVIEW_TYPING: &[Binding] = &[
     b!([(Enter, NONE)], "Enter", "execute, once the typed name matches the product's", Execute, true),
-    b!([(Esc, NONE)], "Esc", "cancel, back to the form", Cancel, true),
+    b!([(Esc, NONE)], "Esc", "stop typing (Esc again cancels)", Back, true),
     b!([DOWN], "↓", "scroll the details down", Down, false),
     b!([UP], "↑", "scroll the details up", Up, false),
     b!([(PageDown, NONE)], "PgDn", "scroll the details a page down", PageDown, false),
@@ -254,11 +294,14 @@ const RUN: &[Binding] = &[
     b!([UP, (Char('k'), NONE)], "↑/k", "scroll up", Up, false),
     b!([(PageDown, NONE)], "PgDn", "a page down", PageDown, false),
     b!([(PageUp, NONE)], "PgUp", "a page up", PageUp, false),
+    b!([(Char('d'), CTRL)], "Ctrl-D", "half a page down", HalfDown, false),
+    b!([(Char('u'), CTRL)], "Ctrl-U", "half a page up", HalfUp, false),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
     b!([(Char('e'), NONE)], "e", "run it again (same parameters, new token, reviewed first)", Rerun, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, true),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
-    b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
+    b!([(Char('q'), NONE)], "q", "back, as Esc (q quits from the products)", Back, false),
 ];
 
 const RUN_UNCERTAIN: &[Binding] = &[
@@ -271,8 +314,9 @@ const RUN_UNCERTAIN: &[Binding] = &[
     b!([(PageUp, NONE)], "PgUp", "scroll a page up", PageUp, false),
     b!([(Esc, NONE), (Char('b'), NONE)], "Esc", "back (the run waits for a decision)", Back, true),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, false),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
-    b!([(Char('q'), NONE)], "q", "quit (the run stays open in the journal)", Quit, false),
+    b!([(Char('q'), NONE)], "q", "back, as Esc (the run waits for a decision)", Back, false),
 ];
 
 const CONFIRM_DECISION: &[Binding] = &[
@@ -283,12 +327,18 @@ const CONFIRM_DECISION: &[Binding] = &[
 const RUNS: &[Binding] = &[
     b!([UP, (Char('k'), NONE)], "↑/k", "previous run", Up, false),
     b!([DOWN, (Char('j'), NONE)], "↓/j", "next run", Down, false),
+    b!([(PageDown, NONE)], "PgDn", "a page down", PageDown, false),
+    b!([(PageUp, NONE)], "PgUp", "a page up", PageUp, false),
+    b!([(Char('d'), CTRL)], "Ctrl-D", "half a page down", HalfDown, false),
+    b!([(Char('u'), CTRL)], "Ctrl-U", "half a page up", HalfUp, false),
     b!([(Enter, NONE)], "Enter", "watch the run", Open, true),
+    b!([(Char('/'), NONE)], "/", "filter the runs by action, product, status or record", Filter, true),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
     b!([(Char('e'), NONE)], "e", "run it again (same parameters, new token, reviewed first)", Rerun, true),
-    b!([(Esc, NONE)], "Esc", "back to the products", Back, true),
+    b!([(Esc, NONE)], "Esc", "clear the kept filter, else back to the products", Back, true),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
-    b!([(Char('q'), NONE)], "q", "quit (asks first when runs are in flight)", Quit, true),
+    b!([(Char('q'), NONE)], "q", "back, as Esc (q quits from the products)", Back, false),
 ];
 
 const HISTORY: &[Binding] = &[
@@ -297,8 +347,14 @@ const HISTORY: &[Binding] = &[
     b!([(Enter, NONE)], "Enter", "details: errors and outputs of the record", Open, true),
     b!([(Char('e'), NONE)], "e", "run this action again (parameters from the journal, new token)", Rerun, true),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
+    b!([(PageDown, NONE)], "PgDn", "scroll the details down", PageDown, false),
+    b!([(PageUp, NONE)], "PgUp", "scroll the details up", PageUp, false),
+    b!([(Char('d'), CTRL)], "Ctrl-D", "half a page of records down", HalfDown, false),
+    b!([(Char('u'), CTRL)], "Ctrl-U", "half a page of records up", HalfUp, false),
     b!([(Esc, NONE)], "Esc", "back to the products", Back, true),
+    b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
+    b!([(Char('q'), NONE)], "q", "back, as Esc (q quits from the products)", Back, false),
 ];
 
 const PALETTE: &[Binding] = &[
@@ -313,6 +369,20 @@ const HELP: &[Binding] = &[
     b!([UP, (Char('k'), NONE)], "↑/k", "scroll up", Up, false),
     b!([(PageDown, NONE)], "PgDn", "a page down", PageDown, false),
     b!([(PageUp, NONE)], "PgUp", "a page up", PageUp, false),
+    b!([(Char('d'), CTRL)], "Ctrl-D", "half a page down", HalfDown, false),
+    b!([(Char('u'), CTRL)], "Ctrl-U", "half a page up", HalfUp, false),
+];
+
+const CONFIRM_DISCARD: &[Binding] = &[
+    b!([(Char('y'), NONE)], "y", "drop the changes and go back to the actions", Execute, true),
+    b!([(Char('n'), NONE), (Esc, NONE), (Enter, NONE)], "n/Esc", "keep editing", Cancel, true),
+];
+
+const RUNS_FILTER: &[Binding] = &[
+    b!([(Enter, NONE)], "Enter", "keep the filter", Open, true),
+    b!([(Esc, NONE)], "Esc", "clear the filter", Cancel, true),
+    b!([UP], "↑", "previous run", Up, false),
+    b!([DOWN], "↓", "next run", Down, false),
 ];
 
 const CONFIRM_QUIT: &[Binding] = &[
@@ -322,7 +392,7 @@ const CONFIRM_QUIT: &[Binding] = &[
 
 impl KeyMode {
     /// Every key table, for the help screen's tests and the README check.
-    pub const ALL: [KeyMode; 17] = [
+    pub const ALL: [KeyMode; 20] = [
         KeyMode::Products,
         KeyMode::Actions,
         KeyMode::Filter,
@@ -331,6 +401,7 @@ impl KeyMode {
         KeyMode::FormButton,
         KeyMode::Review,
         KeyMode::ReviewConfirm,
+        KeyMode::ReviewTyping,
         KeyMode::ReviewBatch,
         KeyMode::Run,
         KeyMode::RunUncertain,
@@ -340,6 +411,8 @@ impl KeyMode {
         KeyMode::Palette,
         KeyMode::Help,
         KeyMode::ConfirmQuit,
+        KeyMode::ConfirmDiscard,
+        KeyMode::RunsFilter,
     ];
 }
 
@@ -353,6 +426,7 @@ pub fn bindings(mode: KeyMode) -> &'static [Binding] {
         KeyMode::FormButton => FORM_BUTTON,
         KeyMode::Review => REVIEW,
         KeyMode::ReviewConfirm => REVIEW_CONFIRM,
+        KeyMode::ReviewTyping => REVIEW_TYPING,
         KeyMode::ReviewBatch => REVIEW_BATCH,
         KeyMode::Run => RUN,
         KeyMode::RunUncertain => RUN_UNCERTAIN,
@@ -362,6 +436,8 @@ pub fn bindings(mode: KeyMode) -> &'static [Binding] {
         KeyMode::Palette => PALETTE,
         KeyMode::Help => HELP,
         KeyMode::ConfirmQuit => CONFIRM_QUIT,
+        KeyMode::ConfirmDiscard => CONFIRM_DISCARD,
+        KeyMode::RunsFilter => RUNS_FILTER,
     }
 }
 

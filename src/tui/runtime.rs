@@ -240,6 +240,13 @@ impl Runtime {
                 };
                 send.send(Action::JournalLoaded { open, problems });
             }),
+            Effect::LoadHistoryActions { pp_id } => {
+                let (journal, send) = (self.journal.clone(), self.sender());
+                tokio::spawn(async move {
+                    let actions = history_actions(journal, &pp_id).await;
+                    send.send(Action::HistoryActions { pp_id, actions });
+                });
+            }
             Effect::FindInJournal { record_id, product } => {
                 let (journal, send) = (self.journal.clone(), self.sender());
                 tokio::spawn(async move {
@@ -364,6 +371,19 @@ fn batch_note(run: RunId, note: Note<'_>, send: &Sender) {
 }
 
 /// The journal's run behind a record: its action and parameters (read off the async executor).
+/// The action of each record of `pp_id` that a run in the journal created.
+async fn history_actions(journal: Option<Arc<Journal>>, pp_id: &str) -> std::collections::HashMap<String, String> {
+    let Some(path) = journal.map(|j| j.path().to_path_buf()) else { return Default::default() };
+    let Ok(Ok((events, _))) = tokio::task::spawn_blocking(move || Journal::read(&path)).await else {
+        return Default::default();
+    };
+    crate::runs::journal::runs(&events)
+        .into_iter()
+        .filter(|r| r.product_id == pp_id)
+        .filter_map(|r| Some((r.record_id?, r.action_name)))
+        .collect()
+}
+
 async fn find_in_journal(
     journal: Option<Arc<Journal>>,
     record_id: &str,

@@ -75,7 +75,7 @@ impl Screen {
             Screen::Form(f) => f.key_mode(),
             Screen::Review(r) => r.key_mode(),
             Screen::Run(_) => KeyMode::Run,
-            Screen::Runs(_) => KeyMode::Runs,
+            Screen::Runs(r) => r.key_mode(),
             Screen::History(_) => KeyMode::History,
         }
     }
@@ -98,6 +98,7 @@ impl Screen {
             Screen::Browse(b) if b.filtering => list.type_in_filter(key),
             Screen::Form(f) => f.typed(key),
             Screen::Review(r) => r.typed(key),
+            Screen::Runs(r) => r.typed(key),
             _ => false,
         }
     }

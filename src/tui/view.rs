@@ -68,27 +68,6 @@ pub struct ViewCx<'a> {
     pub hits: &'a Hits,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hang_wraps_under_the_text_it_continues() {
-        let text = |lines: &[Line]| lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
-        let line = Line::from(vec![Span::raw("  Code: "), Span::raw("one two three four five six seven eight nine")]);
-        let lines = hang(line, 31, 8);
-        assert_eq!(text(&lines), ["  Code: one two three four five", "        six seven eight nine"]);
-        let long = Line::from(format!("  X: {}", "y".repeat(50)));
-        let lines = hang(long, 30, 5);
-        assert!(lines.iter().all(|l| l.width() <= 30), "{:?}", text(&lines));
-        assert_eq!(text(&lines)[1], format!("     {}", "y".repeat(25)));
-        assert_eq!(text(&hang(Line::from("short"), 30, 4)), ["short"]);
-        assert_eq!(fit("abcdefgh", 5), "abcd…");
-        assert_eq!(fit("abc", 5), "abc");
-        assert_eq!(count(1, "record", "records"), "1 record");
-        assert_eq!(count(0, "record", "records"), "0 records");
-    }
-}
 
 pub fn render(app: &App, f: &mut Frame) {
     let s = &app.session;
@@ -108,7 +87,11 @@ pub fn render(app: &App, f: &mut Frame) {
         too_small(app, &vcx, f, area);
         return;
     }
-    let message = u16::from(s.toast.is_some());
+    // A message wraps to at most 4 lines (a config file's mistake is long), never cut off.
+    let message = s.toast.as_ref().map_or(0, |t| {
+        let text = Paragraph::new(format!(" ! {}", safe(&t.text))).wrap(Wrap { trim: false });
+        u16::try_from(text.line_count(area.width)).unwrap_or(4).clamp(1, 4)
+    });
     let [header_area, body, message_area, footer_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -130,8 +113,13 @@ pub fn render(app: &App, f: &mut Frame) {
             Some(Overlay::Palette(input)) => Some(input),
             _ => None,
         },
-        filter: matches!(&app.screen, Screen::Browse(b) if b.filtering).then_some(&app.list.filter),
+        filter: match &app.screen {
+            Screen::Browse(b) if b.filtering => Some(&app.list.filter),
+            Screen::Runs(r) if r.filtering => Some(&r.filter),
+            _ => None,
+        },
         mode: app.key_mode(),
+        profiles: &s.settings.profiles,
     };
     footer::render(footer, &vcx, f, footer_area);
     if let Some(toast) = &s.toast {
@@ -343,4 +331,26 @@ pub fn label(theme: &Theme, s: &str) -> Span<'static> {
 
 pub fn styled(s: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(s.into(), style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hang_wraps_under_the_text_it_continues() {
+        let text = |lines: &[Line]| lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        let line = Line::from(vec![Span::raw("  Code: "), Span::raw("one two three four five six seven eight nine")]);
+        let lines = hang(line, 31, 8);
+        assert_eq!(text(&lines), ["  Code: one two three four five", "        six seven eight nine"]);
+        let long = Line::from(format!("  X: {}", "y".repeat(50)));
+        let lines = hang(long, 30, 5);
+        assert!(lines.iter().all(|l| l.width() <= 30), "{:?}", text(&lines));
+        assert_eq!(text(&lines)[1], format!("     {}", "y".repeat(25)));
+        assert_eq!(text(&hang(Line::from("short"), 30, 4)), ["short"]);
+        assert_eq!(fit("abcdefgh", 5), "abcd…");
+        assert_eq!(fit("abc", 5), "abc");
+        assert_eq!(count(1, "record", "records"), "1 record");
+        assert_eq!(count(0, "record", "records"), "0 records");
+    }
 }

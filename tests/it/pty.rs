@@ -66,6 +66,8 @@ fn ctrl_c_quits_at_once_even_with_a_run_in_flight() {
     t.wait_for("Execute (y)");
     t.send("y");
     t.wait_for("1 run in flight");
+    t.send("q"); // back from the run view (q quits only from the top)
+    t.wait_for("Products 23");
     t.send("q");
     t.wait_for("Quit sctui?");
     t.send("n");
@@ -232,6 +234,10 @@ fn a_production_account_gets_a_banner_and_a_typed_confirmation() {
     open_restart_form(&mut t);
     t.send("\x13");
     t.wait_for("Type the product's name (web-prod-01)");
+    // Keys are commands until Enter gives the name field the keys: y sends and types nothing.
+    t.send("y");
+    t.send("\r");
+    t.wait_for("> ");
     t.send("y\r");
     t.wait_for("PRODUCTION: type web-prod-01 exactly to confirm");
     t.send("\x7f");
@@ -239,6 +245,8 @@ fn a_production_account_gets_a_banner_and_a_typed_confirmation() {
     t.wait_for("matches");
     t.send("\r");
     t.wait_for("SUCCEEDED");
+    t.send("q"); // back from the run view
+    t.wait_for("Products 23");
     t.send("q");
     assert!(t.wait_exit().success());
 }
@@ -355,7 +363,9 @@ fn stray_keys_on_the_target_checklist_send_nothing() {
     assert!(t.screen().contains("i-77"), "{}", t.screen());
     t.send("n");
     t.wait_for("[+] i-77");
-    t.send("\x1b");
+    t.send("\x1b"); // a changed form asks before it is dropped
+    t.wait_for("Drop the changes?");
+    t.send("y");
     t.wait_for("Products 23");
     t.send("q");
     assert!(t.wait_exit().success());
@@ -420,10 +430,13 @@ fn at_80x24_the_review_keeps_its_buttons_and_the_production_prompt_in_view() {
     open_restart_form(&mut t);
     t.send("\x13");
     t.wait_for("Type the product's name (web-prod-01)");
+    t.send("\r");
     t.send("web-prod-01");
     t.wait_for("matches");
     t.send("\r");
     t.wait_for("SUCCEEDED");
+    t.send("q"); // back from the run view
+    t.wait_for("Products 23");
     t.send("q");
     assert!(t.wait_exit().success());
 }
@@ -483,6 +496,8 @@ fn mouse_clicks_select_and_press_buttons_and_the_wheel_scrolls() {
     t.wait_for("[ Execute (y) ]");
     t.click("[ Execute (y) ]");
     t.wait_for("SUCCEEDED");
+    t.send("q"); // back
+    t.wait_for("Products 23");
     t.send("q");
     assert!(t.wait_exit().success());
     t.assert_restored();

@@ -170,6 +170,7 @@ fn snapshot(name: &str, text: &str) {
             (r"\b\d\d:\d\d:\d\d\b", "[TIME]"),
             (r"elapsed \d+s", "elapsed [N]s"),
             (r"for \d+s", "for [N]s"),
+            (r"\b\d+(m\d\d)?s\b", "[N]s"),
             (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
         ],
     }, {
@@ -177,31 +178,49 @@ fn snapshot(name: &str, text: &str) {
     });
 }
 
-fn both_sizes(d: &Driver, name: &str) {
-    snapshot(&format!("{name}_80x24"), &d.screen(80, 24));
-    snapshot(&format!("{name}_120x40"), &d.screen(120, 40));
+/// A screen at 80x24, 100x30, 120x40 and 200x60, each as the operator sees it and, below, as a
+/// presenter's audience does (ids masked but for their last 4 characters).
+fn all_sizes(d: &mut Driver, name: &str) {
+    for (w, h) in [(80, 24), (100, 30), (120, 40), (200, 60)] {
+        let plain = d.screen(w, h);
+        d.app.session.settings.presenter = true;
+        let presenter = d.screen(w, h);
+        d.app.session.settings.presenter = false;
+        snapshot(&format!("{name}_{w}x{h}"), &format!("{plain}\n\n--- presenter mode ---\n\n{presenter}"));
+    }
 }
 
 #[tokio::test]
 async fn snapshots_of_every_screen() {
     let mut d = Driver::new(1.0).await;
-    both_sizes(&d, "products");
+    all_sizes(&mut d, "products");
     snapshot("too_small_79x23", &d.screen(79, 23));
     snapshot("too_small_60x20", &d.screen(60, 20));
     d.key(KeyCode::Char('?'));
-    both_sizes(&d, "help");
+    all_sizes(&mut d, "help");
     d.key(KeyCode::Esc);
     d.pick(WEB, RESTART).await;
-    both_sizes(&d, "actions");
+    all_sizes(&mut d, "actions");
     d.open_form().await;
     d.key(KeyCode::Char(' ')); // narrow: unselect the first instance
     d.key(KeyCode::Down);
-    both_sizes(&d, "form_target_checklist");
+    all_sizes(&mut d, "form_target_checklist");
     d.ctrl('s');
-    both_sizes(&d, "review");
+    all_sizes(&mut d, "review");
     d.key(KeyCode::Char('y'));
     d.until("the run in progress", |a| a.runs.list[0].status() == Some(&RecordStatus::InProgress)).await;
-    both_sizes(&d, "run_in_progress");
+    all_sizes(&mut d, "run_in_progress");
+    d.key(KeyCode::Char('R'));
+    all_sizes(&mut d, "runs");
+    d.key(KeyCode::Char('q')); // back to the products
+    d.key(KeyCode::Char('q')); // a run is in flight: asks
+    all_sizes(&mut d, "quit_dialog");
+    d.key(KeyCode::Char('n'));
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    d.key(KeyCode::Char(' '));
+    d.key(KeyCode::Esc); // changed: asks before dropping it
+    all_sizes(&mut d, "form_drop_changes");
 
     let mut f = Driver::new(0.0).await;
     f.pick("orders-db-prod", "AWS-StopRdsInstance").await;
@@ -209,7 +228,7 @@ async fn snapshots_of_every_screen() {
     f.ctrl('s');
     f.key(KeyCode::Char('y'));
     f.until("the failed run", |a| a.runs.list[0].phase == RunPhase::Ended).await;
-    both_sizes(&f, "run_failed");
+    all_sizes(&mut f, "run_failed");
 }
 
 #[tokio::test]
@@ -541,7 +560,7 @@ async fn history_shows_records_newest_first_and_a_rerun_is_prefilled_with_a_new_
     assert!(h.records.iter().any(|r| r.record_type.as_deref() == Some("PROVISION_PRODUCT")));
     d.key(KeyCode::Enter);
     d.until("the details", |a| matches!(a.history().unwrap().detail, Some((_, Fetch::Ready(_))))).await;
-    both_sizes(&d, "history");
+    all_sizes(&mut d, "history");
     let screen = d.screen(120, 40);
     assert!(
         screen.contains("History · web-prod-01")
@@ -633,10 +652,10 @@ async fn a_batch_runs_one_action_on_every_marked_product() {
         })
     })
     .await;
-    both_sizes(&d, "batch_review");
-    let review = d.screen(120, 40);
+    all_sizes(&mut d, "batch_review");
+    let review = d.screen(200, 40);
     assert!(
-        review.contains("InstanceId=i-ca812554ca6a80470,i-d17cc38c48aa68e6a,i-f7743f19c0479d1d1"),
+        review.contains("InstanceId=i-ca812554ca6a80470, i-d17cc38c48aa68e6a, i-f7743f19c0479d1d1"),
         "each product's own TARGET: {review}"
     );
     assert!(review.contains("no such action: skipped"), "{review}");
@@ -651,7 +670,7 @@ async fn a_batch_runs_one_action_on_every_marked_product() {
     }
     d.key(KeyCode::Char('y'));
     d.until("the batch to finish", |a| a.runs.in_flight() == 0 && a.runs.list.len() == 3).await;
-    both_sizes(&d, "batch_runs");
+    all_sizes(&mut d, "batch_runs");
     let runs = d.screen(120, 40);
     assert!(runs.contains("Batch AWS-RestartEC2Instance finished: 2 succeeded, 0 failed, 1 not started"), "{runs}");
     assert_eq!(d.emu.stats().executions_started, 2);
@@ -754,14 +773,16 @@ async fn snapshots_of_the_palette_and_a_production_review() {
     let mut d = Driver::new(1.0).await;
     d.key(KeyCode::Char(':'));
     d.type_text("profile prod");
-    both_sizes(&d, "palette");
+    all_sizes(&mut d, "palette");
     d.key(KeyCode::Esc);
     d.app.session.production = true;
     d.pick(WEB, RESTART).await;
     d.open_form().await;
     d.ctrl('s');
+    all_sizes(&mut d, "review_production");
+    d.key(KeyCode::Enter); // the name field gets the keys
     d.type_text("web-prod");
-    both_sizes(&d, "review_production");
+    all_sizes(&mut d, "review_production_typing");
 }
 
 /// Issue 10: a Terraform product's actions pane says actions are not supported (AWS's admin

@@ -239,6 +239,12 @@ fn production_review_executes_only_once_the_name_is_typed() {
     open_form(&mut app);
     update(&mut app, ctrl('s'));
     assert_eq!(app.key_mode(), KeyMode::ReviewConfirm);
+    // Before Enter gives the name field the keys, keys are commands: c copies, y does nothing.
+    assert!(matches!(update(&mut app, ch('c'))[..], [Effect::Copy(_)]), "c copies the CLI line");
+    assert!(update(&mut app, ch('y')).is_empty());
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.key_mode(), KeyMode::ReviewTyping);
+    assert_eq!(app.review().unwrap().confirm.as_ref().unwrap().value(), "", "nothing typed before Enter");
     // y is a letter of the confirmation here, not "execute".
     assert!(update(&mut app, ch('y')).is_empty());
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty(), "y is not the product's name");
@@ -421,9 +427,13 @@ fn every_mode_has_a_way_out() {
     update(&mut app, ch('h'));
     leaves(&mut app, key(KeyCode::Esc)); // History
     update(&mut app, ch('R'));
+    update(&mut app, ch('/'));
+    leaves(&mut app, key(KeyCode::Esc)); // RunsFilter
     leaves(&mut app, key(KeyCode::Esc)); // Runs
     open_form(&mut app);
+    update(&mut app, ch(' ')); // a change: Esc asks first
     leaves(&mut app, key(KeyCode::Esc)); // FormChecklist
+    leaves(&mut app, ch('y')); // ConfirmDiscard
     leaves(&mut app, key(KeyCode::Esc)); // Actions
     open_form(&mut app);
     update(&mut app, key(KeyCode::Tab));
@@ -437,16 +447,16 @@ fn every_mode_has_a_way_out() {
     leaves(&mut app, ch('n')); // Review
     app.session.production = true;
     update(&mut app, ctrl('s'));
+    leaves(&mut app, key(KeyCode::Enter)); // ReviewConfirm
+    leaves(&mut app, key(KeyCode::Esc)); // ReviewTyping
     leaves(&mut app, key(KeyCode::Esc)); // ReviewConfirm
     app.session.production = false;
     update(&mut app, ctrl('s'));
     update(&mut app, ch('y'));
-    update(&mut app, ch('q'));
-    leaves(&mut app, ch('n')); // ConfirmQuit
-    leaves(&mut app, key(KeyCode::Esc)); // Run (back to the products)
+    leaves(&mut app, ch('q')); // Run (q is back, as Esc: quitting is for the top)
     update(&mut app, ch('*')); // every product marked: the next form is a batch
     leaves(&mut app, ch('q')); // Products (quit asks: a run is in flight)
-    update(&mut app, ch('n'));
+    leaves(&mut app, ch('n')); // ConfirmQuit
     update(&mut app, key(KeyCode::Tab));
     update(&mut app, key(KeyCode::Enter));
     let pp_id = app.list.selected_product().unwrap().id.clone();

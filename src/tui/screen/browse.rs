@@ -427,12 +427,10 @@ impl ProductList {
                 })
             }),
             // Products without a record last.
-            SortKey::LastRecord => {
-                visible.sort_by(|a, b| match (&p(*a).last_record_id, &p(*b).last_record_id) {
-                    (Some(x), Some(y)) => x.cmp(y),
-                    (x, y) => y.is_some().cmp(&x.is_some()),
-                })
-            }
+            SortKey::LastRecord => visible.sort_by(|a, b| match (&p(*a).last_record_id, &p(*b).last_record_id) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (x, y) => y.is_some().cmp(&x.is_some()),
+            }),
             SortKey::Created => visible.sort_by(|a, b| {
                 p(*a).created_time.partial_cmp(&p(*b).created_time).unwrap_or(std::cmp::Ordering::Equal)
             }),
@@ -541,6 +539,14 @@ fn products_command(list: &mut ProductList, cmd: Cmd, page: isize) -> Vec<Effect
         Cmd::Down => list.move_selection(1),
         Cmd::PageUp => list.move_selection(-page),
         Cmd::PageDown => list.move_selection(page),
+        Cmd::HalfUp => list.move_selection(-(page / 2).max(1)),
+        Cmd::HalfDown => list.move_selection((page / 2).max(1)),
+        // Esc with a kept filter: the whole list again.
+        Cmd::Cancel if !list.filter.value().is_empty() => {
+            list.filter.reset();
+            list.recompute();
+            list.ensure_actions()
+        }
         Cmd::Top => list.move_selection(isize::MIN / 2),
         Cmd::Bottom => list.move_selection(isize::MAX / 2),
         Cmd::SwitchPane => {
@@ -691,16 +697,11 @@ pub fn page_offset(last: usize, selected: usize, height: usize, len: usize) -> u
     selected.saturating_sub(height / 2).min(max)
 }
 
-fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+/// The products table's columns at `width`: headers (the sorted one marked), widths, what the
+/// rows need to know to fit their cells, and the spacing.
+fn product_columns(list: &ProductList, width: u16, vcx: &ViewCx) -> (Vec<String>, Vec<u16>, Columns, u16) {
     let t = vcx.theme;
-    vcx.hits.push(area, Hit::Pane(List::Products));
-    let b = block(t, title(list, vcx), focused);
-    let inner = b.inner(area);
-    f.render_widget(b, area);
-    if list.visible.is_empty() {
-        f.render_widget(Paragraph::new(empty_text(list, vcx.conn)).wrap(Wrap { trim: true }), inner);
-        return;
-    }
+    let inner = Rect { width, ..Rect::default() };
     let wide = inner.width >= 110;
     let with_type = inner.width >= 140;
     let with_record = inner.width >= 100;
@@ -736,9 +737,51 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
     // with the other columns instead of a wide gap after the name).
     let used: u16 = widths.iter().sum::<u16>() + spacing * widths.len() as u16 + t.pointer().len() as u16;
     let name_w = inner.width.saturating_sub(used).clamp(8, 40);
+    // Room left on a wide screen goes to the columns that get cut first.
+    let mut spare = inner.width.saturating_sub(used + name_w);
+    let mut grow = |w: &mut u16, most: u16| {
+        let add = spare.min(most.saturating_sub(*w));
+        *w += add;
+        spare -= add;
+    };
+    let (mut type_w, mut product_w2, mut version_w) = (13u16, product_w, 9u16);
+    grow(&mut product_w2, 32);
+    if with_type {
+        grow(&mut type_w, 21);
+    }
+    grow(&mut version_w, 14);
+    let mut k = 1;
+    if with_type {
+        widths[k] = type_w;
+        k += 1;
+    }
+    widths[k] = product_w2;
+    widths[k + 1] = version_w;
     header.insert(0, head("NAME", SortKey::Name));
     widths.insert(0, name_w);
-    let columns = Columns { name: name_w as usize, product: product_w as usize, with_type, with_record, wide };
+    let columns = Columns {
+        name: name_w as usize,
+        kind: type_w as usize,
+        product: product_w2 as usize,
+        version: version_w as usize,
+        with_type,
+        with_record,
+        wide,
+    };
+    (header, widths, columns, spacing)
+}
+
+fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let t = vcx.theme;
+    vcx.hits.push(area, Hit::Pane(List::Products));
+    let b = block(t, title(list, vcx), focused);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    if list.visible.is_empty() {
+        f.render_widget(Paragraph::new(empty_text(list, vcx.conn)).wrap(Wrap { trim: true }), inner);
+        return;
+    }
+    let (header, widths, columns, spacing) = product_columns(list, inner.width, vcx);
     let height = inner.height.saturating_sub(1) as usize;
     let offset = page_offset(list.offset.get(), list.selected, height, list.visible.len());
     list.offset.set(offset);
@@ -764,7 +807,9 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
 /// Which columns the products table shows at this width, and how wide the cut ones are.
 struct Columns {
     name: usize,
+    kind: usize,
     product: usize,
+    version: usize,
     with_type: bool,
     with_record: bool,
     wide: bool,
@@ -790,10 +835,10 @@ fn product_row(p: &ProvisionedProduct, marked: Option<bool>, c: &Columns, vcx: &
     ];
     let opt = |v: &Option<String>| v.as_deref().map(safe).unwrap_or_else(none);
     if c.with_type {
-        cells.push(Cell::from(opt(&p.kind)));
+        cells.push(Cell::from(fit(&opt(&p.kind), c.kind)));
     }
     cells.push(Cell::from(fit(&opt(&p.product_name), c.product)));
-    cells.push(Cell::from(fit(&opt(&p.provisioning_artifact_name), 9)));
+    cells.push(Cell::from(fit(&opt(&p.provisioning_artifact_name), c.version)));
     if c.with_record {
         cells.push(Cell::from(opt(&p.last_record_id)));
     }

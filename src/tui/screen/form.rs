@@ -10,7 +10,7 @@ use crate::domain::{ActionDefinition, ExecutionParameter, ParameterMap, Provisio
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::operator_message;
-use crate::tui::view::{hang, ViewCx, block, label, safe};
+use crate::tui::view::{ViewCx, block, hang, label, safe};
 use crate::validate;
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use fields::{Body, Field, Form, TargetChoice};
@@ -54,6 +54,7 @@ pub fn open(
 impl FormScreen {
     pub fn key_mode(&self) -> KeyMode {
         match self {
+            FormScreen::Ready(f) if f.asking_discard => KeyMode::ConfirmDiscard,
             FormScreen::Ready(f) => match f.focused() {
                 None => KeyMode::FormButton,
                 Some(field) if field.on_input() => KeyMode::FormText,
@@ -85,6 +86,7 @@ impl FormScreen {
                 if let Some(products) = batch {
                     form = form.for_batch(products);
                 }
+                form.baseline = form.parameters();
                 FormScreen::Ready(Box::new(form))
             }
             Err(e) => {
@@ -127,7 +129,24 @@ pub fn command(mut state: FormScreen, cmd: Cmd, cx: &mut Cx) -> Next {
     {
         return (Screen::Form(Box::new(state)), vec![]);
     }
+    // "Drop the changes?": y goes back to the actions, n stays.
+    if let FormScreen::Ready(form) = &mut state
+        && form.asking_discard
+    {
+        form.asking_discard = false;
+        if cmd == Cmd::Execute {
+            cx.list.pane = Pane::Actions;
+            return (Screen::Browse(Browse::default()), vec![]);
+        }
+        return (Screen::Form(Box::new(state)), vec![]);
+    }
     if cmd == Cmd::Back {
+        if let FormScreen::Ready(form) = &mut state
+            && form.edited()
+        {
+            form.asking_discard = true;
+            return (Screen::Form(Box::new(state)), vec![]);
+        }
         cx.list.pane = Pane::Actions;
         return (Screen::Browse(Browse::default()), vec![]);
     }
@@ -188,7 +207,10 @@ pub fn header_lines(form: &Form, width: u16, vcx: &ViewCx) -> Vec<Line<'static>>
     let width = usize::from(width);
     let mut lines = hang(Line::from(product), width, 14);
     lines.extend(hang(
-        Line::from(vec![label(t, "Action"), Span::raw(format!("{} ({})", safe(&form.action.name), safe(&form.action.id)))]),
+        Line::from(vec![
+            label(t, "Action"),
+            Span::raw(format!("{} ({})", safe(&form.action.name), safe(&form.action.id))),
+        ]),
         width,
         14,
     ));
@@ -196,19 +218,18 @@ pub fn header_lines(form: &Form, width: u16, vcx: &ViewCx) -> Vec<Line<'static>>
     if let Some(text) = form.action.description.as_deref().filter(|d| !d.trim().is_empty()) {
         lines.extend(hang(Line::from(vec![label(t, "Description"), Span::raw(safe(text))]), width, 14));
     }
-    let document = 
-        match &form.definition_missing {
-            Some(why) => Line::from(vec![label(t, "SSM document"), Span::styled(safe(why), t.warn())]),
-            None => Line::from(vec![
-                label(t, "SSM document"),
-                Span::raw(format!(
-                    "{}, version {} · AssumeRole {}",
-                    safe(d.name.as_deref().unwrap_or("?")),
-                    safe(d.version.as_deref().unwrap_or("?")),
-                    safe(d.assume_role.as_deref().unwrap_or("(caller's permissions)"))
-                )),
-            ]),
-        };
+    let document = match &form.definition_missing {
+        Some(why) => Line::from(vec![label(t, "SSM document"), Span::styled(safe(why), t.warn())]),
+        None => Line::from(vec![
+            label(t, "SSM document"),
+            Span::raw(format!(
+                "{}, version {} · AssumeRole {}",
+                safe(d.name.as_deref().unwrap_or("?")),
+                safe(d.version.as_deref().unwrap_or("?")),
+                safe(d.assume_role.as_deref().unwrap_or("(caller's permissions)"))
+            )),
+        ]),
+    };
     lines.extend(hang(document, width, 14));
     lines
 }
@@ -396,5 +417,8 @@ pub fn render(state: &FormScreen, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     {
         let x = inner.x + (c.col + c.offset) as u16;
         f.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y + (c.line - offset) as u16));
+    }
+    if form.asking_discard {
+        crate::tui::view::dialogs::confirm_discard(vcx, f, area);
     }
 }

@@ -27,11 +27,18 @@ pub struct HistoryScreen {
     pub selected: usize,
     /// The record whose details are shown, and its details once read.
     pub detail: Option<(String, Fetch<RecordWithOutputs>)>,
+    /// How far the details are scrolled.
+    pub detail_scroll: u16,
+    /// Record id → the action that made it, where sctui's journal knows (AWS's records do not say).
+    pub actions: std::collections::HashMap<String, String>,
 }
 
 /// The history of `product`, its first page asked for.
 pub fn open(product: ProvisionedProduct) -> Next {
-    let effect = Effect::LoadHistory { pp_id: product.id.clone(), token: None };
+    let effects = vec![
+        Effect::LoadHistory { pp_id: product.id.clone(), token: None },
+        Effect::LoadHistoryActions { pp_id: product.id.clone() },
+    ];
     let screen = HistoryScreen {
         product,
         records: Vec::new(),
@@ -40,8 +47,10 @@ pub fn open(product: ProvisionedProduct) -> Next {
         error: None,
         selected: 0,
         detail: None,
+        detail_scroll: 0,
+        actions: Default::default(),
     };
-    (Screen::History(Box::new(screen)), vec![effect])
+    (Screen::History(Box::new(screen)), effects)
 }
 
 impl HistoryScreen {
@@ -79,12 +88,22 @@ impl HistoryScreen {
 pub fn command(mut h: HistoryScreen, cmd: Cmd, cx: &mut Cx) -> Next {
     let effects = match cmd {
         Cmd::Back => return (Screen::Browse(Browse::default()), vec![]),
-        Cmd::Up => {
-            h.selected = h.selected.saturating_sub(1);
+        Cmd::Up | Cmd::HalfUp => {
+            h.selected = h.selected.saturating_sub(if cmd == Cmd::Up { 1 } else { 5 });
             vec![]
         }
-        Cmd::Down => {
-            h.selected = (h.selected + 1).min(h.records.len().saturating_sub(1));
+        // Clamped when drawn.
+        Cmd::PageDown => {
+            h.detail_scroll = h.detail_scroll.saturating_add(5);
+            vec![]
+        }
+        Cmd::PageUp => {
+            h.detail_scroll = h.detail_scroll.saturating_sub(5);
+            vec![]
+        }
+        Cmd::Down | Cmd::HalfDown => {
+            let step = if cmd == Cmd::Down { 1 } else { 5 };
+            h.selected = (h.selected + step).min(h.records.len().saturating_sub(1));
             // At the end of what is loaded: the next page.
             match (&h.next_token, h.loading) {
                 (Some(t), false) if h.selected + 1 >= h.records.len() => {
@@ -98,6 +117,7 @@ pub fn command(mut h: HistoryScreen, cmd: Cmd, cx: &mut Cx) -> Next {
         Cmd::Open => match h.records.get(h.selected).map(|r| r.record_id.clone()) {
             Some(record_id) => {
                 h.detail = Some((record_id.clone(), Fetch::Loading));
+                h.detail_scroll = 0;
                 vec![Effect::LoadRecord { record_id }]
             }
             None => vec![],
@@ -133,27 +153,44 @@ fn record_type(t: Option<&str>) -> String {
 
 fn records_table(h: &HistoryScreen, vcx: &ViewCx, f: &mut Frame, inner: Rect) {
     let t = vcx.theme;
-    let wide = inner.width >= 100;
+    // RECORD, TYPE and STATUS always; CREATED from 100 columns, UPDATED from 120; ACTION takes
+    // the rest (up to 40).
+    let created = inner.width >= 100;
+    let wide = inner.width >= 120;
+    let fixed = 18 + 10 + 20 + if created { 16 } else { 0 } + if wide { 16 } else { 0 } + 6 + 2;
+    let action_w = usize::from(inner.width.saturating_sub(fixed)).clamp(6, 40);
     let rows: Vec<Row> = h
         .records
         .iter()
         .map(|r| {
             let status = r.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_default();
+            let action = h.actions.get(&r.record_id).map(|a| safe(a)).unwrap_or_else(|| t.none().to_string());
             let mut cells: Vec<Cell> = vec![
                 safe(&r.record_id).into(),
                 record_type(r.record_type.as_deref()).into(),
+                crate::tui::view::fit(&action, action_w).into(),
                 Cell::from(Span::styled(status, t.record_status(r.status.as_ref()))),
-                r.created_time.map(|c| c.short()).unwrap_or_default().into(),
             ];
+            if created {
+                cells.push(r.created_time.map(|c| c.short()).unwrap_or_default().into());
+            }
             if wide {
                 cells.push(r.updated_time.map(|c| c.short()).unwrap_or_default().into());
             }
             Row::new(cells)
         })
         .collect();
-    let mut widths =
-        vec![Constraint::Length(18), Constraint::Length(10), Constraint::Length(20), Constraint::Length(16)];
-    let mut header = vec!["RECORD", "TYPE", "STATUS", "CREATED"];
+    let mut widths = vec![
+        Constraint::Length(18),
+        Constraint::Length(10),
+        Constraint::Length(action_w as u16),
+        Constraint::Length(20),
+    ];
+    let mut header = vec!["RECORD", "TYPE", "ACTION", "STATUS"];
+    if created {
+        widths.push(Constraint::Length(16));
+        header.push("CREATED");
+    }
     if wide {
         widths.push(Constraint::Length(16));
         header.push("UPDATED");
@@ -228,5 +265,6 @@ pub fn render(h: &HistoryScreen, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let b = block(t, " Details ", false);
     let inner = b.inner(bottom);
     f.render_widget(b, bottom);
-    f.render_widget(Paragraph::new(detail_lines(h, vcx)).wrap(Wrap { trim: false }), inner);
+    let details = Paragraph::new(detail_lines(h, vcx)).wrap(Wrap { trim: false });
+    crate::tui::view::scrolled(details, h.detail_scroll, ("PgDn", "PgUp"), vcx, f, inner);
 }

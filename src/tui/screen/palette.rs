@@ -87,14 +87,17 @@ pub fn parse(line: &str) -> Result<Command, String> {
     }
 }
 
-/// What Tab makes of the line: the longest completion shared by every candidate.
-pub fn complete(line: &str, profiles: &[String]) -> Option<String> {
+/// Every completion of the line's last word (commands, or the command's argument): what Tab
+/// chooses from, listed beside the line.
+pub fn candidates(line: &str, profiles: &[String]) -> (String, Vec<String>, bool) {
     let (word, rest) = match line.split_once(' ') {
         Some((w, r)) => (w, Some(r)),
         None => (line, None),
     };
-    let (prefix, candidates): (String, Vec<String>) = match rest {
-        None => (String::new(), COMMANDS.iter().map(|(c, _)| c.to_string()).filter(|c| c.starts_with(word)).collect()),
+    match rest {
+        None => {
+            (String::new(), COMMANDS.iter().map(|(c, _)| c.to_string()).filter(|c| c.starts_with(word)).collect(), true)
+        }
         Some(arg) => {
             let pool: Vec<String> = match word {
                 "profile" => profiles.to_vec(),
@@ -106,9 +109,15 @@ pub fn complete(line: &str, profiles: &[String]) -> Option<String> {
                 }
                 _ => Vec::new(),
             };
-            (format!("{word} "), pool.into_iter().filter(|c| c.starts_with(arg)).collect())
+            (format!("{word} "), pool.into_iter().filter(|c| c.starts_with(arg)).collect(), false)
         }
-    };
+    }
+}
+
+/// What Tab makes of the line: the longest completion shared by every candidate.
+pub fn complete(line: &str, profiles: &[String]) -> Option<String> {
+    let rest = line.split_once(' ').map(|(_, r)| r);
+    let (prefix, candidates, _) = candidates(line, profiles);
     let first = candidates.first()?;
     let mut common = first.clone();
     for c in &candidates[1..] {
@@ -143,14 +152,24 @@ pub fn on_cmd(input: &mut Input, cmd: super::super::keymap::Cmd, profiles: &[Str
     }
 }
 
-/// The palette's line, drawn in place of the footer, with the cursor in it.
+/// The palette's line, drawn in place of the footer, with the cursor in it; beside it, the
+/// choices Tab has for what is typed (every command on an empty line).
 pub fn render_line(
     input: &Input,
+    profiles: &[String],
     theme: &crate::tui::theme::Theme,
     f: &mut ratatui::Frame,
     area: ratatui::layout::Rect,
 ) {
-    crate::tui::view::footer::input_line(" :", input, "   Tab completes · Enter runs · Esc closes", theme, f, area);
+    let (_, choices, _) = candidates(input.value(), profiles);
+    let exact = choices.len() == 1 && input.value().trim_end().ends_with(choices[0].as_str());
+    let hint = if choices.is_empty() || exact {
+        "   Tab completes · Enter runs · Esc closes".to_string()
+    } else {
+        let list: Vec<String> = choices.iter().map(|c| crate::tui::view::safe(c)).collect();
+        format!("   {}", list.join(" "))
+    };
+    crate::tui::view::footer::input_line(" :", input, &hint, theme, f, area);
 }
 
 /// Profile names from the AWS shared config and credentials files.
@@ -202,5 +221,9 @@ mod tests {
         assert_eq!(complete("profile prod-a", &profiles).as_deref(), Some("profile prod-admin"));
         assert_eq!(complete("region eu-c", &profiles).as_deref(), Some("region eu-central-1"));
         assert_eq!(complete("theme h", &profiles).as_deref(), Some("theme high-contrast"));
+        // What Tab chooses from is listed: every command on an empty line.
+        assert_eq!(candidates("", &profiles).1.len(), COMMANDS.len());
+        assert_eq!(candidates("re", &profiles).1, ["region", "refresh"]);
+        assert_eq!(candidates("profile prod", &profiles).1, ["prod-admin", "prod-eu"]);
     }
 }

@@ -14,7 +14,7 @@ use crate::tui::effect::Effect;
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::{BatchSummary, NewRun, RunPhase, operator_message};
 use crate::tui::screen::browse::ProductList;
-use crate::tui::view::{ViewCx, hang, block, label, safe, scrolled, styled};
+use crate::tui::view::{ViewCx, block, hang, label, safe, scrolled, styled};
 use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -60,6 +60,9 @@ pub struct Review {
     pub batch: Option<BatchChoice>,
     /// How far the details are scrolled (the buttons and the typed confirmation stay in view).
     pub scroll: u16,
+    /// Production: the name field has the keys (Enter gave it them). Before, keys are
+    /// commands (c copies, j/k scroll), so no stray key is ever typed into the confirmation.
+    pub typing: bool,
 }
 
 /// The review always has the form it came from (Cancel goes back to it).
@@ -87,6 +90,7 @@ pub fn open(form: Box<Form>, cx: &mut Cx) -> Next {
         confirm: cx.session.production.then(Input::default),
         batch,
         scroll: 0,
+        typing: false,
     };
     let mut screen = ReviewScreen { form, review };
     let effects = screen.resolve_batch(cx.list);
@@ -96,6 +100,7 @@ pub fn open(form: Box<Form>, cx: &mut Cx) -> Next {
 impl ReviewScreen {
     pub fn key_mode(&self) -> KeyMode {
         match (&self.review.confirm, &self.review.batch) {
+            (Some(_), _) if self.review.typing => KeyMode::ReviewTyping,
             (Some(_), _) => KeyMode::ReviewConfirm,
             (None, Some(_)) => KeyMode::ReviewBatch,
             (None, None) => KeyMode::Review,
@@ -104,14 +109,14 @@ impl ReviewScreen {
 
     /// Letters typed into the production confirmation.
     pub fn typed(&mut self, key: KeyEvent) -> bool {
-        let Some(input) = self.review.confirm.as_mut() else { return false };
+        let Some(input) = self.review.confirm.as_mut().filter(|_| self.review.typing) else { return false };
         let Some(req) = to_input_request(&Event::Key(key)) else { return false };
         input.handle(req).is_some()
     }
 
     /// The AWS CLI command that sends the same request.
     pub fn copy_text(&self, target: &Target) -> Option<String> {
-        (self.key_mode() == KeyMode::Review).then(|| self.cli_line(target))
+        matches!(self.key_mode(), KeyMode::Review | KeyMode::ReviewConfirm).then(|| self.cli_line(target))
     }
 
     pub fn cli_line(&self, target: &Target) -> String {
@@ -165,6 +170,10 @@ pub fn command(mut s: ReviewScreen, cmd: Cmd, cx: &mut Cx) -> Next {
         Cmd::Open if s.review.on_execute => return start_run(s, cx),
         Cmd::Open => return (Screen::Form(Box::new(FormScreen::Ready(s.form))), vec![]),
         Cmd::Left | Cmd::Right => s.review.on_execute = cmd == Cmd::Right,
+        Cmd::Toggle if s.review.confirm.is_some() => s.review.typing = true,
+        Cmd::Back => s.review.typing = false,
+        Cmd::HalfDown => s.review.scroll = s.review.scroll.saturating_add(5),
+        Cmd::HalfUp => s.review.scroll = s.review.scroll.saturating_sub(5),
         // Clamped when drawn: the details never scroll past their end.
         Cmd::Down => s.review.scroll = s.review.scroll.saturating_add(1),
         Cmd::Up => s.review.scroll = s.review.scroll.saturating_sub(1),
@@ -268,7 +277,7 @@ fn start_batch(s: ReviewScreen, cx: &mut Cx) -> Next {
     cx.runs.batch = Some(BatchSummary { action: action_name, runs: ids });
     cx.list.marks.clear();
     let plan = BatchPlan { concurrency: plan.concurrency, stop_on_failure: plan.stop_on_failure, wait: true };
-    let screen = super::runs::RunsScreen { selected: cx.runs.list.len().saturating_sub(1) };
+    let screen = super::runs::RunsScreen::newest(cx.runs);
     (Screen::Runs(screen), vec![Effect::Batch { runs: specs, plan }])
 }
 
@@ -358,9 +367,17 @@ fn buttons(s: &ReviewScreen, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
             t.error(),
         )));
         let mark = if ok { styled("  matches", t.ok()) } else { styled("", t.dim()) };
-        lines.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key()), mark]));
+        if s.review.typing {
+            lines.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key()), mark]));
+        } else {
+            lines.push(Line::from(Span::styled(
+                "  Press Enter to start typing (c copies the CLI line first).",
+                t.dim(),
+            )));
+        }
         lines.push(Line::default());
-        lines.push(Line::from(vec![Span::raw("  "), Span::styled("[ Cancel (Esc) ]", t.key())]));
+        let cancel = if s.review.typing { "[ Stop typing (Esc) ]" } else { "[ Cancel (n) ]" };
+        lines.push(Line::from(vec![Span::raw("  "), Span::styled(cancel, t.key())]));
         return;
     }
     if vcx.read_only {
@@ -392,10 +409,12 @@ fn quoted(values: &[String]) -> String {
 pub fn status_warning(status: &crate::domain::ProductStatus) -> Option<&'static str> {
     use crate::domain::ProductStatus as S;
     match status {
-        S::UnderChange | S::PlanInProgress => Some(
-            "the product is being changed right now: Service Catalog refuses actions until it is AVAILABLE again",
-        ),
-        S::Error => Some("the product is in ERROR: its last operation failed, and the action may act on a broken stack"),
+        S::UnderChange | S::PlanInProgress => {
+            Some("the product is being changed right now: Service Catalog refuses actions until it is AVAILABLE again")
+        }
+        S::Error => {
+            Some("the product is in ERROR: its last operation failed, and the action may act on a broken stack")
+        }
         S::Tainted => Some(
             "the product is TAINTED: its last update did not complete; check that its resources are what you expect",
         ),
@@ -420,7 +439,7 @@ fn batch_item_line(item: &BatchItem, vcx: &ViewCx) -> Line<'static> {
         (Fetch::Ready(Some(_)), Fetch::Ready(params)) => params
             .iter()
             .filter(|p| p.is_target())
-            .map(|p| format!("{}={}", safe(&p.name), safe(&p.default_values.join(","))))
+            .map(|p| format!("{}={}", safe(&p.name), safe(&p.default_values.join(", "))))
             .collect::<Vec<_>>()
             .join("  "),
         (Fetch::Ready(Some(_)), Fetch::Loading) => format!("{} resolving TARGET…", t.spinner(vcx.frame)),
@@ -447,11 +466,7 @@ fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Fram
     lines.push(Line::default());
     let sent = match &s.review.parameters {
         None => "none besides TARGET".to_string(),
-        Some(p) => p
-            .iter()
-            .map(|(k, v)| format!("{}={}", safe(k), quoted(v)))
-            .collect::<Vec<_>>()
-            .join("  "),
+        Some(p) => p.iter().map(|(k, v)| format!("{}={}", safe(k), quoted(v))).collect::<Vec<_>>().join("  "),
     };
     lines.extend(hang(Line::from(vec![label(t, "Parameters"), Span::styled(sent, t.warn())]), width, 14));
     lines.push(Line::from(vec![
@@ -471,7 +486,11 @@ fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Fram
             format!("PRODUCTION. Type {} (the number of products) and press Enter to start:", plan.items.len()),
             t.error(),
         )));
-        decision.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key())]));
+        if s.review.typing {
+            decision.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(typed.value()), t.key())]));
+        } else {
+            decision.push(Line::from(Span::styled("  Press Enter to start typing.", t.dim())));
+        }
     } else {
         let start = if vcx.read_only {
             Span::styled("Start is off: READ-ONLY (nothing can be sent)", t.warn())

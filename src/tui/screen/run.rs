@@ -8,7 +8,7 @@ use crate::tui::action::RunId;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Cmd;
 use crate::tui::runbook::{Decision, Run, RunBook, RunPhase};
-use crate::tui::view::{hang, ViewCx, block, label, safe, scrolled};
+use crate::tui::view::{ViewCx, block, hang, label, safe, scrolled};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -48,12 +48,20 @@ pub fn command(s: RunScreen, cmd: Cmd, cx: &mut Cx) -> Next {
             cx.runs.select_candidate(s.id, cmd == Cmd::Down);
             (Screen::Run(s), vec![])
         }
-        Cmd::Up | Cmd::PageUp => {
-            let step = if cmd == Cmd::Up { 1 } else { 10 };
+        Cmd::Up | Cmd::PageUp | Cmd::HalfUp => {
+            let step = match cmd {
+                Cmd::Up => 1,
+                Cmd::HalfUp => 5,
+                _ => 10,
+            };
             (Screen::Run(RunScreen { scroll: s.scroll.saturating_sub(step), ..s }), vec![])
         }
-        Cmd::Down | Cmd::PageDown => {
-            let step = if cmd == Cmd::Down { 1 } else { 10 };
+        Cmd::Down | Cmd::PageDown | Cmd::HalfDown => {
+            let step = match cmd {
+                Cmd::Down => 1,
+                Cmd::HalfDown => 5,
+                _ => 10,
+            };
             (Screen::Run(RunScreen { scroll: s.scroll.saturating_add(step), ..s }), vec![])
         }
         Cmd::Adopt => {

@@ -4,7 +4,7 @@ use super::browse::Browse;
 use super::run::{RunScreen, duration, elapsed, status_text};
 use super::{Cx, Next, Screen};
 use crate::domain::{RecordStatus, Timestamp};
-use crate::tui::keymap::Cmd;
+use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::{BatchSummary, Run, RunBook, RunPhase};
 use crate::tui::view::{ViewCx, block, safe};
 use ratatui::Frame;
@@ -12,44 +12,113 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct RunsScreen {
+    /// Position among the runs the filter shows.
     pub selected: usize,
+    /// `/`: runs whose action, product, status or record contain every word.
+    pub filter: Input,
+    /// The filter has the keys.
+    pub filtering: bool,
 }
 
 impl RunsScreen {
     /// The list, on its newest run.
     pub fn newest(runs: &RunBook) -> RunsScreen {
-        RunsScreen { selected: runs.list.len().saturating_sub(1) }
+        RunsScreen { selected: runs.list.len().saturating_sub(1), ..Default::default() }
+    }
+
+    pub fn key_mode(&self) -> KeyMode {
+        if self.filtering { KeyMode::RunsFilter } else { KeyMode::Runs }
+    }
+
+    /// The runs the filter lets through, in order.
+    pub fn shown<'a>(&self, runs: &'a RunBook) -> Vec<&'a Run> {
+        let words: Vec<String> = self.filter.value().split_whitespace().map(str::to_lowercase).collect();
+        runs.list
+            .iter()
+            .filter(|r| {
+                if words.is_empty() {
+                    return true;
+                }
+                let status = r.status().map(|s| s.as_str().to_string()).unwrap_or_else(|| format!("{:?}", r.phase));
+                let record = r.record.as_ref().map(|d| d.record_id.as_str()).unwrap_or_default();
+                let text = format!("{} {} {} {}", r.action.name, r.product.name, status, record).to_lowercase();
+                words.iter().all(|w| text.contains(w.as_str()))
+            })
+            .collect()
+    }
+
+    fn chosen<'a>(&self, runs: &'a RunBook) -> Option<&'a Run> {
+        self.shown(runs).get(self.selected).copied()
     }
 
     pub fn copy_text(&self, runs: &RunBook) -> Option<String> {
-        runs.list.get(self.selected).and_then(|r| r.record.as_ref()).map(|d| d.record_id.clone())
+        self.chosen(runs).and_then(|r| r.record.as_ref()).map(|d| d.record_id.clone())
+    }
+
+    /// A key typed into the filter.
+    pub fn typed(&mut self, key: crossterm::event::KeyEvent) -> bool {
+        if !self.filtering {
+            return false;
+        }
+        let Some(req) = to_input_request(&crossterm::event::Event::Key(key)) else { return false };
+        let changed = self.filter.handle(req).is_some();
+        if changed {
+            self.selected = 0;
+        }
+        changed
     }
 }
 
 pub fn command(mut s: RunsScreen, cmd: Cmd, cx: &mut Cx) -> Next {
+    let last = s.shown(cx.runs).len().saturating_sub(1);
     match cmd {
+        Cmd::Filter => s.filtering = true,
+        Cmd::Open if s.filtering => s.filtering = false,
+        Cmd::Cancel if s.filtering => {
+            s.filtering = false;
+            s.filter.reset();
+        }
+        // Esc with a kept filter clears it first.
+        Cmd::Back if !s.filter.value().is_empty() => s.filter.reset(),
         Cmd::Back => {
             // Back to the products, as the README says (not to the pane last used).
             cx.list.pane = crate::tui::screen::browse::Pane::Products;
             return (Screen::Browse(Browse::default()), vec![]);
         }
-        Cmd::Up => s.selected = s.selected.saturating_sub(1),
-        Cmd::Down => s.selected = (s.selected + 1).min(cx.runs.list.len().saturating_sub(1)),
+        Cmd::Up | Cmd::PageUp | Cmd::HalfUp => {
+            let step = match cmd {
+                Cmd::Up => 1,
+                Cmd::HalfUp => 5,
+                _ => 10,
+            };
+            s.selected = s.selected.saturating_sub(step);
+        }
+        Cmd::Down | Cmd::PageDown | Cmd::HalfDown => {
+            let step = match cmd {
+                Cmd::Down => 1,
+                Cmd::HalfDown => 5,
+                _ => 10,
+            };
+            s.selected = (s.selected + step).min(last);
+        }
         Cmd::Open => {
-            if let Some(r) = cx.runs.list.get(s.selected) {
+            if let Some(r) = s.chosen(cx.runs) {
                 return (Screen::Run(RunScreen::of(r.id)), vec![]);
             }
         }
         Cmd::Rerun => {
-            if let Some(r) = cx.runs.list.get(s.selected).cloned() {
+            if let Some(r) = s.chosen(cx.runs).cloned() {
                 return super::form::open(r.product, r.action, r.parameters, None);
             }
         }
         _ => {}
     }
+    s.selected = s.selected.min(s.shown(cx.runs).len().saturating_sub(1));
     (Screen::Runs(s), vec![])
 }
 
@@ -96,7 +165,8 @@ fn row(r: &Run, wide: bool, vcx: &ViewCx) -> Row<'static> {
 
 pub fn render(s: &RunsScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let t = vcx.theme;
-    let title = format!(" Runs in this session ({}, {} in flight) ", runs.list.len(), runs.in_flight());
+    let filter = if s.filter.value().is_empty() { String::new() } else { format!("/{} ", safe(s.filter.value())) };
+    let title = format!(" Runs in this session ({}, {} in flight) {filter}", runs.list.len(), runs.in_flight());
     let b = block(t, title, true);
     let mut inner = b.inner(area);
     f.render_widget(b, area);
@@ -109,8 +179,14 @@ pub fn render(s: &RunsScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area:
         f.render_widget(Paragraph::new("No run has been started yet. Pick an action and press Enter."), inner);
         return;
     }
+    let shown = s.shown(runs);
+    if shown.is_empty() {
+        let text = format!("No run matches \"{}\" (Esc clears the filter).", safe(s.filter.value()));
+        f.render_widget(Paragraph::new(text), inner);
+        return;
+    }
     let wide = inner.width >= 100;
-    let rows: Vec<Row> = runs.list.iter().map(|r| row(r, wide, vcx)).collect();
+    let rows: Vec<Row> = shown.iter().map(|r| row(r, wide, vcx)).collect();
     let mut widths = vec![
         Constraint::Length(3),
         Constraint::Fill(2),
@@ -130,5 +206,5 @@ pub fn render(s: &RunsScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area:
     let mut state = TableState::default().with_selected(Some(s.selected));
     f.render_stateful_widget(table, inner, &mut state);
     let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
-    vcx.hits.rows(crate::tui::hits::List::Runs, rows, state.offset(), runs.list.len());
+    vcx.hits.rows(crate::tui::hits::List::Runs, rows, state.offset(), shown.len());
 }

@@ -20,6 +20,7 @@ fn mode_name(mode: KeyMode) -> &'static str {
         FormButton => "parameter form",
         Review => "review before execute",
         ReviewConfirm => "review of a production run",
+        ReviewTyping => "review of a production run, typing the name",
         ReviewBatch => "review of a batch",
         Run => "run",
         RunUncertain => "run whose Execute was never answered",
@@ -29,6 +30,8 @@ fn mode_name(mode: KeyMode) -> &'static str {
         Palette => "command palette",
         Help => "help",
         ConfirmQuit => "quit",
+        ConfirmDiscard => "drop the form's changes?",
+        RunsFilter => "runs filter",
     }
 }
 
@@ -118,6 +121,24 @@ pub fn confirm_decision(run: Option<&crate::tui::runbook::Run>, resend: bool, vc
     let area = centered(body, width, wrapped_height(&lines, width));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, title, true)), area);
+}
+
+/// Esc on a form with changes: drop them?
+pub fn confirm_discard(vcx: &ViewCx, f: &mut Frame, body: Rect) {
+    let t = vcx.theme;
+    let lines = vec![
+        Line::from("You changed this form. Going back drops what you changed; nothing has been sent."),
+        Line::default(),
+        yes_no(t, "Drop the changes", "Keep editing"),
+    ];
+    let width = body.width.saturating_sub(4).min(72);
+    let area = centered(body, width, wrapped_height(&lines, width));
+    vcx.hits.push(body, crate::tui::hits::Hit::Modal);
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, " Drop the changes? ", true)),
+        area,
+    );
 }
 
 /// Copied text shown to select by hand, when the terminal takes no OSC 52.

@@ -19,6 +19,12 @@ fn short(mode: KeyMode, cmd: Cmd) -> &'static str {
         (KeyMode::ConfirmDecision, Cmd::Execute) => return "yes",
         (KeyMode::ConfirmDecision, Cmd::Cancel) => return "no",
         (KeyMode::Help, Cmd::Back) => return "close",
+        (KeyMode::ConfirmDiscard, Cmd::Execute) => return "drop the changes",
+        (KeyMode::ConfirmDiscard, Cmd::Cancel) => return "keep editing",
+        (KeyMode::ReviewConfirm, Cmd::Toggle) => return "type the name",
+        (KeyMode::ReviewTyping, Cmd::Back) => return "stop typing",
+        (KeyMode::RunsFilter, Cmd::Open) => return "keep",
+        (KeyMode::RunsFilter, Cmd::Cancel) => return "clear",
         _ => {}
     }
     match cmd {
@@ -68,6 +74,8 @@ pub struct Footer<'a> {
     pub filter: Option<&'a Input>,
     /// The key table in force, for the hints.
     pub mode: KeyMode,
+    /// AWS profile names, the palette's choices for `profile`.
+    pub profiles: &'a [String],
 }
 
 /// A message, on its own line above the footer (the keys stay in view while it shows).
@@ -75,13 +83,14 @@ pub fn message(toast: &Toast, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let t = vcx.theme;
     let style = if toast.error { t.error() } else { t.ok() };
     let mark = if toast.error { "! " } else { "· " };
-    f.render_widget(Paragraph::new(Line::from(Span::styled(format!(" {mark}{}", safe(&toast.text)), style))), area);
+    let text = Paragraph::new(Line::from(Span::styled(format!(" {mark}{}", safe(&toast.text)), style)));
+    f.render_widget(text.wrap(ratatui::widgets::Wrap { trim: false }), area);
 }
 
 pub fn render(footer: Footer, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let t = vcx.theme;
     if let Some(input) = footer.palette {
-        crate::tui::screen::palette::render_line(input, t, f, area);
+        crate::tui::screen::palette::render_line(input, footer.profiles, t, f, area);
         return;
     }
     if let Some(filter) = footer.filter {
@@ -93,9 +102,16 @@ pub fn render(footer: Footer, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let mut hints: Vec<(String, String, bool)> = keymap::bindings(footer.mode)
         .iter()
         .filter(|b| b.footer)
-        .map(|b| (format!(" {}", b.label), format!(" {} ", short(footer.mode, b.cmd)), matches!(b.cmd, Cmd::Help | Cmd::Quit)))
+        .map(|b| {
+            (
+                format!(" {}", b.label),
+                format!(" {} ", short(footer.mode, b.cmd)),
+                matches!(b.cmd, Cmd::Help | Cmd::Quit),
+            )
+        })
         .collect();
-    let width = |h: &[(String, String, bool)]| h.iter().map(|(k, w, _)| k.chars().count() + w.chars().count()).sum::<usize>();
+    let width =
+        |h: &[(String, String, bool)]| h.iter().map(|(k, w, _)| k.chars().count() + w.chars().count()).sum::<usize>();
     while width(&hints) > usize::from(area.width) {
         match hints.iter().rposition(|(_, _, keep)| !keep) {
             Some(i) => {

@@ -270,6 +270,11 @@ pub struct Form {
     pub batch: Vec<ProvisionedProduct>,
     /// In a batch, the TARGET parameters, left to Service Catalog for each product.
     pub batch_targets: Vec<String>,
+    /// What the form would send as it was opened (defaults, or a re-run's values): Esc asks
+    /// before dropping anything else.
+    pub baseline: Option<ParameterMap>,
+    /// Esc was pressed on a changed form: "drop the changes?" is on screen.
+    pub asking_discard: bool,
 }
 
 impl Form {
@@ -288,6 +293,8 @@ impl Form {
             focus: 0,
             batch: Vec::new(),
             batch_targets: Vec::new(),
+            baseline: None,
+            asking_discard: false,
         }
     }
 
@@ -299,6 +306,12 @@ impl Form {
         self.focus = 0;
         self.batch = products;
         self
+    }
+
+    /// The operator changed something since the form opened (a value, a selection, a line
+    /// being typed).
+    pub fn edited(&self) -> bool {
+        self.parameters() != self.baseline || self.fields.iter().any(|f| !f.input.value().is_empty())
     }
 
     pub fn on_button(&self) -> bool {
