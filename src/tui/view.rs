@@ -68,7 +68,6 @@ pub struct ViewCx<'a> {
     pub hits: &'a Hits,
 }
 
-
 pub fn render(app: &App, f: &mut Frame) {
     let s = &app.session;
     let vcx = ViewCx {

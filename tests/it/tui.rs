@@ -842,6 +842,17 @@ async fn presenter_mode_masks_every_id_at_every_width() {
     d.key(KeyCode::Char('y'));
     d.until("the run ended", |a| a.runs.list.first().is_some_and(|r| !r.in_flight())).await;
     check(&d, "the run", 24);
+    d.key(KeyCode::Char('R'));
+    check(&d, "the runs list", 24);
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Char('h'));
+    d.until("the history", |a| a.history().is_some_and(|h| !h.loading)).await;
+    d.key(KeyCode::Enter);
+    d.until("the record's details", |a| {
+        a.history().is_some_and(|h| matches!(h.detail, Some((_, sctui::tui::screen::Fetch::Ready(_)))))
+    })
+    .await;
+    check(&d, "the history", 30);
 }
 
 /// Issue 12: at 80x24 the help was cut off (Ctrl-C, Ctrl-Z, q missing) and the run view could

@@ -558,3 +558,92 @@ fn read_only_review_sends_nothing_and_makes_no_run() {
     assert!(app.review().is_some(), "the review stays");
     assert!(app.session.toast.as_ref().is_some_and(|t| t.text.starts_with("READ-ONLY")));
 }
+
+/// Issue 12: a message waiting to expire draws nothing on each tick (it wrote empty frames),
+/// and leaving its screen clears it; one raised by the key that changes screen stays.
+#[test]
+fn a_message_ends_with_its_screen_and_its_ticks_draw_nothing() {
+    let mut app = app_with(3);
+    app.session.toast("Copied", false);
+    app.dirty = false;
+    update(&mut app, Action::Tick(Timestamp(1001.0)));
+    assert!(!app.dirty, "a tick with only a message waiting draws nothing");
+    update(&mut app, ch('R'));
+    assert!(app.session.toast.is_none(), "the message ended with the products screen");
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, ch('l'));
+    assert!(app.session.toast.as_ref().is_some_and(|t| t.text.contains("No run")), "raised by this key: kept");
+}
+
+/// Issue 12: Esc clears a kept filter; Ctrl-D/Ctrl-U move half a page; q goes back from a
+/// sub-screen and quits only from the top; the runs list filters.
+#[test]
+fn keys_operators_expect() {
+    let mut app = app_with(30);
+    app.session.size = (120, 40);
+    update(&mut app, ch('/'));
+    typed(&mut app, "web-1");
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.list.visible.len(), 10);
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.list.visible.len(), 30, "Esc cleared the kept filter");
+    let before = app.list.selected;
+    update(&mut app, ctrl('d'));
+    assert_eq!(app.list.selected, before + 13, "half of a 26-row page");
+    update(&mut app, ctrl('u'));
+    assert_eq!(app.list.selected, before);
+    update(&mut app, ch('h'));
+    update(&mut app, ch('q'));
+    assert!(matches!(app.screen, Screen::Browse(_)) && !app.quit, "q is back from the history");
+    for _ in 0..3 {
+        open_form(&mut app);
+        update(&mut app, ctrl('s'));
+        update(&mut app, ch('y'));
+        update(&mut app, key(KeyCode::Esc));
+        update(&mut app, ch('j'));
+    }
+    assert_eq!(app.runs.list.len(), 3);
+    update(&mut app, ch('R'));
+    update(&mut app, ch('/'));
+    assert_eq!(app.key_mode(), KeyMode::RunsFilter);
+    typed(&mut app, "nomatch");
+    update(&mut app, key(KeyCode::Enter));
+    let Screen::Runs(r) = &app.screen else { panic!("runs") };
+    assert!(r.shown(&app.runs).is_empty());
+    update(&mut app, key(KeyCode::Esc));
+    let Screen::Runs(r) = &app.screen else { panic!("Esc clears the filter first") };
+    assert_eq!(r.shown(&app.runs).len(), 3);
+    update(&mut app, ch('q'));
+    assert!(matches!(app.screen, Screen::Browse(_)) && !app.quit);
+    update(&mut app, ch('q'));
+    assert!(app.quit || app.overlay.is_some(), "q at the top quits (or asks)");
+}
+
+/// Issue 12: a palette command that would drop a form is refused there.
+#[test]
+fn the_palette_never_drops_a_form() {
+    let mut app = app_with(3);
+    open_form(&mut app);
+    update(&mut app, ch(':'));
+    typed(&mut app, "filter web");
+    update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(app.screen, Screen::Form(_)), "still on the form");
+    assert!(app.session.toast.as_ref().is_some_and(|t| t.text.contains("Finish or cancel the form first")));
+}
+
+/// Issue 12: the products pane keeps its page while the selection moves inside it, and moves by
+/// half a page past an edge; versions sort as people read them.
+#[test]
+fn the_page_stays_until_the_selection_leaves_it_and_versions_sort_naturally() {
+    use crate::tui::screen::browse::{natural_cmp, page_offset};
+    assert_eq!(page_offset(0, 5, 20, 100), 0);
+    assert_eq!(page_offset(0, 19, 20, 100), 0);
+    assert_eq!(page_offset(0, 20, 20, 100), 10, "past the edge: the selection in the middle");
+    assert_eq!(page_offset(10, 25, 20, 100), 10, "inside the page: it stays");
+    assert_eq!(page_offset(10, 9, 20, 100), 0);
+    assert_eq!(page_offset(50, 99, 20, 100), 80, "never past the end");
+    assert_eq!(page_offset(70, 5, 20, 10), 0, "a short list");
+    assert_eq!(natural_cmp("v1.10.0", "v1.9.2"), std::cmp::Ordering::Greater);
+    assert_eq!(natural_cmp("v2.0.0", "v10.0.0"), std::cmp::Ordering::Less);
+    assert_eq!(natural_cmp("v1.0", "v1.0.1"), std::cmp::Ordering::Less);
+}

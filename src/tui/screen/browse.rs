@@ -704,7 +704,7 @@ fn product_columns(list: &ProductList, width: u16, vcx: &ViewCx) -> (Vec<String>
     let inner = Rect { width, ..Rect::default() };
     let wide = inner.width >= 110;
     let with_type = inner.width >= 140;
-    let with_record = inner.width >= 100;
+    let with_record = inner.width >= 96;
     let spacing: u16 = if vcx.presenter { 2 } else { 1 };
     // The sorted column says so in its header.
     let arrow = match (list.descending, t.ascii) {

@@ -308,6 +308,8 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
     if form.fields.is_empty() {
         lines.push(Line::from(Span::styled("  (none)", t.dim())));
     }
+    // Names in a column as wide as the longest (at most 32), always two spaces from the value.
+    let name_w = form.fields.iter().map(|f| crate::validate::width(&safe(&f.name))).max().unwrap_or(0).min(32);
     for field in &form.fields {
         let sent = review.parameters.as_ref().and_then(|p| p.get(&field.name));
         let value = match (sent, field.target_choice()) {
@@ -322,7 +324,8 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
             }
             (None, _) => styled("left empty: not sent (the SSM document's default applies, if it has one)", t.dim()),
         };
-        lines.push(Line::from(vec![Span::raw(format!("  {:<20}", safe(&field.name))), value]));
+        let line = Line::from(vec![Span::raw(format!("  {:<name_w$}  ", safe(&field.name))), value]);
+        lines.extend(hang(line, width, name_w + 4));
     }
     lines.push(Line::default());
     let token = Line::from(vec![

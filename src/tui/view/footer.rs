@@ -19,6 +19,7 @@ fn short(mode: KeyMode, cmd: Cmd) -> &'static str {
         (KeyMode::ConfirmDecision, Cmd::Execute) => return "yes",
         (KeyMode::ConfirmDecision, Cmd::Cancel) => return "no",
         (KeyMode::Help, Cmd::Back) => return "close",
+        (KeyMode::Review, Cmd::Open) => return "press the focused button",
         (KeyMode::ConfirmDiscard, Cmd::Execute) => return "drop the changes",
         (KeyMode::ConfirmDiscard, Cmd::Cancel) => return "keep editing",
         (KeyMode::ReviewConfirm, Cmd::Toggle) => return "type the name",
