@@ -597,9 +597,14 @@ async fn resume(ctx: &Context<'_>, ask: Resume<'_>, out: &mut dyn Write, err: &m
         return Err(Failure::BadInput("there is no journal to resume from".into()));
     }
     let runner = ctx.runner();
-    let (open, problems) = runner.open_runs().await.map_err(|e| Failure::BadInput(e.to_string()))?;
+    let (open, problems, closed) = runner.open_runs().await.map_err(|e| Failure::BadInput(e.to_string()))?;
     for p in &problems {
         let _ = writeln!(err, "sctui: {p}");
+    }
+    if closed > 0 {
+        let runs =
+            if closed == 1 { "1 open demo run was".to_string() } else { format!("{closed} open demo runs were") };
+        let _ = writeln!(err, "sctui: {runs} closed as ABANDONED: their emulator ended with its process");
     }
     if let Some(missing) = ask.resend.iter().find(|id| !open.iter().any(|r| &r.run == *id)) {
         return Err(Failure::BadInput(format!("--resend {missing}: no open run of this connection has that id")));

@@ -524,8 +524,10 @@ impl Runner {
     /// Reads the journal and returns the open runs this connection can take up (same profile,
     /// region and endpoint). Open runs of a demo emulator, which ended with its process, are
     /// closed as abandoned on the way: nothing can follow them any more.
-    pub async fn open_runs(&self) -> Result<(Vec<JournalRun>, Vec<Problem>), JournalError> {
-        let Some(j) = self.journal.clone() else { return Ok((Vec::new(), Vec::new())) };
+    /// The open runs this connection can take up, the journal's problems, and how many open
+    /// demo runs of earlier processes were closed as abandoned just now (their emulator is gone).
+    pub async fn open_runs(&self) -> Result<(Vec<JournalRun>, Vec<Problem>, usize), JournalError> {
+        let Some(j) = self.journal.clone() else { return Ok((Vec::new(), Vec::new(), 0)) };
         let path = j.path().to_path_buf();
         let read = tokio::task::spawn_blocking(move || Journal::read(&path)).await;
         let (events, problems) = read.map_err(|e| JournalError {
@@ -540,11 +542,12 @@ impl Runner {
         let candidates =
             resumable(&runs, &self.client.target).into_iter().filter(|r| !(r.damaged && r.record_id.is_none()));
         let (demo, open): (Vec<_>, Vec<_>) = candidates.partition(|r| r.demo);
+        let closed = demo.len();
         for r in demo {
             let reason = "it ran on a demo emulator, which ended with its process".to_string();
             let _ = self.log(Event::Abandoned { run: r.run.clone(), at: Timestamp::now(), reason }).await;
         }
-        Ok((open, problems))
+        Ok((open, problems, closed))
     }
 }
 

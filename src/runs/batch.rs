@@ -65,6 +65,8 @@ pub const STOPPED: &str = "not launched: an earlier run of the batch failed (sto
 #[derive(Debug, Clone)]
 #[expect(clippy::large_enum_variant, reason = "handed to the caller by value once, never stored")]
 pub enum Note<'a> {
+    /// Its turn came: it is being started now (until then it waits in the queue).
+    Launched,
     Progress(RunEvent),
     Done(&'a BatchOutcome),
 }
@@ -89,6 +91,7 @@ where
         let (runner, failed, notify) = (runner.clone(), failed.clone(), notify.clone());
         tasks.push(tokio::spawn(async move {
             let _permit = permit;
+            notify(&key, Note::Launched);
             let outcome = one(&runner, &key, &spec, plan.wait, &notify).await;
             if outcome.is_failure() {
                 failed.store(true, Ordering::SeqCst);

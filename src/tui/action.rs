@@ -73,6 +73,10 @@ pub enum Action {
         definition_missing: Option<String>,
     },
     /// A transient failure sending the execute; it is being sent again with the same token.
+    /// A queued batch run's turn came: it is being sent now.
+    RunLaunched {
+        run: RunId,
+    },
     RunRetrying {
         run: RunId,
         error: Error,
@@ -137,6 +141,8 @@ pub enum Action {
     },
     /// Runs of earlier sessions that did not end, and journal lines that could not be read.
     JournalLoaded {
+        /// Open runs of an earlier demo session, closed as abandoned just now.
+        closed_demo: usize,
         open: Vec<JournalRun>,
         problems: Vec<String>,
     },

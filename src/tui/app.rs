@@ -202,7 +202,7 @@ impl App {
         match cmd {
             Cmd::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Cmd::Palette => self.overlay = Some(Overlay::Palette(Input::default())),
-            Cmd::Quit if self.runs.in_flight() > 0 => self.overlay = Some(Overlay::ConfirmQuit),
+            Cmd::Quit if self.runs.in_flight() + self.runs.queued() > 0 => self.overlay = Some(Overlay::ConfirmQuit),
             Cmd::Quit => return self.quit_now(),
             Cmd::Runs => self.screen = Screen::Runs(RunsScreen::newest(&self.runs)),
             Cmd::LastRun => match self.runs.last() {
@@ -445,7 +445,7 @@ impl App {
         }
     }
 
-    fn journal_loaded(&mut self, open: Vec<JournalRun>, problems: Vec<String>) -> Vec<Effect> {
+    fn journal_loaded(&mut self, open: Vec<JournalRun>, problems: Vec<String>, closed_demo: usize) -> Vec<Effect> {
         let n = open.len();
         let effects = self.runs.resume(open);
         if let Some(p) = problems.first() {
@@ -459,6 +459,13 @@ impl App {
                 format!("{n} runs from an earlier session did not end; they are")
             };
             let text = format!("{runs} watched again (R lists them)");
+            self.session.toast(text, false);
+        } else if closed_demo > 0 {
+            // The demo's runs end with its emulator: said when the next demo opens (issue 12).
+            let runs = if closed_demo == 1 { "1 run".to_string() } else { format!("{closed_demo} runs") };
+            let text = format!(
+                "{runs} of an earlier demo session did not end before it quit: closed as ABANDONED (`sctui runs` lists them)"
+            );
             self.session.toast(text, false);
         }
         effects
@@ -645,7 +652,11 @@ impl App {
                 vec![]
             }
             Action::JournalRunFound { product, found } => app.journal_found(product, found),
-            Action::JournalLoaded { open, problems } => app.journal_loaded(open, problems),
+            Action::JournalLoaded { open, problems, closed_demo } => app.journal_loaded(open, problems, closed_demo),
+            Action::RunLaunched { run } => {
+                app.runs.launched(run, app.session.now);
+                vec![]
+            }
             Action::RunRetrying { run, error } => {
                 app.runs.retrying(run, &error);
                 vec![]

@@ -14,7 +14,9 @@ use crate::runs::{RunError, RunSpec};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunPhase {
-    /// Queued in a batch, or the execute is being sent.
+    /// A batch run waiting for its turn: nothing sent yet, no clock running.
+    Queued,
+    /// The execute is being sent.
     Submitting,
     Watching,
     Ended,
@@ -146,6 +148,21 @@ impl RunBook {
 
     pub fn in_flight(&self) -> usize {
         self.list.iter().filter(|r| r.in_flight()).count()
+    }
+
+    /// Batch runs still waiting for their turn.
+    pub fn queued(&self) -> usize {
+        self.list.iter().filter(|r| r.phase == RunPhase::Queued).count()
+    }
+
+    /// A queued run's turn came: its clock starts now.
+    pub fn launched(&mut self, run: RunId, now: Timestamp) {
+        if let Some(r) = self.get_mut(run)
+            && r.phase == RunPhase::Queued
+        {
+            r.phase = RunPhase::Submitting;
+            r.started = now;
+        }
     }
 
     pub fn last(&self) -> Option<&Run> {
@@ -292,6 +309,7 @@ impl RunBook {
     /// A batch run that was never launched.
     pub fn skipped(&mut self, run: RunId, reason: &str) {
         if let Some(r) = self.get_mut(run) {
+            // The batch stopped after a failure: its queued runs were never started.
             r.phase = RunPhase::NotStarted(reason.to_string());
         }
     }

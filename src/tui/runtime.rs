@@ -234,11 +234,11 @@ impl Runtime {
                 batch::run(&runner, runs, plan, move |run: &RunId, note: Note<'_>| batch_note(*run, note, &send)).await;
             }),
             Effect::LoadJournal => self.with_runner(|runner, send| async move {
-                let (open, problems) = match runner.open_runs().await {
-                    Ok((open, problems)) => (open, problems.iter().map(|p| p.to_string()).collect()),
-                    Err(e) => (Vec::new(), vec![e.to_string()]),
+                let (open, problems, closed_demo) = match runner.open_runs().await {
+                    Ok((open, problems, closed)) => (open, problems.iter().map(|p| p.to_string()).collect(), closed),
+                    Err(e) => (Vec::new(), vec![e.to_string()], 0),
                 };
-                send.send(Action::JournalLoaded { open, problems });
+                send.send(Action::JournalLoaded { open, problems, closed_demo });
             }),
             Effect::LoadHistoryActions { pp_id } => {
                 let (journal, send) = (self.journal.clone(), self.sender());
@@ -363,6 +363,7 @@ fn reporter(run: RunId, send: Sender) -> impl FnMut(RunEvent) + Send {
 /// What the batch scheduler says about one run, as the App's actions.
 fn batch_note(run: RunId, note: Note<'_>, send: &Sender) {
     match note {
+        Note::Launched => send.send(Action::RunLaunched { run }),
         Note::Progress(e) => reporter(run, send.clone())(e),
         Note::Done(BatchOutcome::Failed(error)) => send.send(Action::RunFailed { run, error: error.clone() }),
         Note::Done(BatchOutcome::Stopped) => send.send(Action::RunSkipped { run, reason: batch::STOPPED.into() }),

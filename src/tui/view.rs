@@ -98,7 +98,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    header::render(s, app.runs.in_flight(), &vcx, f, header_area);
+    header::render(s, (app.runs.in_flight(), app.runs.queued()), &vcx, f, header_area);
     match &app.screen {
         Screen::Browse(_) => screen::browse::render(&app.list, true, &vcx, f, body),
         Screen::Form(form) => screen::form::render(form, &vcx, f, body),
@@ -131,7 +131,9 @@ pub fn render(app: &App, f: &mut Frame) {
         Some(Overlay::Help { scroll }) => {
             dialogs::help(app.screen_key_mode(), &s.settings.keys, *scroll, &vcx, f, body)
         }
-        Some(Overlay::ConfirmQuit) => dialogs::confirm_quit(app.runs.in_flight(), s.target.demo, &vcx, f, body),
+        Some(Overlay::ConfirmQuit) => {
+            dialogs::confirm_quit((app.runs.in_flight(), app.runs.queued()), s.target.demo, &vcx, f, body)
+        }
         Some(Overlay::Copy(text)) => dialogs::copy(text, &vcx, f, body),
         Some(Overlay::Decide { run, resend }) => dialogs::confirm_decision(app.runs.get(*run), *resend, &vcx, f, body),
         Some(Overlay::Palette(_)) | None => {}

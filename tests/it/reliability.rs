@@ -369,9 +369,20 @@ fn a_demo_run_left_open_is_closed_as_abandoned_by_the_next_session() {
     let out =
         sctui(home.path()).args(["--demo", "--journal", journal.to_str().unwrap(), "runs", "resume"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("1 open demo run was closed as ABANDONED"), "{}", text(&out.stderr));
     let (events, _) = Journal::read(&journal).unwrap();
     let r = &journal::runs(&events)[0];
     assert_eq!(r.outcome, Some(RunOutcome::Abandoned));
+    // The TUI says so too when it opens (issue 12: it used to close them without a word).
+    let out = sctui(home.path())
+        .args(["--demo", "--journal", journal.to_str().unwrap(), "exec", WEB, RESTART])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut t = crate::pty_harness::Tui::spawn(&["--demo", "--journal", journal.to_str().unwrap()], 30, 120);
+    t.wait_for("1 run of an earlier demo session did not end before it quit: closed as ABANDONED");
+    t.send("q");
+    assert!(t.wait_exit().success());
     let listed = sctui(home.path()).args(["--journal", journal.to_str().unwrap(), "runs"]).output().unwrap();
     assert!(text(&listed.stdout).contains("ABANDONED"), "{}", text(&listed.stdout));
 }
@@ -412,7 +423,7 @@ async fn without_a_journal_the_worker_refuses_and_damaged_runs_are_not_sent_agai
         .write_all(b"{\"event\":\"not_started\",\"run\":\"torn-1\",\"at\":")
         .unwrap();
     let runner = Runner::new(live, Some(Arc::new(Journal::open(&path).unwrap())), false);
-    let (open, problems) = runner.open_runs().await.unwrap();
+    let (open, problems, _) = runner.open_runs().await.unwrap();
     assert!(open.is_empty(), "{open:?}");
     assert_eq!(problems[0].run.as_deref(), Some("torn-1"));
     assert_eq!(emu.stats().executions_started, 0);

@@ -669,7 +669,11 @@ async fn a_batch_runs_one_action_on_every_marked_product() {
         d.key(KeyCode::Char('-'));
     }
     d.key(KeyCode::Char('y'));
-    d.until("the batch to finish", |a| a.runs.in_flight() == 0 && a.runs.list.len() == 3).await;
+    // Until its turn comes a run is QUEUED: no clock, not counted in flight (issue 12).
+    let queued = d.screen(120, 40);
+    assert!(queued.contains("QUEUED") && queued.contains("- 2 queued"), "{queued}");
+    assert!(queued.contains("SKIPPED") && !queued.contains("in flight ·"), "{queued}");
+    d.until("the batch to finish", |a| a.runs.in_flight() + a.runs.queued() == 0 && a.runs.list.len() == 3).await;
     all_sizes(&mut d, "batch_runs");
     let runs = d.screen(120, 40);
     assert!(runs.contains("Batch AWS-RestartEC2Instance finished: 2 succeeded, 0 failed, 1 not started"), "{runs}");
@@ -700,7 +704,7 @@ async fn a_batch_can_stop_launching_after_the_first_failure() {
     })
     .await;
     d.key(KeyCode::Char('y'));
-    d.until("the batch to finish", |a| a.runs.in_flight() == 0 && a.runs.list.len() == 2).await;
+    d.until("the batch to finish", |a| a.runs.in_flight() + a.runs.queued() == 0 && a.runs.list.len() == 2).await;
     let runs = d.screen(120, 40);
     assert!(runs.contains("1 failed, 1 not started"), "{runs}");
     assert_eq!(d.emu.stats().executions_started, 1, "nothing launched after the failure");

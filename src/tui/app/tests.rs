@@ -399,7 +399,7 @@ fn uncertain_run_on_screen(app: &mut App) {
         token: "t-1".into(),
     };
     let open = crate::runs::journal::runs(&[requested]);
-    update(app, Action::JournalLoaded { open, problems: vec![] });
+    update(app, Action::JournalLoaded { open, problems: vec![], closed_demo: 0 });
     let run = app.runs.list.last().unwrap().id;
     let error = crate::runs::RunError::Uncertain("no record".into());
     update(app, Action::RunFailed { run, error });

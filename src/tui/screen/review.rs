@@ -248,7 +248,7 @@ fn start_batch(s: ReviewScreen, cx: &mut Cx) -> Next {
     let mut ids = Vec::new();
     for item in plan.items {
         let (action, phase) = match &item.action {
-            Fetch::Ready(Some(a)) => (a.clone(), RunPhase::Submitting),
+            Fetch::Ready(Some(a)) => (a.clone(), RunPhase::Queued),
             other => {
                 let why = match other {
                     Fetch::Failed(e) => format!("skipped: {e}"),
@@ -258,7 +258,7 @@ fn start_batch(s: ReviewScreen, cx: &mut Cx) -> Next {
                 (ServiceAction { name: action_name.clone(), ..Default::default() }, RunPhase::NotStarted(why))
             }
         };
-        let queued = phase == RunPhase::Submitting;
+        let queued = phase == RunPhase::Queued;
         let new = NewRun {
             product: item.product,
             action,

@@ -103,6 +103,9 @@ pub fn status_text(r: &Run, vcx: &ViewCx) -> (String, Style) {
     let status = || r.status().map(|s| safe(s.as_str())).unwrap_or_default();
     match &r.phase {
         RunPhase::Submitting => (format!("{} sending the request…", t.spinner(vcx.frame)), t.accent()),
+        RunPhase::Queued => ("QUEUED".into(), t.dim()),
+        // Left out of a batch at its review, or never launched because the batch stopped.
+        RunPhase::NotStarted(why) if why.starts_with("skipped") => ("SKIPPED".into(), t.dim()),
         RunPhase::NotStarted(_) => ("NOT STARTED".into(), t.error()),
         RunPhase::Lost(_) => ("LOST".into(), t.error()),
         RunPhase::Unanswered(_) => ("NO ANSWER".into(), t.error()),

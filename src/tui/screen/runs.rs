@@ -136,13 +136,14 @@ fn summary(batch: &BatchSummary, runs: &RunBook, vcx: &ViewCx) -> Line<'static> 
         .count();
     let skipped = list.iter().filter(|r| matches!(r.phase, RunPhase::NotStarted(_))).count();
     let going = list.iter().filter(|r| r.in_flight()).count();
-    let state = if going == 0 { "finished" } else { "running" };
+    let queued = list.iter().filter(|r| r.phase == RunPhase::Queued).count();
+    let state = if going + queued == 0 { "finished" } else { "running" };
     Line::from(vec![
         Span::styled(format!("Batch {} {state}: ", safe(&batch.action)), t.title()),
         Span::styled(format!("{ok} succeeded"), t.ok()),
         Span::raw(", "),
         Span::styled(format!("{failed} failed"), if failed > 0 { t.error() } else { t.dim() }),
-        Span::raw(format!(", {skipped} not started, {going} in flight (of {})", list.len())),
+        Span::raw(format!(", {skipped} not started, {going} in flight, {queued} queued (of {})", list.len())),
     ])
 }
 
@@ -158,7 +159,12 @@ fn row(r: &Run, wide: bool, vcx: &ViewCx) -> Row<'static> {
     ];
     if wide {
         cells.push(r.record.as_ref().map(|d| safe(&d.record_id)).unwrap_or_default().into());
-        cells.push(Timestamp(r.started.0).clock().into());
+        // A run that never started (queued, skipped) has no start time.
+        let started = match r.phase {
+            RunPhase::Queued | RunPhase::NotStarted(_) => vcx.theme.none().to_string(),
+            _ => Timestamp(r.started.0).clock(),
+        };
+        cells.push(started.into());
     }
     Row::new(cells)
 }

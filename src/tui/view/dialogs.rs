@@ -68,9 +68,16 @@ pub fn help(mode: KeyMode, extra: &[Override], scroll: u16, vcx: &ViewCx, f: &mu
     f.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block(t, title, true)), area);
 }
 
-pub fn confirm_quit(in_flight: usize, demo: bool, vcx: &ViewCx, f: &mut Frame, body: Rect) {
+/// `runs`: in flight, and queued in a batch (those are never sent once sctui quits).
+pub fn confirm_quit(runs: (usize, usize), demo: bool, vcx: &ViewCx, f: &mut Frame, body: Rect) {
     let t = vcx.theme;
+    let (in_flight, queued) = runs;
     let runs = if in_flight == 1 { "1 run is".to_string() } else { format!("{in_flight} runs are") };
+    let queued = match queued {
+        0 => String::new(),
+        1 => " 1 queued run will not be started.".to_string(),
+        n => format!(" {n} queued runs will not be started."),
+    };
     // The demo's emulator ends with sctui: its runs cannot go on anywhere.
     let after = if demo {
         "The demo's emulator ends with sctui: they end with it (ABANDONED)."
@@ -78,7 +85,7 @@ pub fn confirm_quit(in_flight: usize, demo: bool, vcx: &ViewCx, f: &mut Frame, b
         "They go on in AWS; sctui only stops watching them."
     };
     let lines = vec![
-        Line::from(Span::styled(format!("{runs} still in progress."), t.warn().add_modifier(Modifier::BOLD))),
+        Line::from(Span::styled(format!("{runs} still in progress.{queued}"), t.warn().add_modifier(Modifier::BOLD))),
         Line::from(after),
         Line::default(),
         yes_no(t, "Quit", "Stay"),

@@ -8,7 +8,9 @@ use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn render(s: &Session, in_flight: usize, vcx: &ViewCx, f: &mut Frame, area: Rect) {
+/// `runs`: how many are in flight and how many wait in a batch's queue.
+pub fn render(s: &Session, runs: (usize, usize), vcx: &ViewCx, f: &mut Frame, area: Rect) {
+    let (in_flight, queued) = runs;
     let t = vcx.theme;
     let sep = || Span::styled(" · ", t.dim());
     let mut spans = vec![Span::styled(" sctui ", t.title()), Span::raw(" ")];
@@ -64,8 +66,13 @@ pub fn render(s: &Session, in_flight: usize, vcx: &ViewCx, f: &mut Frame, area: 
     }
     // Runs in flight on the right, where they do not push the identity around as they come
     // and go; the presenter's title only where it leaves the identity in view.
-    let right = (in_flight > 0).then(|| {
-        let label = if in_flight == 1 { "1 run in flight".to_string() } else { format!("{in_flight} runs in flight") };
+    let right = (in_flight + queued > 0).then(|| {
+        let label = match (in_flight, queued) {
+            (1, 0) => "1 run in flight".to_string(),
+            (n, 0) => format!("{n} runs in flight"),
+            (0, q) => format!("{q} queued"),
+            (n, q) => format!("{n} in flight · {q} queued"),
+        };
         Span::styled(format!(" {} {label} ", t.spinner(vcx.frame)), t.accent().add_modifier(Modifier::BOLD))
     });
     let right_w = right.as_ref().map_or(0, |r| r.width() as u16);
