@@ -88,8 +88,8 @@ pub fn render(app: &App, f: &mut Frame) {
     }
     // A message wraps to at most 4 lines (a config file's mistake is long), never cut off.
     let message = s.toast.as_ref().map_or(0, |t| {
-        let text = Paragraph::new(format!(" ! {}", safe(&t.text))).wrap(Wrap { trim: false });
-        u16::try_from(text.line_count(area.width)).unwrap_or(4).clamp(1, 4)
+        let lines = hang(Line::from(format!(" ! {}", safe(&t.text))), usize::from(area.width), 3).len();
+        u16::try_from(lines).unwrap_or(4).clamp(1, 4)
     });
     let [header_area, body, message_area, footer_area] = Layout::vertical([
         Constraint::Length(1),

@@ -128,7 +128,8 @@ pub fn elapsed(r: &Run, vcx: &ViewCx) -> Option<f64> {
     Some(end.0 - start.0)
 }
 
-fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
+/// The run's facts, each long one wrapped under its text (`width` columns).
+fn facts(r: &Run, width: usize, vcx: &ViewCx) -> Vec<Line<'static>> {
     let t = vcx.theme;
     let (status, style) = status_text(r, vcx);
     let mut head = vec![label(t, "Status"), Span::styled(status, style.add_modifier(Modifier::BOLD))];
@@ -154,7 +155,11 @@ fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
     if let Some(p) = &r.problem {
         lines.push(Line::from(vec![label(t, "Connection"), Span::styled(safe(p), t.warn())]));
     }
-    let record = r.record.as_ref().map(|d| d.record_id.clone()).unwrap_or_else(|| "(not yet created)".into());
+    let record = match (&r.record, &r.phase) {
+        (Some(d), _) => d.record_id.clone(),
+        (None, RunPhase::Queued | RunPhase::Submitting | RunPhase::Watching) => "(not yet created)".into(),
+        (None, _) => "none: Service Catalog created no record for it".into(),
+    };
     lines.push(Line::from(vec![label(t, "Record"), Span::raw(safe(&record))]));
     let product = format!("{} ({})", safe(&r.product.name), safe(&r.product.id));
     lines.push(Line::from(vec![label(t, "Product"), Span::raw(product)]));
@@ -166,10 +171,10 @@ fn facts(r: &Run, vcx: &ViewCx) -> Vec<Line<'static>> {
     lines.push(Line::from(vec![label(t, "ExecuteToken"), Span::raw(safe(&r.token))]));
     let params = match &r.parameters {
         None => "none sent (Service Catalog's defaults)".to_string(),
-        Some(p) => p.iter().map(|(k, v)| format!("{}={}", safe(k), safe(&v.join(",")))).collect::<Vec<_>>().join("  "),
+        Some(p) => p.iter().map(|(k, v)| format!("{}={}", safe(k), safe(&v.join(", ")))).collect::<Vec<_>>().join("  "),
     };
     lines.push(Line::from(vec![label(t, "Parameters"), Span::raw(params)]));
-    lines
+    lines.into_iter().flat_map(|l| hang(l, width, 14)).collect()
 }
 
 /// Service Catalog's launch-role failures read "Access denied while assuming the role": the
@@ -270,7 +275,7 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
     let b = block(t, title, true);
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let mut lines = facts(r, vcx);
+    let mut lines = facts(r, inner.width as usize, vcx);
     if let Some(d) = &r.decision {
         decision_lines(d, vcx, &mut lines);
     }

@@ -84,8 +84,8 @@ pub fn message(toast: &Toast, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let t = vcx.theme;
     let style = if toast.error { t.error() } else { t.ok() };
     let mark = if toast.error { "! " } else { "· " };
-    let text = Paragraph::new(Line::from(Span::styled(format!(" {mark}{}", safe(&toast.text)), style)));
-    f.render_widget(text.wrap(ratatui::widgets::Wrap { trim: false }), area);
+    let line = Line::from(Span::styled(format!(" {mark}{}", safe(&toast.text)), style));
+    f.render_widget(Paragraph::new(super::hang(line, usize::from(area.width), 3)), area);
 }
 
 pub fn render(footer: Footer, vcx: &ViewCx, f: &mut Frame, area: Rect) {
