@@ -607,6 +607,19 @@ impl App {
             }
             (Screen::Runs(s), HitList::Runs) => std::mem::replace(&mut s.selected, index) == index,
             (Screen::History(h), HitList::History) => std::mem::replace(&mut h.selected, index) == index,
+            (Screen::Form(f), HitList::Fields) => {
+                if let FormScreen::Ready(form) = &mut **f
+                    && index < form.fields.len()
+                    && !form.asking_discard
+                {
+                    // A field being typed in stops typing when another gets the focus.
+                    if let Some(field) = form.focused_mut() {
+                        field.stop_editing();
+                    }
+                    form.focus = index;
+                }
+                false
+            }
             _ => false,
         };
         if again { self.screen_command(Cmd::Open) } else { vec![] }

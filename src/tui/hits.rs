@@ -15,6 +15,8 @@ pub enum List {
     Actions,
     Runs,
     History,
+    /// The parameter form's fields.
+    Fields,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -891,3 +891,49 @@ async fn the_help_and_the_run_view_scroll_at_80x24() {
     let screen = d.screen(80, 24);
     assert!(screen.contains("AutomationExecutionId") && screen.contains("for the top"), "{screen}");
 }
+
+/// Where `needle` is in a screen: (column, row), 0-based as crossterm reports mouse events.
+fn spot(screen: &str, needle: &str) -> (u16, u16) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            return (line[..byte].chars().count() as u16, row as u16);
+        }
+    }
+    panic!("{needle:?} is not on the screen:\n{screen}");
+}
+
+fn click(d: &mut Driver, screen: &str, needle: &str) {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let (column, row) = spot(screen, needle);
+    let kind = MouseEventKind::Down(MouseButton::Left);
+    d.apply(Action::Mouse(MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE }));
+}
+
+/// Issue 12: a click acts on what the last frame drew there: a product row, a form field, a
+/// dialog's button; outside a question it does nothing.
+#[tokio::test]
+async fn clicks_select_rows_focus_fields_and_answer_dialogs() {
+    let mut d = Driver::new(1.0).await;
+    let screen = d.screen(120, 40);
+    click(&mut d, &screen, "orders-db-prod");
+    assert_eq!(d.app.list.selected_product().unwrap().name, "orders-db-prod");
+    d.pick(WEB, "AWS-CreateImage").await;
+    d.open_form().await;
+    let screen = d.screen(120, 40);
+    let Some(FormScreen::Ready(form)) = d.app.form() else { panic!("the form") };
+    let before = form.focus;
+    let second = form.fields[1].name.clone();
+    click(&mut d, &screen, &format!("  {second}  "));
+    let Some(FormScreen::Ready(form)) = d.app.form() else { panic!("the form") };
+    assert_ne!(before, form.focus);
+    assert_eq!(form.fields[form.focus].name, second, "the clicked field has the focus");
+    // A change, then Esc: the question is modal; a click outside it does nothing, its button answers.
+    d.key(KeyCode::Char('x'));
+    d.key(KeyCode::Esc);
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("Drop the changes?"), "{screen}");
+    click(&mut d, &screen, "sctui");
+    assert!(d.screen(120, 40).contains("Drop the changes?"), "a click outside a question does nothing");
+    click(&mut d, &screen, "[ Keep editing (n) ]");
+    assert!(!d.screen(120, 40).contains("Drop the changes?") && d.app.form().is_some());
+}

@@ -390,11 +390,15 @@ pub fn render(state: &FormScreen, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     lines.push(Line::default());
     let mut cursor = None;
     let mut focus_line = 0;
+    // Where each field's lines are, for the mouse: (first line, end).
+    let mut spans = Vec::with_capacity(form.fields.len());
     for (i, field) in form.fields.iter().enumerate() {
         if i == form.focus {
             focus_line = lines.len();
         }
+        let first = lines.len();
         field_lines(field, i == form.focus, inner.width as usize, vcx, &mut lines, &mut cursor);
+        spans.push((first, lines.len()));
     }
     if form.fields.is_empty() {
         lines.push(Line::from(Span::styled("  This action takes no parameters.", t.dim())));
@@ -411,6 +415,15 @@ pub fn render(state: &FormScreen, vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let offset = (want + 2).saturating_sub(height);
     let visible: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
     f.render_widget(Paragraph::new(visible), inner);
+    // A click on a field's lines gives it the focus; the wheel moves through the fields.
+    vcx.hits.push(inner, crate::tui::hits::Hit::Pane(crate::tui::hits::List::Fields));
+    for (i, (first, end)) in spans.into_iter().enumerate() {
+        let (top, bottom) = (first.max(offset), end.min(offset + height));
+        if top < bottom {
+            let area = Rect { y: inner.y + (top - offset) as u16, height: (bottom - top) as u16, ..inner };
+            vcx.hits.push(area, crate::tui::hits::Hit::Row(crate::tui::hits::List::Fields, i));
+        }
+    }
     if let Some(c) = cursor
         && c.line >= offset
         && c.line < offset + height
