@@ -406,6 +406,7 @@ impl App {
             }
             (Screen::History(mut h), Action::HistoryActions { pp_id, actions }) if h.product.id == pp_id => {
                 h.actions = actions;
+                h.actions_known = true;
                 Screen::History(h)
             }
             (Screen::History(mut h), Action::HistoryPage { pp_id, result }) => {

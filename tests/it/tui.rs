@@ -554,7 +554,7 @@ async fn history_shows_records_newest_first_and_a_rerun_is_prefilled_with_a_new_
     let record = d.app.runs.list[0].record.as_ref().unwrap().record_id.clone();
     d.key(KeyCode::Esc);
     d.key(KeyCode::Char('h'));
-    d.until("the history", |a| a.history().is_some_and(|h| !h.records.is_empty())).await;
+    d.until("the history", |a| a.history().is_some_and(|h| !h.records.is_empty() && h.actions_known)).await;
     let h = d.app.history().unwrap();
     assert_eq!(h.records[0].record_id, record, "newest first");
     assert!(h.records.iter().any(|r| r.record_type.as_deref() == Some("PROVISION_PRODUCT")));
@@ -763,7 +763,7 @@ async fn a_rerun_from_history_takes_an_earlier_sessions_parameters_from_the_jour
     // A new session, on the same journal.
     let mut d = Driver::with(emu, client, &path).await;
     d.key(KeyCode::Char('h'));
-    d.until("the history", |a| a.history().is_some_and(|h| !h.records.is_empty())).await;
+    d.until("the history", |a| a.history().is_some_and(|h| !h.records.is_empty() && h.actions_known)).await;
     d.key(KeyCode::Char('e'));
     d.until("the prefilled form", form_ready).await;
     d.ctrl('s');
@@ -850,7 +850,7 @@ async fn presenter_mode_masks_every_id_at_every_width() {
     check(&d, "the runs list", 24);
     d.key(KeyCode::Esc);
     d.key(KeyCode::Char('h'));
-    d.until("the history", |a| a.history().is_some_and(|h| !h.loading)).await;
+    d.until("the history", |a| a.history().is_some_and(|h| !h.loading && h.actions_known)).await;
     d.key(KeyCode::Enter);
     d.until("the record's details", |a| {
         a.history().is_some_and(|h| matches!(h.detail, Some((_, sctui::tui::screen::Fetch::Ready(_)))))

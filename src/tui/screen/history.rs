@@ -31,6 +31,8 @@ pub struct HistoryScreen {
     pub detail_scroll: u16,
     /// Record id → the action that made it, where sctui's journal knows (AWS's records do not say).
     pub actions: std::collections::HashMap<String, String>,
+    /// The journal has answered (ACTION reads "—" for a record it does not know only then).
+    pub actions_known: bool,
 }
 
 /// The history of `product`, its first page asked for.
@@ -49,6 +51,7 @@ pub fn open(product: ProvisionedProduct) -> Next {
         detail: None,
         detail_scroll: 0,
         actions: Default::default(),
+        actions_known: false,
     };
     (Screen::History(Box::new(screen)), effects)
 }
@@ -164,7 +167,8 @@ fn records_table(h: &HistoryScreen, vcx: &ViewCx, f: &mut Frame, inner: Rect) {
         .iter()
         .map(|r| {
             let status = r.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_default();
-            let action = h.actions.get(&r.record_id).map(|a| safe(a)).unwrap_or_else(|| t.none().to_string());
+            let unknown = if h.actions_known { t.none() } else { "…" };
+            let action = h.actions.get(&r.record_id).map(|a| safe(a)).unwrap_or_else(|| unknown.to_string());
             let mut cells: Vec<Cell> = vec![
                 safe(&r.record_id).into(),
                 record_type(r.record_type.as_deref()).into(),
