@@ -2,12 +2,14 @@
 //!
 //! It never imports the TUI, the run worker or SDK types: it could become its own crate.
 
+pub mod automation;
 pub mod error;
 pub mod faults;
 pub mod handlers;
 pub mod lifecycle;
 pub mod principals;
 pub mod protocol;
+pub mod ssm;
 pub mod store;
 pub mod wire;
 pub mod world;
@@ -271,8 +273,8 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
     if headers.get("x-amz-target").is_none() && body.starts_with(b"Action=") {
         return sts(&shared, &headers, &body, &request_id);
     }
-    let op = match protocol::operation(&headers) {
-        Ok(op) => op.to_string(),
+    let (service, op) = match protocol::operation(&headers) {
+        Ok((service, op)) => (service, op.to_string()),
         Err(e) => {
             shared.count(|s| *s.requests.entry("(unknown)".into()).or_default() += 1);
             return protocol::error(&e, &request_id);
@@ -312,7 +314,10 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
         let mut store = shared.store.lock().unwrap_or_else(|p| p.into_inner());
         let now = now() + store.clock_offset;
         let caller = principals::caller(&store.world, request_key(&headers));
-        handlers::dispatch(&mut store, &caller, &op, &body, now, &mut effects)
+        match service {
+            protocol::Service::Catalog => handlers::dispatch(&mut store, &caller, &op, &body, now, &mut effects),
+            protocol::Service::Ssm => ssm::dispatch(&mut store, &caller, &op, &body, now),
+        }
     };
     if effects.execution_started {
         shared.count(|s| s.executions_started += 1);

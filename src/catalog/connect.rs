@@ -247,6 +247,17 @@ pub fn demo_clients(
     (aws_sdk_servicecatalog::Client::new(&config), aws_sdk_sts::Client::new(&config))
 }
 
+/// An SSM client for the emulator at `endpoint` (which serves SSM on the same port), signed with
+/// one of its principals' access keys.
+pub fn demo_ssm_client(
+    endpoint: &str,
+    region: &str,
+    settings: &ClientSettings,
+    access_key: &str,
+) -> aws_sdk_ssm::Client {
+    aws_sdk_ssm::Client::new(&demo_config(endpoint, region, settings, access_key))
+}
+
 /// A client for the emulator at `endpoint`: fixed region, static credentials, no look-ups.
 pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> aws_sdk_servicecatalog::Client {
     aws_sdk_servicecatalog::Client::new(&demo_config(endpoint, region, settings, DEMO_ACCESS_KEY))

@@ -12,6 +12,10 @@ impl ServiceError {
     fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
         ServiceError { status, code, message: message.into() }
     }
+    /// An SSM error by its code (AutomationExecutionNotFoundException, InvalidDocument, …).
+    pub fn ssm(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(400, code, message)
+    }
     pub fn validation(message: impl Into<String>) -> Self {
         Self::new(400, "ValidationException", message)
     }

@@ -77,7 +77,15 @@ mod tests {
     use super::*;
 
     fn scenario(outcome: Outcome, secs: f64) -> Scenario {
-        Scenario { duration_secs: secs, outcome, errors: vec![], outputs: vec![] }
+        Scenario {
+            duration_secs: secs,
+            outcome,
+            errors: vec![],
+            outputs: vec![],
+            fail_step: None,
+            failure_message: None,
+            link: Default::default(),
+        }
     }
 
     #[test]

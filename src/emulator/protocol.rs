@@ -8,13 +8,26 @@ use axum::response::{IntoResponse, Response};
 pub const TARGET_PREFIX: &str = "AWS242ServiceCatalogService.";
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
-/// The operation named by `X-Amz-Target`, without the service prefix.
-pub fn operation(headers: &HeaderMap) -> Result<&str, ServiceError> {
+/// Which service a request is for: both are served on the same port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Catalog,
+    Ssm,
+}
+
+/// The operation named by `X-Amz-Target`, without the service prefix, and its service.
+pub fn operation(headers: &HeaderMap) -> Result<(Service, &str), ServiceError> {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ServiceError::unknown_operation("(no X-Amz-Target header)"))?;
-    target.strip_prefix(TARGET_PREFIX).ok_or_else(|| ServiceError::unknown_operation(target))
+    if let Some(op) = target.strip_prefix(TARGET_PREFIX) {
+        return Ok((Service::Catalog, op));
+    }
+    target
+        .strip_prefix(super::ssm::TARGET_PREFIX)
+        .map(|op| (Service::Ssm, op))
+        .ok_or_else(|| ServiceError::unknown_operation(target))
 }
 
 /// Requests must carry a SigV4 Authorization header (it is not verified).
@@ -69,7 +82,9 @@ mod tests {
     fn operation_needs_the_service_prefix() {
         let mut h = HeaderMap::new();
         h.insert("x-amz-target", HeaderValue::from_static("AWS242ServiceCatalogService.DescribeRecord"));
-        assert_eq!(operation(&h).ok(), Some("DescribeRecord"));
+        assert_eq!(operation(&h).ok(), Some((Service::Catalog, "DescribeRecord")));
+        h.insert("x-amz-target", HeaderValue::from_static("AmazonSSM.GetAutomationExecution"));
+        assert_eq!(operation(&h).ok(), Some((Service::Ssm, "GetAutomationExecution")));
         h.insert("x-amz-target", HeaderValue::from_static("DynamoDB_20120810.GetItem"));
         assert_eq!(operation(&h).unwrap_err().code, "UnknownOperationException");
     }

@@ -1,6 +1,7 @@
 //! The emulator's state: the world, the records created so far, ExecuteToken idempotency, and the
 //! statuses derived from the clock. Every method takes `now` so answers are consistent per request.
 
+use super::automation::{self, Automation};
 use super::error::ServiceError;
 use super::lifecycle::{self, Plan};
 use super::world::{self, World};
@@ -55,6 +56,9 @@ pub struct Store {
     pub executions_started: u64,
     /// Sorted, filtered index lists of recent searches, reused by the following pages.
     search_cache: Option<(String, std::sync::Arc<Vec<usize>>)>,
+    /// The SSM Automation executions the actions started, oldest first.
+    pub automations: Vec<Automation>,
+    automation_by_id: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -90,6 +94,8 @@ impl Store {
             tokens: HashMap::new(),
             executions_started: 0,
             search_cache: None,
+            automations: Vec::new(),
+            automation_by_id: HashMap::new(),
         };
         store.seed_history();
         store
@@ -533,6 +539,11 @@ impl Store {
             action.scenario.outputs.iter().map(|o| (o.key.clone(), fill(&o.value), o.description.clone())).collect()
         };
         let tags = def.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
+        let launch_role = format!("arn:aws:iam::{}:role/SC-launch-role", self.world.account_id);
+        let executed_by =
+            format!("arn:aws:sts::{}:assumed-role/SC-launch-role/servicecatalog-{record_id}", self.world.account_id);
+        let mut automation_parameters = effective.clone();
+        automation_parameters.insert("AutomationAssumeRole".into(), vec![launch_role]);
         let idx = self.push_record(Record {
             id: record_id,
             pp,
@@ -546,7 +557,55 @@ impl Store {
         });
         self.tokens.insert(token.to_string(), Execution { fingerprint, record: idx, at: now });
         self.search_cache = None;
+        // A rejected parameter fails the record before any automation starts.
+        if !rejected {
+            let action_index = self.action_by_id.get(action_id).copied().unwrap_or_default();
+            self.automation_by_id.insert(execution_id.clone(), self.automations.len());
+            self.automations.push(Automation {
+                id: execution_id,
+                record: idx,
+                action: action_index,
+                parameters: automation_parameters,
+                executed_by,
+                plan: self.records[idx].plan.clone(),
+                stopped_at: None,
+            });
+        }
         Ok((idx, true))
+    }
+
+    pub fn automation_by_id(&self, id: &str) -> Option<usize> {
+        self.automation_by_id.get(id).copied()
+    }
+
+    /// Automation `i` as it stands at `now`.
+    pub fn automation_at(&self, i: usize, now: f64) -> automation::ExecutionNow {
+        let a = &self.automations[i];
+        automation::at(a, &self.world.actions[a.action], now)
+    }
+
+    /// StopAutomationExecution: the execution ends Cancelled now, and its record FAILED with an
+    /// error that says who stopped it.
+    pub fn stop_automation(&mut self, i: usize, now: f64, by: &str) -> Result<(), ServiceError> {
+        let state = self.automation_at(i, now);
+        if automation::is_terminal(state.status) {
+            return Err(ServiceError::ssm(
+                "InvalidAutomationStatusUpdateException",
+                format!("The execution {} is {} and cannot be stopped.", self.automations[i].id, state.status),
+            ));
+        }
+        let a = &mut self.automations[i];
+        a.stopped_at = Some(now);
+        let id = a.id.clone();
+        let record = &mut self.records[a.record];
+        record.plan.steps.retain(|s| s.0 <= now);
+        record.plan.steps.push((now, lifecycle::FAILED));
+        record.errors = vec![(
+            "AutomationExecutionCancelled".to_string(),
+            format!("The SSM Automation execution {id} was stopped (StopAutomationExecution) by {by}."),
+        )];
+        self.search_cache = None;
+        Ok(())
     }
 
     pub fn record_by_id(&self, id: &str) -> Result<usize, ServiceError> {

@@ -93,7 +93,55 @@ pub struct Action {
     pub assume_role: String,
     pub target_type: String,
     pub parameters: Vec<ParamDef>,
+    /// The SSM document's parameters, as DescribeDocument lists them (and its content holds).
+    #[serde(default)]
+    pub document_parameters: Vec<DocParam>,
+    /// The document's steps, in order; the automation walks them on the record's clock.
+    #[serde(default)]
+    pub steps: Vec<StepDef>,
     pub scenario: Scenario,
+}
+
+/// A parameter of an SSM document.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocParam {
+    pub name: String,
+    /// String, StringList, Integer, Boolean, MapList, StringMap.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub description: String,
+    /// None: the parameter is required.
+    #[serde(default)]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub allowed_values: Vec<String>,
+    #[serde(default)]
+    pub allowed_pattern: Option<String>,
+}
+
+/// A step of an SSM document.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    pub name: String,
+    /// The automation action: `aws:executeAwsApi`, `aws:changeInstanceState`, …
+    pub action: String,
+    /// Runs only when an earlier step failed (a rollback).
+    #[serde(default)]
+    pub on_failure: bool,
+}
+
+/// How a record names its automation execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Link {
+    /// RecordOutputs carries `AutomationExecutionId`.
+    #[default]
+    Outputs,
+    /// Nothing names it: clients find it with DescribeAutomationExecutions.
+    Search,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +169,13 @@ pub struct Scenario {
     pub errors: Vec<ErrorDef>,
     #[serde(default)]
     pub outputs: Vec<OutputDef>,
+    /// A failing run fails at this step (by name) with `failure_message`; by default the last.
+    #[serde(default)]
+    pub fail_step: Option<String>,
+    #[serde(default)]
+    pub failure_message: Option<String>,
+    #[serde(default)]
+    pub link: Link,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -227,6 +282,16 @@ impl World {
         for id in ids {
             if !seen.insert(id.as_str()) {
                 return bad(format!("id {id} is used twice"));
+            }
+        }
+        for a in &self.actions {
+            if let Some(step) = &a.scenario.fail_step
+                && !a.steps.iter().any(|s| &s.name == step && !s.on_failure)
+            {
+                return bad(format!("action {} fails at step {step}, which its document does not run", a.id));
+            }
+            if a.scenario.outcome == Outcome::FailedAfterRollback && !a.steps.iter().any(|s| s.on_failure) {
+                return bad(format!("action {} rolls back, but its document has no on_failure step", a.id));
             }
         }
         let actions: HashSet<&str> = self.actions.iter().map(|a| a.id.as_str()).collect();

@@ -12,5 +12,6 @@ mod protocol;
 mod pty;
 mod pty_harness;
 mod reliability;
+mod ssm;
 mod support;
 mod tui;

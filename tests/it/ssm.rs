@@ -1,0 +1,225 @@
+//! Issue 13: the emulator's SSM side through the real aws-sdk-ssm: each operation, its errors,
+//! the steps on the record's clock, a failing step, a stop, both ways of linking a record to its
+//! execution, and the permissions of the demo principals.
+
+use crate::support::*;
+use aws_sdk_ssm::error::ProvideErrorMetadata;
+use aws_sdk_ssm::types::{AutomationExecutionFilter, AutomationExecutionFilterKey, AutomationExecutionStatus};
+use sctui::domain::RecordStatus;
+
+const READ_ONLY: &str = "AKIADEMOREADONLY0001";
+const END_USER: &str = "AKIADEMOENDUSER00001";
+
+fn ssm_as(emu: &sctui::emulator::Emulator, key: &str) -> aws_sdk_ssm::Client {
+    let (_, region) = emu.account_and_region();
+    sctui::catalog::connect::demo_ssm_client(&emu.url(), &region, &fast_settings(1), key)
+}
+
+fn ssm(emu: &sctui::emulator::Emulator) -> aws_sdk_ssm::Client {
+    ssm_as(emu, sctui::catalog::connect::DEMO_ACCESS_KEY)
+}
+
+fn code<T: std::fmt::Debug, E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
+    r: Result<T, aws_sdk_ssm::error::SdkError<E, R>>,
+) -> String {
+    r.expect_err("the call should fail").code().unwrap_or("(none)").to_string()
+}
+
+fn filter(key: AutomationExecutionFilterKey, value: &str) -> AutomationExecutionFilter {
+    AutomationExecutionFilter::builder().key(key).values(value).build().unwrap()
+}
+
+/// Starts `action` on `product` and moves the clock past the record's CREATED phase; returns the
+/// record id and, where the record's outputs name it, the execution id.
+async fn start(emu: &sctui::emulator::Emulator, product: &str, action: &str) -> (String, Option<String>) {
+    let c = client(emu);
+    let pp = pp_id(&c, product).await;
+    let act = action_id(&c, &pp, action).await;
+    let token = uuid::Uuid::new_v4().to_string();
+    let record = c.execute(&pp, &act, None, &token).await.unwrap();
+    emu.advance_clock(1.0);
+    let (detail, outputs) = c.record(&record.record_id).await.unwrap();
+    assert_eq!(detail.status, Some(RecordStatus::InProgress));
+    let id = outputs.iter().find(|o| o.output_key.as_deref() == Some("AutomationExecutionId"));
+    (record.record_id, id.and_then(|o| o.output_value.clone()))
+}
+
+#[tokio::test]
+async fn describe_document_lists_the_runbooks_parameters() {
+    let emu = emulator(1.0).await;
+    let doc = ssm(&emu).describe_document().name("AWS-RestartEC2Instance").send().await.unwrap();
+    let doc = doc.document().unwrap();
+    assert_eq!(doc.document_type().map(|t| t.as_str()), Some("Automation"));
+    let params: Vec<(&str, &str, Option<&str>)> = doc
+        .parameters()
+        .iter()
+        .map(|p| (p.name().unwrap(), p.r#type().map(|t| t.as_str()).unwrap(), p.default_value()))
+        .collect();
+    assert_eq!(params, [("InstanceId", "StringList", None), ("AutomationAssumeRole", "String", Some(""))]);
+    let resize = ssm(&emu).describe_document().name("AWS-ResizeInstance").send().await.unwrap();
+    let names: Vec<_> = resize.document().unwrap().parameters().iter().filter_map(|p| p.name()).collect();
+    assert_eq!(names, ["InstanceId", "InstanceType", "SleepWait", "AutomationAssumeRole"]);
+    assert_eq!(code(ssm(&emu).describe_document().name("NoSuchDocument").send().await), "InvalidDocument");
+    assert_eq!(code(ssm(&emu).describe_document().name("x").send().await), "ValidationException", "too short a name");
+}
+
+#[tokio::test]
+async fn an_execution_walks_its_steps_on_the_records_clock() {
+    let emu = emulator(1.0).await;
+    let (_, id) = start(&emu, WEB, RESTART).await;
+    let id = id.expect("RestartEC2Instance's outputs name the execution");
+    let ex = ssm(&emu).get_automation_execution().automation_execution_id(&id).send().await.unwrap();
+    let ex = ex.automation_execution().unwrap();
+    assert_eq!(ex.automation_execution_status(), Some(&AutomationExecutionStatus::Inprogress));
+    assert_eq!(ex.document_name(), Some("AWS-RestartEC2Instance"));
+    assert!(ex.executed_by().unwrap().contains(":assumed-role/SC-launch-role/"));
+    assert_eq!(ex.parameters().unwrap()["InstanceId"].len(), 3, "the product's TARGET defaults");
+    let steps: Vec<_> = ex.step_executions().iter().map(|s| s.step_name().unwrap()).collect();
+    assert_eq!(steps, ["stopInstances"], "the second step has not started");
+    assert_eq!(ex.current_step_name(), Some("stopInstances"));
+    emu.advance_clock(10.0);
+    let done = ssm(&emu).get_automation_execution().automation_execution_id(&id).send().await.unwrap();
+    let done = done.automation_execution().unwrap();
+    assert_eq!(done.automation_execution_status(), Some(&AutomationExecutionStatus::Success));
+    assert!(done.execution_end_time().is_some() && done.outputs().is_some_and(|o| !o.is_empty()));
+    let steps = ssm(&emu).describe_automation_step_executions().automation_execution_id(&id).send().await.unwrap();
+    let names: Vec<_> = steps.step_executions().iter().map(|s| s.step_name().unwrap()).collect();
+    assert_eq!(names, ["stopInstances", "startInstances"]);
+    let reversed = ssm(&emu)
+        .describe_automation_step_executions()
+        .automation_execution_id(&id)
+        .reverse_order(true)
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reversed.step_executions()[0].step_name(), Some("startInstances"));
+    assert!(reversed.next_token().is_some(), "one per page: there is another");
+    let missing = "00000000-0000-4000-8000-000000000000";
+    let e = ssm(&emu).get_automation_execution().automation_execution_id(missing).send().await;
+    assert_eq!(code(e), "AutomationExecutionNotFoundException");
+}
+
+#[tokio::test]
+async fn a_failing_action_fails_at_its_named_step_with_the_reason() {
+    let emu = emulator(1.0).await;
+    let (_, id) = start(&emu, "orders-db-prod", "AWS-StopRdsInstance").await;
+    emu.advance_clock(60.0);
+    let ex = ssm(&emu).get_automation_execution().automation_execution_id(id.unwrap()).send().await.unwrap();
+    let ex = ex.automation_execution().unwrap();
+    assert_eq!(ex.automation_execution_status(), Some(&AutomationExecutionStatus::Failed));
+    let steps: Vec<_> =
+        ex.step_executions().iter().map(|s| (s.step_name().unwrap(), s.step_status().unwrap().as_str())).collect();
+    assert_eq!(steps, [("AssertNotStopped", "Success"), ("StopInstance", "Failed")]);
+    let failed = &ex.step_executions()[1];
+    assert!(failed.failure_message().unwrap().starts_with("Step fails when it is Calling StopDBInstance"));
+    let details = failed.failure_details().unwrap();
+    assert_eq!(details.failure_stage(), Some("Invocation"));
+    assert!(details.details().unwrap()["ExceptionMessage"][0].contains("InvalidDBInstanceState"));
+    assert_eq!(ex.failure_message(), failed.failure_message());
+}
+
+#[tokio::test]
+async fn stop_cancels_the_execution_and_fails_the_record() {
+    let emu = emulator(1.0).await;
+    let (record, id) = start(&emu, WEB, RESTART).await;
+    let id = id.unwrap();
+    ssm(&emu).stop_automation_execution().automation_execution_id(&id).send().await.unwrap();
+    let ex = ssm(&emu).get_automation_execution().automation_execution_id(&id).send().await.unwrap();
+    let ex = ex.automation_execution().unwrap();
+    assert_eq!(ex.automation_execution_status(), Some(&AutomationExecutionStatus::Cancelled));
+    assert_eq!(ex.step_executions()[0].step_status().map(|s| s.as_str()), Some("Cancelled"));
+    let (detail, _) = client(&emu).record(&record).await.unwrap();
+    assert_eq!(detail.status, Some(RecordStatus::Failed));
+    assert_eq!(detail.record_errors[0].code.as_deref(), Some("AutomationExecutionCancelled"));
+    let again = ssm(&emu).stop_automation_execution().automation_execution_id(&id).send().await;
+    assert_eq!(code(again), "InvalidAutomationStatusUpdateException");
+}
+
+/// The record ↔ execution link both ways: StartEC2Instance's record does not name its
+/// execution; DescribeAutomationExecutions finds it by document and start time.
+#[tokio::test]
+async fn an_execution_the_record_does_not_name_is_found_by_search() {
+    let emu = emulator(1.0).await;
+    let before = time::OffsetDateTime::now_utc() - time::Duration::seconds(5);
+    let (_, id) = start(&emu, WEB, "AWS-StartEC2Instance").await;
+    assert_eq!(id, None, "this scenario's outputs do not name the execution");
+    let after = before.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let found = ssm(&emu)
+        .describe_automation_executions()
+        .filters(filter(AutomationExecutionFilterKey::DocumentNamePrefix, "AWS-StartEC2"))
+        .filters(filter(AutomationExecutionFilterKey::StartTimeAfter, &after))
+        .send()
+        .await
+        .unwrap();
+    let list = found.automation_execution_metadata_list();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].document_name(), Some("AWS-StartEC2Instance"));
+    assert!(list[0].executed_by().unwrap().contains("SC-launch-role"));
+    let none = ssm(&emu)
+        .describe_automation_executions()
+        .filters(filter(AutomationExecutionFilterKey::ExecutionStatus, "Success"))
+        .send()
+        .await
+        .unwrap();
+    assert!(none.automation_execution_metadata_list().is_empty(), "it is still running");
+    let bad = ssm(&emu)
+        .describe_automation_executions()
+        .filters(filter(AutomationExecutionFilterKey::StartTimeAfter, "yesterday"))
+        .send()
+        .await;
+    assert_eq!(code(bad), "InvalidFilterValue");
+}
+
+/// AWSServiceCatalogEndUserFullAccess grants GetAutomationExecution and DescribeDocument only;
+/// the read-only end-user policy no SSM action.
+#[tokio::test]
+async fn ssm_permissions_follow_the_end_user_policies() {
+    let emu = emulator(1.0).await;
+    let (_, id) = start(&emu, WEB, RESTART).await;
+    let id = id.unwrap();
+    let user = ssm_as(&emu, END_USER);
+    assert!(user.get_automation_execution().automation_execution_id(&id).send().await.is_ok());
+    assert!(user.describe_document().name("AWS-RestartEC2Instance").send().await.is_ok());
+    assert_eq!(code(user.describe_automation_executions().send().await), "AccessDeniedException");
+    assert_eq!(
+        code(user.stop_automation_execution().automation_execution_id(&id).send().await),
+        "AccessDeniedException"
+    );
+    let auditor = ssm_as(&emu, READ_ONLY);
+    let denied = auditor.get_automation_execution().automation_execution_id(&id).send().await;
+    let e = denied.expect_err("denied");
+    assert_eq!(e.code(), Some("AccessDeniedException"));
+    assert!(e.message().unwrap().contains("ssm:GetAutomationExecution"), "{:?}", e.message());
+    assert_eq!(emu.stats().requests["GetAutomationExecution"], 2);
+}
+
+/// Every bound of the model is checked by the emulator, as by SSM: the SDK sends what it is
+/// given.
+#[tokio::test]
+async fn ssm_input_is_checked_as_the_model_says() {
+    let emu = emulator(1.0).await;
+    let c = ssm(&emu);
+    let e = c.describe_automation_executions().max_results(51).send().await;
+    assert_eq!(code(e), "ValidationException");
+    let e = c.describe_automation_executions().next_token("not-a-token").send().await;
+    assert_eq!(code(e), "InvalidNextToken");
+    let long = "x".repeat(151);
+    let e = c
+        .describe_automation_executions()
+        .filters(filter(AutomationExecutionFilterKey::DocumentNamePrefix, &long))
+        .send()
+        .await;
+    assert_eq!(code(e), "InvalidFilterValue");
+    let mut many = c.describe_automation_executions();
+    for _ in 0..11 {
+        many = many.filters(filter(AutomationExecutionFilterKey::DocumentNamePrefix, "AWS"));
+    }
+    assert_eq!(code(many.send().await), "ValidationException");
+    let e = c.get_automation_execution().automation_execution_id("short").send().await;
+    assert_eq!(code(e), "ValidationException");
+    let e = c.describe_document().name("AWS-RestartEC2Instance").document_version("01").send().await;
+    assert_eq!(code(e), "ValidationException");
+    let e = c.describe_document().name("bad name\u{1b}[2J").send().await;
+    assert_eq!(code(e), "ValidationException");
+}
