@@ -3,7 +3,7 @@
 
 Usage: sctui emulator --listen 127.0.0.1:0 --time-scale 0.05 --scale 250 &   # prints its URL
        python3 scripts/interop_boto3.py http://127.0.0.1:PORT
-Needs boto3 (pip install boto3). Prints one line per check and exits non-zero on the first failure.
+Covers the Service Catalog operations and the SSM side. Needs boto3 (pip install boto3). Prints one line per check and exits non-zero on the first failure.
 """
 import sys
 import time
@@ -101,4 +101,32 @@ check("history newest first", hist[0]["RecordId"] == rec["RecordId"], f"{len(his
 
 code, msg = error_code(sc.describe_record, Id="rec-doesnotexist1")
 check("not found", code == "ResourceNotFoundException", msg)
+
+# The SSM side (issue 13): the same port, X-Amz-Target AmazonSSM.<Op>, parsed by botocore.
+def client(service, key="AKIDEXAMPLE"):
+    return boto3.client(service, endpoint_url=url, region_name="eu-west-1",
+                        aws_access_key_id=key, aws_secret_access_key="secret")
+
+
+ssm = client("ssm")
+doc = ssm.describe_document(Name="AWS-ResizeInstance")["Document"]
+params = [(p["Name"], p["Type"], p.get("DefaultValue")) for p in doc["Parameters"]]
+check("DescribeDocument", doc["DocumentType"] == "Automation" and params[1] == ("InstanceType", "String", None), params)
+code, msg = error_code(ssm.describe_document, Name="NoSuchDocument")
+check("DescribeDocument, unknown", code == "InvalidDocument", msg)
+execution = [o["OutputValue"] for o in d["RecordOutputs"] if o["OutputKey"] == "AutomationExecutionId"][0]
+ex = ssm.get_automation_execution(AutomationExecutionId=execution)["AutomationExecution"]
+steps = [(st["StepName"], st["StepStatus"]) for st in ex["StepExecutions"]]
+check("GetAutomationExecution", ex["AutomationExecutionStatus"] == "Success" and len(steps) == 2, steps)
+found = ssm.describe_automation_executions(
+    Filters=[{"Key": "DocumentNamePrefix", "Values": ["AWS-Restart"]}])["AutomationExecutionMetadataList"]
+check("DescribeAutomationExecutions", any(e["AutomationExecutionId"] == execution for e in found), len(found))
+listed = ssm.describe_automation_step_executions(AutomationExecutionId=execution, ReverseOrder=True)["StepExecutions"]
+check("DescribeAutomationStepExecutions", listed[0]["StepName"] == "startInstances", [s["StepName"] for s in listed])
+code, msg = error_code(ssm.stop_automation_execution, AutomationExecutionId=execution)
+check("StopAutomationExecution of an ended one", code == "InvalidAutomationStatusUpdateException", msg)
+code, msg = error_code(ssm.get_automation_execution, AutomationExecutionId="00000000-0000-4000-8000-000000000000")
+check("GetAutomationExecution, unknown", code == "AutomationExecutionNotFoundException", msg)
+code, msg = error_code(client("ssm", "AKIADEMOREADONLY0001").get_automation_execution, AutomationExecutionId=execution)
+check("read-only end user denied", code == "AccessDeniedException", msg)
 print("all boto3 checks passed")

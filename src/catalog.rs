@@ -11,7 +11,7 @@ pub mod pager;
 
 use crate::domain::{
     ActionDefinition, ExecutionParameter, Page, ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput,
-    ServiceAction,
+    ServiceAction, Timestamp,
 };
 use aws_sdk_servicecatalog::types::{ListRecordHistorySearchFilter, ProvisionedProductViewFilterBy, SortOrder};
 pub use connect::{ClientSettings, LiveOptions, Target, redact_userinfo};
@@ -46,6 +46,8 @@ pub struct CatalogClient {
     /// What the operator should know about this connection's settings (a bad `max_attempts`
     /// in the profile, say), said once when it is ready.
     pub notices: Vec<String>,
+    /// SSM, for the Automation execution behind each action (same credentials and region).
+    ssm: Option<aws_sdk_ssm::Client>,
 }
 
 impl CatalogClient {
@@ -65,6 +67,72 @@ impl CatalogClient {
             levels,
             pacer: None,
             notices: Vec::new(),
+            ssm: None,
+        }
+    }
+
+    /// Adds the SSM client the execution look-ups use.
+    pub fn with_ssm(mut self, ssm: aws_sdk_ssm::Client) -> Self {
+        self.ssm = Some(ssm);
+        self
+    }
+
+    fn ssm_client(&self, op: &'static str) -> Result<&aws_sdk_ssm::Client, Error> {
+        self.ssm.as_ref().ok_or_else(|| Error::new(ErrorKind::Other, op, "no SSM client for this connection"))
+    }
+
+    /// GetAutomationExecution: the execution and its steps.
+    pub async fn automation(&self, id: &str) -> Result<crate::domain::Automation, Error> {
+        const OP: &str = "GetAutomationExecution";
+        let ssm = self.ssm_client(OP)?;
+        let call = ssm.get_automation_execution().automation_execution_id(id).send();
+        let out = self.paced(OP, async { call.await.map_err(self.err(OP)) }).await?;
+        out.automation_execution()
+            .map(convert::ssm::automation)
+            .ok_or_else(|| Error::new(ErrorKind::Other, OP, "the answer had no AutomationExecution"))
+    }
+
+    /// DescribeAutomationExecutions: executions of `document` started between `after` and
+    /// `before` (every page, bounded), newest first as SSM lists them.
+    pub async fn automations_between(
+        &self,
+        document: Option<&str>,
+        after: Timestamp,
+        before: Timestamp,
+    ) -> Result<Vec<crate::domain::Automation>, Error> {
+        use aws_sdk_ssm::types::{AutomationExecutionFilter as F, AutomationExecutionFilterKey as K};
+        const OP: &str = "DescribeAutomationExecutions";
+        let ssm = self.ssm_client(OP)?;
+        let when = |t: Timestamp| {
+            let iso = t.iso();
+            // `yyyy-MM-ddTHH:mm:ssZ`, whole seconds, as the filter takes it.
+            format!("{}Z", &iso[..iso.len().min(19)])
+        };
+        let mut filters = vec![
+            F::builder().key(K::StartTimeAfter).values(when(after)).build(),
+            F::builder().key(K::StartTimeBefore).values(when(before)).build(),
+        ];
+        if let Some(d) = document {
+            filters.push(F::builder().key(K::DocumentNamePrefix).values(d).build());
+        }
+        let filters: Vec<F> = filters
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| Error::new(ErrorKind::Validation, OP, format!("a filter could not be built: {e}")))?;
+        let mut found = Vec::new();
+        let mut pager = Pager::new(OP);
+        loop {
+            let call = ssm
+                .describe_automation_executions()
+                .set_filters(Some(filters.clone()))
+                .max_results(50)
+                .set_next_token(pager.token())
+                .send();
+            let out = self.paced(OP, async { call.await.map_err(self.err(OP)) }).await?;
+            found.extend(out.automation_execution_metadata_list().iter().map(convert::ssm::summary));
+            if !pager.advance(out.next_token())? {
+                return Ok(found);
+            }
         }
     }
 
@@ -111,8 +179,8 @@ impl CatalogClient {
             region: Some(region.to_string()),
             endpoint: Some(endpoint.to_string()),
         };
-        let (sdk, sts) = connect::demo_clients(endpoint, region, settings, access_key);
-        CatalogClient::new(sdk, sts, target, None).with_max_rate(settings.max_rate)
+        let (sdk, sts, ssm) = connect::demo_clients(endpoint, region, settings, access_key);
+        CatalogClient::new(sdk, sts, target, None).with_max_rate(settings.max_rate).with_ssm(ssm)
     }
 
     pub async fn live(
@@ -120,11 +188,12 @@ impl CatalogClient {
         settings: &ClientSettings,
         accept_language: Option<String>,
     ) -> Result<Self, Error> {
-        let (sdk, sts, notices) = connect::live_clients(opts, settings).await?;
+        let (sdk, sts, ssm, notices) = connect::live_clients(opts, settings).await?;
         let target = Target { region: sdk.config().region().map(|r| r.to_string()), ..opts.target() };
         let client = CatalogClient::new(sdk, sts, target, accept_language)
             .with_access_level(opts.access_level)
-            .with_max_rate(settings.max_rate);
+            .with_max_rate(settings.max_rate)
+            .with_ssm(ssm);
         Ok(CatalogClient { notices, ..client })
     }
 

@@ -121,6 +121,9 @@ pub enum Command {
     History { product: String },
     /// Show a record and its outputs.
     Record { record_id: String },
+    /// Show the SSM Automation steps behind an action's record: each step's status and times, and
+    /// the failing step's reason in full (JSON shaped like `aws ssm get-automation-execution`).
+    Steps { record_id: String },
     /// Execute a self-service action on a provisioned product.
     Exec(ExecArgs),
     /// Run one action on many provisioned products, each with its own token and journal entry.

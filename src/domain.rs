@@ -448,3 +448,91 @@ mod tests {
         assert!(!odd.is_terminal());
     }
 }
+
+/// An SSM Automation execution, shaped as `aws ssm get-automation-execution` prints its
+/// `AutomationExecution` (the fields sctui reads; absent ones are left out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Automation {
+    pub automation_execution_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_start_time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_end_time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automation_execution_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub step_executions: Vec<AutomationStep>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outputs: BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub executed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_step_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_action: Option<String>,
+}
+
+impl Automation {
+    /// Success, Failed, Cancelled, TimedOut and the other ends SSM names.
+    pub fn is_over(&self) -> bool {
+        matches!(
+            self.automation_execution_status.as_deref(),
+            Some(
+                "Success"
+                    | "Failed"
+                    | "Cancelled"
+                    | "TimedOut"
+                    | "CompletedWithSuccess"
+                    | "CompletedWithFailure"
+                    | "Rejected"
+                    | "Exited"
+            )
+        )
+    }
+
+    /// The step that failed, if one did.
+    pub fn failed_step(&self) -> Option<&AutomationStep> {
+        self.step_executions.iter().find(|s| matches!(s.step_status.as_deref(), Some("Failed" | "TimedOut")))
+    }
+}
+
+/// One step of an execution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct AutomationStep {
+    pub step_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_start_time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_end_time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_status: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outputs: BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_details: Option<FailureDetails>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct FailureDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_stage: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_type: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, Vec<String>>,
+}

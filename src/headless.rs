@@ -125,6 +125,7 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
         Command::Params { product, action } => params(client, product, action, output, out).await,
         Command::History { product } => history(client, product, output, out).await,
         Command::Record { record_id } => record(client, record_id, output, out).await,
+        Command::Steps { record_id } => steps(ctx, record_id, output, out).await,
         Command::Exec(args) => exec(ctx, args, out, err).await,
         Command::Batch(args) => batch(ctx, args, out, err).await,
     };
@@ -268,6 +269,52 @@ async fn record(client: &CatalogClient, id: &str, output: Output, out: &mut dyn 
         Output::Table => output::record(out, &detail, Some(&outputs)),
     }
     Ok(EXIT_OK)
+}
+
+/// The SSM Automation execution behind a record, and its steps. The document narrows the search
+/// where this machine's journal knows the record's action.
+async fn steps(ctx: &Context<'_>, id: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
+    let client = ctx.client;
+    let (detail, outputs) = client.record(id).await?;
+    let document = journal_document(ctx, id);
+    match crate::runs::automation::find(client, &detail, &outputs, document.as_deref()).await? {
+        crate::runs::automation::Found::One(a) => {
+            match output {
+                Output::Json => output::json(out, &json!({"AutomationExecution": a})),
+                Output::Table => output::automation(out, &a),
+            }
+            Ok(EXIT_OK)
+        }
+        crate::runs::automation::Found::Many(list) => {
+            let ids: Vec<String> = list
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} ({}, {})",
+                        a.automation_execution_id,
+                        output::opt(&a.document_name),
+                        output::opt(&a.automation_execution_status)
+                    )
+                })
+                .collect();
+            Err(Failure::BadInput(clean(&format!(
+                "{} SSM Automation executions could be this record's (its outputs do not name one): {}. sctui does not guess: look at each with `aws ssm get-automation-execution`",
+                list.len(),
+                ids.join(", ")
+            ))))
+        }
+        crate::runs::automation::Found::None(why) => Err(Failure::BadInput(clean(&why))),
+    }
+}
+
+/// The SSM document of the run that made `record_id`, where this machine's journal has it.
+fn journal_document(ctx: &Context<'_>, record_id: &str) -> Option<String> {
+    let path = ctx.journal.as_ref()?.path().to_path_buf();
+    let (events, _) = crate::runs::journal::Journal::read(&path).ok()?;
+    crate::runs::journal::runs(&events)
+        .into_iter()
+        .find(|r| r.record_id.as_deref() == Some(record_id))
+        .map(|r| r.action_name)
 }
 
 /// For people (table output): each status change on stderr as it happens. A journal failure is

@@ -123,6 +123,9 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
                 return headless::EXIT_API;
             }
         }
+    } else if matches!(command, Command::Steps { .. }) {
+        // Only read, to narrow the search by the record's action: without one, steps still work.
+        open_journal(g).ok()
     } else {
         None
     };

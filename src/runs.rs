@@ -5,6 +5,7 @@
 //!
 //! May import: catalog, domain, paths (through journal). Never tui, headless or emulator.
 
+pub mod automation;
 pub mod batch;
 pub mod cli_equiv;
 pub mod journal;

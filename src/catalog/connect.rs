@@ -242,9 +242,9 @@ pub fn demo_clients(
     region: &str,
     settings: &ClientSettings,
     access_key: &str,
-) -> (aws_sdk_servicecatalog::Client, aws_sdk_sts::Client) {
+) -> (aws_sdk_servicecatalog::Client, aws_sdk_sts::Client, aws_sdk_ssm::Client) {
     let config = demo_config(endpoint, region, settings, access_key);
-    (aws_sdk_servicecatalog::Client::new(&config), aws_sdk_sts::Client::new(&config))
+    (aws_sdk_servicecatalog::Client::new(&config), aws_sdk_sts::Client::new(&config), aws_sdk_ssm::Client::new(&config))
 }
 
 /// An SSM client for the emulator at `endpoint` (which serves SSM on the same port), signed with
@@ -281,7 +281,7 @@ fn demo_config(endpoint: &str, region: &str, settings: &ClientSettings, access_k
 pub async fn live_clients(
     opts: &LiveOptions,
     settings: &ClientSettings,
-) -> Result<(aws_sdk_servicecatalog::Client, aws_sdk_sts::Client, Vec<String>), Error> {
+) -> Result<(aws_sdk_servicecatalog::Client, aws_sdk_sts::Client, aws_sdk_ssm::Client, Vec<String>), Error> {
     let (settings, warnings) = match profile_properties(opts.profile.as_deref()).await {
         Some((name, set)) => settings.clone().with_profile(&name, |k| set.get(k).map(str::to_string)),
         None => (settings.clone(), Vec::new()),
@@ -339,7 +339,13 @@ pub async fn live_clients(
     if let Some(url) = &opts.endpoint_url {
         catalog = catalog.endpoint_url(url);
     }
-    Ok((aws_sdk_servicecatalog::Client::from_conf(catalog.build()), aws_sdk_sts::Client::new(&shared), warnings))
+    // SSM likewise: AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL, the profile's, or AWS's.
+    Ok((
+        aws_sdk_servicecatalog::Client::from_conf(catalog.build()),
+        aws_sdk_sts::Client::new(&shared),
+        aws_sdk_ssm::Client::new(&shared),
+        warnings,
+    ))
 }
 
 #[cfg(test)]

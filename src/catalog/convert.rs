@@ -115,3 +115,70 @@ pub fn record(r: &sdk::RecordDetail) -> RecordDetail {
 pub fn output(o: &sdk::RecordOutput) -> RecordOutput {
     RecordOutput { output_key: s(o.output_key()), output_value: s(o.output_value()), description: s(o.description()) }
 }
+
+/// Where aws-sdk-ssm's shapes stop.
+pub mod ssm {
+    use crate::domain::{Automation, AutomationStep, FailureDetails, Timestamp};
+    use aws_sdk_ssm::types as sdk;
+    use std::collections::{BTreeMap, HashMap};
+
+    fn ts(t: Option<&aws_sdk_ssm::primitives::DateTime>) -> Option<Timestamp> {
+        t.map(|t| Timestamp(t.as_secs_f64()))
+    }
+
+    fn map(m: Option<&HashMap<String, Vec<String>>>) -> BTreeMap<String, Vec<String>> {
+        m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
+    }
+
+    pub fn automation(a: &sdk::AutomationExecution) -> Automation {
+        Automation {
+            automation_execution_id: a.automation_execution_id().unwrap_or_default().to_string(),
+            document_name: a.document_name().map(str::to_string),
+            document_version: a.document_version().map(str::to_string),
+            execution_start_time: ts(a.execution_start_time()),
+            execution_end_time: ts(a.execution_end_time()),
+            automation_execution_status: a.automation_execution_status().map(|s| s.as_str().to_string()),
+            step_executions: a.step_executions().iter().map(step).collect(),
+            parameters: map(a.parameters()),
+            outputs: map(a.outputs()),
+            failure_message: a.failure_message().map(str::to_string),
+            executed_by: a.executed_by().map(str::to_string),
+            current_step_name: a.current_step_name().map(str::to_string),
+            current_action: a.current_action().map(str::to_string),
+        }
+    }
+
+    pub fn summary(a: &sdk::AutomationExecutionMetadata) -> Automation {
+        Automation {
+            automation_execution_id: a.automation_execution_id().unwrap_or_default().to_string(),
+            document_name: a.document_name().map(str::to_string),
+            document_version: a.document_version().map(str::to_string),
+            execution_start_time: ts(a.execution_start_time()),
+            execution_end_time: ts(a.execution_end_time()),
+            automation_execution_status: a.automation_execution_status().map(|s| s.as_str().to_string()),
+            outputs: map(a.outputs()),
+            failure_message: a.failure_message().map(str::to_string),
+            executed_by: a.executed_by().map(str::to_string),
+            current_step_name: a.current_step_name().map(str::to_string),
+            current_action: a.current_action().map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    fn step(s: &sdk::StepExecution) -> AutomationStep {
+        AutomationStep {
+            step_name: s.step_name().unwrap_or_default().to_string(),
+            action: s.action().map(str::to_string),
+            execution_start_time: ts(s.execution_start_time()),
+            execution_end_time: ts(s.execution_end_time()),
+            step_status: s.step_status().map(|x| x.as_str().to_string()),
+            outputs: map(s.outputs()),
+            failure_message: s.failure_message().map(str::to_string),
+            failure_details: s.failure_details().map(|d| FailureDetails {
+                failure_stage: d.failure_stage().map(str::to_string),
+                failure_type: d.failure_type().map(str::to_string),
+                details: map(d.details()),
+            }),
+        }
+    }
+}

@@ -101,7 +101,15 @@ impl Error {
                 let hint = match (&code, kind) {
                     (None, ErrorKind::Other) => NOT_SERVICE_CATALOG.to_string(),
                     (_, ErrorKind::AccessDenied) => {
-                        let service = if operation == "GetCallerIdentity" { "sts" } else { "servicecatalog" };
+                        let service = match operation {
+                            "GetCallerIdentity" => "sts",
+                            "DescribeDocument"
+                            | "GetAutomationExecution"
+                            | "DescribeAutomationExecutions"
+                            | "DescribeAutomationStepExecutions"
+                            | "StopAutomationExecution" => "ssm",
+                            _ => "servicecatalog",
+                        };
                         format!("Needs {service}:{operation}: ask for it, or use another profile (or --access-level)")
                     }
                     _ => default_hint(kind, profile).into_owned(),

@@ -119,3 +119,46 @@ pub fn export_md(runs: &[JournalRun], out: &mut dyn Write) {
         let _ = writeln!(out);
     }
 }
+
+/// An SSM Automation execution for people: what ran, each step, and a failure's reason whole.
+pub fn automation(out: &mut dyn Write, a: &crate::domain::Automation) {
+    let when = |t: Option<crate::domain::Timestamp>| t.map(|t| t.iso()).unwrap_or_else(|| "-".into());
+    let _ = writeln!(out, "Execution  {}", clean(&a.automation_execution_id));
+    let document = format!("{} v{}", opt(&a.document_name), opt(&a.document_version));
+    let _ = writeln!(out, "Document   {}", clean(&document));
+    let _ = writeln!(out, "Status     {}", clean(&opt(&a.automation_execution_status)));
+    let _ = writeln!(out, "Started    {}", when(a.execution_start_time));
+    let _ = writeln!(out, "Ended      {}", when(a.execution_end_time));
+    let _ = writeln!(out, "Ran as     {}", clean(&opt(&a.executed_by)));
+    let _ = writeln!(out);
+    let rows: Vec<Vec<String>> = a
+        .step_executions
+        .iter()
+        .map(|s| {
+            let took = match (s.execution_start_time, s.execution_end_time) {
+                (Some(b), Some(e)) => format!("{:.1}s", (e.0 - b.0).max(0.0)),
+                _ => "-".into(),
+            };
+            vec![
+                clean(&s.step_name),
+                clean(&opt(&s.action)),
+                clean(&opt(&s.step_status)),
+                when(s.execution_start_time),
+                took,
+            ]
+        })
+        .collect();
+    table(out, &["STEP", "ACTION", "STATUS", "STARTED", "TOOK"], &rows);
+    if let Some(s) = a.failed_step() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Step {} failed: {}", clean(&s.step_name), clean(&opt(&s.failure_message)));
+        if let Some(d) = &s.failure_details {
+            for (k, v) in &d.details {
+                let _ = writeln!(out, "  {}: {}", clean(k), clean(&v.join(", ")));
+            }
+        }
+    } else if let Some(f) = &a.failure_message {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Failure    {}", clean(f));
+    }
+}

@@ -344,3 +344,65 @@ async fn terraform_products_say_actions_are_not_supported() {
     assert_eq!(emu.stats().executions_started, 0);
     assert_eq!(emu.stats().requests.get("ExecuteProvisionedProductServiceAction"), None, "nothing was sent");
 }
+
+/// Issue 13: `sctui steps RECORD` shows the SSM Automation behind an action's record: found by
+/// the record's outputs (RestartEC2Instance) or, where they do not name it, by search
+/// (StartEC2Instance); JSON shaped like `aws ssm get-automation-execution`; the failing step's
+/// reason whole; a record with no execution is exit 2 with the reason.
+#[tokio::test]
+async fn steps_show_the_automation_behind_a_record() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let record = |out: &std::process::Output| -> String {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["RecordDetail"]["RecordId"].as_str().unwrap().to_string()
+    };
+    let exec = |product: &'static str, action: &'static str| {
+        let (emu, home) = (&emu, home.path());
+        async move { run_against(emu, home, &["exec", product, action, "--wait", "--output", "json"]).await }
+    };
+    let restarted = record(&exec(WEB, RESTART).await);
+    let out = run_against(&emu, home.path(), &["steps", &restarted, "--output", "json"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let a = &v["AutomationExecution"];
+    assert_eq!(a["AutomationExecutionStatus"], "Success");
+    assert_eq!(a["DocumentName"], "AWS-RestartEC2Instance");
+    let steps: Vec<&str> =
+        a["StepExecutions"].as_array().unwrap().iter().map(|s| s["StepName"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["stopInstances", "startInstances"]);
+    assert!(a["ExecutionStartTime"].as_str().unwrap().ends_with("+00:00"), "ISO 8601, as the AWS CLI prints: {a}");
+
+    let started = record(&exec(WEB, "AWS-StartEC2Instance").await);
+    let out = run_against(&emu, home.path(), &["steps", &started]).await;
+    assert_eq!(out.status.code(), Some(0), "found by search: {}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.contains("Document   AWS-StartEC2Instance v1") && table.contains("startInstances"), "{table}");
+    // Without the journal that knows its action, two executions fit the window: sctui says so
+    // and names both instead of guessing.
+    let other = home.path().join("other-journal.jsonl");
+    let out = run_against(&emu, home.path(), &["--journal", other.to_str().unwrap(), "steps", &started]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("2 SSM Automation executions could be this record's") && err.contains("does not guess"),
+        "{err}"
+    );
+
+    let failed = record(&exec("orders-db-prod", "AWS-StopRdsInstance").await);
+    let out = run_against(&emu, home.path(), &["steps", &failed]).await;
+    let table = text(&out.stdout);
+    assert!(table.contains("Status     Failed"), "{table}");
+    assert!(table.contains("Step StopInstance failed: Step fails when it is Calling StopDBInstance"), "{table}");
+    assert!(table.contains("ExceptionMessage: Step fails"), "FailureDetails too: {table}");
+
+    // A record no automation made (the product's provisioning): exit 2, saying why.
+    let h = run_against(&emu, home.path(), &["history", "bastion-prod-eu", "--output", "json"]).await;
+    let h: serde_json::Value = serde_json::from_slice(&h.stdout).unwrap();
+    let provision = h["RecordDetails"].as_array().unwrap().last().unwrap()["RecordId"].as_str().unwrap().to_string();
+    let out = run_against(&emu, home.path(), &["steps", &provision]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("no SSM Automation execution"), "{}", text(&out.stderr));
+    let out = run_against(&emu, home.path(), &["steps", "rec-\u{1b}[2J"]).await;
+    assert_eq!(out.status.code(), Some(2), "a bad id is refused before anything is sent");
+}

@@ -55,6 +55,8 @@ impl Tui {
         cmd.env("XDG_STATE_HOME", home.path().join("state"));
         cmd.env("RUST_BACKTRACE", "0");
         cmd.env("AWS_ENDPOINT_URL_STS", NO_STS);
+        // Nor AWS's own SSM.
+        cmd.env("AWS_ENDPOINT_URL_SSM", NO_STS);
         // The caller's variables last, so that they win (HOME for a profile, say).
         for (k, v) in env {
             cmd.env(k, v);

@@ -223,3 +223,15 @@ async fn ssm_input_is_checked_as_the_model_says() {
     let e = c.describe_document().name("bad name\u{1b}[2J").send().await;
     assert_eq!(code(e), "ValidationException");
 }
+
+/// A denied SSM call names the SSM permission it needs (not a Service Catalog one).
+#[tokio::test]
+async fn a_denied_ssm_call_names_the_ssm_permission() {
+    let emu = emulator(1.0).await;
+    let (_, region) = emu.account_and_region();
+    let auditor = sctui::catalog::CatalogClient::demo_as(&emu.url(), &region, &fast_settings(1), READ_ONLY);
+    let e = auditor.automation("00000000-0000-4000-8000-000000000000").await.unwrap_err();
+    assert_eq!(e.kind, sctui::catalog::ErrorKind::AccessDenied);
+    assert!(e.to_string().contains("ssm:GetAutomationExecution"), "{e}");
+    assert!(!e.to_string().contains("servicecatalog:GetAutomationExecution"), "{e}");
+}

@@ -128,6 +128,7 @@ pub fn sctui(home: &std::path::Path) -> Command {
         .env("AWS_SECRET_ACCESS_KEY", "test-secret")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ENDPOINT_URL_STS", NO_STS)
+        .env("AWS_ENDPOINT_URL_SSM", NO_STS)
         .env("LANG", "C.UTF-8");
     cmd
 }
@@ -138,7 +139,10 @@ pub use crate::pty_harness::NO_STS;
 pub async fn run_against(emu: &Emulator, home: &std::path::Path, args: &[&str]) -> Output {
     let (_, region) = emu.account_and_region();
     let mut cmd = sctui(home);
-    cmd.env("AWS_ENDPOINT_URL_STS", emu.url()).args(["--endpoint-url", &emu.url(), "--region", &region]).args(args);
+    cmd.env("AWS_ENDPOINT_URL_STS", emu.url())
+        .env("AWS_ENDPOINT_URL_SSM", emu.url())
+        .args(["--endpoint-url", &emu.url(), "--region", &region])
+        .args(args);
     tokio::task::spawn_blocking(move || cmd.output().expect("sctui runs")).await.expect("join")
 }
 
