@@ -73,6 +73,11 @@ pub enum Action {
         definition_missing: Option<String>,
     },
     /// A transient failure sending the execute; it is being sent again with the same token.
+    /// What the look-up of a run's SSM Automation execution found.
+    StepsLoaded {
+        run: RunId,
+        result: Result<crate::runs::automation::Found, Error>,
+    },
     /// A queued batch run's turn came: it is being sent now.
     RunLaunched {
         run: RunId,

@@ -75,6 +75,14 @@ impl App {
     pub fn screen_key_mode(&self) -> KeyMode {
         match &self.screen {
             Screen::Run(s) if self.runs.get(s.id).is_some_and(|r| r.decision.is_some()) => KeyMode::RunUncertain,
+            Screen::Run(s)
+                if self
+                    .runs
+                    .get(s.id)
+                    .is_some_and(|r| matches!(r.steps, Some(super::runbook::Steps::Choose { .. }))) =>
+            {
+                KeyMode::RunChoose
+            }
             screen => screen.key_mode(&self.list),
         }
     }
@@ -516,6 +524,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     if changed {
         app.dirty = true;
     }
+    let mut effects = effects;
+    // The run on screen: its SSM steps, read at most once per record poll (never for a run
+    // that is not on screen).
+    if let Screen::Run(s) = &app.screen
+        && let Some(e) = app.runs.steps_effect(s.id)
+    {
+        effects.push(e);
+    }
     effects
 }
 
@@ -626,6 +642,15 @@ impl App {
         if again { self.screen_command(Cmd::Open) } else { vec![] }
     }
 
+    /// A batch run's turn, or a run's SSM steps.
+    fn on_run_news(&mut self, action: Action) {
+        match action {
+            Action::StepsLoaded { run, result } => self.runs.steps_loaded(run, result),
+            Action::RunLaunched { run } => self.runs.launched(run, self.session.now),
+            _ => {}
+        }
+    }
+
     /// What background work reports: to the model it is about.
     fn on_result(&mut self, action: Action) -> Vec<Effect> {
         let app = self;
@@ -667,8 +692,8 @@ impl App {
             }
             Action::JournalRunFound { product, found } => app.journal_found(product, found),
             Action::JournalLoaded { open, problems, closed_demo } => app.journal_loaded(open, problems, closed_demo),
-            Action::RunLaunched { run } => {
-                app.runs.launched(run, app.session.now);
+            a @ (Action::StepsLoaded { .. } | Action::RunLaunched { .. }) => {
+                app.on_run_news(a);
                 vec![]
             }
             Action::RunRetrying { run, error } => {

@@ -71,6 +71,15 @@ pub enum Effect {
         pp_id: String,
         token: Option<String>,
     },
+    /// A run's SSM Automation execution: read again by id once `known`, else found from the
+    /// record (its outputs, or a search narrowed by the document).
+    LoadSteps {
+        run: RunId,
+        record: crate::domain::RecordDetail,
+        outputs: Vec<crate::domain::RecordOutput>,
+        document: Option<String>,
+        known: Option<String>,
+    },
     /// A record with its outputs, for the history details.
     LoadRecord {
         record_id: String,

@@ -79,6 +79,8 @@ pub enum KeyMode {
     Run,
     /// A run whose Execute was never answered and that no record is clearly its: the choices.
     RunUncertain,
+    /// A run whose record does not name its SSM execution and several fit: pick one.
+    RunChoose,
     Runs,
     History,
     /// Confirming a choice for an uncertain run (send again, abandon).
@@ -319,6 +321,15 @@ const RUN_UNCERTAIN: &[Binding] = &[
     b!([(Char('q'), NONE)], "q", "back, as Esc (the run waits for a decision)", Back, false),
 ];
 
+const RUN_CHOOSE: &[Binding] = &[
+    b!([UP, (Char('k'), NONE)], "↑/k", "previous SSM execution", Up, false),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "next SSM execution", Down, false),
+    b!([(Enter, NONE)], "Enter", "this execution is the run's: show its steps", Open, true),
+    b!([(Esc, NONE), (Char('b'), NONE), (Char('q'), NONE)], "Esc", "back (nothing is chosen)", Back, true),
+    b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, false),
+    b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
+];
+
 const CONFIRM_DECISION: &[Binding] = &[
     b!([(Char('y'), NONE)], "y", "yes, do it", Execute, true),
     b!([(Char('n'), NONE), (Esc, NONE), (Enter, NONE)], "n/Esc", "no: back to the choices", Cancel, true),
@@ -392,7 +403,7 @@ const CONFIRM_QUIT: &[Binding] = &[
 
 impl KeyMode {
     /// Every key table, for the help screen's tests and the README check.
-    pub const ALL: [KeyMode; 20] = [
+    pub const ALL: [KeyMode; 21] = [
         KeyMode::Products,
         KeyMode::Actions,
         KeyMode::Filter,
@@ -405,6 +416,7 @@ impl KeyMode {
         KeyMode::ReviewBatch,
         KeyMode::Run,
         KeyMode::RunUncertain,
+        KeyMode::RunChoose,
         KeyMode::Runs,
         KeyMode::History,
         KeyMode::ConfirmDecision,
@@ -430,6 +442,7 @@ pub fn bindings(mode: KeyMode) -> &'static [Binding] {
         KeyMode::ReviewBatch => REVIEW_BATCH,
         KeyMode::Run => RUN,
         KeyMode::RunUncertain => RUN_UNCERTAIN,
+        KeyMode::RunChoose => RUN_CHOOSE,
         KeyMode::ConfirmDecision => CONFIRM_DECISION,
         KeyMode::Runs => RUNS,
         KeyMode::History => HISTORY,

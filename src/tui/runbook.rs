@@ -72,6 +72,26 @@ pub struct Run {
     pub journal: Option<Box<JournalRun>>,
     /// Set while the run is uncertain: the operator's choices.
     pub decision: Option<Decision>,
+    /// The SSM Automation execution behind the run, once asked for (only while it is on screen).
+    pub steps: Option<Steps>,
+    /// Record polls answered so far, and the poll the steps were last asked for after: at most
+    /// one GetAutomationExecution per poll.
+    pub polls: u64,
+    pub steps_at_poll: u64,
+}
+
+/// What is known of a run's SSM Automation execution.
+#[derive(Debug, Clone)]
+pub enum Steps {
+    Loading,
+    Ready(Box<crate::domain::Automation>),
+    /// Several executions fit and the record does not name one: the operator picks.
+    Choose {
+        candidates: Vec<crate::domain::Automation>,
+        selected: usize,
+    },
+    /// Why the steps cannot be shown (a missing permission, no execution found).
+    Unavailable(String),
 }
 
 impl Run {
@@ -191,8 +211,74 @@ impl RunBook {
             unjournaled: None,
             journal: None,
             decision: None,
+            steps: None,
+            polls: 0,
+            steps_at_poll: 0,
         });
         id
+    }
+
+    /// The run on screen wants its steps read (again): it has a record, its execution is not
+    /// over, nothing is being read, and a record poll came since the last read.
+    pub fn steps_effect(&mut self, run: RunId) -> Option<Effect> {
+        let r = self.get_mut(run)?;
+        let record = r.record.clone()?;
+        let known = match &r.steps {
+            None => None,
+            Some(Steps::Ready(a)) if !a.is_over() && r.polls > r.steps_at_poll => {
+                Some(a.automation_execution_id.clone())
+            }
+            // Not found yet (the execution may not have started): asked again after a poll.
+            Some(Steps::Unavailable(_)) if r.in_flight() && r.polls > r.steps_at_poll => None,
+            _ => return None,
+        };
+        r.steps_at_poll = r.polls;
+        if known.is_none() {
+            r.steps = Some(Steps::Loading);
+        }
+        Some(Effect::LoadSteps { run, record, outputs: r.outputs.clone(), document: r.document.clone(), known })
+    }
+
+    /// The operator picked one of several executions: it is read, and kept as the run's.
+    pub fn pick_execution(&mut self, run: RunId) -> Option<Effect> {
+        let r = self.get_mut(run)?;
+        let Some(Steps::Choose { candidates, selected }) = &r.steps else { return None };
+        let id = candidates.get(*selected)?.automation_execution_id.clone();
+        let record = r.record.clone()?;
+        r.steps = Some(Steps::Loading);
+        Some(Effect::LoadSteps {
+            run,
+            record,
+            outputs: r.outputs.clone(),
+            document: r.document.clone(),
+            known: Some(id),
+        })
+    }
+
+    /// ↑/↓ among the executions to pick from.
+    pub fn select_execution(&mut self, run: RunId, down: bool) {
+        if let Some(Run { steps: Some(Steps::Choose { candidates, selected }), .. }) = self.get_mut(run) {
+            *selected =
+                if down { (*selected + 1).min(candidates.len().saturating_sub(1)) } else { selected.saturating_sub(1) };
+        }
+    }
+
+    /// What the search for a run's execution found.
+    pub fn steps_loaded(&mut self, run: RunId, result: Result<crate::runs::automation::Found, Error>) {
+        use crate::runs::automation::Found;
+        let Some(r) = self.get_mut(run) else { return };
+        r.steps = Some(match (result, r.steps.take()) {
+            (Ok(Found::One(a)), _) => Steps::Ready(a),
+            (Ok(Found::Many(candidates)), _) => Steps::Choose { candidates, selected: 0 },
+            (Ok(Found::None(why)), _) => Steps::Unavailable(why),
+            // A passing problem while the steps show: they stay, and the next poll asks again.
+            (Err(e), Some(Steps::Ready(a))) if e.is_transient() => Steps::Ready(a),
+            (Err(e), _) if e.kind == crate::catalog::ErrorKind::AccessDenied => Steps::Unavailable(format!(
+                "the steps need ssm:{} (AWSServiceCatalogEndUserFullAccess grants GetAutomationExecution, not the search)",
+                e.operation
+            )),
+            (Err(e), _) => Steps::Unavailable(operator_message(&e, None)),
+        });
     }
 
     /// Runs of earlier sessions that did not end: shown as resumed, and taken up again.
@@ -331,6 +417,7 @@ impl RunBook {
             }
         };
         r.problem = None;
+        r.polls += 1;
         let status = record.status.clone();
         if let Some(s) = &status
             && r.timeline.last().map(|t| &t.1) != Some(s)

@@ -329,6 +329,14 @@ impl Runtime {
                     let result = client.history_page(&pp_id, token).await;
                     Action::HistoryPage { pp_id, result }
                 }
+                Effect::LoadSteps { run, record, outputs, document, known } => {
+                    use crate::runs::automation::{Found, find};
+                    let result = match known {
+                        Some(id) => client.automation(&id).await.map(|a| Found::One(Box::new(a))),
+                        None => find(&client, &record, &outputs, document.as_deref()).await,
+                    };
+                    Action::StepsLoaded { run, result }
+                }
                 Effect::LoadRecord { record_id } => {
                     let result = client.record(&record_id).await;
                     Action::RecordLoaded { record_id, result }

@@ -207,8 +207,16 @@ async fn snapshots_of_every_screen() {
     all_sizes(&mut d, "form_target_checklist");
     d.ctrl('s');
     all_sizes(&mut d, "review");
+    // A long run (60 s), so that its first step is still the one running when it is drawn.
+    d.emu.set_time_scale(10.0);
     d.key(KeyCode::Char('y'));
     d.until("the run in progress", |a| a.runs.list[0].status() == Some(&RecordStatus::InProgress)).await;
+    // Its SSM steps as read after that poll: the first step running (the second starts later).
+    d.until("its first step", |a| {
+        matches!(&a.runs.list[0].steps, Some(sctui::tui::runbook::Steps::Ready(x))
+            if x.step_executions.len() == 1 && x.automation_execution_status.as_deref() == Some("InProgress"))
+    })
+    .await;
     all_sizes(&mut d, "run_in_progress");
     d.key(KeyCode::Char('R'));
     all_sizes(&mut d, "runs");
@@ -228,6 +236,11 @@ async fn snapshots_of_every_screen() {
     f.ctrl('s');
     f.key(KeyCode::Char('y'));
     f.until("the failed run", |a| a.runs.list[0].phase == RunPhase::Ended).await;
+    f.until(
+        "its steps",
+        |a| matches!(&a.runs.list[0].steps, Some(sctui::tui::runbook::Steps::Ready(x)) if x.is_over()),
+    )
+    .await;
     all_sizes(&mut f, "run_failed");
 }
 
@@ -936,4 +949,56 @@ async fn clicks_select_rows_focus_fields_and_answer_dialogs() {
     assert!(d.screen(120, 40).contains("Drop the changes?"), "a click outside a question does nothing");
     click(&mut d, &screen, "[ Keep editing (n) ]");
     assert!(!d.screen(120, 40).contains("Drop the changes?") && d.app.form().is_some());
+}
+
+/// Issue 13: the run on screen shows its SSM Automation: each step, the failing one's reason
+/// whole; an execution the record does not name is found by search; when several fit, the
+/// operator picks (sctui never guesses).
+#[tokio::test]
+async fn the_run_view_shows_the_ssm_steps_found_by_outputs_or_search() {
+    use sctui::tui::runbook::Steps;
+    let over = |a: &App, n: usize| matches!(&a.runs.list[n].steps, Some(Steps::Ready(x)) if x.is_over());
+    let mut d = Driver::new(0.0).await;
+    d.pick("orders-db-prod", "AWS-StopRdsInstance").await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.key(KeyCode::Char('y'));
+    d.until("the failed run's steps", |a| over(a, 0)).await;
+    let screen = d.screen(120, 60);
+    assert!(screen.contains("AssertNotStopped") && screen.contains("StopInstance"), "{screen}");
+    assert!(screen.contains("Step StopInstance failed"), "{screen}");
+    assert!(screen.contains("Step fails when it is Calling StopDBInstance"), "{screen}");
+    assert!(screen.contains("Invocation · Unknown"), "FailureDetails: {screen}");
+
+    // StartEC2Instance's record does not name its execution: found by search.
+    d.key(KeyCode::Esc);
+    d.pick(WEB, "AWS-StartEC2Instance").await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.key(KeyCode::Char('y'));
+    d.until("the searched steps", |a| over(a, 1)).await;
+    let screen = d.screen(120, 50);
+    assert!(screen.contains("AWS-StartEC2Instance · Success") && screen.contains("startInstances"), "{screen}");
+
+    // The same action on another product within the window: two executions fit.
+    d.key(KeyCode::Esc);
+    d.pick("web-prod-02", "AWS-StartEC2Instance").await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.key(KeyCode::Char('y'));
+    d.until(
+        "the choice",
+        |a| matches!(&a.runs.list[2].steps, Some(Steps::Choose { candidates, .. }) if candidates.len() == 2),
+    )
+    .await;
+    assert_eq!(d.app.key_mode(), sctui::tui::keymap::KeyMode::RunChoose);
+    let screen = d.screen(120, 50);
+    assert!(screen.contains("which SSM execution is this run's?") && screen.contains("does not guess"), "{screen}");
+    d.key(KeyCode::Down);
+    let Some(Steps::Choose { candidates, selected }) = d.app.runs.list[2].steps.clone() else { panic!("choose") };
+    let picked = candidates[selected].automation_execution_id.clone();
+    d.key(KeyCode::Enter);
+    d.until("the picked execution", |a| over(a, 2)).await;
+    let Some(Steps::Ready(a)) = &d.app.runs.list[2].steps else { panic!("ready") };
+    assert_eq!(a.automation_execution_id, picked, "the one the operator picked");
 }

@@ -214,7 +214,8 @@ fn form_review_execute_watch_with_ids_from_the_source() {
     );
     let record = RecordDetail { record_id: "rec-1".into(), status: Some(RecordStatus::Created), ..Default::default() };
     let effects = update(&mut app, Action::RunSubmitted { run, record: record.clone() });
-    assert!(effects.is_empty(), "the Execute task follows the record itself: {effects:?}");
+    // The Execute task follows the record itself; the run on screen asks for its SSM steps.
+    assert!(matches!(&effects[..], [Effect::LoadSteps { known: None, .. }]), "{effects:?}");
     assert_eq!(spec.parameters.unwrap()["InstanceId"], ["i-2"]);
     assert_eq!(app.list.products().next().unwrap().status, Some(ProductStatus::UnderChange));
     let done = RecordDetail { status: Some(RecordStatus::Succeeded), updated_time: Some(Timestamp(5.0)), ..record };
@@ -475,6 +476,15 @@ fn every_mode_has_a_way_out() {
     update(&mut app, ch('x'));
     leaves(&mut app, ch('n')); // ConfirmDecision
     leaves(&mut app, key(KeyCode::Esc)); // RunUncertain
+    // A run whose record does not name its SSM execution, several fitting: pick one.
+    let run = app.runs.list[0].id;
+    let candidate = |id: &str| crate::domain::Automation { automation_execution_id: id.into(), ..Default::default() };
+    if let Some(r) = app.runs.list.iter_mut().find(|r| r.id == run) {
+        r.steps =
+            Some(crate::tui::runbook::Steps::Choose { candidates: vec![candidate("a"), candidate("b")], selected: 0 });
+    }
+    app.screen = Screen::Run(crate::tui::screen::run::RunScreen::of(run));
+    leaves(&mut app, key(KeyCode::Esc)); // RunChoose
     let modes: std::collections::BTreeSet<String> = KeyMode::ALL.iter().map(|m| format!("{m:?}")).collect();
     assert_eq!(seen, modes, "every mode was tried");
 }

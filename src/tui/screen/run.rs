@@ -43,6 +43,20 @@ pub fn command(s: RunScreen, cmd: Cmd, cx: &mut Cx) -> Next {
             Some(r) => super::form::open(r.product, r.action, r.parameters, None),
             None => (Screen::Run(s), vec![]),
         },
+        // Several executions fit: ↑/↓ choose one, Enter takes it.
+        Cmd::Up | Cmd::Down
+            if cx
+                .runs
+                .get(s.id)
+                .is_some_and(|r| matches!(r.steps, Some(crate::tui::runbook::Steps::Choose { .. }))) =>
+        {
+            cx.runs.select_execution(s.id, cmd == Cmd::Down);
+            (Screen::Run(s), vec![])
+        }
+        Cmd::Open => {
+            let effects = cx.runs.pick_execution(s.id).into_iter().collect();
+            (Screen::Run(s), effects)
+        }
         // An uncertain run's ↑/↓ choose a record; otherwise they scroll (clamped when drawn).
         Cmd::Up | Cmd::Down if cx.runs.get(s.id).is_some_and(|r| r.decision.is_some()) => {
             cx.runs.select_candidate(s.id, cmd == Cmd::Down);
@@ -192,6 +206,125 @@ pub fn launch_role_hint(d: &crate::domain::RecordDetail) -> Option<String> {
     })
 }
 
+/// Several executions fit a run whose record names none: the list to pick from.
+fn choose_lines(
+    candidates: &[crate::domain::Automation],
+    selected: usize,
+    vcx: &ViewCx,
+    width: usize,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let t = vcx.theme;
+    lines.push(Line::from(Span::styled("Steps: which SSM execution is this run's?", t.title())));
+    let text = format!(
+        "  The record does not name its execution and {} fit (same document, start time and role). sctui does not guess: pick one (↑/↓, Enter).",
+        candidates.len()
+    );
+    lines.extend(hang(Line::from(Span::styled(text, t.warn())), width, 2));
+    for (i, c) in candidates.iter().enumerate() {
+        let pointer = if i == selected { t.pointer() } else { "  " };
+        let style = if i == selected { t.selected() } else { ratatui::style::Style::new() };
+        let started = c.execution_start_time.map(|s| s.clock()).unwrap_or_default();
+        let status = c.automation_execution_status.as_deref().unwrap_or("?");
+        let by = c.executed_by.as_deref().unwrap_or("");
+        let line = format!("  {pointer}{}  {started}  {status}  {}", safe(&c.automation_execution_id), safe(by));
+        lines.push(Line::from(Span::styled(line, style)));
+    }
+}
+
+/// The failing step's reason in full, and its FailureDetails.
+fn failure_lines(s: &crate::domain::AutomationStep, vcx: &ViewCx, width: usize, lines: &mut Vec<Line<'static>>) {
+    let t = vcx.theme;
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(format!("Step {} failed", safe(&s.step_name)), t.error())));
+    if let Some(m) = &s.failure_message {
+        lines.extend(hang(Line::from(Span::raw(format!("  {}", safe(m)))), width, 2));
+    }
+    if let Some(d) = &s.failure_details {
+        let kind = [d.failure_stage.as_deref(), d.failure_type.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+        if !kind.is_empty() {
+            lines.push(Line::from(Span::styled(format!("  {}", safe(&kind.join(" · "))), t.dim())));
+        }
+        // A detail that only repeats the failure message is not shown twice.
+        for (k, v) in d.details.iter().filter(|(_, v)| v.first() != s.failure_message.as_ref() || v.len() > 1) {
+            let line =
+                Line::from(vec![Span::styled(format!("  {}: ", safe(k)), t.dim()), Span::raw(safe(&v.join(", ")))]);
+            lines.extend(hang(line, width, 4));
+        }
+    }
+}
+
+/// The SSM Automation behind the run: its steps (name, action, status, start, duration), the
+/// failing step's reason in full, and what it put out; or why they cannot be shown.
+fn step_lines(r: &Run, vcx: &ViewCx, width: usize, lines: &mut Vec<Line<'static>>) {
+    use crate::tui::runbook::Steps;
+    let t = vcx.theme;
+    let Some(steps) = &r.steps else { return };
+    lines.push(Line::default());
+    let a = match steps {
+        Steps::Loading => {
+            lines.push(Line::from(Span::styled("Steps (SSM Automation)", t.title())));
+            lines.push(Line::from(Span::styled(format!("  {} reading the execution…", t.spinner(vcx.frame)), t.dim())));
+            return;
+        }
+        Steps::Unavailable(why) => {
+            lines.push(Line::from(Span::styled("Steps (SSM Automation)", t.title())));
+            lines.extend(hang(Line::from(Span::styled(format!("  {}", safe(why)), t.dim())), width, 4));
+            return;
+        }
+        Steps::Choose { candidates, selected } => {
+            choose_lines(candidates, *selected, vcx, width, lines);
+            return;
+        }
+        Steps::Ready(a) => a,
+    };
+    let status = a.automation_execution_status.as_deref().unwrap_or("?");
+    let title = format!(
+        "Steps (SSM Automation {} · {} · {})",
+        safe(&a.automation_execution_id),
+        safe(a.document_name.as_deref().unwrap_or("?")),
+        safe(status)
+    );
+    lines.extend(hang(Line::from(Span::styled(title, t.title())), width, 2));
+    let name_w = a.step_executions.iter().map(|s| s.step_name.chars().count()).max().unwrap_or(0).min(32);
+    let action_w =
+        a.step_executions.iter().map(|s| s.action.as_deref().unwrap_or("").chars().count()).max().unwrap_or(0).min(30);
+    for s in &a.step_executions {
+        let st = s.step_status.as_deref().unwrap_or("?");
+        let (mark, style) = match st {
+            "Success" => (if t.ascii { "+" } else { "✓" }, t.ok()),
+            "Failed" | "TimedOut" => (if t.ascii { "x" } else { "✗" }, t.error()),
+            "Cancelled" | "Cancelling" => ("-", t.warn()),
+            "InProgress" | "Pending" | "Waiting" => (t.spinner(vcx.frame), t.accent()),
+            _ => (" ", ratatui::style::Style::new()),
+        };
+        let started = s.execution_start_time.map(|x| x.clock()).unwrap_or_default();
+        let took = match (s.execution_start_time, s.execution_end_time) {
+            (Some(b), Some(e)) => duration(e.0 - b.0),
+            (Some(b), None) => duration(vcx.now.0 - b.0),
+            _ => String::new(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {mark} "), style),
+            Span::raw(format!("{:<name_w$}  ", safe(&s.step_name))),
+            Span::styled(format!("{:<action_w$}  ", safe(s.action.as_deref().unwrap_or(""))), t.dim()),
+            Span::styled(format!("{st:<10}"), style),
+            Span::styled(format!("  {started}  {took}"), t.dim()),
+        ]));
+    }
+    if let Some(s) = a.failed_step() {
+        failure_lines(s, vcx, width, lines);
+    }
+    if !a.outputs.is_empty() {
+        lines.push(Line::from(Span::styled("  Execution outputs", t.dim())));
+        for (k, v) in &a.outputs {
+            let line =
+                Line::from(vec![Span::styled(format!("    {} = ", safe(k)), t.dim()), Span::raw(safe(&v.join(", ")))]);
+            lines.extend(hang(line, width, 6));
+        }
+    }
+}
+
 /// The record's errors, outputs and tags; long ones wrap under their text (`width` columns).
 fn record_lines(r: &Run, vcx: &ViewCx, width: usize, lines: &mut Vec<Line<'static>>) {
     let t = vcx.theme;
@@ -291,6 +424,7 @@ pub fn render(s: &RunScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area: 
             Span::styled(safe(s.as_str()), t.record_status(Some(s))),
         ]));
     }
+    step_lines(r, vcx, inner.width as usize, &mut lines);
     record_lines(r, vcx, inner.width as usize, &mut lines);
     let p = Paragraph::new(lines).wrap(Wrap { trim: false });
     scrolled(p, s.scroll, ("↓/j, PgDn", "↑/k, PgUp"), vcx, f, inner);

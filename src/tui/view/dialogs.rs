@@ -24,6 +24,7 @@ fn mode_name(mode: KeyMode) -> &'static str {
         ReviewBatch => "review of a batch",
         Run => "run",
         RunUncertain => "run whose Execute was never answered",
+        RunChoose => "run: pick its SSM execution",
         ConfirmDecision => "confirm a choice for an uncertain run",
         Runs => "runs",
         History => "history",
