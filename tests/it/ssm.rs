@@ -235,3 +235,36 @@ async fn a_denied_ssm_call_names_the_ssm_permission() {
     assert!(e.to_string().contains("ssm:GetAutomationExecution"), "{e}");
     assert!(!e.to_string().contains("servicecatalog:GetAutomationExecution"), "{e}");
 }
+
+/// The SSM operations take the emulator's faults and rate limit like Service Catalog's, and the
+/// client's retries and pacing carry them through.
+#[tokio::test]
+async fn ssm_operations_meet_the_faults_and_the_rate_limit() {
+    let faults = sctui::emulator::faults::FaultConfig {
+        ops: vec!["GetAutomationExecution".into()],
+        throttle_rate: 1.0,
+        ..Default::default()
+    };
+    let emu = emulator_with(0, 1.0, faults).await;
+    let (_, id) = start(&emu, WEB, RESTART).await;
+    let id = id.unwrap();
+    let e = ssm(&emu).get_automation_execution().automation_execution_id(&id).send().await;
+    assert_eq!(code(e), "ThrottlingException");
+    assert!(emu.stats().faults["throttle"] >= 1);
+    // Only that operation: the others answer.
+    assert!(ssm(&emu).describe_automation_step_executions().automation_execution_id(&id).send().await.is_ok());
+    emu.set_faults(Default::default());
+    assert!(client(&emu).automation(&id).await.is_ok(), "through the client once the faults stop");
+
+    let options = sctui::emulator::Options { rate_limit: Some(1.0), ..Default::default() };
+    let limited = sctui::emulator::start_local(world(0), options).await.unwrap();
+    let mut throttled = 0;
+    for _ in 0..3 {
+        let r = ssm(&limited).describe_document().name("AWS-RestartEC2Instance").send().await;
+        if r.is_err() {
+            throttled += 1;
+        }
+    }
+    assert!(throttled >= 1, "1 call per second: 3 at once are not all answered");
+    assert!(limited.stats().throttled["DescribeDocument"] >= 1);
+}
