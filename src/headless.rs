@@ -317,6 +317,61 @@ fn journal_document(ctx: &Context<'_>, record_id: &str) -> Option<String> {
         .map(|r| r.action_name)
 }
 
+/// `exec --wait`, for people: each SSM step's change of status on stderr as the polls bring it
+/// (at most one GetAutomationExecution per record poll), and a failing step's reason.
+async fn step_lines(
+    client: CatalogClient,
+    mut polled: tokio::sync::mpsc::UnboundedReceiver<(RecordDetail, Vec<crate::domain::RecordOutput>)>,
+) {
+    use crate::runs::automation::{Found, find};
+    let mut known: Option<String> = None;
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut said = false;
+    while let Some(mut latest) = polled.recv().await {
+        // Only the newest poll matters.
+        while let Ok(newer) = polled.try_recv() {
+            latest = newer;
+        }
+        let (record, outputs) = latest;
+        let result = match &known {
+            Some(id) => client.automation(id).await.map(|a| Found::One(Box::new(a))),
+            None => find(&client, &record, &outputs, None).await,
+        };
+        match result {
+            Ok(Found::One(a)) => {
+                known = Some(a.automation_execution_id.clone());
+                for s in &a.step_executions {
+                    let status = s.step_status.clone().unwrap_or_default();
+                    if seen.get(&s.step_name) == Some(&status) {
+                        continue;
+                    }
+                    eprintln!("  step {}  {}", clean(&s.step_name), clean(&status));
+                    if let Some(m) =
+                        s.failure_message.as_deref().filter(|_| matches!(status.as_str(), "Failed" | "TimedOut"))
+                    {
+                        eprintln!("  step {} failed: {}", clean(&s.step_name), clean(m));
+                    }
+                    seen.insert(s.step_name.clone(), status);
+                }
+            }
+            Ok(Found::Many(list)) if !said => {
+                said = true;
+                eprintln!(
+                    "  steps: {} SSM executions fit and the record names none; `sctui steps {}` lists them",
+                    list.len(),
+                    clean(&record.record_id)
+                );
+            }
+            Err(e) if e.kind == crate::catalog::ErrorKind::AccessDenied && !said => {
+                said = true;
+                eprintln!("  steps: not shown: {}", clean(&e.to_string()));
+            }
+            // Not started yet, or a passing problem: the next poll asks again.
+            _ => {}
+        }
+    }
+}
+
 /// For people (table output): each status change on stderr as it happens. A journal failure is
 /// always said, and remembered in `unjournaled` for the exit code.
 fn progress(
@@ -356,7 +411,15 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
     let spec = RunSpec::new(new_id(), &pp, &action, params, token.clone());
     let runner = ctx.runner();
     let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut report = progress(ctx.output, &pp.name, unjournaled.clone());
+    let mut inner = progress(ctx.output, &pp.name, unjournaled.clone());
+    // With --wait, for people: each poll's record also goes to the step watcher.
+    let (polls, polled) = tokio::sync::mpsc::unbounded_channel::<(RecordDetail, Vec<crate::domain::RecordOutput>)>();
+    let mut report = move |e: RunEvent| {
+        if let RunEvent::Polled(Ok((d, o))) = &e {
+            let _ = polls.send((d.clone(), o.clone()));
+        }
+        inner(e)
+    };
     let journal_failed = || unjournaled.load(std::sync::atomic::Ordering::SeqCst);
     let detail = match runner.start(&spec, &mut report).await {
         Ok(d) => d,
@@ -384,8 +447,14 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
         }
         return Ok(if journal_failed() { EXIT_JOURNAL } else { EXIT_OK });
     }
+    let steps = (ctx.output == Output::Table).then(|| tokio::spawn(step_lines(ctx.client.clone(), polled)));
     let deadline = Duration::from_secs_f64(args.timeout);
     let followed = tokio::time::timeout(deadline, runner.follow(&spec.run, &detail.record_id, &mut report)).await;
+    // The run's end closes the watcher's channel; its last lines come before the record.
+    drop(report);
+    if let Some(task) = steps {
+        let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+    }
     let Ok(followed) = followed else {
         let id = clean(&detail.record_id);
         let _ = writeln!(

@@ -13,6 +13,14 @@ async fn exec_wait_succeeds_with_exit_0() {
     assert!(stdout.contains("Status     SUCCEEDED"), "{stdout}");
     assert!(stdout.contains("Output     RestartedInstances = i-"), "{stdout}");
     assert_eq!(emu.stats().executions_started, 1);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("  step stopInstances  Success") && stderr.contains("  step startInstances  Success"),
+        "{stderr}"
+    );
+    // At most one GetAutomationExecution per record poll.
+    let stats = emu.stats();
+    assert!(stats.requests["GetAutomationExecution"] <= stats.requests["DescribeRecord"], "{stats:?}");
 }
 
 #[tokio::test]
@@ -24,6 +32,13 @@ async fn exec_wait_failed_exits_1_and_prints_the_record_errors() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("Status     FAILED"), "{stdout}");
     assert!(stdout.contains("Error      AutomationStepFailed: "), "{stdout}");
+    // Issue 13: the SSM steps on stderr as the polls bring them, the failing one's reason.
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("  step AssertNotStopped  Success") && stderr.contains("  step StopInstance  Failed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("step StopInstance failed: Step fails when it is Calling StopDBInstance"), "{stderr}");
 }
 
 #[tokio::test]
