@@ -92,6 +92,18 @@ impl CatalogClient {
             .ok_or_else(|| Error::new(ErrorKind::Other, OP, "the answer had no AutomationExecution"))
     }
 
+    /// StopAutomationExecution (Cancel): the execution ends Cancelled.
+    pub async fn stop_automation(&self, id: &str) -> Result<(), Error> {
+        const OP: &str = "StopAutomationExecution";
+        let ssm = self.ssm_client(OP)?;
+        let call = ssm
+            .stop_automation_execution()
+            .automation_execution_id(id)
+            .r#type(aws_sdk_ssm::types::StopType::Cancel)
+            .send();
+        self.paced(OP, async { call.await.map_err(self.err(OP)) }).await.map(|_| ())
+    }
+
     /// DescribeAutomationExecutions: executions of `document` started between `after` and
     /// `before` (every page, bounded), newest first as SSM lists them.
     pub async fn automations_between(

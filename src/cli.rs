@@ -124,6 +124,15 @@ pub enum Command {
     /// Show the SSM Automation steps behind an action's record: each step's status and times, and
     /// the failing step's reason in full (JSON shaped like `aws ssm get-automation-execution`).
     Steps { record_id: String },
+    /// Stop the SSM Automation execution behind an action's record (StopAutomationExecution):
+    /// it ends Cancelled and the record FAILED. On production, the product's name is typed to
+    /// confirm (`--confirm NAME`); `--read-only` refuses it.
+    Stop {
+        record_id: String,
+        /// On a production profile or account: the product's name, typed to confirm.
+        #[arg(long, value_name = "NAME")]
+        confirm: Option<String>,
+    },
     /// Execute a self-service action on a provisioned product.
     Exec(ExecArgs),
     /// Run one action on many provisioned products, each with its own token and journal entry.

@@ -126,6 +126,7 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
         Command::History { product } => history(client, product, output, out).await,
         Command::Record { record_id } => record(client, record_id, output, out).await,
         Command::Steps { record_id } => steps(ctx, record_id, output, out).await,
+        Command::Stop { record_id, confirm } => stop(ctx, record_id, confirm.as_deref(), out, err).await,
         Command::Exec(args) => exec(ctx, args, out, err).await,
         Command::Batch(args) => batch(ctx, args, out, err).await,
     };
@@ -305,6 +306,65 @@ async fn steps(ctx: &Context<'_>, id: &str, output: Output, out: &mut dyn Write)
         }
         crate::runs::automation::Found::None(why) => Err(Failure::BadInput(clean(&why))),
     }
+}
+
+/// Stops the execution behind a record: found as `steps` finds it (never guessed), refused
+/// read-only, confirmed by the product's name on production, journaled on the run that made it.
+async fn stop(
+    ctx: &Context<'_>,
+    id: &str,
+    confirm: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
+    use crate::runs::automation::{Found, find};
+    let client = ctx.client;
+    if ctx.read_only {
+        let _ = writeln!(err, "sctui: --read-only: stopping an automation is refused");
+        return Ok(EXIT_REFUSED);
+    }
+    let (detail, outputs) = client.record(id).await?;
+    let document = journal_document(ctx, id);
+    let a = match find(client, &detail, &outputs, document.as_deref()).await? {
+        Found::One(a) => a,
+        Found::Many(list) => {
+            let ids: Vec<&str> = list.iter().map(|a| a.automation_execution_id.as_str()).collect();
+            return Err(Failure::BadInput(clean(&format!(
+                "{} SSM Automation executions could be this record's; sctui stops none of them without knowing which: {}",
+                list.len(),
+                ids.join(", ")
+            ))));
+        }
+        Found::None(why) => return Err(Failure::BadInput(clean(&why))),
+    };
+    if a.is_over() {
+        let status = a.automation_execution_status.as_deref().unwrap_or("over");
+        let _ = writeln!(
+            err,
+            "sctui: execution {} is already {}: nothing to stop",
+            clean(&a.automation_execution_id),
+            clean(status)
+        );
+        return Ok(EXIT_FAILED);
+    }
+    let product = detail.provisioned_product_name.clone().unwrap_or_default();
+    let what = format!("stopping {} of {}", a.automation_execution_id, product);
+    if let Some(code) = ctx.production.guard(client, confirm, &product, &what, err).await {
+        return Ok(code);
+    }
+    client.stop_automation(&a.automation_execution_id).await?;
+    let journaled = ctx.runner().journal_stop(id, &a.automation_execution_id).await;
+    if let Err(e) = &journaled {
+        let _ = writeln!(err, "sctui: stopped, but the journal could not record it: {}", clean(&e.to_string()));
+    }
+    let _ = writeln!(
+        out,
+        "Stopped    {} ({}); record {} ends FAILED",
+        clean(&a.automation_execution_id),
+        clean(a.document_name.as_deref().unwrap_or("?")),
+        clean(id)
+    );
+    Ok(if journaled.is_err() { EXIT_JOURNAL } else { EXIT_OK })
 }
 
 /// The SSM document of the run that made `record_id`, where this machine's journal has it.

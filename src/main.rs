@@ -110,25 +110,26 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
     for n in &client.notices {
         eprintln!("sctui: {}", sctui::validate::clean(n));
     }
-    let journal = if matches!(command, Command::Exec(_) | Command::Batch(_) | Command::Runs { .. }) {
-        match open_journal(g) {
-            Ok(j) => {
-                for n in j.notices() {
-                    eprintln!("sctui: {}", sctui::validate::clean(n));
+    let journal =
+        if matches!(command, Command::Exec(_) | Command::Batch(_) | Command::Runs { .. } | Command::Stop { .. }) {
+            match open_journal(g) {
+                Ok(j) => {
+                    for n in j.notices() {
+                        eprintln!("sctui: {}", sctui::validate::clean(n));
+                    }
+                    Some(j)
                 }
-                Some(j)
+                Err(e) => {
+                    eprintln!("sctui: {e}");
+                    return headless::EXIT_API;
+                }
             }
-            Err(e) => {
-                eprintln!("sctui: {e}");
-                return headless::EXIT_API;
-            }
-        }
-    } else if matches!(command, Command::Steps { .. }) {
-        // Only read, to narrow the search by the record's action: without one, steps still work.
-        open_journal(g).ok()
-    } else {
-        None
-    };
+        } else if matches!(command, Command::Steps { .. }) {
+            // Only read, to narrow the search by the record's action: without one, steps still work.
+            open_journal(g).ok()
+        } else {
+            None
+        };
     let ctx = headless::Context {
         client: &client,
         output: g.output,

@@ -23,7 +23,7 @@ pub fn check(command: &Command) -> Result<(), Vec<Invalid>> {
             push(action_ref(action));
             None
         }
-        Command::Record { record_id } | Command::Steps { record_id } => {
+        Command::Record { record_id } | Command::Steps { record_id } | Command::Stop { record_id, .. } => {
             push(validate::id("record id", record_id));
             None
         }

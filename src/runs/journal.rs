@@ -71,6 +71,13 @@ pub enum Event {
         at: Timestamp,
         reason: String,
     },
+    /// The operator stopped the run's SSM Automation execution (StopAutomationExecution); its
+    /// record then ends FAILED.
+    StopRequested {
+        run: String,
+        at: Timestamp,
+        execution_id: String,
+    },
 }
 
 impl Event {
@@ -82,7 +89,8 @@ impl Event {
             | Event::Finished { run, .. }
             | Event::NotStarted { run, .. }
             | Event::Refused { run, .. }
-            | Event::Abandoned { run, .. } => run,
+            | Event::Abandoned { run, .. }
+            | Event::StopRequested { run, .. } => run,
         }
     }
 }
@@ -365,6 +373,8 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
             Event::NotStarted { at, reason, .. } => end(r, RunOutcome::NotStarted, *at, reason),
             Event::Refused { at, reason, .. } => end(r, RunOutcome::Refused, *at, reason),
             Event::Abandoned { at, reason, .. } => end(r, RunOutcome::Abandoned, *at, reason),
+            // Evidence of who stopped it and when; the record's own end follows.
+            Event::StopRequested { .. } => {}
         }
     }
     out

@@ -421,3 +421,36 @@ async fn steps_show_the_automation_behind_a_record() {
     let out = run_against(&emu, home.path(), &["steps", "rec-\u{1b}[2J"]).await;
     assert_eq!(out.status.code(), Some(2), "a bad id is refused before anything is sent");
 }
+
+/// Issue 13: `sctui stop RECORD` stops the SSM Automation behind a running action: refused
+/// read-only (exit 5) and, on production, without the product's name (exit 5); then the
+/// execution ends Cancelled, the record FAILED, the journal holds who stopped what; an ended
+/// one is exit 1 ("nothing to stop").
+#[tokio::test]
+async fn stop_cancels_a_running_automation_and_is_journaled() {
+    let emu = emulator(1.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let out = run_against(&emu, home.path(), &["exec", WEB, RESTART, "--output", "json"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let record = v["RecordDetail"]["RecordId"].as_str().unwrap().to_string();
+    emu.advance_clock(1.0);
+    let out = run_against(&emu, home.path(), &["--read-only", "stop", &record]).await;
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "production_accounts = [\"123456789012\"]\n").unwrap();
+    let c = config.to_str().unwrap();
+    let out = run_against(&emu, home.path(), &["--config", c, "stop", &record]).await;
+    assert_eq!(out.status.code(), Some(5), "production asks for the name: {}", text(&out.stderr));
+    assert_eq!(emu.stats().requests.get("StopAutomationExecution"), None, "nothing was stopped");
+    let out = run_against(&emu, home.path(), &["--config", c, "stop", &record, "--confirm", WEB]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("Stopped    "), "{}", text(&out.stdout));
+    let (detail, _) = client(&emu).record(&record).await.unwrap();
+    assert_eq!(detail.status, Some(sctui::domain::RecordStatus::Failed));
+    let journal = std::fs::read_to_string(home.path().join("state/sctui/journal.jsonl")).unwrap();
+    assert!(journal.lines().any(|l| l.contains("\"event\":\"stop_requested\"")), "{journal}");
+    let out = run_against(&emu, home.path(), &["stop", &record]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("is already Cancelled: nothing to stop"), "{}", text(&out.stderr));
+}
