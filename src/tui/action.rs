@@ -78,6 +78,11 @@ pub enum Action {
         run: RunId,
         result: Result<crate::runs::automation::Found, Error>,
     },
+    /// StopAutomationExecution answered (the next record poll shows the end).
+    StopSent {
+        run: RunId,
+        result: Result<(), String>,
+    },
     /// A queued batch run's turn came: it is being sent now.
     RunLaunched {
         run: RunId,

@@ -93,6 +93,7 @@ impl App {
             Some(Overlay::Palette(_)) => KeyMode::Palette,
             Some(Overlay::Help { .. }) => KeyMode::Help,
             Some(Overlay::Decide { .. }) => KeyMode::ConfirmDecision,
+            Some(Overlay::ConfirmStop { .. }) => KeyMode::ConfirmStop,
             Some(Overlay::Copy(_)) | None => self.screen_key_mode(),
         }
     }
@@ -146,7 +147,7 @@ impl App {
 
     fn typed(&mut self, key: KeyEvent) -> bool {
         match &mut self.overlay {
-            Some(Overlay::Palette(input)) => {
+            Some(Overlay::Palette(input)) | Some(Overlay::ConfirmStop { typed: Some(input), .. }) => {
                 let event = crossterm::event::Event::Key(key);
                 tui_input::backend::crossterm::to_input_request(&event).is_some_and(|r| input.handle(r).is_some())
             }
@@ -160,6 +161,20 @@ impl App {
             (_, Cmd::ForceQuit) => self.quit_now(),
             (_, Cmd::Suspend) => vec![Effect::Suspend],
             (Some(Overlay::ConfirmQuit), Cmd::Execute) => self.quit_now(),
+            (Some(Overlay::ConfirmStop { run, typed }), Cmd::Execute) => {
+                let run = *run;
+                let expected = self.runs.get(run).map(|r| r.product.name.clone()).unwrap_or_default();
+                if typed.as_ref().is_some_and(|t| t.value() != expected) {
+                    self.session.toast(format!("PRODUCTION: type {expected} exactly to stop it"), true);
+                    return vec![];
+                }
+                self.overlay = None;
+                self.runs.stop_effect(run).into_iter().collect()
+            }
+            (Some(Overlay::ConfirmStop { .. }), _) => {
+                self.overlay = None;
+                vec![]
+            }
             (Some(Overlay::Decide { run, resend }), Cmd::Execute) => {
                 let (run, resend) = (*run, *resend);
                 self.overlay = None;
@@ -218,6 +233,18 @@ impl App {
                 None => self.session.toast("No run has been started in this session yet", false),
             },
             Cmd::Copy => return self.copy(),
+            Cmd::StopRun => {
+                let Screen::Run(s) = &self.screen else { return vec![] };
+                let id = s.id;
+                if self.session.read_only {
+                    self.session.toast("READ-ONLY: stopping an automation is refused", true);
+                } else if self.runs.get(id).is_some_and(|r| r.stoppable()) {
+                    let typed = self.session.production.then(Input::default);
+                    self.overlay = Some(Overlay::ConfirmStop { run: id, typed });
+                } else {
+                    self.session.toast("Nothing to stop: its SSM execution is not known or not running", false);
+                }
+            }
             Cmd::Resend | Cmd::Abandon => {
                 if let Screen::Run(s) = &self.screen
                     && self.runs.get(s.id).is_some_and(|r| r.decision.is_some())
@@ -647,6 +674,10 @@ impl App {
         match action {
             Action::StepsLoaded { run, result } => self.runs.steps_loaded(run, result),
             Action::RunLaunched { run } => self.runs.launched(run, self.session.now),
+            Action::StopSent { result: Ok(()), .. } => {
+                self.session.toast("Stopped: the automation is Cancelled, and the record ends FAILED", false);
+            }
+            Action::StopSent { result: Err(e), .. } => self.session.toast(e, true),
             _ => {}
         }
     }
@@ -692,7 +723,7 @@ impl App {
             }
             Action::JournalRunFound { product, found } => app.journal_found(product, found),
             Action::JournalLoaded { open, problems, closed_demo } => app.journal_loaded(open, problems, closed_demo),
-            a @ (Action::StepsLoaded { .. } | Action::RunLaunched { .. }) => {
+            a @ (Action::StepsLoaded { .. } | Action::RunLaunched { .. } | Action::StopSent { .. }) => {
                 app.on_run_news(a);
                 vec![]
             }

@@ -80,6 +80,12 @@ pub enum Effect {
         document: Option<String>,
         known: Option<String>,
     },
+    /// StopAutomationExecution on a run's execution, journaled on the run.
+    StopAutomation {
+        run: RunId,
+        execution_id: String,
+        record_id: String,
+    },
     /// A record with its outputs, for the history details.
     LoadRecord {
         record_id: String,

@@ -55,6 +55,8 @@ pub enum Cmd {
     Resend,
     /// An uncertain run: close it in the journal (asks first).
     Abandon,
+    /// Stop the run's SSM Automation execution (asks first).
+    StopRun,
 }
 
 /// Which key table is in force.
@@ -91,6 +93,8 @@ pub enum KeyMode {
     ConfirmQuit,
     /// Esc on a form with changes: drop them?
     ConfirmDiscard,
+    /// Stop the run's SSM execution? (production: its product's name typed).
+    ConfirmStop,
     /// The runs list's filter, being typed.
     RunsFilter,
 }
@@ -300,6 +304,7 @@ const RUN: &[Binding] = &[
     b!([(Char('u'), CTRL)], "Ctrl-U", "half a page up", HalfUp, false),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
     b!([(Char('e'), NONE)], "e", "run it again (same parameters, new token, reviewed first)", Rerun, false),
+    b!([(Char('x'), NONE)], "x", "stop its SSM automation (asks first; the record ends FAILED)", StopRun, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, true),
     b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),
@@ -389,6 +394,11 @@ const CONFIRM_DISCARD: &[Binding] = &[
     b!([(Char('n'), NONE), (Esc, NONE), (Enter, NONE)], "n/Esc", "keep editing", Cancel, true),
 ];
 
+const CONFIRM_STOP: &[Binding] = &[
+    b!([(Enter, NONE)], "Enter", "stop it (on production, once the typed name matches)", Execute, true),
+    b!([(Esc, NONE)], "Esc", "keep it running", Cancel, true),
+];
+
 const RUNS_FILTER: &[Binding] = &[
     b!([(Enter, NONE)], "Enter", "keep the filter", Open, true),
     b!([(Esc, NONE)], "Esc", "clear the filter", Cancel, true),
@@ -403,7 +413,7 @@ const CONFIRM_QUIT: &[Binding] = &[
 
 impl KeyMode {
     /// Every key table, for the help screen's tests and the README check.
-    pub const ALL: [KeyMode; 21] = [
+    pub const ALL: [KeyMode; 22] = [
         KeyMode::Products,
         KeyMode::Actions,
         KeyMode::Filter,
@@ -424,6 +434,7 @@ impl KeyMode {
         KeyMode::Help,
         KeyMode::ConfirmQuit,
         KeyMode::ConfirmDiscard,
+        KeyMode::ConfirmStop,
         KeyMode::RunsFilter,
     ];
 }
@@ -450,6 +461,7 @@ pub fn bindings(mode: KeyMode) -> &'static [Binding] {
         KeyMode::Help => HELP,
         KeyMode::ConfirmQuit => CONFIRM_QUIT,
         KeyMode::ConfirmDiscard => CONFIRM_DISCARD,
+        KeyMode::ConfirmStop => CONFIRM_STOP,
         KeyMode::RunsFilter => RUNS_FILTER,
     }
 }

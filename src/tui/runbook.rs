@@ -95,6 +95,11 @@ pub enum Steps {
 }
 
 impl Run {
+    /// Its SSM execution is known and still running: `x` may stop it.
+    pub fn stoppable(&self) -> bool {
+        matches!(&self.steps, Some(Steps::Ready(a)) if !a.is_over())
+    }
+
     pub fn status(&self) -> Option<&RecordStatus> {
         self.record.as_ref().and_then(|r| r.status.as_ref())
     }
@@ -237,6 +242,17 @@ impl RunBook {
             r.steps = Some(Steps::Loading);
         }
         Some(Effect::LoadSteps { run, record, outputs: r.outputs.clone(), document: r.document.clone(), known })
+    }
+
+    /// Stop the run's SSM execution: the effect, if it is still running.
+    pub fn stop_effect(&self, run: RunId) -> Option<Effect> {
+        let r = self.get(run)?;
+        let Some(Steps::Ready(a)) = &r.steps else { return None };
+        if a.is_over() {
+            return None;
+        }
+        let record_id = r.record.as_ref()?.record_id.clone();
+        Some(Effect::StopAutomation { run, execution_id: a.automation_execution_id.clone(), record_id })
     }
 
     /// The operator picked one of several executions: it is read, and kept as the run's.

@@ -206,6 +206,20 @@ impl Runtime {
         }
     }
 
+    /// StopAutomationExecution, then the journal's note of it on the run.
+    fn stop_automation(&mut self, run: RunId, execution_id: String, record_id: String) {
+        self.with_runner(|runner, send| async move {
+            let result = match runner.client.stop_automation(&execution_id).await {
+                Ok(()) => match runner.journal_stop(&record_id, &execution_id).await {
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(format!("stopped, but the journal could not record it: {e}")),
+                },
+                Err(e) => Err(crate::tui::runbook::operator_message(&e, None)),
+            };
+            send.send(Action::StopSent { run, result });
+        });
+    }
+
     /// Starts the work an effect asks for. Terminal effects (bell, suspend) go to the host.
     pub fn run(&mut self, effect: Effect, host: &mut dyn Host) {
         match effect {
@@ -227,6 +241,9 @@ impl Runtime {
                     send.send(Action::RunFailed { run, error });
                 }
             }),
+            Effect::StopAutomation { run, execution_id, record_id } => {
+                self.stop_automation(run, execution_id, record_id)
+            }
             e @ (Effect::Resume { .. } | Effect::Adopt { .. } | Effect::Resend { .. } | Effect::Abandon { .. }) => {
                 self.take_up(e);
             }

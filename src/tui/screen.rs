@@ -46,6 +46,11 @@ pub enum Overlay {
     Palette(Input),
     /// Text to select by hand (no OSC 52); any key closes it.
     Copy(String),
+    /// "Stop its SSM automation?" for a running run; on production, the product's name typed.
+    ConfirmStop {
+        run: super::action::RunId,
+        typed: Option<Input>,
+    },
     /// "Send it again?" (`resend`) or "Abandon it?" for an uncertain run.
     Decide {
         run: super::action::RunId,

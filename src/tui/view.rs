@@ -136,6 +136,9 @@ pub fn render(app: &App, f: &mut Frame) {
         }
         Some(Overlay::Copy(text)) => dialogs::copy(text, &vcx, f, body),
         Some(Overlay::Decide { run, resend }) => dialogs::confirm_decision(app.runs.get(*run), *resend, &vcx, f, body),
+        Some(Overlay::ConfirmStop { run, typed }) => {
+            dialogs::confirm_stop(app.runs.get(*run), typed.as_ref(), &vcx, f, body)
+        }
         Some(Overlay::Palette(_)) | None => {}
     }
     app.hits.buttons(f.buffer_mut());

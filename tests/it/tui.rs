@@ -1002,3 +1002,38 @@ async fn the_run_view_shows_the_ssm_steps_found_by_outputs_or_search() {
     let Some(Steps::Ready(a)) = &d.app.runs.list[2].steps else { panic!("ready") };
     assert_eq!(a.automation_execution_id, picked, "the one the operator picked");
 }
+
+/// Issue 13: `x` on a running run asks, then stops its SSM automation; on production the
+/// product's name is typed first. The execution ends Cancelled and the record FAILED.
+#[tokio::test]
+async fn x_stops_the_runs_automation_after_asking() {
+    use sctui::tui::runbook::Steps;
+    let mut d = Driver::new(1.0).await;
+    d.app.session.production = true;
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.key(KeyCode::Enter);
+    d.type_text(WEB);
+    d.emu.set_time_scale(10.0); // a long run
+    d.key(KeyCode::Enter);
+    d.until("its steps", |a| a.runs.list.first().is_some_and(|r| r.stoppable())).await;
+    d.key(KeyCode::Char('x'));
+    assert_eq!(d.app.key_mode(), sctui::tui::keymap::KeyMode::ConfirmStop);
+    let screen = d.screen(100, 30);
+    assert!(screen.contains("Stop the automation?") && screen.contains("Type the product's name"), "{screen}");
+    d.key(KeyCode::Enter);
+    assert!(d.app.overlay.is_some(), "production: nothing happens before the name is typed");
+    assert_eq!(d.emu.stats().requests.get("StopAutomationExecution"), None);
+    d.type_text(WEB);
+    d.key(KeyCode::Enter);
+    d.until("the stop answered", |a| a.session.toast.as_ref().is_some_and(|t| t.text.starts_with("Stopped"))).await;
+    d.until("the record's end", |a| a.runs.list[0].status() == Some(&RecordStatus::Failed)).await;
+    d.until("the steps' end", |a| {
+        matches!(&a.runs.list[0].steps, Some(Steps::Ready(x)) if x.automation_execution_status.as_deref() == Some("Cancelled"))
+    })
+    .await;
+    let screen = d.screen(120, 50);
+    assert!(screen.contains("AutomationExecutionCancelled"), "{screen}");
+    assert!(!d.app.runs.list[0].stoppable(), "nothing more to stop");
+}

@@ -408,9 +408,20 @@ fn uncertain_run_on_screen(app: &mut App) {
     app.screen = Screen::Run(crate::tui::screen::run::RunScreen::of(run));
 }
 
+/// The first run on screen, with what is known of its SSM execution.
+fn steps_on_screen(app: &mut App, steps: crate::tui::runbook::Steps) {
+    let run = app.runs.list[0].id;
+    if let Some(r) = app.runs.list.iter_mut().find(|r| r.id == run) {
+        r.steps = Some(steps);
+        r.record.get_or_insert_with(Default::default);
+    }
+    app.screen = Screen::Run(crate::tui::screen::run::RunScreen::of(run));
+}
+
 /// Every key table has a key that really leaves it: pressed, the mode is another one.
 #[test]
 fn every_mode_has_a_way_out() {
+    use crate::tui::runbook::Steps;
     let mut seen = std::collections::BTreeSet::new();
     let mut leaves = |app: &mut App, out: Action| {
         let before = app.key_mode();
@@ -477,14 +488,15 @@ fn every_mode_has_a_way_out() {
     leaves(&mut app, ch('n')); // ConfirmDecision
     leaves(&mut app, key(KeyCode::Esc)); // RunUncertain
     // A run whose record does not name its SSM execution, several fitting: pick one.
-    let run = app.runs.list[0].id;
     let candidate = |id: &str| crate::domain::Automation { automation_execution_id: id.into(), ..Default::default() };
-    if let Some(r) = app.runs.list.iter_mut().find(|r| r.id == run) {
-        r.steps =
-            Some(crate::tui::runbook::Steps::Choose { candidates: vec![candidate("a"), candidate("b")], selected: 0 });
-    }
-    app.screen = Screen::Run(crate::tui::screen::run::RunScreen::of(run));
+    steps_on_screen(&mut app, Steps::Choose { candidates: vec![candidate("a"), candidate("b")], selected: 0 });
     leaves(&mut app, key(KeyCode::Esc)); // RunChoose
+    // A run whose SSM execution runs: x asks before stopping it.
+    let running =
+        crate::domain::Automation { automation_execution_status: Some("InProgress".into()), ..candidate("e") };
+    steps_on_screen(&mut app, Steps::Ready(Box::new(running)));
+    update(&mut app, ch('x'));
+    leaves(&mut app, key(KeyCode::Esc)); // ConfirmStop
     let modes: std::collections::BTreeSet<String> = KeyMode::ALL.iter().map(|m| format!("{m:?}")).collect();
     assert_eq!(seen, modes, "every mode was tried");
 }

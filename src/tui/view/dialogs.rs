@@ -32,6 +32,7 @@ fn mode_name(mode: KeyMode) -> &'static str {
         Help => "help",
         ConfirmQuit => "quit",
         ConfirmDiscard => "drop the form's changes?",
+        ConfirmStop => "stop the run's SSM automation?",
         RunsFilter => "runs filter",
     }
 }
@@ -145,6 +146,58 @@ pub fn confirm_discard(vcx: &ViewCx, f: &mut Frame, body: Rect) {
     f.render_widget(Clear, area);
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, " Drop the changes? ", true)),
+        area,
+    );
+}
+
+/// Stop a run's SSM execution? What it means, and on production the product's name to type.
+pub fn confirm_stop(
+    run: Option<&crate::tui::runbook::Run>,
+    typed: Option<&tui_input::Input>,
+    vcx: &ViewCx,
+    f: &mut Frame,
+    body: Rect,
+) {
+    let t = vcx.theme;
+    let Some(r) = run else { return };
+    let execution = match &r.steps {
+        Some(crate::tui::runbook::Steps::Ready(a)) => a.automation_execution_id.clone(),
+        _ => String::new(),
+    };
+    let mut lines = vec![
+        Line::from(format!(
+            "StopAutomationExecution on {} ({} on {}).",
+            safe(&execution),
+            safe(&r.action.name),
+            safe(&r.product.name)
+        )),
+        Line::from(Span::styled(
+            "The step running now is cancelled and the later ones never run; the record ends FAILED.",
+            t.warn(),
+        )),
+        Line::default(),
+    ];
+    match typed {
+        Some(input) => {
+            lines.push(Line::from(Span::styled(
+                format!("PRODUCTION. Type the product's name ({}) and press Enter:", safe(&r.product.name)),
+                t.error(),
+            )));
+            lines.push(Line::from(vec![Span::raw("  > "), Span::styled(safe(input.value()), t.key())]));
+            lines.push(Line::from(Span::styled("  Esc keeps it running.", t.dim())));
+        }
+        None => lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled("[ Stop it (Enter) ]", t.key()),
+            Span::raw("   "),
+            Span::styled("[ Keep it running (Esc) ]", t.key()),
+        ])),
+    }
+    let width = body.width.saturating_sub(4).min(96);
+    let area = centered(body, width, wrapped_height(&lines, width));
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, " Stop the automation? ", true)),
         area,
     );
 }
