@@ -228,7 +228,7 @@ fn choose_lines(
         let status = c.automation_execution_status.as_deref().unwrap_or("?");
         let by = c.executed_by.as_deref().unwrap_or("");
         let line = format!("  {pointer}{}  {started}  {status}  {}", safe(&c.automation_execution_id), safe(by));
-        lines.push(Line::from(Span::styled(line, style)));
+        lines.extend(hang(Line::from(Span::styled(line, style)), width, 6));
     }
 }
 
