@@ -92,6 +92,24 @@ impl CatalogClient {
             .ok_or_else(|| Error::new(ErrorKind::Other, OP, "the answer had no AutomationExecution"))
     }
 
+    /// DescribeDocument: the SSM document's parameters.
+    pub async fn document_parameters(&self, name: &str) -> Result<Vec<crate::domain::DocumentParameter>, Error> {
+        const OP: &str = "DescribeDocument";
+        let ssm = self.ssm_client(OP)?;
+        let call = ssm.describe_document().name(name).send();
+        let out = self.paced(OP, async { call.await.map_err(self.err(OP)) }).await?;
+        let params = out.document().map(|d| d.parameters()).unwrap_or_default();
+        Ok(params
+            .iter()
+            .map(|p| crate::domain::DocumentParameter {
+                name: p.name().unwrap_or_default().to_string(),
+                kind: p.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+                description: p.description().unwrap_or_default().to_string(),
+                default: p.default_value().map(str::to_string),
+            })
+            .collect())
+    }
+
     /// StopAutomationExecution (Cancel): the execution ends Cancelled.
     pub async fn stop_automation(&self, id: &str) -> Result<(), Error> {
         const OP: &str = "StopAutomationExecution";

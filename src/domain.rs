@@ -220,6 +220,23 @@ pub struct ActionDefinition {
     pub assume_role: Option<String>,
     /// The raw `Parameters` JSON text, as Service Catalog stores it.
     pub parameters: Option<String>,
+    /// The SSM document's own parameters (DescribeDocument), when they could be read.
+    #[serde(skip)]
+    pub document_parameters: Vec<DocumentParameter>,
+    /// Why they could not be (a missing `ssm:DescribeDocument`, say).
+    #[serde(skip)]
+    pub document_missing: Option<String>,
+}
+
+/// A parameter of an SSM document, as DescribeDocument describes it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DocumentParameter {
+    pub name: String,
+    /// String, StringList, Integer, Boolean, MapList, StringMap.
+    pub kind: String,
+    pub description: String,
+    /// None: the document has no default, so the parameter is required.
+    pub default: Option<String>,
 }
 
 string_enum!(

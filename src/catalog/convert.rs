@@ -71,6 +71,7 @@ pub fn action_definition(d: &sdk::ServiceActionDetail) -> ActionDefinition {
         version: get(sdk::ServiceActionDefinitionKey::Version),
         assume_role: get(sdk::ServiceActionDefinitionKey::AssumeRole),
         parameters: get(sdk::ServiceActionDefinitionKey::Parameters),
+        ..Default::default()
     }
 }
 

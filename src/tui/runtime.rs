@@ -339,6 +339,23 @@ impl Runtime {
                         }
                         other => (other.map(|(_, d)| d), None),
                     };
+                    // The document's own parameters describe the fields (type, default, required).
+                    let def = match def {
+                        Ok(mut d) => {
+                            match d.name.clone() {
+                                Some(name) => match client.document_parameters(&name).await {
+                                    Ok(p) => d.document_parameters = p,
+                                    Err(e) if e.kind == crate::catalog::ErrorKind::AccessDenied => {
+                                        d.document_missing = Some("unknown: needs ssm:DescribeDocument".into());
+                                    }
+                                    Err(e) => d.document_missing = Some(format!("unknown: {e}")),
+                                },
+                                None => d.document_missing = Some("unknown: the SSM document is not known".into()),
+                            }
+                            Ok(d)
+                        }
+                        Err(e) => Err(e),
+                    };
                     let result = params.and_then(|p| def.map(|d| (p, d)));
                     Action::FormLoaded { pp_id, action_id, result, definition_missing }
                 }

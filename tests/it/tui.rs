@@ -1037,3 +1037,25 @@ async fn x_stops_the_runs_automation_after_asking() {
     assert!(screen.contains("AutomationExecutionCancelled"), "{screen}");
     assert!(!d.app.runs.list[0].stoppable(), "nothing more to stop");
 }
+
+/// Issue 13: the form describes each parameter as the SSM document does (type, required or its
+/// default, description), and a required text value left empty blocks the review with the
+/// reason.
+#[tokio::test]
+async fn the_form_describes_parameters_from_the_ssm_document() {
+    let mut d = Driver::new(0.0).await;
+    d.pick(WEB, "AWS-ResizeInstance").await;
+    d.open_form().await;
+    let form = d.screen(120, 40);
+    assert!(form.contains("String · required · (Required) The desired instance type."), "{form}");
+    d.ctrl('s');
+    assert!(d.app.review().is_none(), "blocked: InstanceType is required");
+    let toast = d.app.session.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+    assert!(toast.contains("InstanceType: required by the SSM document"), "{toast}");
+    d.key(KeyCode::Tab); // to InstanceType
+    d.type_text("t3.large");
+    d.key(KeyCode::Enter);
+    d.ctrl('s');
+    let review = d.app.review().expect("the review, once the value is there");
+    assert_eq!(review.parameters.as_ref().unwrap()["InstanceType"], ["t3.large"]);
+}

@@ -80,6 +80,9 @@ impl FormScreen {
             Ok((params, definition)) => {
                 let mut form = Form::new(product, action, definition, &params);
                 form.definition_missing = definition_missing;
+                for f in &mut form.fields {
+                    f.doc = form.definition.document_parameters.iter().find(|d| d.name == f.name).cloned();
+                }
                 if let Some(values) = prefill {
                     form.prefill(&values);
                 }
@@ -231,6 +234,12 @@ pub fn header_lines(form: &Form, width: u16, vcx: &ViewCx) -> Vec<Line<'static>>
         ]),
     };
     lines.extend(hang(document, width, 14));
+    if form.definition_missing.is_none()
+        && let Some(why) = &form.definition.document_missing
+    {
+        let line = Line::from(vec![label(t, "Its parameters"), Span::styled(safe(why), t.warn())]);
+        lines.extend(hang(line, width, 14));
+    }
     lines
 }
 
@@ -283,6 +292,20 @@ fn field_lines(
 ) {
     let t = vcx.theme;
     lines.push(field_head(field, focused, vcx));
+    // What the SSM document says of it: type, required or its default, description.
+    if let Some(d) = &field.doc {
+        let need = match &d.default {
+            _ if field.is_target() => "Service Catalog fills it".to_string(),
+            _ if field.required() => "required".to_string(),
+            Some(v) if v.is_empty() => "optional".to_string(),
+            Some(v) => format!("default {}", safe(v)),
+            None => "optional".to_string(),
+        };
+        let text = format!("    {} · {need} · {}", safe(&d.kind), safe(&d.description));
+        let missing = !field.is_target() && field.required() && field.values().is_none_or(|v| v.is_empty());
+        let style = if missing { t.warn() } else { t.dim() };
+        lines.extend(crate::tui::view::hang(Line::from(Span::styled(text, style)), width, 6));
+    }
     let row_style = |on: bool| if on { t.selected() } else { Style::new() };
     match &field.body {
         Body::Target { defaults, selected, added, cursor: c } => {

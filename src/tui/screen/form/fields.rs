@@ -34,6 +34,8 @@ pub struct Field {
     /// A TARGET's add line is being typed on (Enter or Space there starts it). Until then, and
     /// after Esc, keys on that line are the checklist's: a stray `j` is never a value.
     pub editing: bool,
+    /// What the SSM document says of this parameter, when it could be read.
+    pub doc: Option<crate::domain::DocumentParameter>,
 }
 
 /// What a TARGET field will send.
@@ -57,7 +59,7 @@ impl Field {
         } else {
             Body::Text { values: p.default_values.clone() }
         };
-        Field { name: p.name.clone(), kind: p.kind.clone(), body, input: Input::default(), editing: false }
+        Field { name: p.name.clone(), kind: p.kind.clone(), body, input: Input::default(), editing: false, doc: None }
     }
 
     pub fn is_target(&self) -> bool {
@@ -144,7 +146,16 @@ impl Field {
         {
             out.push("no resource selected: select at least one, or press d for the defaults".into());
         }
+        // A text value the SSM document requires (it has no default): the run would fail.
+        if !self.is_target() && self.required() && values.is_empty() {
+            out.push("required by the SSM document (it has no default): type a value".into());
+        }
         out
+    }
+
+    /// The SSM document has no default for it (AutomationAssumeRole is Service Catalog's).
+    pub fn required(&self) -> bool {
+        self.doc.as_ref().is_some_and(|d| d.default.is_none()) && self.name != "AutomationAssumeRole"
     }
 
     pub fn rows(&self) -> usize {
