@@ -369,12 +369,7 @@ async fn stop(
 
 /// The SSM document of the run that made `record_id`, where this machine's journal has it.
 fn journal_document(ctx: &Context<'_>, record_id: &str) -> Option<String> {
-    let path = ctx.journal.as_ref()?.path().to_path_buf();
-    let (events, _) = crate::runs::journal::Journal::read(&path).ok()?;
-    crate::runs::journal::runs(&events)
-        .into_iter()
-        .find(|r| r.record_id.as_deref() == Some(record_id))
-        .map(|r| r.action_name)
+    journal::run_of_record(ctx.journal.as_ref()?.path(), record_id).map(|r| r.action_name)
 }
 
 /// `exec --wait`, for people: each SSM step's change of status on stderr as the polls bring it

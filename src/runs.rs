@@ -182,23 +182,20 @@ impl Runner {
         self
     }
 
-    /// Appends to the journal on a blocking thread: the write is synced to disk, and the async
-    /// executor must not wait for a disk.
     /// Journals that the execution behind `record_id` was stopped, on the run that made the
     /// record (when this journal has it). Returns that run's id.
     pub async fn journal_stop(&self, record_id: &str, execution_id: &str) -> Result<Option<String>, JournalError> {
         let Some(j) = self.journal.clone() else { return Ok(None) };
-        let path = j.path().to_path_buf();
-        let read = tokio::task::spawn_blocking(move || Journal::read(&path)).await;
-        let Ok(Ok((events, _))) = read else { return Ok(None) };
-        let Some(run) = journal::runs(&events).into_iter().find(|r| r.record_id.as_deref() == Some(record_id)) else {
-            return Ok(None);
-        };
+        let (path, record) = (j.path().to_path_buf(), record_id.to_string());
+        let found = tokio::task::spawn_blocking(move || journal::run_of_record(&path, &record)).await;
+        let Ok(Some(run)) = found else { return Ok(None) };
         let event =
             Event::StopRequested { run: run.run.clone(), at: Timestamp::now(), execution_id: execution_id.to_string() };
         self.log(event).await.map(|()| Some(run.run))
     }
 
+    /// Appends to the journal on a blocking thread: the write is synced to disk, and the async
+    /// executor must not wait for a disk.
     async fn log(&self, event: Event) -> Result<(), JournalError> {
         let Some(j) = self.journal.clone() else { return Ok(()) };
         let path = j.path().to_path_buf();

@@ -119,13 +119,11 @@ pub fn output(o: &sdk::RecordOutput) -> RecordOutput {
 
 /// Where aws-sdk-ssm's shapes stop.
 pub mod ssm {
-    use crate::domain::{Automation, AutomationStep, FailureDetails, Timestamp};
+    // Both SDKs use smithy's one DateTime: the same conversion serves.
+    use super::ts;
+    use crate::domain::{Automation, AutomationStep, FailureDetails};
     use aws_sdk_ssm::types as sdk;
     use std::collections::{BTreeMap, HashMap};
-
-    fn ts(t: Option<&aws_sdk_ssm::primitives::DateTime>) -> Option<Timestamp> {
-        t.map(|t| Timestamp(t.as_secs_f64()))
-    }
 
     fn map(m: Option<&HashMap<String, Vec<String>>>) -> BTreeMap<String, Vec<String>> {
         m.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()

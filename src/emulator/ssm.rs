@@ -90,6 +90,16 @@ fn execution_id(store: &Store, id: &str) -> Result<usize, ServiceError> {
     })
 }
 
+/// The answer of a listing: the page of `items` under `key`, and NextToken when more follow.
+fn paged(key: &str, items: &[Value], token: Option<&str>, size: usize) -> Result<Value, ServiceError> {
+    let (items, next) = page(items, token, size)?;
+    let mut out = json!({ key: items });
+    if let Some(t) = next {
+        out["NextToken"] = json!(t);
+    }
+    Ok(out)
+}
+
 /// A page of `items` from `token` (an index written as text), and the next token.
 fn page<T: Clone>(items: &[T], token: Option<&str>, size: usize) -> Result<(Vec<T>, Option<String>), ServiceError> {
     let start = match token {
@@ -375,12 +385,7 @@ fn describe_executions(store: &Store, req: DescribeExecutions, now: f64) -> Resu
             matched.push(execution_json(store, i, &state, false));
         }
     }
-    let (items, next) = page(&matched, req.next_token.as_deref(), size)?;
-    let mut out = json!({"AutomationExecutionMetadataList": items});
-    if let Some(t) = next {
-        out["NextToken"] = json!(t);
-    }
-    Ok(out)
+    paged("AutomationExecutionMetadataList", &matched, req.next_token.as_deref(), size)
 }
 
 #[derive(Deserialize)]
@@ -435,12 +440,7 @@ fn describe_steps(store: &Store, req: DescribeSteps, now: f64) -> Result<Value, 
     if req.reverse_order == Some(true) {
         steps.reverse();
     }
-    let (items, next) = page(&steps, req.next_token.as_deref(), size)?;
-    let mut out = json!({"StepExecutions": items});
-    if let Some(t) = next {
-        out["NextToken"] = json!(t);
-    }
-    Ok(out)
+    paged("StepExecutions", &steps, req.next_token.as_deref(), size)
 }
 
 #[derive(Deserialize)]

@@ -299,6 +299,12 @@ impl JournalRun {
     }
 }
 
+/// The run of the journal at `path` that made `record_id`, if it has one (a blocking read).
+pub fn run_of_record(path: &Path, record_id: &str) -> Option<JournalRun> {
+    let (events, _) = Journal::read(path).ok()?;
+    runs(&events).into_iter().find(|r| r.record_id.as_deref() == Some(record_id))
+}
+
 /// Folds events into runs, in the order they were requested.
 pub fn runs(events: &[Event]) -> Vec<JournalRun> {
     let mut out: Vec<JournalRun> = Vec::new();

@@ -37,12 +37,6 @@ pub enum Hit {
 #[derive(Debug, Default)]
 pub struct Hits(RefCell<Vec<(Rect, Hit)>>);
 
-impl Clone for Hits {
-    fn clone(&self) -> Hits {
-        Hits(RefCell::new(self.0.borrow().clone()))
-    }
-}
-
 impl Hits {
     /// A new frame: nothing of the last one counts.
     pub fn clear(&self) {
@@ -74,16 +68,16 @@ impl Hits {
     pub fn buttons(&self, buf: &Buffer) {
         let area = buf.area;
         for y in area.top()..area.bottom() {
-            let cells: Vec<&str> = (area.left()..area.right()).map(|x| buf[(x, y)].symbol()).collect();
-            let mut x = 0;
-            while x + 1 < cells.len() {
-                if cells[x] == "[" && cells[x + 1] == " " {
-                    let end = (x + 2..cells.len().saturating_sub(1)).find(|&e| cells[e] == " " && cells[e + 1] == "]");
+            // Read in place: a frame is scanned every time it is drawn, so nothing is copied.
+            let at = |x: u16| buf[(x, y)].symbol();
+            let mut x = area.left();
+            while x + 1 < area.right() {
+                if at(x) == "[" && at(x + 1) == " " {
+                    let end = (x + 2..area.right().saturating_sub(1)).find(|&e| at(e) == " " && at(e + 1) == "]");
                     if let Some(end) = end {
-                        let label: String = cells[x + 2..end].concat();
+                        let label: String = (x + 2..end).map(at).collect();
                         if let Some(key) = button_key(&label) {
-                            let width = u16::try_from(end + 2 - x).unwrap_or(0);
-                            self.push(Rect::new(area.left() + x as u16, y, width, 1), Hit::Key(key));
+                            self.push(Rect::new(x, y, end + 2 - x, 1), Hit::Key(key));
                         }
                         x = end + 2;
                         continue;

@@ -431,12 +431,10 @@ async fn find_in_journal(
     journal: Option<Arc<Journal>>,
     record_id: &str,
 ) -> Option<(String, String, Option<crate::domain::ParameterMap>)> {
-    let path = journal?.path().to_path_buf();
-    let (events, _) = tokio::task::spawn_blocking(move || Journal::read(&path)).await.ok()?.ok()?;
-    crate::runs::journal::runs(&events)
-        .into_iter()
-        .find(|r| r.record_id.as_deref() == Some(record_id))
-        .map(|r| (r.action_id, r.action_name, r.parameters))
+    let (path, record_id) = (journal?.path().to_path_buf(), record_id.to_string());
+    let run =
+        tokio::task::spawn_blocking(move || crate::runs::journal::run_of_record(&path, &record_id)).await.ok()??;
+    Some((run.action_id, run.action_name, run.parameters))
 }
 
 /// Every page of products, each reported as it arrives. A passing problem (network, throttling,

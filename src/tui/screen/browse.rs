@@ -701,10 +701,9 @@ pub fn page_offset(last: usize, selected: usize, height: usize, len: usize) -> u
 /// rows need to know to fit their cells, and the spacing.
 fn product_columns(list: &ProductList, width: u16, vcx: &ViewCx) -> (Vec<String>, Vec<u16>, Columns, u16) {
     let t = vcx.theme;
-    let inner = Rect { width, ..Rect::default() };
-    let wide = inner.width >= 110;
-    let with_type = inner.width >= 140;
-    let with_record = inner.width >= 96;
+    let wide = width >= 110;
+    let with_type = width >= 140;
+    let with_record = width >= 96;
     let spacing: u16 = if vcx.presenter { 2 } else { 1 };
     // The sorted column says so in its header.
     let arrow = match (list.descending, t.ascii) {
@@ -723,7 +722,7 @@ fn product_columns(list: &ProductList, width: u16, vcx: &ViewCx) -> (Vec<String>
         widths.push(13);
     }
     header.extend([head("PRODUCT", SortKey::Product), head("VERSION", SortKey::Version)]);
-    let product_w = if inner.width >= 96 { 24 } else { 17 };
+    let product_w = if width >= 96 { 24 } else { 17 };
     widths.extend([product_w, 9]);
     if with_record {
         header.push(head("LAST RECORD", SortKey::LastRecord));
@@ -736,9 +735,9 @@ fn product_columns(list: &ProductList, width: u16, vcx: &ViewCx) -> (Vec<String>
     // NAME takes what is left, up to 40 columns (a name is rarely longer; the rest stays
     // with the other columns instead of a wide gap after the name).
     let used: u16 = widths.iter().sum::<u16>() + spacing * widths.len() as u16 + t.pointer().len() as u16;
-    let name_w = inner.width.saturating_sub(used).clamp(8, 40);
+    let name_w = width.saturating_sub(used).clamp(8, 40);
     // Room left on a wide screen goes to the columns that get cut first.
-    let mut spare = inner.width.saturating_sub(used + name_w);
+    let mut spare = width.saturating_sub(used + name_w);
     let mut grow = |w: &mut u16, most: u16| {
         let add = spare.min(most.saturating_sub(*w));
         *w += add;

@@ -427,7 +427,7 @@ pub fn status_warning(status: &crate::domain::ProductStatus) -> Option<&'static 
 
 /// "1 run", "5 runs".
 fn runs_count(n: usize) -> String {
-    if n == 1 { "1 run".into() } else { format!("{n} runs") }
+    crate::tui::view::count(n, "run", "runs")
 }
 
 fn batch_item_line(item: &BatchItem, vcx: &ViewCx) -> Line<'static> {
