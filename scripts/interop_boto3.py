@@ -5,6 +5,7 @@ Usage: sctui emulator --listen 127.0.0.1:0 --time-scale 0.05 --scale 250 &   # p
        python3 scripts/interop_boto3.py http://127.0.0.1:PORT
 Covers the Service Catalog operations and the SSM side. Needs boto3 (pip install boto3). Prints one line per check and exits non-zero on the first failure.
 """
+import json
 import sys
 import time
 
@@ -129,4 +130,32 @@ code, msg = error_code(ssm.get_automation_execution, AutomationExecutionId="0000
 check("GetAutomationExecution, unknown", code == "AutomationExecutionNotFoundException", msg)
 code, msg = error_code(client("ssm", "AKIADEMOREADONLY0001").get_automation_execution, AutomationExecutionId=execution)
 check("read-only end user denied", code == "AccessDeniedException", msg)
+got = ssm.get_document(Name="AWS-CreateImage", DocumentFormat="JSON")
+content = json.loads(got["Content"])
+check("GetDocument", content["parameters"]["NoReboot"]["allowedValues"] == ["true", "false"]
+      and content["parameters"]["InstanceId"]["allowedPattern"] == "^i-[a-z0-9]{8,17}$", got["DocumentFormat"])
+code, msg = error_code(client("ssm", "AKIADEMOENDUSER00001").get_document, Name="AWS-CreateImage")
+check("GetDocument denied to the end user", code == "AccessDeniedException", msg)
+preview = ssm.start_execution_preview(
+    DocumentName="AWS-ResizeInstance",
+    ExecutionInputs={"Automation": {"Parameters": {"InstanceId": ["i-0123456789abcdef0"], "InstanceType": ["m6i.large"]}}},
+)["ExecutionPreviewId"]
+for _ in range(100):
+    answer = ssm.get_execution_preview(ExecutionPreviewId=preview)
+    if answer["Status"] in ("Success", "Failed"):
+        break
+    time.sleep(0.1)
+auto = answer.get("ExecutionPreview", {}).get("Automation", {})
+check("Start/GetExecutionPreview", answer["Status"] == "Success" and auto["TargetPreviews"][0]["Count"] == 1
+      and auto["StepPreviews"] == {"Mutating": 3, "NonMutating": 2}, auto)
+bad = ssm.start_execution_preview(
+    DocumentName="AWS-ResizeInstance",
+    ExecutionInputs={"Automation": {"Parameters": {"InstanceId": ["i-0123456789abcdef0"]}}},
+)["ExecutionPreviewId"]
+for _ in range(100):
+    answer = ssm.get_execution_preview(ExecutionPreviewId=bad)
+    if answer["Status"] in ("Success", "Failed"):
+        break
+    time.sleep(0.1)
+check("a preview missing a required parameter fails", answer["Status"] == "Failed", answer.get("StatusMessage"))
 print("all boto3 checks passed")

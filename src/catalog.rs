@@ -17,8 +17,12 @@ use aws_sdk_servicecatalog::types::{ListRecordHistorySearchFilter, ProvisionedPr
 pub use connect::{ClientSettings, LiveOptions, Target, redact_userinfo};
 pub use error::{Error, ErrorKind};
 pub use pager::Pager;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+
+/// GetExecutionPreview is read at most this many times for one preview, this far apart.
+pub const PREVIEW_POLLS: u32 = 20;
+pub const PREVIEW_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// How the products list is ordered (SearchProvisionedProducts SortBy).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,22 +96,91 @@ impl CatalogClient {
             .ok_or_else(|| Error::new(ErrorKind::Other, OP, "the answer had no AutomationExecution"))
     }
 
-    /// DescribeDocument: the SSM document's parameters.
-    pub async fn document_parameters(&self, name: &str) -> Result<Vec<crate::domain::DocumentParameter>, Error> {
+    /// DescribeDocument: the SSM document's parameters; with GetDocument (asked at the same
+    /// time) their allowed values and patterns, or why those are not known (AWS's end-user policy
+    /// grants DescribeDocument but not GetDocument).
+    pub async fn document_parameters(
+        &self,
+        name: &str,
+    ) -> Result<(Vec<crate::domain::DocumentParameter>, Option<String>), Error> {
         const OP: &str = "DescribeDocument";
+        const CONTENT: &str = "GetDocument";
         let ssm = self.ssm_client(OP)?;
-        let call = ssm.describe_document().name(name).send();
-        let out = self.paced(OP, async { call.await.map_err(self.err(OP)) }).await?;
-        let params = out.document().map(|d| d.parameters()).unwrap_or_default();
-        Ok(params
+        let describe = ssm.describe_document().name(name).send();
+        let get = ssm.get_document().name(name).document_format(aws_sdk_ssm::types::DocumentFormat::Json).send();
+        let (described, content) = tokio::join!(
+            self.paced(OP, async { describe.await.map_err(self.err(OP)) }),
+            self.paced(CONTENT, async { get.await.map_err(self.err(CONTENT)) })
+        );
+        let params = described?.document().map(|d| d.parameters().to_vec()).unwrap_or_default();
+        let mut params: Vec<crate::domain::DocumentParameter> = params
             .iter()
             .map(|p| crate::domain::DocumentParameter {
                 name: p.name().unwrap_or_default().to_string(),
                 kind: p.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
                 description: p.description().unwrap_or_default().to_string(),
                 default: p.default_value().map(str::to_string),
+                ..Default::default()
             })
-            .collect())
+            .collect();
+        let missing = match content {
+            Ok(out) => convert::ssm::content_limits(out.content().unwrap_or("{}"), &mut params)
+                .err()
+                .map(|why| format!("allowed values and patterns unknown: {why}")),
+            Err(e) if e.kind == ErrorKind::AccessDenied => {
+                Some("allowed values and patterns unknown: needs ssm:GetDocument".to_string())
+            }
+            Err(e) => Some(format!("allowed values and patterns unknown: {e}")),
+        };
+        Ok((params, missing))
+    }
+
+    /// StartExecutionPreview, then GetExecutionPreview until it ends (at most `PREVIEW_POLLS`
+    /// reads, `PREVIEW_PAUSE` apart): what a run of `document` with `parameters` would touch.
+    /// The outer error is a call that failed (denied, not offered); the inner one a preview that
+    /// failed or did not end in time, in SSM's words.
+    pub async fn execution_preview(
+        &self,
+        document: &str,
+        version: Option<&str>,
+        parameters: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Result<crate::domain::ImpactPreview, String>, Error> {
+        const START: &str = "StartExecutionPreview";
+        const GET: &str = "GetExecutionPreview";
+        let ssm = self.ssm_client(START)?;
+        let mut inputs = aws_sdk_ssm::types::AutomationExecutionInputs::builder();
+        for (k, v) in parameters {
+            inputs = inputs.parameters(k.clone(), v.clone());
+        }
+        let call = ssm
+            .start_execution_preview()
+            .document_name(document)
+            .set_document_version(version.map(str::to_string))
+            .execution_inputs(aws_sdk_ssm::types::ExecutionInputs::Automation(inputs.build()))
+            .send();
+        let started = self.paced(START, async { call.await.map_err(self.err(START)) }).await?;
+        let id = started.execution_preview_id().unwrap_or_default().to_string();
+        for attempt in 0..PREVIEW_POLLS {
+            if attempt > 0 {
+                tokio::time::sleep(PREVIEW_PAUSE).await;
+            }
+            let call = ssm.get_execution_preview().execution_preview_id(&id).send();
+            let out = self.paced(GET, async { call.await.map_err(self.err(GET)) }).await?;
+            use aws_sdk_ssm::types::{ExecutionPreview, ExecutionPreviewStatus as S};
+            match out.status() {
+                Some(S::Success) => {
+                    return Ok(match out.execution_preview() {
+                        Some(ExecutionPreview::Automation(a)) => Ok(convert::ssm::preview(a)),
+                        _ => Err("the preview had no Automation part".to_string()),
+                    });
+                }
+                Some(S::Failed) => {
+                    return Ok(Err(out.status_message().unwrap_or("the preview failed").to_string()));
+                }
+                _ => {}
+            }
+        }
+        Ok(Err(format!("the preview had not ended after {PREVIEW_POLLS} reads")))
     }
 
     /// StopAutomationExecution (Cancel): the execution ends Cancelled.

@@ -277,6 +277,10 @@ pub struct EmulatorArgs {
     /// How long an ExecuteToken stays idempotent; after it, the same token starts a new run.
     #[arg(long, value_name = "SECS", default_value_t = 28800, value_parser = clap::value_parser!(u64).range(0..=604800))]
     pub token_window: u64,
+    /// Answer SSM's StartExecutionPreview and GetExecutionPreview as unknown operations, as a
+    /// region without execution previews does.
+    #[arg(long)]
+    pub no_execution_preview: bool,
     /// Serve at most this many connections at once (more wait to be accepted).
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub max_connections: u32,

@@ -226,6 +226,9 @@ pub struct ActionDefinition {
     /// Why they could not be (a missing `ssm:DescribeDocument`, say).
     #[serde(skip)]
     pub document_missing: Option<String>,
+    /// Why the allowed values and patterns (the document's content, GetDocument) are not known.
+    #[serde(skip)]
+    pub content_missing: Option<String>,
 }
 
 /// A parameter of an SSM document, as DescribeDocument describes it.
@@ -237,6 +240,21 @@ pub struct DocumentParameter {
     pub description: String,
     /// None: the document has no default, so the parameter is required.
     pub default: Option<String>,
+    /// The values it takes, when the document's content lists them (`allowedValues`).
+    pub allowed_values: Vec<String>,
+    /// The pattern each value must match (`allowedPattern`), as the document's content has it.
+    pub allowed_pattern: Option<String>,
+}
+
+/// What an Automation run would touch (SSM GetExecutionPreview): resources by type, the regions
+/// and accounts, and its steps by impact (Mutating, NonMutating, Undetermined).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImpactPreview {
+    /// (target type, count)
+    pub targets: Vec<(String, i64)>,
+    pub regions: Vec<String>,
+    pub accounts: i64,
+    pub steps: BTreeMap<String, i64>,
 }
 
 string_enum!(

@@ -3,6 +3,7 @@
 //! It never imports the TUI, the run worker or SDK types: it could become its own crate.
 
 pub mod automation;
+pub mod documents;
 pub mod error;
 pub mod faults;
 pub mod handlers;
@@ -44,6 +45,9 @@ pub struct Options {
     pub token_window: std::time::Duration,
     /// Requests per second per account and operation before ThrottlingException (none: no limit).
     pub rate_limit: Option<f64>,
+    /// SSM answers StartExecutionPreview and GetExecutionPreview (false: as a region without
+    /// them, UnknownOperationException).
+    pub execution_preview: bool,
 }
 
 impl Default for Options {
@@ -55,6 +59,7 @@ impl Default for Options {
             max_connections: 1024,
             token_window: std::time::Duration::from_secs_f64(store::TOKEN_WINDOW_SECS),
             rate_limit: None,
+            execution_preview: true,
         }
     }
 }
@@ -193,6 +198,7 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
         store: Mutex::new({
             let mut store = store::Store::new(world, options.time_scale);
             store.token_window = options.token_window.as_secs_f64();
+            store.execution_preview = options.execution_preview;
             store
         }),
         faults: Faults::new(options.faults.clone()),

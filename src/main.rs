@@ -293,6 +293,7 @@ async fn serve_emulator(g: &Global, args: &EmulatorArgs) -> anyhow::Result<()> {
         max_connections: args.max_connections as usize,
         token_window: std::time::Duration::from_secs(args.token_window),
         rate_limit: args.rate_limit,
+        execution_preview: !args.no_execution_preview,
         faults: FaultConfig {
             ops: args.fault_ops.clone(),
             latency_ms: args.fault_latency_ms,

@@ -164,6 +164,66 @@ pub mod ssm {
         }
     }
 
+    /// The largest document content read (SSM's own limit for a document is 64 KB).
+    pub const CONTENT_MAX: usize = 512 * 1024;
+    /// At most this many allowed values of one parameter are kept, each of at most this length.
+    pub const ALLOWED_VALUES_MAX: usize = 256;
+    pub const ALLOWED_VALUE_LEN: usize = 512;
+    /// A longer pattern is not checked.
+    pub const PATTERN_MAX: usize = 1024;
+
+    /// Reads the allowed values and patterns of `params` from the document's content (GetDocument
+    /// as JSON). The content is untrusted: bounded, and anything malformed is skipped or named.
+    pub fn content_limits(content: &str, params: &mut [crate::domain::DocumentParameter]) -> Result<(), String> {
+        if content.len() > CONTENT_MAX {
+            return Err(format!("the document's content is {} bytes, more than {CONTENT_MAX} read", content.len()));
+        }
+        let doc: serde_json::Value =
+            serde_json::from_str(content).map_err(|e| format!("the document's content is not JSON ({e})"))?;
+        let Some(declared) = doc.get("parameters").and_then(|p| p.as_object()) else {
+            return Ok(());
+        };
+        for p in params.iter_mut() {
+            let Some(spec) = declared.get(&p.name) else { continue };
+            if let Some(values) = spec.get("allowedValues").and_then(|v| v.as_array()) {
+                p.allowed_values = values
+                    .iter()
+                    .take(ALLOWED_VALUES_MAX)
+                    .filter_map(|v| match v {
+                        serde_json::Value::String(s) => Some(s.clone()),
+                        serde_json::Value::Number(n) => Some(n.to_string()),
+                        serde_json::Value::Bool(b) => Some(b.to_string()),
+                        _ => None,
+                    })
+                    .filter(|v| v.chars().count() <= ALLOWED_VALUE_LEN)
+                    .collect();
+            }
+            p.allowed_pattern = spec
+                .get("allowedPattern")
+                .and_then(|v| v.as_str())
+                .filter(|v| !v.is_empty() && v.chars().count() <= PATTERN_MAX)
+                .map(str::to_string);
+        }
+        Ok(())
+    }
+
+    /// GetExecutionPreview's Automation preview.
+    pub fn preview(p: &sdk::AutomationExecutionPreview) -> crate::domain::ImpactPreview {
+        crate::domain::ImpactPreview {
+            targets: p
+                .target_previews()
+                .iter()
+                .map(|t| (t.target_type().unwrap_or("resources").to_string(), i64::from(t.count())))
+                .collect(),
+            regions: p.regions().to_vec(),
+            accounts: i64::from(p.total_accounts()),
+            steps: p
+                .step_previews()
+                .map(|m| m.iter().map(|(k, v)| (k.as_str().to_string(), i64::from(*v))).collect())
+                .unwrap_or_default(),
+        }
+    }
+
     fn step(s: &sdk::StepExecution) -> AutomationStep {
         AutomationStep {
             step_name: s.step_name().unwrap_or_default().to_string(),

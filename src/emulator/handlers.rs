@@ -491,6 +491,7 @@ mod tests {
         Caller {
             arn: "arn:aws:iam::123456789012:user/demo-operator".into(),
             policy: crate::emulator::world::Policy::Admin,
+            deny: Vec::new(),
         }
     }
 

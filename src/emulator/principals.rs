@@ -10,9 +10,23 @@ use crate::domain::Level;
 pub struct Caller {
     pub arn: String,
     pub policy: Policy,
+    /// Actions explicitly denied (`service:Operation`).
+    pub deny: Vec<String>,
 }
 
 impl Caller {
+    /// An explicit deny of `service:op`, in AWS's words.
+    pub fn denied(&self, service: &str, op: &str, resource: &str) -> Result<(), ServiceError> {
+        let action = format!("{service}:{op}");
+        if !self.deny.contains(&action) {
+            return Ok(());
+        }
+        Err(ServiceError::access_denied(format!(
+            "User: {} is not authorized to perform: {action} on resource: {resource} with an explicit deny in an identity-based policy",
+            self.arn
+        )))
+    }
+
     /// The role of an assumed-role session.
     pub fn role(&self) -> Option<&str> {
         role_of(&self.arn)
@@ -41,10 +55,11 @@ pub fn access_key(authorization: &str) -> Option<&str> {
 /// The principal behind an access key; unknown keys act as the account's admin.
 pub fn caller(world: &World, key: Option<&str>) -> Caller {
     key.and_then(|k| world.principals.iter().find(|p| p.access_key == k))
-        .map(|p| Caller { arn: p.arn.clone(), policy: p.policy })
+        .map(|p| Caller { arn: p.arn.clone(), policy: p.policy, deny: p.deny.clone() })
         .unwrap_or_else(|| Caller {
             arn: format!("arn:aws:iam::{}:user/demo-operator", world.account_id),
             policy: Policy::Admin,
+            deny: Vec::new(),
         })
 }
 
@@ -52,6 +67,7 @@ pub fn caller(world: &World, key: Option<&str>) -> Caller {
 /// words otherwise. The end-user policies (AWSServiceCatalogEndUserFullAccess and its read-only
 /// twin) allow the user level only and do not grant DescribeServiceAction.
 pub fn authorize(caller: &Caller, op: &str, level: Option<Level>, resource: &str) -> Result<(), ServiceError> {
+    caller.denied("servicecatalog", op, resource)?;
     let op_allowed = match (caller.policy, op) {
         (Policy::Admin, _) => true,
         (_, "DescribeServiceAction") => false,
@@ -97,7 +113,8 @@ mod tests {
         assert_eq!(access_key(h), Some("AKIADEMOENDUSER00001"));
         assert_eq!(role_of("arn:aws:sts::1:assumed-role/ops/alice"), Some("ops"));
         assert_eq!(role_of("arn:aws:iam::1:user/bob"), None);
-        let ops = Caller { arn: "arn:aws:sts::1:assumed-role/ops/alice".into(), policy: Policy::RoleLevel };
+        let ops =
+            Caller { arn: "arn:aws:sts::1:assumed-role/ops/alice".into(), policy: Policy::RoleLevel, deny: vec![] };
         assert!(visible(&ops, Level::Role, "arn:aws:sts::1:assumed-role/ops/bob"));
         assert!(!visible(&ops, Level::User, "arn:aws:sts::1:assumed-role/ops/bob"));
         assert!(!visible(&ops, Level::Role, "arn:aws:iam::1:user/bob"));

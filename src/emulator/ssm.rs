@@ -3,6 +3,7 @@
 //! its input as the service model says, then reads the store.
 
 use super::automation::{self, ExecutionNow};
+use super::documents;
 use super::error::ServiceError;
 use super::principals::Caller;
 use super::store::Store;
@@ -14,8 +15,11 @@ use serde_json::{Value, json};
 pub const TARGET_PREFIX: &str = "AmazonSSM.";
 
 /// The SSM operations this emulator answers.
-pub const OPERATIONS: [&str; 5] = [
+pub const OPERATIONS: [&str; 8] = [
     "DescribeDocument",
+    "GetDocument",
+    "StartExecutionPreview",
+    "GetExecutionPreview",
     "GetAutomationExecution",
     "DescribeAutomationExecutions",
     "DescribeAutomationStepExecutions",
@@ -23,9 +27,17 @@ pub const OPERATIONS: [&str; 5] = [
 ];
 
 pub fn dispatch(store: &mut Store, caller: &Caller, op: &str, body: &[u8], now: f64) -> Result<Value, ServiceError> {
+    // Where execution previews are not offered (an older region, a partition), the service does
+    // not know the operations.
+    if !store.execution_preview && matches!(op, "StartExecutionPreview" | "GetExecutionPreview") {
+        return Err(ServiceError::unknown_operation(&format!("{TARGET_PREFIX}{op}")));
+    }
     authorize(store, caller, op)?;
     match op {
         "DescribeDocument" => describe_document(store, decode(body)?),
+        "GetDocument" => documents::get_document(store, decode(body)?),
+        "StartExecutionPreview" => documents::start_preview(store, decode(body)?, now),
+        "GetExecutionPreview" => documents::get_preview(store, decode(body)?, now),
         "GetAutomationExecution" => get_execution(store, decode(body)?, now),
         "DescribeAutomationExecutions" => describe_executions(store, decode(body)?, now),
         "DescribeAutomationStepExecutions" => describe_steps(store, decode(body)?, now),
@@ -41,9 +53,19 @@ fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ServiceError
 }
 
 /// AWSServiceCatalogEndUserFullAccess grants `ssm:DescribeDocument` and
-/// `ssm:GetAutomationExecution` only; the read-only end-user policy no SSM action at all; the
-/// admin and the operators' role everything here.
+/// `ssm:GetAutomationExecution` only (not GetDocument, not the execution previews); the
+/// read-only end-user policy no SSM action at all; the admin and the operators' role everything
+/// here.
 fn authorize(store: &Store, caller: &Caller, op: &str) -> Result<(), ServiceError> {
+    let w = &store.world;
+    let resource = match op {
+        "DescribeDocument" | "GetDocument" | "StartExecutionPreview" => {
+            format!("arn:aws:ssm:{}:{}:document/*", w.region, w.account_id)
+        }
+        "GetExecutionPreview" => format!("arn:aws:ssm:{}:{}:*", w.region, w.account_id),
+        _ => format!("arn:aws:ssm:{}:{}:automation-execution/*", w.region, w.account_id),
+    };
+    caller.denied("ssm", op, &resource)?;
     let allowed = match caller.policy {
         Policy::Admin | Policy::RoleLevel => true,
         Policy::EndUser => matches!(op, "DescribeDocument" | "GetAutomationExecution"),
@@ -52,18 +74,13 @@ fn authorize(store: &Store, caller: &Caller, op: &str) -> Result<(), ServiceErro
     if allowed {
         return Ok(());
     }
-    let w = &store.world;
-    let resource = match op {
-        "DescribeDocument" => format!("arn:aws:ssm:{}:{}:document/*", w.region, w.account_id),
-        _ => format!("arn:aws:ssm:{}:{}:automation-execution/*", w.region, w.account_id),
-    };
     Err(ServiceError::access_denied(format!(
         "User: {} is not authorized to perform: ssm:{op} on resource: {resource} because no identity-based policy allows the ssm:{op} action",
         caller.arn
     )))
 }
 
-fn check_len(field: &str, value: &str, min: usize, max: usize) -> Result<(), ServiceError> {
+pub(super) fn check_len(field: &str, value: &str, min: usize, max: usize) -> Result<(), ServiceError> {
     let n = value.chars().count();
     if n < min || n > max {
         return Err(ServiceError::validation(format!(
@@ -122,19 +139,21 @@ struct DescribeDocument {
     version_name: Option<String>,
 }
 
-fn describe_document(store: &Store, req: DescribeDocument) -> Result<Value, ServiceError> {
-    // The model's DocumentARN: `^[a-zA-Z0-9_\-.:/]{3,128}$`; DocumentVersion `$LATEST`,
-    // `$DEFAULT` or a number; VersionName `^[a-zA-Z0-9_\-.]{1,128}$`.
-    let name_ok = |s: &str, extra: &str, min: usize| {
-        (min..=128).contains(&s.len())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c) || extra.contains(c))
-    };
-    if !name_ok(&req.name, ":/", 3) {
-        return Err(ServiceError::validation(format!(
-            "1 validation error detected: Value '{}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-.:/]{{3,128}}$",
-            crate::validate::clean(&req.name)
-        )));
+/// The model's DocumentARN: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
+pub(super) fn check_document_name(name: &str) -> Result<(), ServiceError> {
+    let ok = (3..=128).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.:/".contains(c));
+    if ok {
+        return Ok(());
     }
+    Err(ServiceError::validation(format!(
+        "1 validation error detected: Value '{}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-.:/]{{3,128}}$",
+        crate::validate::clean(name)
+    )))
+}
+
+fn describe_document(store: &Store, req: DescribeDocument) -> Result<Value, ServiceError> {
+    // DocumentVersion `$LATEST`, `$DEFAULT` or a number; VersionName `^[a-zA-Z0-9_\-.]{1,128}$`.
+    check_document_name(&req.name)?;
     if let Some(v) = &req.document_version
         && !(v == "$LATEST"
             || v == "$DEFAULT"
@@ -144,23 +163,14 @@ fn describe_document(store: &Store, req: DescribeDocument) -> Result<Value, Serv
             "1 validation error detected: Value at 'documentVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: ([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)",
         ));
     }
-    if req.version_name.as_deref().is_some_and(|v| !name_ok(v, "", 1)) {
+    let version_ok =
+        |v: &str| (1..=128).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if req.version_name.as_deref().is_some_and(|v| !version_ok(v)) {
         return Err(ServiceError::validation(
             "1 validation error detected: Value at 'versionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-.]{1,128}$",
         ));
     }
-    let missing = || ServiceError::ssm("InvalidDocument", "Document with that name does not exist.");
-    let action = store.world.actions.iter().find(|a| a.document == req.name).ok_or_else(missing)?;
-    if let Some(v) = &req.document_version
-        && v != &action.document_version
-        && v != "$LATEST"
-        && v != "$DEFAULT"
-    {
-        return Err(ServiceError::ssm(
-            "InvalidDocumentVersion",
-            "The document version is not valid or does not exist.",
-        ));
-    }
+    let action = documents::find(store, &req.name, req.document_version.as_deref())?;
     let owner = if action.document.starts_with("AWS-") { "Amazon".to_string() } else { store.world.account_id.clone() };
     let parameters: Vec<Value> = action
         .document_parameters

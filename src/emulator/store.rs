@@ -58,6 +58,10 @@ pub struct Store {
     search_cache: Option<(String, std::sync::Arc<Vec<usize>>)>,
     /// The SSM Automation executions the actions started, oldest first.
     pub automations: Vec<Automation>,
+    /// Execution previews asked for (StartExecutionPreview), oldest first, at most 1000.
+    pub previews: Vec<super::documents::Preview>,
+    /// The SSM of this emulator offers execution previews (StartExecutionPreview).
+    pub execution_preview: bool,
     automation_by_id: HashMap<String, usize>,
 }
 
@@ -95,6 +99,8 @@ impl Store {
             executions_started: 0,
             search_cache: None,
             automations: Vec::new(),
+            previews: Vec::new(),
+            execution_preview: true,
             automation_by_id: HashMap::new(),
         };
         store.seed_history();

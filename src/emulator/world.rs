@@ -30,6 +30,10 @@ pub struct Principal {
     pub access_key: String,
     pub arn: String,
     pub policy: Policy,
+    /// Actions denied whatever the policy allows (`ssm:GetDocument`, `servicecatalog:…`): an
+    /// explicit deny, as a permission boundary or an SCP gives an otherwise broad role.
+    #[serde(default)]
+    pub deny: Vec<String>,
 }
 
 /// The policies the emulator knows, after AWS's managed ones.

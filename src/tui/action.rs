@@ -137,6 +137,12 @@ pub enum Action {
         pp_id: String,
         result: Result<Vec<ExecutionParameter>, Error>,
     },
+    /// The execution preview of the review with this token: the outer error a call that failed
+    /// (denied, not offered), the inner one a preview that failed, in SSM's words.
+    PreviewLoaded {
+        token: String,
+        result: Result<Result<crate::domain::ImpactPreview, String>, Error>,
+    },
     /// (account, ARN) of the caller, or why it is not known.
     IdentityLoaded(Result<(String, String), Error>),
     /// Record id → action name, for a product's records sctui's journal holds.

@@ -439,6 +439,10 @@ impl App {
                 r.on_targets(&pp_id, &result);
                 Screen::Review(r)
             }
+            (Screen::Review(mut r), Action::PreviewLoaded { token, result }) => {
+                r.on_preview(&token, result);
+                Screen::Review(r)
+            }
             (Screen::History(mut h), Action::HistoryActions { pp_id, actions }) if h.product.id == pp_id => {
                 h.actions = actions;
                 h.actions_known = true;
@@ -756,6 +760,7 @@ impl App {
             Action::RecordPolled { run, result } => app.runs.polled(run, result, &mut app.session),
             a @ (Action::FormLoaded { .. }
             | Action::TargetsLoaded { .. }
+            | Action::PreviewLoaded { .. }
             | Action::HistoryPage { .. }
             | Action::HistoryActions { .. }
             | Action::RecordLoaded { .. }) => {

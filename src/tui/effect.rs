@@ -80,6 +80,14 @@ pub enum Effect {
         document: Option<String>,
         known: Option<String>,
     },
+    /// SSM's execution preview of what the review would send (StartExecutionPreview, then
+    /// GetExecutionPreview until it ends); `token` is the review's, to match the answer.
+    LoadPreview {
+        token: String,
+        document: String,
+        version: Option<String>,
+        parameters: std::collections::BTreeMap<String, Vec<String>>,
+    },
     /// StopAutomationExecution on a run's execution, journaled on the run.
     StopAutomation {
         run: RunId,

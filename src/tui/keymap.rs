@@ -210,16 +210,22 @@ const FORM_TEXT: &[Binding] = &[
 ];
 
 const FORM_CHECKLIST: &[Binding] = &[
-    b!([UP, (Char('k'), NONE)], "↑/k", "previous resource", Up, false),
-    b!([DOWN, (Char('j'), NONE)], "↓/j", "next resource", Down, false),
+    b!([UP, (Char('k'), NONE)], "↑/k", "previous resource or allowed value", Up, false),
+    b!([DOWN, (Char('j'), NONE)], "↓/j", "next resource or allowed value", Down, false),
     b!(
         [(Char(' '), NONE), (Enter, NONE)],
         "Space",
-        "select or unselect the resource; on the add line, type a new one",
+        "select or unselect the resource or value; on the add line, type a new one",
         Toggle,
         true
     ),
-    b!([(Char('d'), NONE), (Char('r'), CTRL)], "d", "back to Service Catalog's defaults", ResetTarget, true),
+    b!(
+        [(Char('d'), NONE), (Char('r'), CTRL)],
+        "d",
+        "back to the defaults (Service Catalog's TARGET, the document's value)",
+        ResetTarget,
+        true
+    ),
     b!([(Tab, NONE)], "Tab", "next field", NextField, true),
     b!([(BackTab, SHIFT), (BackTab, NONE)], "Shift-Tab", "previous field", PrevField, false),
     b!([(Char('s'), CTRL)], "Ctrl-S", "review what will be sent", Review, true),

@@ -326,39 +326,7 @@ impl Runtime {
                     let result = client.actions(&product_id, &version_id).await;
                     Action::ActionsLoaded { key: (product_id, version_id), result }
                 }
-                Effect::LoadForm { pp_id, action_id } => {
-                    let (params, def) = tokio::join!(
-                        client.execution_parameters(&pp_id, &action_id),
-                        client.action_definition(&action_id)
-                    );
-                    // The form needs the parameters; the SSM document only adds detail, and AWS's
-                    // end-user policy does not grant DescribeServiceAction.
-                    let (def, definition_missing) = match def {
-                        Err(e) if e.kind == crate::catalog::ErrorKind::AccessDenied => {
-                            (Ok(Default::default()), Some(format!("unknown: needs servicecatalog:{}", e.operation)))
-                        }
-                        other => (other.map(|(_, d)| d), None),
-                    };
-                    // The document's own parameters describe the fields (type, default, required).
-                    let def = match def {
-                        Ok(mut d) => {
-                            match d.name.clone() {
-                                Some(name) => match client.document_parameters(&name).await {
-                                    Ok(p) => d.document_parameters = p,
-                                    Err(e) if e.kind == crate::catalog::ErrorKind::AccessDenied => {
-                                        d.document_missing = Some("unknown: needs ssm:DescribeDocument".into());
-                                    }
-                                    Err(e) => d.document_missing = Some(format!("unknown: {e}")),
-                                },
-                                None => d.document_missing = Some("unknown: the SSM document is not known".into()),
-                            }
-                            Ok(d)
-                        }
-                        Err(e) => Err(e),
-                    };
-                    let result = params.and_then(|p| def.map(|d| (p, d)));
-                    Action::FormLoaded { pp_id, action_id, result, definition_missing }
-                }
+                Effect::LoadForm { pp_id, action_id } => load_form(&client, pp_id, action_id).await,
                 Effect::LoadHistory { pp_id, token } => {
                     let result = client.history_page(&pp_id, token).await;
                     Action::HistoryPage { pp_id, result }
@@ -378,6 +346,10 @@ impl Runtime {
                 Effect::LoadTargets { pp_id, action_id } => {
                     let result = client.execution_parameters(&pp_id, &action_id).await;
                     Action::TargetsLoaded { pp_id, result }
+                }
+                Effect::LoadPreview { token, document, version, parameters } => {
+                    let result = client.execution_preview(&document, version.as_deref(), &parameters).await;
+                    Action::PreviewLoaded { token, result }
                 }
                 Effect::LoadIdentity => Action::IdentityLoaded(client.caller_identity().await),
                 other => {
@@ -573,4 +545,42 @@ where
     terminal.draw(|f| view::render(app, f)).map_err(Into::into)?;
     crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
+}
+
+/// The form's parameters with Service Catalog's defaults, and what the action's SSM document
+/// says of them (DescribeServiceAction, DescribeDocument, GetDocument): whatever of those is
+/// denied, the form still opens and says what it lacks.
+async fn load_form(client: &crate::catalog::CatalogClient, pp_id: String, action_id: String) -> Action {
+    let (params, def) =
+        tokio::join!(client.execution_parameters(&pp_id, &action_id), client.action_definition(&action_id));
+    // The form needs the parameters; the SSM document only adds detail, and AWS's
+    // end-user policy does not grant DescribeServiceAction.
+    let (def, definition_missing) = match def {
+        Err(e) if e.kind == crate::catalog::ErrorKind::AccessDenied => {
+            (Ok(Default::default()), Some(format!("unknown: needs servicecatalog:{}", e.operation)))
+        }
+        other => (other.map(|(_, d)| d), None),
+    };
+    // The document's own parameters describe the fields (type, default, required).
+    let def = match def {
+        Ok(mut d) => {
+            match d.name.clone() {
+                Some(name) => match client.document_parameters(&name).await {
+                    Ok((p, content_missing)) => {
+                        d.document_parameters = p;
+                        d.content_missing = content_missing;
+                    }
+                    Err(e) if e.kind == crate::catalog::ErrorKind::AccessDenied => {
+                        d.document_missing = Some("unknown: needs ssm:DescribeDocument".into());
+                    }
+                    Err(e) => d.document_missing = Some(format!("unknown: {e}")),
+                },
+                None => d.document_missing = Some("unknown: the SSM document is not known".into()),
+            }
+            Ok(d)
+        }
+        Err(e) => Err(e),
+    };
+    let result = params.and_then(|p| def.map(|d| (p, d)));
+    Action::FormLoaded { pp_id, action_id, result, definition_missing }
 }

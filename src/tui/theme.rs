@@ -172,6 +172,15 @@ impl Theme {
         if on { "[x]" } else { "[ ]" }
     }
 
+    /// A pick list's row: chosen or not (one of several).
+    pub fn radio(&self, on: bool) -> &'static str {
+        match (on, self.ascii) {
+            (true, true) => "(*)",
+            (true, false) => "(•)",
+            (false, _) => "( )",
+        }
+    }
+
     pub fn pointer(&self) -> &'static str {
         "> "
     }

@@ -348,21 +348,21 @@ fn stray_keys_on_the_target_checklist_send_nothing() {
     assert!(!t.screen().contains("OVERRIDE") && !t.screen().contains("add resource: "), "{}", t.screen());
     t.send("jjj\r"); // start typing on the add line
     t.wait_for("Enter adds it");
-    t.send("i-77");
-    t.wait_for("add resource: i-77");
+    t.send("i-77aa77bb");
+    t.wait_for("add resource: i-77aa77bb");
     assert!(t.screen().contains(default), "typed but not added: {}", t.screen());
     t.send("\x1b"); // Esc stops typing; the form stays
     t.wait_for("add a resource (Enter)");
-    assert!(t.screen().contains(default) && !t.screen().contains("i-77"), "{}", t.screen());
+    assert!(t.screen().contains(default) && !t.screen().contains("i-77aa77bb"), "{}", t.screen());
     t.send("\r");
     t.wait_for("Enter adds it");
-    t.send("i-77\r");
+    t.send("i-77aa77bb\r");
     t.wait_for("OVERRIDE: sends 4 values");
     t.send("\x13"); // Ctrl-S: the review shows the value added
     t.wait_for("Review: nothing has been sent yet");
-    assert!(t.screen().contains("i-77"), "{}", t.screen());
+    assert!(t.screen().contains("i-77aa77bb"), "{}", t.screen());
     t.send("n");
-    t.wait_for("[+] i-77");
+    t.wait_for("[+] i-77aa77bb");
     t.send("\x1b"); // a changed form asks before it is dropped
     t.wait_for("Drop the changes?");
     t.send("y");

@@ -268,3 +268,107 @@ async fn ssm_operations_meet_the_faults_and_the_rate_limit() {
     assert!(throttled >= 1, "1 call per second: 3 at once are not all answered");
     assert!(limited.stats().throttled["DescribeDocument"] >= 1);
 }
+
+/// GetDocument gives the document's content: each parameter's allowed values and pattern, and
+/// the steps. AWS's end-user policy does not grant it.
+#[tokio::test]
+async fn get_document_gives_allowed_values_patterns_and_steps() {
+    use aws_sdk_ssm::types::DocumentFormat;
+    let emu = emulator(1.0).await;
+    let doc =
+        ssm(&emu).get_document().name("AWS-CreateImage").document_format(DocumentFormat::Json).send().await.unwrap();
+    assert_eq!(doc.document_type().map(|t| t.as_str()), Some("Automation"));
+    assert_eq!(doc.document_format(), Some(&DocumentFormat::Json));
+    let content: serde_json::Value = serde_json::from_str(doc.content().unwrap()).unwrap();
+    assert_eq!(content["parameters"]["NoReboot"]["allowedValues"], serde_json::json!(["true", "false"]));
+    assert_eq!(content["parameters"]["InstanceId"]["allowedPattern"], "^i-[a-z0-9]{8,17}$");
+    assert_eq!(content["mainSteps"][0]["name"], "createImage");
+    // YAML: the same text (JSON is YAML), labelled as asked.
+    let yaml = ssm(&emu).get_document().name("AWS-CreateImage").document_format(DocumentFormat::Yaml).send().await;
+    assert_eq!(yaml.unwrap().document_format(), Some(&DocumentFormat::Yaml));
+    assert_eq!(code(ssm(&emu).get_document().name("NoSuchDocument").send().await), "InvalidDocument");
+    let e = ssm(&emu).get_document().name("AWS-CreateImage").document_version("7").send().await;
+    assert_eq!(code(e), "InvalidDocumentVersion");
+    let e = ssm_as(&emu, END_USER).get_document().name("AWS-CreateImage").send().await.expect_err("denied");
+    assert_eq!(e.code(), Some("AccessDeniedException"));
+    assert!(e.message().unwrap().contains("ssm:GetDocument"), "{:?}", e.message());
+    // Through the client: the admin gets the limits; the end user the parameters and what lacks.
+    let (_, region) = emu.account_and_region();
+    let (params, missing) = client(&emu).document_parameters("AWS-EnableS3BucketEncryption").await.unwrap();
+    assert_eq!(missing, None);
+    let sse = params.iter().find(|p| p.name == "SSEAlgorithm").unwrap();
+    assert_eq!(sse.allowed_values, ["AES256", "aws:kms"]);
+    let bucket = params.iter().find(|p| p.name == "BucketName").unwrap();
+    assert_eq!(bucket.allowed_pattern.as_deref(), Some("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"));
+    let user = sctui::catalog::CatalogClient::demo_as(&emu.url(), &region, &fast_settings(1), END_USER);
+    let (params, missing) = user.document_parameters("AWS-EnableS3BucketEncryption").await.unwrap();
+    assert_eq!(missing.as_deref(), Some("allowed values and patterns unknown: needs ssm:GetDocument"));
+    assert!(params.iter().all(|p| p.allowed_values.is_empty() && p.allowed_pattern.is_none()) && params.len() == 3);
+}
+
+/// StartExecutionPreview / GetExecutionPreview: the resources a run would touch by type, its
+/// region and account, its steps by impact; a preview of parameters the document refuses
+/// fails with the reason; denied to end users; unknown where SSM does not offer it.
+#[tokio::test]
+async fn the_execution_preview_counts_targets_and_steps() {
+    use aws_sdk_ssm::types::{
+        AutomationExecutionInputs, ExecutionInputs, ExecutionPreview, ExecutionPreviewStatus, ImpactType,
+    };
+    let emu = emulator(1.0).await;
+    let inputs = |pairs: &[(&str, &[&str])]| {
+        let mut b = AutomationExecutionInputs::builder();
+        for (k, v) in pairs {
+            b = b.parameters(*k, v.iter().map(|s| s.to_string()).collect());
+        }
+        ExecutionInputs::Automation(b.build())
+    };
+    let ids: &[&str] = &["i-0123456789abcdef0", "i-0123456789abcdef1"];
+    let started = ssm(&emu)
+        .start_execution_preview()
+        .document_name("AWS-ResizeInstance")
+        .execution_inputs(inputs(&[("InstanceId", ids), ("InstanceType", &["m6i.large"])]))
+        .send()
+        .await
+        .unwrap();
+    let id = started.execution_preview_id().unwrap().to_string();
+    let get = || ssm(&emu).get_execution_preview().execution_preview_id(id.clone()).send();
+    assert_eq!(get().await.unwrap().status(), Some(&ExecutionPreviewStatus::InProgress), "not at once");
+    emu.advance_clock(2.0);
+    let done = get().await.unwrap();
+    assert_eq!(done.status(), Some(&ExecutionPreviewStatus::Success));
+    let Some(ExecutionPreview::Automation(p)) = done.execution_preview() else { panic!("an Automation preview") };
+    assert_eq!((p.target_previews()[0].count(), p.target_previews()[0].target_type()), (2, Some("AWS::EC2::Instance")));
+    assert_eq!((p.regions(), p.total_accounts()), (&[emu.account_and_region().1][..], 1));
+    let steps = p.step_previews().unwrap();
+    assert_eq!((steps[&ImpactType::Mutating], steps[&ImpactType::NonMutating]), (3, 2), "{steps:?}");
+
+    // Through the client, which reads until it ends (at once at time scale 0): a parameter the
+    // document refuses fails the preview, with SSM's reason.
+    let instant = emulator(0.0).await;
+    let c = client(&instant);
+    let params = |pairs: &[(&str, &[&str])]| {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect()
+    };
+    let huge = params(&[("InstanceId", ids), ("InstanceType", &["huge"])]);
+    let why = c.execution_preview("AWS-ResizeInstance", None, &huge).await.unwrap().unwrap_err();
+    assert!(why.contains("InstanceType") && why.contains("allowed pattern"), "{why}");
+    let good = c.execution_preview("AWS-RestartEC2Instance", Some("1"), &params(&[("InstanceId", ids)])).await;
+    let good = good.unwrap().unwrap();
+    assert_eq!(good.targets, [("AWS::EC2::Instance".to_string(), 2)]);
+    assert_eq!(instant.stats().requests["GetExecutionPreview"], 2, "one read each: both had ended");
+
+    let (_, region) = emu.account_and_region();
+    let user = sctui::catalog::CatalogClient::demo_as(&emu.url(), &region, &fast_settings(1), END_USER);
+    let e = user.execution_preview("AWS-RestartEC2Instance", None, &params(&[("InstanceId", ids)])).await.unwrap_err();
+    assert_eq!(e.kind, sctui::catalog::ErrorKind::AccessDenied);
+    assert!(e.to_string().contains("ssm:StartExecutionPreview"), "{e}");
+    let e = ssm(&emu).get_execution_preview().execution_preview_id("00000000-0000-4000-8000-000000000000").send().await;
+    assert_eq!(code(e), "ResourceNotFoundException");
+    let e = ssm(&emu).get_execution_preview().execution_preview_id("short").send().await;
+    assert_eq!(code(e), "ValidationException");
+
+    let options = sctui::emulator::Options { execution_preview: false, ..Default::default() };
+    let old = sctui::emulator::start_local(world(0), options).await.unwrap();
+    let e = client(&old).execution_preview("AWS-RestartEC2Instance", None, &params(&[("InstanceId", ids)])).await;
+    assert_eq!(e.unwrap_err().code.as_deref(), Some("UnknownOperationException"));
+}

@@ -12,6 +12,7 @@ use sctui::tui::app::{App, update};
 use sctui::tui::runbook::RunPhase;
 use sctui::tui::runtime::{Connection, Host, Runtime, step};
 use sctui::tui::screen::form::FormScreen;
+use sctui::tui::screen::review::Preview;
 use sctui::tui::screen::{Fetch, Overlay, Screen};
 use sctui::tui::session::CountedIds;
 use sctui::tui::theme::Theme;
@@ -206,6 +207,7 @@ async fn snapshots_of_every_screen() {
     d.key(KeyCode::Down);
     all_sizes(&mut d, "form_target_checklist");
     d.ctrl('s');
+    d.until("the preview", |a| matches!(a.review().map(|r| &r.preview), Some(Preview::Ready(_)))).await;
     all_sizes(&mut d, "review");
     // A long run (60 s), so that its first step is still the one running when it is drawn.
     d.emu.set_time_scale(10.0);
@@ -394,9 +396,12 @@ fn the_readme_lists_every_key() {
 #[tokio::test]
 async fn values_on_screen_never_emit_control_sequences() {
     let mut d = Driver::new(1.0).await;
-    d.pick(WEB, "AWS-CreateImage").await;
+    // Reason: free text (the document has no pattern or allowed values for it).
+    d.pick("checkout-api-prod", "Platform-ScaleECSService").await;
     d.open_form().await;
-    d.key(KeyCode::Tab); // to the first text field
+    d.key(KeyCode::Tab); // DesiredCount
+    d.type_text("2");
+    d.key(KeyCode::Tab); // Reason
     d.apply_paste("\u{1b}[2J\u{1b}[31mred\u{7}");
     let screen = d.screen(120, 40);
     assert!(screen.contains(r"\u{1b}[2J\u{1b}[31mred\u{7}"), "shown escaped: {screen}");
@@ -796,6 +801,7 @@ async fn snapshots_of_the_palette_and_a_production_review() {
     d.pick(WEB, RESTART).await;
     d.open_form().await;
     d.ctrl('s');
+    d.until("the preview", |a| matches!(a.review().map(|r| &r.preview), Some(Preview::Ready(_)))).await;
     all_sizes(&mut d, "review_production");
     d.key(KeyCode::Enter); // the name field gets the keys
     d.type_text("web-prod");
@@ -940,8 +946,9 @@ async fn clicks_select_rows_focus_fields_and_answer_dialogs() {
     let Some(FormScreen::Ready(form)) = d.app.form() else { panic!("the form") };
     assert_ne!(before, form.focus);
     assert_eq!(form.fields[form.focus].name, second, "the clicked field has the focus");
-    // A change, then Esc: the question is modal; a click outside it does nothing, its button answers.
-    d.key(KeyCode::Char('x'));
+    // A change (NoReboot is a pick list: Space chooses), then Esc: the question is modal; a
+    // click outside it does nothing, its button answers.
+    d.key(KeyCode::Char(' '));
     d.key(KeyCode::Esc);
     let screen = d.screen(120, 40);
     assert!(screen.contains("Drop the changes?"), "{screen}");
@@ -1047,15 +1054,100 @@ async fn the_form_describes_parameters_from_the_ssm_document() {
     d.pick(WEB, "AWS-ResizeInstance").await;
     d.open_form().await;
     let form = d.screen(120, 40);
-    assert!(form.contains("String · required · (Required) The desired instance type."), "{form}");
+    assert!(
+        form.contains(
+            "String · required · pattern ^[a-z][a-z0-9-]*\\.[a-z0-9]+$ · (Required) The desired instance type."
+        ),
+        "{form}"
+    );
     d.ctrl('s');
     assert!(d.app.review().is_none(), "blocked: InstanceType is required");
     let toast = d.app.session.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default();
     assert!(toast.contains("InstanceType: required by the SSM document"), "{toast}");
     d.key(KeyCode::Tab); // to InstanceType
+    // The document's pattern is checked as the value is typed.
+    d.type_text("large");
+    let form = d.screen(120, 40);
+    assert!(form.contains("✗ \"large\" does not match the SSM document's pattern"), "{form}");
+    d.ctrl('s');
+    assert!(d.app.review().is_none(), "blocked: the value does not match");
+    for _ in 0.."large".len() {
+        d.key(KeyCode::Backspace);
+    }
     d.type_text("t3.large");
     d.key(KeyCode::Enter);
     d.ctrl('s');
     let review = d.app.review().expect("the review, once the value is there");
     assert_eq!(review.parameters.as_ref().unwrap()["InstanceType"], ["t3.large"]);
+    // SSM's execution preview of that run, in one line.
+    d.until("the preview", |a| !matches!(a.review().map(|r| &r.preview), Some(Preview::Loading))).await;
+    let screen = d.screen(120, 40);
+    assert!(
+        screen.contains(
+            "SSM preview   3 AWS::EC2::Instance · 1 account · eu-west-1 · steps: 3 change resources, 2 only read"
+        ),
+        "{screen}"
+    );
+}
+
+/// Issue 13: allowed values are a pick list (Space chooses); the review's preview says what the
+/// run would touch.
+#[tokio::test]
+async fn allowed_values_are_a_pick_list_in_the_form() {
+    let mut d = Driver::new(0.0).await;
+    d.pick(WEB, "AWS-CreateImage").await;
+    d.open_form().await;
+    d.key(KeyCode::Tab); // NoReboot
+    let form = d.screen(120, 40);
+    assert!(form.contains("NoReboot  TEXT_VALUE   → sends nothing: the SSM document's default applies"), "{form}");
+    assert!(form.contains("( ) true") && form.contains("( ) false"), "{form}");
+    d.key(KeyCode::Char('j'));
+    d.key(KeyCode::Char(' '));
+    let form = d.screen(120, 40);
+    assert!(form.contains("(•) false") && form.contains("→ sends false"), "{form}");
+    d.key(KeyCode::Char('d'));
+    assert!(d.screen(120, 40).contains("( ) false"), "d: back to the document's default");
+    d.key(KeyCode::Char(' '));
+    d.ctrl('s');
+    let review = d.app.review().expect("the review");
+    assert_eq!(review.parameters.as_ref().unwrap()["NoReboot"], ["false"]);
+    d.until("the preview", |a| matches!(a.review().map(|r| &r.preview), Some(Preview::Ready(_)))).await;
+    assert!(d.screen(120, 40).contains("SSM preview   3 AWS::EC2::Instance"));
+}
+
+/// Issue 13: an admin whose boundary denies ssm:GetDocument and the execution preview (AWS's
+/// end-user policy grants neither): the form still works and says what it lacks; the review
+/// says in one line why there is no preview.
+#[tokio::test]
+async fn without_getdocument_the_form_says_what_it_lacks() {
+    use sctui::emulator::world::{Policy, Principal};
+    let mut w = world(0);
+    w.principals.push(Principal {
+        access_key: "AKIADEMOBOUNDED00001".into(),
+        arn: "arn:aws:iam::123456789012:user/bounded-admin".into(),
+        policy: Policy::Admin,
+        deny: vec!["ssm:GetDocument".into(), "ssm:StartExecutionPreview".into()],
+    });
+    let options = sctui::emulator::Options { time_scale: 0.0, ..Default::default() };
+    let emu = sctui::emulator::start_local(w, options).await.unwrap();
+    let (_, region) = emu.account_and_region();
+    let bounded =
+        sctui::catalog::CatalogClient::demo_as(&emu.url(), &region, &fast_settings(3), "AKIADEMOBOUNDED00001");
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::with(emu, bounded, &dir.path().join("journal.jsonl")).await;
+    d.pick(WEB, "AWS-ResizeInstance").await;
+    d.open_form().await;
+    let form = d.screen(120, 40);
+    assert!(form.contains("Parameters    allowed values and patterns unknown: needs ssm:GetDocument"), "{form}");
+    assert!(
+        form.contains("String · required · (Required) The desired instance type."),
+        "described, no pattern: {form}"
+    );
+    d.key(KeyCode::Tab); // InstanceType: its pattern is not known, so not checked
+    d.type_text("huge");
+    d.ctrl('s');
+    assert!(d.app.review().is_some(), "nothing unknown blocks the review");
+    d.until("the preview", |a| matches!(a.review().map(|r| &r.preview), Some(Preview::Unavailable(_)))).await;
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("SSM preview   not allowed: needs ssm:StartExecutionPreview"), "{screen}");
 }

@@ -81,7 +81,7 @@ impl FormScreen {
                 let mut form = Form::new(product, action, definition, &params);
                 form.definition_missing = definition_missing;
                 for f in &mut form.fields {
-                    f.doc = form.definition.document_parameters.iter().find(|d| d.name == f.name).cloned();
+                    f.describe(form.definition.document_parameters.iter().find(|d| d.name == f.name).cloned());
                 }
                 if let Some(values) = prefill {
                     form.prefill(&values);
@@ -234,10 +234,13 @@ pub fn header_lines(form: &Form, width: u16, vcx: &ViewCx) -> Vec<Line<'static>>
         ]),
     };
     lines.extend(hang(document, width, 14));
+    // Without DescribeDocument nothing is known of the parameters; without GetDocument, their
+    // allowed values and patterns.
+    let missing = d.document_missing.as_ref().or(d.content_missing.as_ref());
     if form.definition_missing.is_none()
-        && let Some(why) = &form.definition.document_missing
+        && let Some(why) = missing
     {
-        let line = Line::from(vec![label(t, "Its parameters"), Span::styled(safe(why), t.warn())]);
+        let line = Line::from(vec![label(t, "Parameters"), Span::styled(safe(why), t.warn())]);
         lines.extend(hang(line, width, 14));
     }
     lines
@@ -274,12 +277,42 @@ fn field_head(field: &Field, focused: bool, vcx: &ViewCx) -> Line<'static> {
             format!("   {} OVERRIDE: sends {} value{}", t.arrow(), v.len(), plural(v.len())),
             t.warn(),
         )),
+        None if field.is_choice() => match field.values() {
+            None => head.push(Span::styled(
+                format!("   {} sends nothing: the SSM document's default applies", t.arrow()),
+                t.ok(),
+            )),
+            Some(v) => head.push(Span::styled(format!("   {} sends {}", t.arrow(), safe(&v.join(", "))), t.dim())),
+        },
         None => {
             let n = field.values().map(|v| v.len()).unwrap_or(0);
             head.push(Span::styled(format!("   {n}/{} values", validate::PARAM_VALUES_MAX), t.dim()));
         }
     }
     Line::from(head)
+}
+
+/// What the SSM document says of a field: type, required or its default, pattern, description.
+fn doc_lines(field: &Field, width: usize, vcx: &ViewCx, lines: &mut Vec<Line<'static>>) {
+    let t = vcx.theme;
+    if let Some(d) = &field.doc {
+        let need = match &d.default {
+            _ if field.is_target() => "Service Catalog fills it".to_string(),
+            _ if field.required() => "required".to_string(),
+            Some(v) if v.is_empty() => "optional".to_string(),
+            Some(v) => format!("default {}", safe(v)),
+            None => "optional".to_string(),
+        };
+        let pattern = match &field.pattern {
+            Some(Ok(re)) => format!(" · pattern {}", safe(re.as_str())),
+            Some(Err(why)) => format!(" · pattern not checked here ({why})"),
+            None => String::new(),
+        };
+        let text = format!("    {} · {need}{pattern} · {}", safe(&d.kind), safe(&d.description));
+        let missing = !field.is_target() && field.required() && field.values().is_none_or(|v| v.is_empty());
+        let style = if missing { t.warn() } else { t.dim() };
+        lines.extend(crate::tui::view::hang(Line::from(Span::styled(text, style)), width, 6));
+    }
 }
 
 fn field_lines(
@@ -292,20 +325,7 @@ fn field_lines(
 ) {
     let t = vcx.theme;
     lines.push(field_head(field, focused, vcx));
-    // What the SSM document says of it: type, required or its default, description.
-    if let Some(d) = &field.doc {
-        let need = match &d.default {
-            _ if field.is_target() => "Service Catalog fills it".to_string(),
-            _ if field.required() => "required".to_string(),
-            Some(v) if v.is_empty() => "optional".to_string(),
-            Some(v) => format!("default {}", safe(v)),
-            None => "optional".to_string(),
-        };
-        let text = format!("    {} · {need} · {}", safe(&d.kind), safe(&d.description));
-        let missing = !field.is_target() && field.required() && field.values().is_none_or(|v| v.is_empty());
-        let style = if missing { t.warn() } else { t.dim() };
-        lines.extend(crate::tui::view::hang(Line::from(Span::styled(text, style)), width, 6));
-    }
+    doc_lines(field, width, vcx, lines);
     let row_style = |on: bool| if on { t.selected() } else { Style::new() };
     match &field.body {
         Body::Target { defaults, selected, added, cursor: c } => {
@@ -341,6 +361,16 @@ fn field_lines(
                 lines.push(Line::from(vec![Span::raw("      "), Span::styled(text, row_style(on))]));
             }
         }
+        Body::Choice { options, selected, multi, cursor: c } => {
+            let allowed = field.doc.as_ref().map(|d| d.allowed_values.as_slice()).unwrap_or_default();
+            for (j, (o, s)) in options.iter().zip(selected).enumerate() {
+                let on = focused && *c == j;
+                let mark = if *multi { t.checkbox(*s) } else { t.radio(*s) };
+                let note = if allowed.contains(o) { "" } else { "  (not allowed by the document)" };
+                let text = format!("{mark} {}{note}", safe(o));
+                lines.push(Line::from(vec![Span::raw("      "), Span::styled(text, row_style(on))]));
+            }
+        }
         Body::Text { values } => {
             for (j, v) in values.iter().enumerate() {
                 lines.push(Line::from(vec![Span::styled(format!("      {}. ", j + 1), t.dim()), Span::raw(safe(v))]));
@@ -356,7 +386,8 @@ fn field_lines(
         }
     }
     for p in field.problems() {
-        lines.push(Line::from(Span::styled(format!("      {} {p}", if t.ascii { "X" } else { "✗" }), t.error())));
+        let line = Line::from(Span::styled(format!("      {} {p}", if t.ascii { "X" } else { "✗" }), t.error()));
+        lines.extend(hang(line, width, 8));
     }
     lines.push(Line::default());
 }

@@ -63,6 +63,41 @@ pub struct Review {
     /// Production: the name field has the keys (Enter gave it them). Before, keys are
     /// commands (c copies, j/k scroll), so no stray key is ever typed into the confirmation.
     pub typing: bool,
+    /// What SSM says the run would touch (its execution preview).
+    pub preview: Preview,
+}
+
+/// SSM's execution preview of a single run, as the review shows it in one line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Preview {
+    /// Not asked for: why.
+    NotAsked(String),
+    Loading,
+    Ready(crate::domain::ImpactPreview),
+    /// The preview ran and failed, in SSM's words: the run would likely fail the same way.
+    Failed(String),
+    /// It could not be asked: denied, not offered here, or the call failed.
+    Unavailable(String),
+}
+
+/// What SSM would be given for a run of `form`: each sent value, and a TARGET left to Service
+/// Catalog as the resources it resolves (the product's defaults). AutomationAssumeRole is
+/// Service Catalog's to fill.
+fn preview_parameters(form: &Form) -> std::collections::BTreeMap<String, Vec<String>> {
+    use super::form::fields::Body;
+    let mut out = std::collections::BTreeMap::new();
+    for field in &form.fields {
+        match (field.values(), &field.body) {
+            (Some(v), _) => {
+                out.insert(field.name.clone(), v);
+            }
+            (None, Body::Target { defaults, .. }) => {
+                out.insert(field.name.clone(), defaults.clone());
+            }
+            (None, _) => {}
+        }
+    }
+    out
 }
 
 /// The review always has the form it came from (Cancel goes back to it).
@@ -83,17 +118,33 @@ pub fn open(form: Box<Form>, cx: &mut Cx) -> Next {
         concurrency: cx.session.settings.concurrency.min(form.batch.len()).max(1),
         stop_on_failure: false,
     });
+    let token = cx.session.next_id();
+    let (preview, ask) = match (&batch, &form.definition.name) {
+        (Some(_), _) => (Preview::NotAsked("not asked for a batch".into()), None),
+        (None, None) => (Preview::NotAsked("the SSM document is not known".into()), None),
+        (None, Some(document)) => (
+            Preview::Loading,
+            Some(Effect::LoadPreview {
+                token: token.clone(),
+                document: document.clone(),
+                version: form.definition.version.clone(),
+                parameters: preview_parameters(&form),
+            }),
+        ),
+    };
     let review = Review {
-        token: cx.session.next_id(),
+        token,
         parameters: form.parameters(),
         on_execute: false,
         confirm: cx.session.production.then(Input::default),
         batch,
         scroll: 0,
         typing: false,
+        preview,
     };
     let mut screen = ReviewScreen { form, review };
-    let effects = screen.resolve_batch(cx.list);
+    let mut effects = screen.resolve_batch(cx.list);
+    effects.extend(ask);
     (Screen::Review(Box::new(screen)), effects)
 }
 
@@ -149,6 +200,24 @@ impl ReviewScreen {
             effects.extend(fetch);
         }
         effects
+    }
+
+    /// The execution preview of this review (an answer for an earlier review is dropped).
+    pub fn on_preview(&mut self, token: &str, result: Result<Result<crate::domain::ImpactPreview, String>, Error>) {
+        if token != self.review.token {
+            return;
+        }
+        self.review.preview = match result {
+            Ok(Ok(p)) => Preview::Ready(p),
+            Ok(Err(why)) => Preview::Failed(why),
+            Err(e) if e.kind == crate::catalog::ErrorKind::AccessDenied => {
+                Preview::Unavailable(format!("not allowed: needs ssm:{}", e.operation))
+            }
+            Err(e) if e.code.as_deref() == Some("UnknownOperationException") => {
+                Preview::Unavailable("not offered by SSM in this region (UnknownOperationException)".into())
+            }
+            Err(e) => Preview::Unavailable(format!("unavailable: {e}")),
+        };
     }
 
     pub fn on_targets(&mut self, pp_id: &str, result: &Result<Vec<ExecutionParameter>, Error>) {
@@ -328,6 +397,8 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
         lines.extend(hang(line, width, name_w + 4));
     }
     lines.push(Line::default());
+    lines.extend(hang(preview_line(&review.preview, vcx), width, 14));
+    lines.push(Line::default());
     let token = Line::from(vec![
         label(t, "ExecuteToken"),
         Span::raw(review.token.clone()),
@@ -340,6 +411,48 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
     let mut decision = vec![Line::default()];
     buttons(s, vcx, &mut decision);
     details_and_decision(lines, decision, s.review.scroll, vcx, f, inner);
+}
+
+/// SSM's execution preview in one line: what the run would touch and what its steps do.
+fn preview_line(preview: &Preview, vcx: &ViewCx) -> Line<'static> {
+    let t = vcx.theme;
+    let head = label(t, "SSM preview");
+    let (text, style) = match preview {
+        Preview::NotAsked(why) => (why.clone(), t.dim()),
+        Preview::Loading => (format!("{} asking SSM (StartExecutionPreview)…", t.spinner(vcx.frame)), t.dim()),
+        Preview::Ready(p) => (impact_text(p), Style::new()),
+        Preview::Failed(why) => {
+            (format!("SSM's preview failed, and the run would likely fail too: {}", safe(why)), t.error())
+        }
+        Preview::Unavailable(why) => (safe(why), t.warn()),
+    };
+    Line::from(vec![head, Span::styled(text, style)])
+}
+
+/// `3 AWS::EC2::Instance · 1 account · us-east-1 · steps: 2 change resources, 1 only reads`.
+pub fn impact_text(p: &crate::domain::ImpactPreview) -> String {
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let targets: Vec<String> = p.targets.iter().map(|(kind, n)| format!("{n} {}", safe(kind))).collect();
+    let mut parts = vec![if targets.is_empty() { "no target resources".to_string() } else { targets.join(", ") }];
+    parts.push(plural(p.accounts, "account", "accounts"));
+    if !p.regions.is_empty() {
+        parts.push(p.regions.iter().map(|r| safe(r)).collect::<Vec<_>>().join(", "));
+    }
+    let steps: Vec<String> = p
+        .steps
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(kind, n)| match kind.as_str() {
+            "Mutating" => plural(*n, "changes resources", "change resources"),
+            "NonMutating" => plural(*n, "only reads", "only read"),
+            "Undetermined" => plural(*n, "runs code SSM cannot see into", "run code SSM cannot see into"),
+            other => format!("{n} {}", safe(other)),
+        })
+        .collect();
+    if !steps.is_empty() {
+        parts.push(format!("steps: {}", steps.join(", ")));
+    }
+    parts.join(" · ")
 }
 
 /// The details scroll (↑/↓, PgUp/PgDn) above the decision (buttons, the typed confirmation),

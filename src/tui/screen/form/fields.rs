@@ -21,6 +21,14 @@ pub enum Body {
     Text {
         values: Vec<String>,
     },
+    /// A pick list: the values the SSM document allows (`allowedValues`). One may be chosen, or
+    /// several for a StringList; none sends nothing and the document's default applies.
+    Choice {
+        options: Vec<String>,
+        selected: Vec<bool>,
+        multi: bool,
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +44,8 @@ pub struct Field {
     pub editing: bool,
     /// What the SSM document says of this parameter, when it could be read.
     pub doc: Option<crate::domain::DocumentParameter>,
+    /// The document's `allowedPattern`, compiled; Err: why it cannot be checked here.
+    pub pattern: Option<Result<regex::Regex, String>>,
 }
 
 /// What a TARGET field will send.
@@ -59,7 +69,40 @@ impl Field {
         } else {
             Body::Text { values: p.default_values.clone() }
         };
-        Field { name: p.name.clone(), kind: p.kind.clone(), body, input: Input::default(), editing: false, doc: None }
+        Field {
+            name: p.name.clone(),
+            kind: p.kind.clone(),
+            body,
+            input: Input::default(),
+            editing: false,
+            doc: None,
+            pattern: None,
+        }
+    }
+
+    /// What the SSM document says of this parameter: its pattern is compiled (bounded), and a
+    /// text value with allowed values becomes a pick list (values already there stay chosen;
+    /// one the document does not allow stays too, and is named as a problem).
+    pub fn describe(&mut self, doc: Option<crate::domain::DocumentParameter>) {
+        self.pattern = doc.as_ref().and_then(|d| d.allowed_pattern.as_deref()).map(|p| {
+            regex::RegexBuilder::new(p).size_limit(1 << 20).dfa_size_limit(1 << 20).build().map_err(|e| match e {
+                regex::Error::CompiledTooBig(_) => "too large to check".to_string(),
+                _ => "uses syntax sctui cannot check".to_string(),
+            })
+        });
+        if let (Some(d), Body::Text { values }) = (&doc, &self.body)
+            && !d.allowed_values.is_empty()
+        {
+            let mut options = d.allowed_values.clone();
+            options.extend(values.iter().filter(|v| !d.allowed_values.contains(v)).cloned());
+            let selected = options.iter().map(|o| values.contains(o)).collect();
+            self.body = Body::Choice { options, selected, multi: d.kind == "StringList", cursor: 0 };
+        }
+        self.doc = doc;
+    }
+
+    pub fn is_choice(&self) -> bool {
+        matches!(self.body, Body::Choice { .. })
     }
 
     pub fn is_target(&self) -> bool {
@@ -71,6 +114,7 @@ impl Field {
         match &self.body {
             Body::Target { defaults, added, cursor, .. } => self.editing && *cursor == defaults.len() + added.len(),
             Body::Text { .. } => true,
+            Body::Choice { .. } => false,
         }
     }
 
@@ -121,6 +165,46 @@ impl Field {
                 v.extend(self.pending());
                 (!v.is_empty()).then_some(v)
             }
+            Body::Choice { options, selected, .. } => {
+                let v: Vec<String> =
+                    options.iter().zip(selected).filter(|(_, s)| **s).map(|(o, _)| o.clone()).collect();
+                (!v.is_empty()).then_some(v)
+            }
+        }
+    }
+
+    /// What the document says of each value: allowed values, pattern, type. Each problem once.
+    fn document_problems(&self, values: &[String], out: &mut Vec<String>) {
+        let Some(doc) = &self.doc else { return };
+        let shown = |v: &str| crate::tui::view::safe(&v.chars().take(40).collect::<String>());
+        if !doc.allowed_values.is_empty()
+            && let Some(v) = values.iter().find(|v| !doc.allowed_values.contains(v))
+        {
+            out.push(format!("\"{}\" is not one of the SSM document's allowed values", shown(v)));
+        }
+        if let Some(Ok(re)) = &self.pattern
+            && let Some(v) = values.iter().find(|v| !re.is_match(v))
+        {
+            out.push(format!(
+                "\"{}\" does not match the SSM document's pattern {}",
+                shown(v),
+                crate::tui::view::safe(re.as_str())
+            ));
+        }
+        let typed = |ok: &dyn Fn(&str) -> bool, what: &str| {
+            values.iter().find(|v| !ok(v)).map(|v| (v.clone(), what.to_string()))
+        };
+        let wrong = match doc.kind.as_str() {
+            "Integer" => typed(&|v| v.trim().parse::<i64>().is_ok(), "a whole number"),
+            "Boolean" => typed(&|v| v == "true" || v == "false", "true or false"),
+            _ => None,
+        };
+        if let Some((v, what)) = wrong {
+            out.push(format!("\"{}\" is not {what} ({} in the SSM document)", shown(&v), doc.kind));
+        }
+        // Service Catalog hands a TARGET's resources over as a list, whatever the type.
+        if !self.is_target() && matches!(doc.kind.as_str(), "String" | "Integer" | "Boolean") && values.len() > 1 {
+            out.push(format!("{} values: the SSM document takes one ({})", values.len(), doc.kind));
         }
     }
 
@@ -148,8 +232,10 @@ impl Field {
         }
         // A text value the SSM document requires (it has no default): the run would fail.
         if !self.is_target() && self.required() && values.is_empty() {
-            out.push("required by the SSM document (it has no default): type a value".into());
+            let what = if self.is_choice() { "choose a value" } else { "type a value" };
+            out.push(format!("required by the SSM document (it has no default): {what}"));
         }
+        self.document_problems(&values, &mut out);
         out
     }
 
@@ -162,12 +248,13 @@ impl Field {
         match &self.body {
             Body::Target { defaults, added, .. } => defaults.len() + added.len() + 1,
             Body::Text { .. } => 1,
+            Body::Choice { options, .. } => options.len(),
         }
     }
 
     pub fn cursor_up(&mut self) -> bool {
         self.stop_editing();
-        if let Body::Target { cursor, .. } = &mut self.body
+        if let Body::Target { cursor, .. } | Body::Choice { cursor, .. } = &mut self.body
             && *cursor > 0
         {
             *cursor -= 1;
@@ -178,7 +265,7 @@ impl Field {
 
     pub fn cursor_down(&mut self) -> bool {
         let rows = self.rows();
-        if let Body::Target { cursor, .. } = &mut self.body
+        if let Body::Target { cursor, .. } | Body::Choice { cursor, .. } = &mut self.body
             && *cursor + 1 < rows
         {
             *cursor += 1;
@@ -219,6 +306,13 @@ impl Field {
                     self.input.reset();
                 }
             }
+            Body::Choice { selected, multi, cursor, .. } => {
+                let on = !selected[*cursor];
+                if !*multi {
+                    selected.iter_mut().for_each(|s| *s = false);
+                }
+                selected[*cursor] = on;
+            }
         }
     }
 
@@ -229,6 +323,7 @@ impl Field {
         }
         match &mut self.body {
             Body::Text { values } => values.pop().is_some(),
+            Body::Choice { .. } => false,
             Body::Target { defaults, added, cursor, .. } => {
                 let popped = added.pop().is_some();
                 *cursor = defaults.len() + added.len();
@@ -237,19 +332,37 @@ impl Field {
         }
     }
 
+    /// Back to the defaults: a TARGET's all checked (Service Catalog resolves them), a pick
+    /// list's nothing chosen (the document's default applies).
     pub fn reset_target(&mut self) {
-        if let Body::Target { selected, added, cursor, .. } = &mut self.body {
-            selected.iter_mut().for_each(|s| *s = true);
-            added.clear();
-            *cursor = 0;
-            self.input.reset();
-            self.editing = false;
+        match &mut self.body {
+            Body::Target { selected, added, cursor, .. } => {
+                selected.iter_mut().for_each(|s| *s = true);
+                added.clear();
+                *cursor = 0;
+                self.input.reset();
+                self.editing = false;
+            }
+            Body::Choice { selected, .. } => selected.iter_mut().for_each(|s| *s = false),
+            Body::Text { .. } => {}
         }
     }
 
     /// Pasted text: each line is one value (terminals send pasted newlines as CR); the characters
     /// of a line are kept exactly.
     pub fn paste(&mut self, text: &str) {
+        // On a pick list, a pasted line chooses the value it names; others are not values.
+        if let Body::Choice { options, selected, multi, .. } = &mut self.body {
+            for line in text.lines().map(str::trim) {
+                if let Some(i) = options.iter().position(|o| o == line) {
+                    if !*multi {
+                        selected.iter_mut().for_each(|s| *s = false);
+                    }
+                    selected[i] = true;
+                }
+            }
+            return;
+        }
         if self.is_target() {
             self.editing = true;
         }
@@ -365,6 +478,11 @@ impl Form {
                     *added = sent.iter().filter(|v| !defaults.contains(v)).cloned().collect();
                 }
                 Body::Text { values } => *values = sent.clone(),
+                Body::Choice { options, selected, .. } => {
+                    let new: Vec<String> = sent.iter().filter(|v| !options.contains(v)).cloned().collect();
+                    options.extend(new);
+                    *selected = options.iter().map(|o| sent.contains(o)).collect();
+                }
             }
         }
     }
@@ -503,5 +621,80 @@ mod tests {
         assert!(form.on_button());
         form.next();
         assert_eq!(form.focus, 0);
+    }
+
+    fn doc(kind: &str, allowed: &[&str], pattern: Option<&str>) -> crate::domain::DocumentParameter {
+        crate::domain::DocumentParameter {
+            name: "Reason".into(),
+            kind: kind.into(),
+            description: String::new(),
+            default: Some("false".into()),
+            allowed_values: allowed.iter().map(|s| s.to_string()).collect(),
+            allowed_pattern: pattern.map(str::to_string),
+        }
+    }
+
+    /// Issue 13: allowed values make a pick list: one chosen at a time (several for a
+    /// StringList), none sends nothing, d goes back to the document's default.
+    #[test]
+    fn allowed_values_make_a_pick_list() {
+        let mut f = text();
+        f.describe(Some(doc("Boolean", &["true", "false"], None)));
+        assert!(f.is_choice() && !f.on_input(), "the keys are the list's, not typed");
+        assert_eq!((f.values(), f.rows()), (None, 2));
+        f.toggle_or_add();
+        assert_eq!(f.values(), Some(vec!["true".to_string()]));
+        f.cursor_down();
+        f.toggle_or_add();
+        assert_eq!(f.values(), Some(vec!["false".to_string()]), "one at a time");
+        f.paste("true\n");
+        assert_eq!(f.values(), Some(vec!["true".to_string()]), "a pasted line chooses what it names");
+        f.paste("nonsense");
+        assert_eq!(f.values(), Some(vec!["true".to_string()]), "anything else is not a value");
+        f.reset_target();
+        assert_eq!(f.values(), None);
+        let mut list = text();
+        list.describe(Some(doc("StringList", &["a", "b", "c"], None)));
+        list.toggle_or_add();
+        list.cursor_down();
+        list.toggle_or_add();
+        assert_eq!(list.values(), Some(vec!["a".to_string(), "b".to_string()]), "a StringList takes several");
+    }
+
+    /// A value the document does not allow (an earlier run's, say) stays, and is named.
+    #[test]
+    fn a_value_outside_the_allowed_ones_is_a_problem() {
+        let mut f = Field::new(&ExecutionParameter {
+            name: "SSEAlgorithm".into(),
+            kind: "TEXT_VALUE".into(),
+            default_values: vec!["DES".into()],
+        });
+        f.describe(Some(doc("String", &["AES256", "aws:kms"], None)));
+        assert_eq!(f.values(), Some(vec!["DES".to_string()]));
+        assert!(f.problems().iter().any(|p| p.contains("\"DES\" is not one of the SSM document's allowed values")));
+    }
+
+    /// The pattern is checked as the value is typed; a pattern sctui's engine cannot read is
+    /// said so and never blocks; the type is checked too.
+    #[test]
+    fn patterns_and_types_are_checked_as_typed() {
+        let mut f = text();
+        f.describe(Some(doc("String", &[], Some("^CHG[0-9]{7}$"))));
+        f.paste("CHG12");
+        assert!(f.problems().iter().any(|p| p.contains("does not match the SSM document's pattern ^CHG[0-9]{7}$")));
+        f.paste("34567");
+        assert!(f.problems().is_empty(), "{:?}", f.problems());
+        let mut look = text();
+        look.describe(Some(doc("String", &[], Some("^(?!root).*$"))));
+        assert!(matches!(&look.pattern, Some(Err(why)) if why.contains("cannot check")));
+        look.paste("anything");
+        assert!(look.problems().is_empty());
+        let mut n = text();
+        n.describe(Some(doc("Integer", &[], None)));
+        n.paste("three");
+        assert!(n.problems().iter().any(|p| p.contains("is not a whole number")));
+        n.input.reset();
+        n.paste("3\n4\n");
+        assert!(n.problems().iter().any(|p| p.contains("2 values: the SSM document takes one")));
     }
 }
