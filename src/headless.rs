@@ -277,8 +277,8 @@ async fn record(client: &CatalogClient, id: &str, output: Output, out: &mut dyn 
 async fn steps(ctx: &Context<'_>, id: &str, output: Output, out: &mut dyn Write) -> Result<i32, Failure> {
     let client = ctx.client;
     let (detail, outputs) = client.record(id).await?;
-    let document = journal_document(ctx, id);
-    match crate::runs::automation::find(client, &detail, &outputs, document.as_deref()).await? {
+    let (document, sent) = journal_hint(ctx, id).await;
+    match crate::runs::automation::find(client, &detail, &outputs, document.as_deref(), sent.as_ref()).await? {
         crate::runs::automation::Found::One(a) => {
             match output {
                 Output::Json => output::json(out, &json!({"AutomationExecution": a})),
@@ -324,8 +324,8 @@ async fn stop(
         return Ok(EXIT_REFUSED);
     }
     let (detail, outputs) = client.record(id).await?;
-    let document = journal_document(ctx, id);
-    let a = match find(client, &detail, &outputs, document.as_deref()).await? {
+    let (document, sent) = journal_hint(ctx, id).await;
+    let a = match find(client, &detail, &outputs, document.as_deref(), sent.as_ref()).await? {
         Found::One(a) => a,
         Found::Many(list) => {
             let ids: Vec<&str> = list.iter().map(|a| a.automation_execution_id.as_str()).collect();
@@ -368,18 +368,37 @@ async fn stop(
 }
 
 /// The SSM document of the run that made `record_id`, where this machine's journal has it.
-fn journal_document(ctx: &Context<'_>, record_id: &str) -> Option<String> {
-    journal::run_of_record(ctx.journal.as_ref()?.path(), record_id).map(|r| r.action_name)
+/// What this machine's journal knows of the run behind a record, to find its execution: the
+/// action's SSM document (DescribeServiceAction; unknown when denied) and the parameters sent.
+async fn journal_hint(ctx: &Context<'_>, record_id: &str) -> (Option<String>, Option<crate::runs::automation::Sent>) {
+    let Some(run) = ctx.journal.as_ref().and_then(|j| journal::run_of_record(j.path(), record_id)) else {
+        return (None, None);
+    };
+    let document = document_of(ctx.client, &run.action_id).await;
+    let sent = crate::runs::automation::Sent {
+        product_id: run.product_id,
+        action_id: run.action_id,
+        parameters: run.parameters,
+    };
+    (document, Some(sent))
+}
+
+/// The SSM document behind an action, where DescribeServiceAction is allowed.
+async fn document_of(client: &CatalogClient, action_id: &str) -> Option<String> {
+    client.action_definition(action_id).await.ok().and_then(|(_, d)| d.name)
 }
 
 /// `exec --wait`, for people: each SSM step's change of status on stderr as the polls bring it
 /// (at most one GetAutomationExecution per record poll), and a failing step's reason.
 async fn step_lines(
     client: CatalogClient,
+    sent: crate::runs::automation::Sent,
     mut polled: tokio::sync::mpsc::UnboundedReceiver<(RecordDetail, Vec<crate::domain::RecordOutput>)>,
 ) {
     use crate::runs::automation::{Found, find};
     let mut known: Option<String> = None;
+    // Asked once, before the first search: Some(None) when it cannot be known.
+    let mut document: Option<Option<String>> = None;
     let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut said = false;
     while let Some(mut latest) = polled.recv().await {
@@ -390,7 +409,13 @@ async fn step_lines(
         let (record, outputs) = latest;
         let result = match &known {
             Some(id) => client.automation(id).await.map(|a| Found::One(Box::new(a))),
-            None => find(&client, &record, &outputs, None).await,
+            None => {
+                if document.is_none() && crate::runs::automation::named(&outputs).is_none() {
+                    document = Some(document_of(&client, &sent.action_id).await);
+                }
+                let doc = document.as_ref().and_then(|d| d.as_deref());
+                find(&client, &record, &outputs, doc, Some(&sent)).await
+            }
         };
         match result {
             Ok(Found::One(a)) => {
@@ -502,7 +527,8 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
         }
         return Ok(if journal_failed() { EXIT_JOURNAL } else { EXIT_OK });
     }
-    let steps = (ctx.output == Output::Table).then(|| tokio::spawn(step_lines(ctx.client.clone(), polled)));
+    let steps =
+        (ctx.output == Output::Table).then(|| tokio::spawn(step_lines(ctx.client.clone(), spec.sent(), polled)));
     let deadline = Duration::from_secs_f64(args.timeout);
     let followed = tokio::time::timeout(deadline, runner.follow(&spec.run, &detail.record_id, &mut report)).await;
     // The run's end closes the watcher's channel; its last lines come before the record.

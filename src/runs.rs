@@ -86,6 +86,15 @@ pub struct RunSpec {
 }
 
 impl RunSpec {
+    /// The run as sent, to find its SSM execution by.
+    pub fn sent(&self) -> automation::Sent {
+        automation::Sent {
+            product_id: self.product_id.clone(),
+            action_id: self.action_id.clone(),
+            parameters: self.parameters.clone(),
+        }
+    }
+
     /// `run` is the journal's id for the run; `token` the ExecuteToken. Both come from the caller
     /// (random in practice, fixed in tests).
     pub fn new(

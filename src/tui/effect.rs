@@ -78,6 +78,8 @@ pub enum Effect {
         record: crate::domain::RecordDetail,
         outputs: Vec<crate::domain::RecordOutput>,
         document: Option<String>,
+        /// The run as sent, to tell apart executions the search finds.
+        sent: crate::runs::automation::Sent,
         known: Option<String>,
     },
     /// SSM's execution preview of what the review would send (StartExecutionPreview, then

@@ -95,6 +95,15 @@ pub enum Steps {
 }
 
 impl Run {
+    /// The run as it was sent, to find its SSM execution by.
+    pub fn sent(&self) -> crate::runs::automation::Sent {
+        crate::runs::automation::Sent {
+            product_id: self.product.id.clone(),
+            action_id: self.action.id.clone(),
+            parameters: self.parameters.clone(),
+        }
+    }
+
     /// Its SSM execution is known and still running: `x` may stop it.
     pub fn stoppable(&self) -> bool {
         matches!(&self.steps, Some(Steps::Ready(a)) if !a.is_over())
@@ -241,7 +250,14 @@ impl RunBook {
         if known.is_none() {
             r.steps = Some(Steps::Loading);
         }
-        Some(Effect::LoadSteps { run, record, outputs: r.outputs.clone(), document: r.document.clone(), known })
+        Some(Effect::LoadSteps {
+            run,
+            record,
+            outputs: r.outputs.clone(),
+            document: r.document.clone(),
+            sent: r.sent(),
+            known,
+        })
     }
 
     /// Stop the run's SSM execution: the effect, if it is still running.
@@ -267,6 +283,7 @@ impl RunBook {
             record,
             outputs: r.outputs.clone(),
             document: r.document.clone(),
+            sent: r.sent(),
             known: Some(id),
         })
     }

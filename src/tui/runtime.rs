@@ -331,11 +331,11 @@ impl Runtime {
                     let result = client.history_page(&pp_id, token).await;
                     Action::HistoryPage { pp_id, result }
                 }
-                Effect::LoadSteps { run, record, outputs, document, known } => {
+                Effect::LoadSteps { run, record, outputs, document, sent, known } => {
                     use crate::runs::automation::{Found, find};
                     let result = match known {
                         Some(id) => client.automation(&id).await.map(|a| Found::One(Box::new(a))),
-                        None => find(&client, &record, &outputs, document.as_deref()).await,
+                        None => find(&client, &record, &outputs, document.as_deref(), Some(&sent)).await,
                     };
                     Action::StepsLoaded { run, result }
                 }

@@ -372,3 +372,45 @@ async fn the_execution_preview_counts_targets_and_steps() {
     let e = client(&old).execution_preview("AWS-RestartEC2Instance", None, &params(&[("InstanceId", ids)])).await;
     assert_eq!(e.unwrap_err().code.as_deref(), Some("UnknownOperationException"));
 }
+
+/// Issue 13: when the search finds several executions of the document in the window (the same
+/// action on two products at once, as a batch runs it), what each run was given tells them
+/// apart: the values sent, or the product's own TARGET resources when it sent none. Without
+/// that, or when none carries it, sctui does not guess.
+#[tokio::test]
+async fn what_each_run_was_given_tells_apart_executions_the_search_finds() {
+    use sctui::runs::automation::{Found, Sent, find};
+    let emu = emulator(1.0).await;
+    let c = client(&emu);
+    let (pp1, pp2) = (pp_id(&c, WEB).await, pp_id(&c, "web-prod-02").await);
+    let act = action_id(&c, &pp1, "AWS-StartEC2Instance").await;
+    assert_eq!(action_id(&c, &pp2, "AWS-StartEC2Instance").await, act, "the same version, the same action");
+    let defaults = c.execution_parameters(&pp1, &act).await.unwrap();
+    let ids = defaults.iter().find(|p| p.name == "InstanceId").unwrap().default_values.clone();
+    let one: sctui::domain::ParameterMap = [("InstanceId".to_string(), vec![ids[0].clone()])].into();
+    let first = c.execute(&pp1, &act, Some(&one), &uuid::Uuid::new_v4().to_string()).await.unwrap();
+    let second = c.execute(&pp2, &act, None, &uuid::Uuid::new_v4().to_string()).await.unwrap();
+    emu.advance_clock(1.0);
+    let doc = Some("AWS-StartEC2Instance");
+    let sent = |pp: &str, parameters: Option<&sctui::domain::ParameterMap>| Sent {
+        product_id: pp.to_string(),
+        action_id: act.clone(),
+        parameters: parameters.cloned(),
+    };
+    let (record, outputs) = c.record(&first.record_id).await.unwrap();
+    let Found::One(a) = find(&c, &record, &outputs, doc, Some(&sent(&pp1, Some(&one)))).await.unwrap() else {
+        panic!("the override tells it apart")
+    };
+    assert_eq!(a.parameters["InstanceId"], one["InstanceId"]);
+    assert!(matches!(find(&c, &record, &outputs, doc, None).await.unwrap(), Found::Many(l) if l.len() == 2));
+    let neither: sctui::domain::ParameterMap = [("InstanceId".to_string(), vec!["i-0000000000000000".into()])].into();
+    let found = find(&c, &record, &outputs, doc, Some(&sent(&pp1, Some(&neither)))).await.unwrap();
+    assert!(matches!(found, Found::Many(l) if l.len() == 2), "none carries it: both, for the operator");
+    // The run that sent nothing: its product's own resources.
+    let (record, outputs) = c.record(&second.record_id).await.unwrap();
+    let Found::One(b) = find(&c, &record, &outputs, doc, Some(&sent(&pp2, None))).await.unwrap() else {
+        panic!("the product's TARGET resources tell it apart")
+    };
+    assert_ne!(b.automation_execution_id, a.automation_execution_id);
+    assert!(!b.parameters["InstanceId"].contains(&ids[0]), "web-prod-02's own instances");
+}

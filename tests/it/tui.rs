@@ -987,26 +987,35 @@ async fn the_run_view_shows_the_ssm_steps_found_by_outputs_or_search() {
     let screen = d.screen(120, 50);
     assert!(screen.contains("AWS-StartEC2Instance · Success") && screen.contains("startInstances"), "{screen}");
 
-    // The same action on another product within the window: two executions fit.
+    // The same action on another product within the window: two executions fit the search,
+    // and the product's own resources (its TARGET) tell them apart.
     d.key(KeyCode::Esc);
     d.pick("web-prod-02", "AWS-StartEC2Instance").await;
     d.open_form().await;
     d.ctrl('s');
     d.key(KeyCode::Char('y'));
+    d.until("told apart", |a| over(a, 2)).await;
+    // The same run again on the same product: two executions carry the same parameters, and
+    // sctui asks.
+    d.key(KeyCode::Esc);
+    d.pick(WEB, "AWS-StartEC2Instance").await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.key(KeyCode::Char('y'));
     d.until(
         "the choice",
-        |a| matches!(&a.runs.list[2].steps, Some(Steps::Choose { candidates, .. }) if candidates.len() == 2),
+        |a| matches!(&a.runs.list[3].steps, Some(Steps::Choose { candidates, .. }) if candidates.len() == 2),
     )
     .await;
     assert_eq!(d.app.key_mode(), sctui::tui::keymap::KeyMode::RunChoose);
     let screen = d.screen(120, 50);
     assert!(screen.contains("which SSM execution is this run's?") && screen.contains("does not guess"), "{screen}");
     d.key(KeyCode::Down);
-    let Some(Steps::Choose { candidates, selected }) = d.app.runs.list[2].steps.clone() else { panic!("choose") };
+    let Some(Steps::Choose { candidates, selected }) = d.app.runs.list[3].steps.clone() else { panic!("choose") };
     let picked = candidates[selected].automation_execution_id.clone();
     d.key(KeyCode::Enter);
-    d.until("the picked execution", |a| over(a, 2)).await;
-    let Some(Steps::Ready(a)) = &d.app.runs.list[2].steps else { panic!("ready") };
+    d.until("the picked execution", |a| over(a, 3)).await;
+    let Some(Steps::Ready(a)) = &d.app.runs.list[3].steps else { panic!("ready") };
     assert_eq!(a.automation_execution_id, picked, "the one the operator picked");
 }
 
