@@ -3,6 +3,7 @@
 //! It never imports the TUI, the run worker or SDK types: it could become its own crate.
 
 pub mod automation;
+pub mod cells;
 pub mod documents;
 pub mod error;
 pub mod faults;
@@ -80,6 +81,9 @@ pub struct Stats {
     pub requests: BTreeMap<String, u64>,
     /// Executions that created a new record (idempotent repeats excluded).
     pub executions_started: u64,
+    /// The same, by the caller's account.
+    #[serde(default)]
+    pub executions_by_account: BTreeMap<String, u64>,
     /// Faults injected, by kind.
     pub faults: BTreeMap<String, u64>,
     /// Requests answered ThrottlingException by the rate limit, per operation.
@@ -94,11 +98,10 @@ pub struct Stats {
 type Bucket = (f64, std::time::Instant);
 
 struct Shared {
-    store: Mutex<store::Store>,
+    cells: Mutex<cells::Cells>,
     faults: Faults,
     stats: Mutex<Stats>,
-    /// Calls per second per operation (`--rate-limit`), and their token buckets (one account
-    /// per emulator).
+    /// Calls per second per account and operation (`--rate-limit`), and their token buckets.
     rate_limit: Option<f64>,
     buckets: Mutex<BTreeMap<String, Bucket>>,
 }
@@ -142,12 +145,14 @@ impl Emulator {
 
     /// Moves the emulator's clock on: records planned to take `secs` end now.
     pub fn advance_clock(&self, secs: f64) {
-        self.shared.store.lock().unwrap_or_else(|p| p.into_inner()).clock_offset += secs;
+        self.shared.cells.lock().unwrap_or_else(|p| p.into_inner()).clock_offset += secs;
     }
 
     /// Changes how long the records created from now on take (0: they end at once).
     pub fn set_time_scale(&self, scale: f64) {
-        self.shared.store.lock().unwrap_or_else(|p| p.into_inner()).time_scale = scale;
+        let mut cells = self.shared.cells.lock().unwrap_or_else(|p| p.into_inner());
+        cells.time_scale = scale;
+        cells.each(|s| s.time_scale = scale);
     }
 
     pub fn stats(&self) -> Stats {
@@ -156,8 +161,7 @@ impl Emulator {
 
     /// Account and region of the world it serves.
     pub fn account_and_region(&self) -> (String, String) {
-        let s = self.shared.store.lock().unwrap_or_else(|p| p.into_inner());
-        (s.world.account_id.clone(), s.world.region.clone())
+        self.shared.cells.lock().unwrap_or_else(|p| p.into_inner()).main_key()
     }
 
     /// Stops accepting and waits for the accept loop to end.
@@ -195,12 +199,12 @@ pub async fn start_local(world: World, options: Options) -> std::io::Result<Emul
 pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) -> std::io::Result<Emulator> {
     let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
-        store: Mutex::new({
-            let mut store = store::Store::new(world, options.time_scale);
-            store.token_window = options.token_window.as_secs_f64();
-            store.execution_preview = options.execution_preview;
-            store
-        }),
+        cells: Mutex::new(cells::Cells::new(
+            world,
+            options.time_scale,
+            options.token_window.as_secs_f64(),
+            options.execution_preview,
+        )),
         faults: Faults::new(options.faults.clone()),
         stats: Mutex::new(Stats::default()),
         rate_limit: options.rate_limit,
@@ -293,7 +297,16 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
     if let Err(e) = protocol::check_signed(&headers) {
         return protocol::error(&e, &request_id);
     }
-    if !shared.take_token(&op) {
+    // Who calls, and so which account's limits and cell.
+    let caller = {
+        let cells = shared.cells.lock().unwrap_or_else(|p| p.into_inner());
+        cells.caller(request_key(&headers), now() + cells.clock_offset)
+    };
+    let caller = match caller {
+        Ok(c) => c,
+        Err(e) => return protocol::error(&e, &request_id),
+    };
+    if !shared.take_token(caller.account(), &op) {
         shared.count(|s| *s.throttled.entry(op.clone()).or_default() += 1);
         return protocol::error(&ServiceError::throttling(), &request_id);
     }
@@ -317,16 +330,22 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
     }
     let mut effects = handlers::Effects::default();
     let result = {
-        let mut store = shared.store.lock().unwrap_or_else(|p| p.into_inner());
-        let now = now() + store.clock_offset;
-        let caller = principals::caller(&store.world, request_key(&headers));
-        match service {
-            protocol::Service::Catalog => handlers::dispatch(&mut store, &caller, &op, &body, now, &mut effects),
-            protocol::Service::Ssm => ssm::dispatch(&mut store, &caller, &op, &body, now),
+        let mut cells = shared.cells.lock().unwrap_or_else(|p| p.into_inner());
+        let now = now() + cells.clock_offset;
+        let region = request_region(&headers).map(str::to_string).unwrap_or_else(|| cells.main_key().1);
+        match cells.store(caller.account(), &region) {
+            Err(e) => Err(e),
+            Ok(store) => match service {
+                protocol::Service::Catalog => handlers::dispatch(store, &caller, &op, &body, now, &mut effects),
+                protocol::Service::Ssm => ssm::dispatch(store, &caller, &op, &body, now),
+            },
         }
     };
     if effects.execution_started {
-        shared.count(|s| s.executions_started += 1);
+        shared.count(|s| {
+            s.executions_started += 1;
+            *s.executions_by_account.entry(caller.account().to_string()).or_default() += 1;
+        });
     }
     tracing::debug!(op, ok = result.is_ok(), "emulator request");
     let mut response = match result {
@@ -343,14 +362,16 @@ async fn api(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes)
 impl Shared {
     /// A token from the operation's bucket (burst = rate, refilled at the rate); true without a
     /// rate limit.
-    fn take_token(&self, op: &str) -> bool {
+    fn take_token(&self, account: &str, op: &str) -> bool {
         let Some(rate) = self.rate_limit else { return true };
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let now = std::time::Instant::now();
-        if !buckets.contains_key(op) {
-            buckets.insert(op.to_string(), (rate, now));
+        // The accounts are the world's (and unknown keys act as its own), so these are bounded.
+        let key = format!("{account}/{op}");
+        if !buckets.contains_key(&key) {
+            buckets.insert(key.clone(), (rate, now));
         }
-        let Some((tokens, last)) = buckets.get_mut(op) else { return true };
+        let Some((tokens, last)) = buckets.get_mut(&key) else { return true };
         *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate.max(1.0));
         *last = now;
         if *tokens >= 1.0 {
@@ -365,6 +386,11 @@ impl Shared {
 /// The access key the request was signed with.
 fn request_key(headers: &HeaderMap) -> Option<&str> {
     headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(principals::access_key)
+}
+
+/// The region the request was signed for.
+fn request_region(headers: &HeaderMap) -> Option<&str> {
+    headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(principals::signing_region)
 }
 
 /// STS over the query protocol, just GetCallerIdentity: who the caller is.
@@ -399,10 +425,21 @@ fn sts(shared: &Shared, headers: &HeaderMap, body: &[u8], request_id: &str) -> R
             ),
         );
     }
-    let (account, arn) = {
-        let store = shared.store.lock().unwrap_or_else(|p| p.into_inner());
-        let caller = principals::caller(&store.world, request_key(headers));
-        (store.world.account_id.clone(), caller.arn)
+    let caller = {
+        let cells = shared.cells.lock().unwrap_or_else(|p| p.into_inner());
+        cells.caller(request_key(headers), now() + cells.clock_offset)
+    };
+    let (account, arn) = match caller {
+        Ok(c) => (c.account().to_string(), c.arn),
+        Err(e) => {
+            return xml(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>",
+                    e.code, e.message
+                ),
+            );
+        }
     };
     xml(
         StatusCode::OK,

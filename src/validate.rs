@@ -166,6 +166,21 @@ pub fn endpoint_url(field: &str, value: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// A region name as AWS spells them: `eu-west-1`, `us-gov-west-1`, `cn-north-1`.
+pub fn region(value: &str) -> Result<(), Invalid> {
+    let parts: Vec<&str> = value.split('-').collect();
+    let letters = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase());
+    let ok = value.len() <= 25
+        && (3..=4).contains(&parts.len())
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1].iter().all(|p| letters(p))
+        && parts[parts.len() - 1].parse::<u8>().is_ok_and(|n| n > 0);
+    if ok {
+        return Ok(());
+    }
+    Err(Invalid::new("region", "must be a region name such as eu-west-1", value))
+}
+
 /// An identifier such as a provisioned product id (`pp-…`), action id (`act-…`) or record id (`rec-…`).
 pub fn id(field: &str, value: &str) -> Result<(), Invalid> {
     let n = len(value);

@@ -16,6 +16,10 @@ impl ServiceError {
     pub fn ssm(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(400, code, message)
     }
+    /// A request signed for something the service does not accept (a region that is none).
+    pub fn invalid_signature(message: impl Into<String>) -> Self {
+        Self::new(403, "InvalidSignatureException", message)
+    }
     pub fn validation(message: impl Into<String>) -> Self {
         Self::new(400, "ValidationException", message)
     }

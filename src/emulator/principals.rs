@@ -15,6 +15,11 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The account of the caller's ARN (`arn:aws:iam::ACCOUNT:…`).
+    pub fn account(&self) -> &str {
+        self.arn.split(':').nth(4).unwrap_or_default()
+    }
+
     /// An explicit deny of `service:op`, in AWS's words.
     pub fn denied(&self, service: &str, op: &str, resource: &str) -> Result<(), ServiceError> {
         let action = format!("{service}:{op}");
@@ -45,6 +50,11 @@ impl Caller {
 /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` is a session of ROLE.
 pub fn role_of(arn: &str) -> Option<&str> {
     arn.split(":assumed-role/").nth(1)?.split('/').next()
+}
+
+/// The region a SigV4 `Authorization` header was signed for (`… Credential=AKID/date/REGION/…`).
+pub fn signing_region(authorization: &str) -> Option<&str> {
+    authorization.split("Credential=").nth(1)?.split('/').nth(2)
 }
 
 /// The access key of a SigV4 `Authorization` header (`… Credential=AKID/date/region/…`).

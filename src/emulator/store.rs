@@ -39,8 +39,6 @@ type ParamValues = BTreeMap<String, Vec<String>>;
 pub struct Store {
     pub world: World,
     pub time_scale: f64,
-    /// Seconds added to the wall clock: tests move time on instead of waiting for it.
-    pub clock_offset: f64,
     /// After this many seconds, the same ExecuteToken starts a new execution.
     pub token_window: f64,
     pp_by_id: HashMap<String, usize>,
@@ -87,7 +85,6 @@ impl Store {
             pp_records: vec![Vec::new(); world.provisioned_products.len()],
             world,
             time_scale,
-            clock_offset: 0.0,
             token_window: TOKEN_WINDOW_SECS,
             pp_by_id,
             pp_by_name,

@@ -20,6 +20,36 @@ pub struct World {
     /// Who may call, by access key. Keys not listed act as the account's admin.
     #[serde(default)]
     pub principals: Vec<Principal>,
+    /// The accounts the emulator serves, with their names (`account_id` is always one of them,
+    /// listed or not). A caller's account is its principal's.
+    #[serde(default)]
+    pub accounts: Vec<AccountDef>,
+    /// The regions with provisioned products (`region` is always one). A request is served by
+    /// the cell of its caller's account and its SigV4 signing region.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// IAM Identity Center: the roles each account offers to the SSO user.
+    #[serde(default)]
+    pub sso_roles: Vec<SsoRole>,
+}
+
+/// An account of the emulator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountDef {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+/// A permission set the SSO user may use in an account, and the policy its sessions get.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SsoRole {
+    pub account: String,
+    pub role: String,
+    pub policy: Policy,
 }
 
 /// A caller of the emulator: its access key, its ARN (an IAM user, or a session of a role), and
@@ -222,6 +252,12 @@ pub struct ProvisionedProduct {
     /// `LastRecordId`, `LaunchRoleArn`…), so that clients are tested without them.
     #[serde(default)]
     pub omit: Vec<String>,
+    /// The account it lives in (default: the world's `account_id`).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// The region it lives in (default: the world's `region`).
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 fn cloudformation() -> String {
@@ -263,16 +299,79 @@ impl World {
         Ok(world)
     }
 
+    /// Every account id: the world's own first, then the listed ones.
+    pub fn account_ids(&self) -> Vec<&str> {
+        let mut out = vec![self.account_id.as_str()];
+        out.extend(self.accounts.iter().map(|a| a.id.as_str()).filter(|a| *a != self.account_id));
+        out
+    }
+
+    /// Every region with products: the world's own first, then the listed ones.
+    pub fn region_names(&self) -> Vec<&str> {
+        let mut out = vec![self.region.as_str()];
+        out.extend(self.regions.iter().map(String::as_str).filter(|r| *r != self.region));
+        out
+    }
+
+    /// The name of an account, where the world gives one.
+    pub fn account_name(&self, id: &str) -> Option<&str> {
+        self.accounts.iter().find(|a| a.id == id).map(|a| a.name.as_str())
+    }
+
+    /// The (account, region) a provisioned product lives in.
+    pub fn cell_of<'a>(&'a self, pp: &'a ProvisionedProduct) -> (&'a str, &'a str) {
+        (pp.account.as_deref().unwrap_or(&self.account_id), pp.region.as_deref().unwrap_or(&self.region))
+    }
+
+    /// The world as one account in one region sees it: the same portfolios, products and
+    /// actions (shared into every account), its own provisioned products.
+    pub fn cell(&self, account: &str, region: &str) -> World {
+        World {
+            account_id: account.to_string(),
+            region: region.to_string(),
+            base_time: self.base_time,
+            portfolios: self.portfolios.clone(),
+            products: self.products.clone(),
+            actions: self.actions.clone(),
+            provisioned_products: self
+                .provisioned_products
+                .iter()
+                .filter(|pp| self.cell_of(pp) == (account, region))
+                .cloned()
+                .collect(),
+            principals: self.principals.clone(),
+            accounts: self.accounts.clone(),
+            regions: self.regions.clone(),
+            sso_roles: self.sso_roles.clone(),
+        }
+    }
+
     /// Every reference resolves and every id is unique, so handlers never meet a dangling id.
     fn check(&self) -> Result<(), WorldError> {
         let bad = |m: String| Err(WorldError::Inconsistent(m));
+        let accounts = self.account_ids();
+        let account_ok = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+        if let Some(a) = accounts.iter().find(|a| !account_ok(a)) {
+            return bad(format!("account id {a:?} is not 12 digits"));
+        }
+        if accounts.iter().collect::<HashSet<_>>().len() != accounts.len() {
+            return bad("an account is listed twice".into());
+        }
+        if let Some(r) = self.region_names().iter().find(|r| crate::validate::region(r).is_err()) {
+            return bad(format!("region {r:?} is not a region name"));
+        }
         let mut keys = HashSet::new();
         for p in &self.principals {
             if p.access_key.is_empty() || !keys.insert(&p.access_key) {
                 return bad(format!("principal access key {:?} is empty or listed twice", p.access_key));
             }
-            if !p.arn.starts_with("arn:aws:") || !p.arn.contains(&format!(":{}:", self.account_id)) {
-                return bad(format!("principal {} is not an ARN of account {}", p.arn, self.account_id));
+            if !p.arn.starts_with("arn:aws:") || !accounts.iter().any(|a| p.arn.contains(&format!(":{a}:"))) {
+                return bad(format!("principal {} is not an ARN of one of the accounts", p.arn));
+            }
+        }
+        for r in &self.sso_roles {
+            if !accounts.contains(&r.account.as_str()) {
+                return bad(format!("SSO role {} names unknown account {}", r.role, r.account));
             }
         }
         let mut seen = HashSet::new();
@@ -310,8 +409,13 @@ impl World {
         }
         let mut names = HashSet::new();
         for pp in &self.provisioned_products {
-            if !names.insert(pp.name.as_str()) {
-                return bad(format!("provisioned product name {} is used twice", pp.name));
+            let (account, region) = self.cell_of(pp);
+            if !accounts.contains(&account) || !self.region_names().contains(&region) {
+                return bad(format!("{} lives in {account}/{region}, which the world does not list", pp.id));
+            }
+            // Names are unique within an account and region.
+            if !names.insert((account, region, pp.name.as_str())) {
+                return bad(format!("provisioned product name {} is used twice in {account}/{region}", pp.name));
             }
             let Some(product) = self.products.iter().find(|p| p.id == pp.product_id) else {
                 return bad(format!("{} names unknown product {}", pp.id, pp.product_id));
@@ -325,6 +429,24 @@ impl World {
 
     /// Adds `n` synthetic provisioned products, the same ones every time for the same `n`.
     pub fn scale(&mut self, n: usize) {
+        self.scale_cell(n, None);
+    }
+
+    /// Adds `n` synthetic provisioned products to every account and region (a fleet).
+    pub fn scale_fleet(&mut self, n: usize) {
+        let cells: Vec<(String, String)> = self
+            .account_ids()
+            .iter()
+            .flat_map(|a| self.region_names().into_iter().map(move |r| (a.to_string(), r.to_string())))
+            .collect();
+        for (account, region) in cells {
+            self.scale_cell(n, Some((account, region)));
+        }
+    }
+
+    /// `n` synthetic products in `cell` (None: the world's own account and region).
+    fn scale_cell(&mut self, n: usize, cell: Option<(String, String)>) {
+        let tag = cell.as_ref().map(|(a, r)| format!("{a}-{r}-")).unwrap_or_default();
         let candidates: Vec<(usize, usize)> = self
             .products
             .iter()
@@ -349,7 +471,7 @@ impl World {
             let product = &self.products[pi];
             let env = envs[(i / 7) % envs.len()];
             let team = teams[(i / 3) % teams.len()];
-            let id = format!("pp-{}", short_id(&format!("synthetic-{i}")));
+            let id = format!("pp-{}", short_id(&format!("synthetic-{tag}{i}")));
             let stem: String = product
                 .name
                 .to_ascii_lowercase()
@@ -387,6 +509,8 @@ impl World {
                 ],
                 resources,
                 omit: Vec::new(),
+                account: cell.as_ref().map(|c| c.0.clone()),
+                region: cell.as_ref().map(|c| c.1.clone()),
             });
         }
         self.provisioned_products.extend(extra);

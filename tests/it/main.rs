@@ -4,6 +4,7 @@
 
 mod contract;
 mod faults;
+mod fleet;
 mod headless;
 mod hostile;
 mod layout;

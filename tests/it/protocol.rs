@@ -91,3 +91,30 @@ async fn the_emulator_refuses_a_non_loopback_address() {
     let err = sctui::emulator::bind(addr, false, world(0), Default::default()).await.err().expect("refused");
     assert!(err.to_string().contains("--allow-remote"), "{err}");
 }
+
+/// Issue 14: a request signed for a region that is none is refused as AWS refuses it, and the
+/// cells an emulator builds (account × region) are bounded.
+#[tokio::test]
+async fn a_region_that_is_none_is_refused_and_cells_are_bounded() {
+    let emu = emulator(0.0).await;
+    let (k, op) = target("SearchProvisionedProducts");
+    let signed = |region: &str| {
+        format!(
+            "AWS4-HMAC-SHA256 Credential=AKID/20261130/{region}/servicecatalog/aws4_request, SignedHeaders=host, Signature=00"
+        )
+    };
+    let auth = signed("not_a_region");
+    let a = raw(emu.addr(), "POST", "/", &[("Authorization", &auth), JSON, (k, &op)], "{}").await;
+    assert_eq!((a.status, a.body["__type"].as_str()), (403, Some("InvalidSignatureException")));
+    assert!(a.body["message"].as_str().unwrap().contains("Credential should be scoped to a valid region"));
+    let mut refused = 0;
+    for i in 0..70 {
+        let auth = signed(&format!("xx-test-{}", i + 1));
+        let a = raw(emu.addr(), "POST", "/", &[("Authorization", &auth), JSON, (k, &op)], "{}").await;
+        if a.status == 403 {
+            refused += 1;
+        }
+    }
+    // The world's own cell is one of the 64.
+    assert_eq!(refused, 70 - (sctui::emulator::cells::MAX_CELLS - 1));
+}
