@@ -158,4 +158,40 @@ for _ in range(100):
         break
     time.sleep(0.1)
 check("a preview missing a required parameter fails", answer["Status"] == "Failed", answer.get("StatusMessage"))
+# IAM Identity Center (issue 14): SSO OIDC's device flow and the SSO portal, restJson1.
+import urllib.request
+oidc = client("sso-oidc")
+reg = oidc.register_client(clientName="boto3-check", clientType="public")
+dev = oidc.start_device_authorization(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                                      startUrl="https://example.awsapps.com/start")
+check("RegisterClient, StartDeviceAuthorization", dev["interval"] == 1 and "-" in dev["userCode"], dev["userCode"])
+code, msg = error_code(oidc.create_token, clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                       grantType="urn:ietf:params:oauth:grant-type:device_code", deviceCode=dev["deviceCode"])
+check("CreateToken while pending", code == "AuthorizationPendingException", msg)
+page = urllib.request.urlopen(dev["verificationUriComplete"]).read().decode()
+check("the verification page approves", "approved" in page, page.strip())
+token = None
+for _ in range(50):
+    try:
+        token = oidc.create_token(clientId=reg["clientId"], clientSecret=reg["clientSecret"],
+                                  grantType="urn:ietf:params:oauth:grant-type:device_code",
+                                  deviceCode=dev["deviceCode"])["accessToken"]
+        break
+    except ClientError as e:
+        if e.response["Error"]["Code"] not in ("SlowDownException", "AuthorizationPendingException"):
+            raise
+        time.sleep(0.2)
+check("CreateToken once approved", token is not None and token.startswith("aoa"))
+portal = client("sso")
+accounts = portal.list_accounts(accessToken=token)["accountList"]
+check("ListAccounts", [a["accountName"] for a in accounts] == ["prod", "dev", "staging"], accounts)
+roles = portal.list_account_roles(accessToken=token, accountId="345678901234")["roleList"]
+check("ListAccountRoles", [r["roleName"] for r in roles] == ["OpsAdmin", "ReadOnly"], roles)
+creds = portal.get_role_credentials(accessToken=token, accountId="345678901234", roleName="OpsAdmin")["roleCredentials"]
+staging = boto3.client("sts", endpoint_url=url, region_name="us-east-1", aws_access_key_id=creds["accessKeyId"],
+                       aws_secret_access_key=creds["secretAccessKey"], aws_session_token=creds["sessionToken"])
+who = staging.get_caller_identity()
+check("GetRoleCredentials act in their account", who["Account"] == "345678901234", who["Arn"])
+code, msg = error_code(portal.list_accounts, accessToken="nope")
+check("ListAccounts without a session", code == "UnauthorizedException", msg)
 print("all boto3 checks passed")

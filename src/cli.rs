@@ -281,6 +281,13 @@ pub struct EmulatorArgs {
     /// region without execution previews does.
     #[arg(long)]
     pub no_execution_preview: bool,
+    /// Approve SSO device logins this many seconds after they start (default: only when the
+    /// verification page is opened or `POST /_emulator/sso/approve` is sent).
+    #[arg(long, value_name = "SECS", value_parser = non_negative)]
+    pub sso_approve_after: Option<f64>,
+    /// SSO role credentials (GetRoleCredentials) expire after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3600.0, value_parser = positive)]
+    pub sso_credentials_ttl: f64,
     /// Serve at most this many connections at once (more wait to be accepted).
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub max_connections: u32,

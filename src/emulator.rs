@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod principals;
 pub mod protocol;
 pub mod ssm;
+pub mod sso;
 pub mod store;
 pub mod wire;
 pub mod world;
@@ -49,6 +50,11 @@ pub struct Options {
     /// SSM answers StartExecutionPreview and GetExecutionPreview (false: as a region without
     /// them, UnknownOperationException).
     pub execution_preview: bool,
+    /// SSO device authorizations are approved this many seconds (of the emulator's clock) after
+    /// they start; None: only by `POST /_emulator/sso/approve` or the verification page.
+    pub sso_approve_after: Option<f64>,
+    /// SSO role credentials (GetRoleCredentials) expire after this many seconds.
+    pub sso_credentials_ttl: f64,
 }
 
 impl Default for Options {
@@ -61,6 +67,8 @@ impl Default for Options {
             token_window: std::time::Duration::from_secs_f64(store::TOKEN_WINDOW_SECS),
             rate_limit: None,
             execution_preview: true,
+            sso_approve_after: None,
+            sso_credentials_ttl: 3600.0,
         }
     }
 }
@@ -155,6 +163,11 @@ impl Emulator {
         cells.each(|s| s.time_scale = scale);
     }
 
+    /// Approves the pending SSO device login with `user_code` (every pending one with None).
+    pub fn approve_sso(&self, user_code: Option<&str>) -> usize {
+        self.shared.cells.lock().unwrap_or_else(|p| p.into_inner()).sso.approve(user_code)
+    }
+
     pub fn stats(&self) -> Stats {
         self.shared.stats.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
@@ -198,24 +211,19 @@ pub async fn start_local(world: World, options: Options) -> std::io::Result<Emul
 
 pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) -> std::io::Result<Emulator> {
     let addr = listener.local_addr()?;
+    let mut cells =
+        cells::Cells::new(world, options.time_scale, options.token_window.as_secs_f64(), options.execution_preview);
+    cells.sso.approve_after = options.sso_approve_after;
+    cells.sso.credentials_ttl = options.sso_credentials_ttl;
+    cells.sso.base_url = format!("http://{addr}");
     let shared = Arc::new(Shared {
-        cells: Mutex::new(cells::Cells::new(
-            world,
-            options.time_scale,
-            options.token_window.as_secs_f64(),
-            options.execution_preview,
-        )),
+        cells: Mutex::new(cells),
         faults: Faults::new(options.faults.clone()),
         stats: Mutex::new(Stats::default()),
         rate_limit: options.rate_limit,
         buckets: Mutex::new(BTreeMap::new()),
     });
-    let router = Router::new()
-        .route("/", post(api))
-        .route("/_emulator/stats", get(stats))
-        .route("/_emulator/faults", post(set_faults))
-        .fallback(not_found)
-        .with_state(shared.clone());
+    let router = routes().fallback(not_found).with_state(shared.clone());
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let (idle, max) = (options.idle_timeout, options.max_connections.max(1));
     let counted = shared.clone();
@@ -272,6 +280,24 @@ pub fn serve(listener: tokio::net::TcpListener, world: World, options: Options) 
         connections.abort_all();
     });
     Ok(Emulator { addr, shared, stop, task: Some(task) })
+}
+
+/// The emulator's paths: the AWS JSON services on `/`, the SSO OIDC and portal paths, and its
+/// own controls under `/_emulator`.
+fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/", post(api))
+        .route("/_emulator/stats", get(stats))
+        .route("/_emulator/faults", post(set_faults))
+        .route("/client/register", post(sso_call))
+        .route("/device_authorization", post(sso_call))
+        .route("/token", post(sso_call))
+        .route("/logout", post(sso_call))
+        .route("/assignment/accounts", get(sso_call))
+        .route("/assignment/roles", get(sso_call))
+        .route("/federation/credentials", get(sso_call))
+        .route("/_emulator/sso/approve", post(sso_approve))
+        .route("/_emulator/sso/device", get(sso_page))
 }
 
 fn now() -> f64 {
@@ -471,4 +497,107 @@ async fn set_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response 
 
 async fn not_found() -> Response {
     protocol::error(&ServiceError::unknown_operation("(requests must be POST /)"), &protocol::request_id())
+}
+
+/// The SSO OIDC and portal operations (restJson1): the path names the operation.
+async fn sso_call(
+    State(shared): State<Arc<Shared>>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = protocol::request_id();
+    let op = match uri.path() {
+        "/client/register" => "RegisterClient",
+        "/device_authorization" => "StartDeviceAuthorization",
+        "/token" => "CreateToken",
+        "/logout" => "Logout",
+        "/assignment/accounts" => "ListAccounts",
+        "/assignment/roles" => "ListAccountRoles",
+        _ => "GetRoleCredentials",
+    };
+    shared.count(|s| *s.requests.entry(op.into()).or_default() += 1);
+    let query: std::collections::HashMap<String, String> =
+        form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
+    let bearer = headers.get("x-amz-sso_bearer_token").and_then(|v| v.to_str().ok());
+    let json: serde_json::Value = if body.is_empty() {
+        serde_json::json!({})
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(_) => {
+                let f = sso::Failure {
+                    status: 400,
+                    kind: "InvalidRequestException",
+                    error: Some("invalid_request"),
+                    message: "The request body is not JSON".into(),
+                };
+                return sso_answer(Err(f), &request_id);
+            }
+        }
+    };
+    let mut cells = shared.cells.lock().unwrap_or_else(|p| p.into_inner());
+    let now = now() + cells.clock_offset;
+    let answer = match op {
+        "RegisterClient" => cells.sso.register(&json, now),
+        "StartDeviceAuthorization" => cells.sso.start(&json, now),
+        "CreateToken" => cells.sso.token(&json, now),
+        other => match cells.sso.check_bearer(bearer, now) {
+            Err(f) => Err(f),
+            Ok(()) => match other {
+                "Logout" => {
+                    cells.sso.logout(bearer);
+                    Ok(serde_json::json!({}))
+                }
+                "ListAccounts" => sso::list_accounts(&cells, &query),
+                "ListAccountRoles" => sso::list_roles(&cells, &query),
+                _ => sso::role_credentials(&mut cells, &query, now),
+            },
+        },
+    };
+    drop(cells);
+    tracing::debug!(op, ok = answer.is_ok(), "emulator SSO request");
+    sso_answer(answer, &request_id)
+}
+
+fn sso_answer(answer: sso::Answer, request_id: &str) -> Response {
+    use axum::http::{HeaderValue, StatusCode, header};
+    let (status, body, kind) = match answer {
+        Ok(v) => (StatusCode::OK, v, None),
+        Err(f) => (StatusCode::from_u16(f.status).unwrap_or(StatusCode::BAD_REQUEST), f.body(), Some(f.kind)),
+    };
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        r.headers_mut().insert("x-amzn-requestid", v);
+    }
+    if let Some(kind) = kind {
+        r.headers_mut().insert("x-amzn-errortype", HeaderValue::from_static(kind));
+    }
+    r
+}
+
+/// Approves pending SSO device authorizations: `{"userCode": "ABCD-EFGH"}`, or every pending
+/// one with an empty body. Answers how many.
+async fn sso_approve(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let code: Option<String> = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("userCode").and_then(|c| c.as_str()).map(str::to_string));
+    let n = shared.cells.lock().unwrap_or_else(|p| p.into_inner()).sso.approve(code.as_deref());
+    axum::Json(serde_json::json!({"approved": n})).into_response()
+}
+
+/// The verification page: opening it (with `user_code`) approves that authorization, as the
+/// user's click in a browser would.
+async fn sso_page(State(shared): State<Arc<Shared>>, uri: axum::http::Uri) -> Response {
+    let code = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "user_code")
+        .map(|(_, v)| v.into_owned());
+    let Some(code) = code.filter(|c| c.len() <= 16) else {
+        return (axum::http::StatusCode::BAD_REQUEST, "Give the code: ?user_code=ABCD-EFGH\n").into_response();
+    };
+    let n = shared.cells.lock().unwrap_or_else(|p| p.into_inner()).sso.approve(Some(&code));
+    let text =
+        if n > 0 { "Request approved: you can close this page.\n" } else { "No pending request has that code.\n" };
+    text.into_response()
 }

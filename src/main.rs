@@ -294,6 +294,8 @@ async fn serve_emulator(g: &Global, args: &EmulatorArgs) -> anyhow::Result<()> {
         token_window: std::time::Duration::from_secs(args.token_window),
         rate_limit: args.rate_limit,
         execution_preview: !args.no_execution_preview,
+        sso_approve_after: args.sso_approve_after,
+        sso_credentials_ttl: args.sso_credentials_ttl,
         faults: FaultConfig {
             ops: args.fault_ops.clone(),
             latency_ms: args.fault_latency_ms,

@@ -258,6 +258,17 @@ pub fn demo_ssm_client(
     aws_sdk_ssm::Client::new(&demo_config(endpoint, region, settings, access_key))
 }
 
+/// SSO OIDC and SSO portal clients for the emulator at `endpoint` (which serves both on the
+/// same port). Their operations are not signed.
+pub fn demo_sso_clients(
+    endpoint: &str,
+    region: &str,
+    settings: &ClientSettings,
+) -> (aws_sdk_ssooidc::Client, aws_sdk_sso::Client) {
+    let config = demo_config(endpoint, region, settings, DEMO_ACCESS_KEY);
+    (aws_sdk_ssooidc::Client::new(&config), aws_sdk_sso::Client::new(&config))
+}
+
 /// A client for the emulator at `endpoint`: fixed region, static credentials, no look-ups.
 pub fn demo_client(endpoint: &str, region: &str, settings: &ClientSettings) -> aws_sdk_servicecatalog::Client {
     aws_sdk_servicecatalog::Client::new(&demo_config(endpoint, region, settings, DEMO_ACCESS_KEY))

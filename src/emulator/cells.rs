@@ -36,6 +36,8 @@ pub struct Cells {
     pub execution_preview: bool,
     sessions: HashMap<String, Session>,
     issued: u64,
+    /// IAM Identity Center: clients, device authorizations, tokens.
+    pub sso: super::sso::Sso,
 }
 
 impl Cells {
@@ -49,6 +51,7 @@ impl Cells {
             execution_preview,
             sessions: HashMap::new(),
             issued: 0,
+            sso: super::sso::Sso::default(),
         };
         // The world's own cell is built at once: most clients only ever ask it.
         let (a, r) = cells.main_key();

@@ -14,5 +14,6 @@ mod pty;
 mod pty_harness;
 mod reliability;
 mod ssm;
+mod sso;
 mod support;
 mod tui;
