@@ -137,6 +137,13 @@ pub enum Command {
     Exec(ExecArgs),
     /// Run one action on many provisioned products, each with its own token and journal entry.
     Batch(BatchArgs),
+    /// Sign in to AWS IAM Identity Center with a device code (no browser needed here): open the
+    /// URL shown on any device and enter the code. The token goes to the AWS CLI's cache
+    /// (~/.aws/sso/cache), where the AWS CLI and sctui's credential chain find it.
+    Login,
+    /// The accounts and roles the profile's SSO session can use (ListAccounts,
+    /// ListAccountRoles).
+    Accounts,
     /// Runs recorded in the journal: list them, export them for a change ticket, or resume the
     /// ones that did not end.
     Runs {

@@ -116,7 +116,10 @@ impl From<Error> for Failure {
 pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let (client, output) = (ctx.client, ctx.output);
     let result = match command {
-        Command::Emulator(_) | Command::Runs { action: None | Some(RunsAction::Export { .. }) } => Ok(EXIT_OK),
+        Command::Emulator(_)
+        | Command::Login
+        | Command::Accounts
+        | Command::Runs { action: None | Some(RunsAction::Export { .. }) } => Ok(EXIT_OK),
         Command::Runs { action: Some(RunsAction::Resume { wait, resend, timeout }) } => {
             resume(ctx, Resume { wait: *wait, resend, timeout: *timeout }, out, err).await
         }

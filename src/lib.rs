@@ -9,5 +9,6 @@ pub mod headless;
 pub mod logging;
 pub mod paths;
 pub mod runs;
+pub mod sso;
 pub mod tui;
 pub mod validate;

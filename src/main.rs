@@ -82,6 +82,8 @@ async fn run(cli: Cli) -> i32 {
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
             headless::runs_report(&path, export, cli.global.output, &mut out, &mut err)
         }
+        Some(Command::Login) => login(&cli.global, &config).await,
+        Some(Command::Accounts) => accounts(&cli.global, &config).await,
         Some(command) => run_headless(&cli.global, command, &config).await,
         None => run_tui(&cli.global, &config, warning, cli_read_only).await,
     }
@@ -323,4 +325,78 @@ async fn serve_emulator(g: &Global, args: &EmulatorArgs) -> anyhow::Result<()> {
     tracing::info!("emulator stopping");
     emu.shutdown().await;
     Ok(())
+}
+
+/// The profile's SSO settings and the clients to reach IAM Identity Center.
+async fn sso_setup(
+    g: &Global,
+    config: &sctui::config::Config,
+) -> Result<(sctui::sso::SsoConfig, aws_sdk_ssooidc::Client, aws_sdk_sso::Client, std::path::PathBuf), String> {
+    if g.demo {
+        return Err("--demo has no SSO login: use a profile with sso_session (see the README)".into());
+    }
+    let cfg = sctui::sso::config_for(g.profile.as_deref()).await?;
+    let (settings, _) = settings(g, config);
+    let (oidc, portal) = sctui::catalog::connect::sso_clients(&cfg.region, &settings).await;
+    let home = sctui::sso::home().ok_or("HOME is not set: the token cache lives under it")?;
+    let cache = sctui::sso::cache_path(&home, cfg.identifier());
+    Ok((cfg, oidc, portal, cache))
+}
+
+/// `sctui login`: the device-code flow; the token goes to the AWS CLI's cache.
+async fn login(g: &Global, config: &sctui::config::Config) -> i32 {
+    let (cfg, oidc, _, cache) = match sso_setup(g, config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            return headless::EXIT_BAD_INPUT;
+        }
+    };
+    let width = crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80);
+    let mut err = std::io::stderr();
+    match sctui::sso::login(&cfg, &oidc, &cache, width, &mut err).await {
+        Ok(token) => {
+            println!(
+                "Logged in to {} (profile {}): the session is good until {}.",
+                sctui::validate::clean(&cfg.start_url),
+                sctui::validate::clean(&cfg.profile),
+                token.expires_at
+            );
+            headless::EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            headless::EXIT_API
+        }
+    }
+}
+
+/// `sctui accounts`: the accounts and roles of the SSO session, from its cached token.
+async fn accounts(g: &Global, config: &sctui::config::Config) -> i32 {
+    let (cfg, _, portal, cache) = match sso_setup(g, config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            return headless::EXIT_BAD_INPUT;
+        }
+    };
+    let Some(token) = sctui::sso::read_cache(&cache).filter(|t| t.remaining() > 0) else {
+        eprintln!(
+            "sctui: not signed in to IAM Identity Center for profile {} (no cached token, or it expired): run sctui login --profile {}",
+            sctui::validate::clean(&cfg.profile),
+            sctui::validate::clean(&cfg.profile)
+        );
+        return headless::EXIT_REFUSED;
+    };
+    match sctui::sso::accounts(&portal, &token.access_token).await {
+        Ok(list) => {
+            let mut out = std::io::stdout().lock();
+            headless::output::accounts(&mut out, &list, g.output);
+            headless::EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            headless::EXIT_API
+        }
+    }
 }

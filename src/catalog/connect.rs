@@ -214,7 +214,7 @@ fn mode(field: &str, v: &str) -> Result<RetryMode, String> {
 /// The selected profile's properties (`--profile`, else AWS_PROFILE, else `default`), read the
 /// way the SDK reads them; None without a config file or with one the SDK cannot parse (the
 /// credential chain then says what is wrong with it).
-async fn profile_properties(profile: Option<&str>) -> Option<(String, aws_config::profile::ProfileSet)> {
+pub async fn profile_properties(profile: Option<&str>) -> Option<(String, aws_config::profile::ProfileSet)> {
     use aws_types::os_shim_internal::{Env, Fs};
     let files = aws_runtime::env_config::file::EnvConfigFiles::default();
     let chosen = profile.map(|p| std::borrow::Cow::Owned(p.to_string()));
@@ -256,6 +256,21 @@ pub fn demo_ssm_client(
     access_key: &str,
 ) -> aws_sdk_ssm::Client {
     aws_sdk_ssm::Client::new(&demo_config(endpoint, region, settings, access_key))
+}
+
+/// SSO OIDC and SSO portal clients in the SSO region, for a login against AWS: no credentials
+/// (their operations are not signed); endpoints from AWS_ENDPOINT_URL_SSO_OIDC and
+/// AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, or AWS's.
+pub async fn sso_clients(region: &str, settings: &ClientSettings) -> (aws_sdk_ssooidc::Client, aws_sdk_sso::Client) {
+    let shared = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client(settings))
+        .region(Region::new(region.to_string()))
+        .no_credentials()
+        .retry_config(settings.retry())
+        .timeout_config(settings.timeouts())
+        .load()
+        .await;
+    (aws_sdk_ssooidc::Client::new(&shared), aws_sdk_sso::Client::new(&shared))
 }
 
 /// SSO OIDC and SSO portal clients for the emulator at `endpoint` (which serves both on the

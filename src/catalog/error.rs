@@ -252,9 +252,12 @@ fn default_hint(kind: ErrorKind, profile: Option<&str>) -> std::borrow::Cow<'sta
         ErrorKind::Throttled => Borrowed("Service Catalog is limiting requests; wait a moment and try again"),
         ErrorKind::Credentials => Owned(match profile {
             Some(p) => format!(
-                "Refresh the credentials of profile {p} (for example `aws sso login --profile {p}`) and try again"
+                "Refresh the credentials of profile {p} (for an SSO profile, `sctui login --profile {p}` or `aws sso login --profile {p}`) and try again"
             ),
-            None => "Provide credentials (environment, `--profile`, or `aws sso login`) and try again".into(),
+            None => {
+                "Provide credentials (environment, `--profile`, or `sctui login --profile P` for SSO) and try again"
+                    .into()
+            }
         }),
         ErrorKind::AccessDenied => Borrowed("Your role lacks this permission; ask for access or use another profile"),
         ErrorKind::Network => {
@@ -290,6 +293,6 @@ mod tests {
     fn credential_hint_names_the_profile() {
         let e = Error::new(ErrorKind::Credentials, "DescribeRecord", "expired")
             .with_hint(default_hint(ErrorKind::Credentials, Some("prod-admin")));
-        assert!(e.to_string().contains("aws sso login --profile prod-admin"), "{e}");
+        assert!(e.to_string().contains("sctui login --profile prod-admin"), "{e}");
     }
 }

@@ -13,7 +13,9 @@ pub fn check(command: &Command) -> Result<(), Vec<Invalid>> {
         }
     };
     let params = match command {
-        Command::Emulator(_) | Command::Products { .. } | Command::Runs { .. } => None,
+        Command::Emulator(_) | Command::Products { .. } | Command::Runs { .. } | Command::Login | Command::Accounts => {
+            None
+        }
         Command::Actions { product } | Command::History { product } => {
             push(validate::product_ref("product", product));
             None

@@ -162,3 +162,16 @@ pub fn automation(out: &mut dyn Write, a: &crate::domain::Automation) {
         let _ = writeln!(out, "Failure    {}", clean(f));
     }
 }
+
+/// `sctui accounts`: each account of the SSO session and its roles.
+pub fn accounts(out: &mut dyn Write, list: &[crate::sso::Account], output: crate::cli::Output) {
+    if output == crate::cli::Output::Json {
+        json(out, &serde_json::json!({"Accounts": list}));
+        return;
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|a| vec![a.account_id.clone(), a.account_name.clone(), a.email_address.clone(), a.roles.join(", ")])
+        .collect();
+    table(out, &["ACCOUNT", "NAME", "EMAIL", "ROLES"], &rows);
+}

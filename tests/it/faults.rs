@@ -92,7 +92,7 @@ fn missing_credentials_are_explained() {
     assert_eq!(out.status.code(), Some(4));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("SearchProvisionedProducts failed: no AWS credentials were found"), "{stderr}");
-    assert!(stderr.contains("aws sso login"), "{stderr}");
+    assert!(stderr.contains("sctui login --profile P"), "{stderr}");
     assert!(emu.stats().requests.is_empty(), "nothing was sent unsigned");
 }
 

@@ -600,7 +600,7 @@ async fn exec_wait_with_credentials_expired_after_the_submit_exits_4_within_the_
     let out = sctui_at(&emu.url(), home.path(), &args).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{stderr}");
-    assert!(stderr.contains("ExpiredToken") && stderr.contains("aws sso login"), "{stderr}");
+    assert!(stderr.contains("ExpiredToken") && stderr.contains("sctui login"), "{stderr}");
     assert!(stderr.contains("`sctui runs resume --wait` watches it again"), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
     assert_eq!(emu.stats().executions_started, 1);

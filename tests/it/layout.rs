@@ -14,7 +14,8 @@ const RULES: &[(&str, &[&str])] = &[
     ("cli", &["config", "domain", "validate"]),
     ("catalog", &["domain", "validate"]),
     ("runs", &["catalog", "domain", "paths", "validate"]),
-    ("headless", &["catalog", "cli", "domain", "runs", "validate"]),
+    ("sso", &["catalog", "validate"]),
+    ("headless", &["catalog", "cli", "domain", "runs", "sso", "validate"]),
     ("emulator", &["domain", "validate"]),
     ("tui", &["catalog", "config", "domain", "headless", "runs", "validate"]),
 ];

@@ -534,3 +534,58 @@ fn basic_terminals_get_only_what_they_understand() {
         assert!(raw.is_ascii(), "TERM={term}: ASCII only");
     }
 }
+
+/// Issue 14: `sctui login` on a jump host: the device code shown large (and as a QR code where
+/// it fits), the wait, the approval elsewhere; the token lands in the AWS CLI's cache, where
+/// the standard credential chain finds it: `accounts` lists the session's accounts and a
+/// profile of the dev account lists dev's products through role credentials.
+#[test]
+fn login_with_a_device_code_then_the_credential_chain_uses_it() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(crate::support::emulator(1.0));
+    let url = emu.url();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[profile dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = OpsAdmin\nregion = us-east-1\n\n\
+         [sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n\
+         sso_registration_scopes = sso:account:access\n",
+    )
+    .unwrap();
+    let home_str = home.path().to_str().unwrap().to_string();
+    let env = [
+        ("HOME", home_str.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
+        ("AWS_ENDPOINT_URL_SSO", url.as_str()),
+        ("AWS_ENDPOINT_URL_SERVICE_CATALOG", url.as_str()),
+        ("AWS_ENDPOINT_URL_STS", url.as_str()),
+    ];
+    let bin = || CommandBuilder::new(env!("CARGO_BIN_EXE_sctui"));
+    let mut t = Tui::spawn_with(bin(), &["--profile", "dev", "login"], 60, 120, &env);
+    t.wait_for("Enter this code");
+    t.wait_for("Waiting for the approval");
+    let screen = t.screen();
+    assert!(screen.contains("Or scan it:") && screen.contains('▀'), "a QR code at 120 columns: {screen}");
+    let code_line = screen.lines().find(|l| l.contains('┃')).unwrap().to_string();
+    let user_code: String = code_line.chars().filter(|c| c.is_ascii_uppercase() || *c == '-').collect();
+    assert_eq!(user_code.len(), 9, "{code_line}");
+    assert_eq!(emu.approve_sso(Some(&user_code)), 1, "the code on screen is the one to approve");
+    t.wait_for("Logged in to https://example.awsapps.com/start (profile dev)");
+    assert!(t.wait_exit().success());
+    let cache = sctui::sso::cache_path(home.path(), "corp");
+    let token = sctui::sso::read_cache(&cache).expect("the AWS CLI's cache file");
+    assert!(token.remaining() > 3600 && token.refresh_token.is_some() && token.client_secret.is_some());
+
+    // The accounts of the session, and dev's products with the role credentials it gives.
+    let mut t = Tui::spawn_with(bin(), &["--profile", "dev", "accounts"], 30, 120, &env);
+    t.wait_for("staging");
+    assert!(t.screen().contains("210987654321  dev") && t.screen().contains("OpsAdmin, ReadOnly"), "{}", t.screen());
+    assert!(t.wait_exit().success());
+    let mut t = Tui::spawn_with(bin(), &["--profile", "dev", "products"], 30, 160, &env);
+    t.wait_for("web-dev-use1-01");
+    assert!(!t.screen().contains("web-prod-01"), "dev's products in us-east-1 only: {}", t.screen());
+    assert!(t.wait_exit().success());
+    assert!(emu.stats().requests["GetRoleCredentials"] >= 1);
+}
