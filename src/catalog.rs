@@ -300,6 +300,22 @@ impl CatalogClient {
         Ok(CatalogClient { notices, ..client })
     }
 
+    /// A client in `region` with given credentials (a fleet's cell: SSO role credentials).
+    pub async fn with_credentials(
+        opts: &LiveOptions,
+        settings: &ClientSettings,
+        region: &str,
+        credentials: aws_credential_types::provider::SharedCredentialsProvider,
+    ) -> Self {
+        let region = aws_sdk_servicecatalog::config::Region::new(region.to_string());
+        let (sdk, sts, ssm) = connect::clients_with(opts, settings, region, credentials).await;
+        let target = Target { region: sdk.config().region().map(|r| r.to_string()), ..opts.target() };
+        CatalogClient::new(sdk, sts, target, None)
+            .with_access_level(opts.access_level)
+            .with_max_rate(settings.max_rate)
+            .with_ssm(ssm)
+    }
+
     /// The access level the list calls ask for (`auto` by default).
     pub fn with_access_level(mut self, level: crate::domain::AccessLevel) -> Self {
         self.levels = Arc::new(access::Levels::new(level));

@@ -112,6 +112,11 @@ pub enum Command {
         /// Free text or field:value terms such as name:web-prod-01 or status:AVAILABLE.
         #[arg(long, short)]
         query: Option<String>,
+        /// Every account and region of a fleet: a `[fleet.NAME]` of the config, or
+        /// "role=OpsAdmin regions=eu-west-1,us-east-1 [accounts=dev,staging]" or
+        /// "profiles=dev,prod regions=eu-west-1".
+        #[arg(long, value_name = "NAME|SPEC")]
+        fleet: Option<String>,
     },
     /// List the self-service actions of a provisioned product (by id or exact name).
     Actions { product: String },

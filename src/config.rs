@@ -47,6 +47,90 @@ pub struct Config {
     pub mouse: Option<bool>,
     /// Extra keys for commands, e.g. `quit = "ctrl-q"` or `history = "H"` (see `config::keys`).
     pub keys: BTreeMap<String, String>,
+    /// Fleets by name: the accounts and regions one list or batch spans (`[fleet.NAME]`).
+    pub fleet: BTreeMap<String, FleetConfig>,
+}
+
+/// A fleet: accounts (profiles, or the accounts of an SSO session with one role) times regions.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FleetConfig {
+    /// Profiles of `~/.aws/config`, one account each.
+    pub profiles: Vec<String>,
+    /// Or the SSO session of this profile (default: `--profile`)…
+    pub sso_profile: Option<String>,
+    /// …its accounts, by id or name (empty: every account the session offers)…
+    pub accounts: Vec<String>,
+    /// …each with this role (permission set).
+    pub role: Option<String>,
+    /// The regions, in every account.
+    pub regions: Vec<String>,
+}
+
+/// Fleets are bounded: at most this many accounts, regions, and cells (account × region).
+pub const FLEET_ACCOUNTS_MAX: usize = 256;
+pub const FLEET_REGIONS_MAX: usize = 32;
+pub const FLEET_CELLS_MAX: usize = 1024;
+
+impl FleetConfig {
+    /// A fleet given on the command line: `role=OpsAdmin regions=eu-west-1,us-east-1
+    /// accounts=dev,staging sso_profile=corp` or `profiles=dev,prod regions=eu-west-1`.
+    pub fn parse_spec(spec: &str) -> Result<FleetConfig, String> {
+        let mut f = FleetConfig::default();
+        let list = |v: &str| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        for part in spec.split_whitespace() {
+            let Some((k, v)) = part.split_once('=') else {
+                return Err(format!(
+                    "--fleet: {} is not key=value (role=, regions=, accounts=, profiles=, sso_profile=)",
+                    crate::validate::clean(part)
+                ));
+            };
+            match k {
+                "role" => f.role = Some(v.to_string()),
+                "regions" => f.regions = list(v),
+                "accounts" => f.accounts = list(v),
+                "profiles" => f.profiles = list(v),
+                "sso_profile" | "profile" => f.sso_profile = Some(v.to_string()),
+                other => {
+                    return Err(format!(
+                        "--fleet: unknown key {} (role, regions, accounts, profiles, sso_profile)",
+                        crate::validate::clean(other)
+                    ));
+                }
+            }
+        }
+        f.check().map(|()| f)
+    }
+
+    /// Profiles, or a role; regions that are region names; within the bounds.
+    pub fn check(&self) -> Result<(), String> {
+        if self.profiles.is_empty() == self.role.is_none() {
+            return Err(
+                "a fleet names either profiles (one account each) or a role (in the SSO session's accounts)".into()
+            );
+        }
+        if !self.profiles.is_empty() && (!self.accounts.is_empty() || self.sso_profile.is_some()) {
+            return Err("a fleet of profiles takes no accounts or sso_profile: those are for a role's fleet".into());
+        }
+        if self.regions.is_empty() {
+            return Err("a fleet needs regions (regions = [\"eu-west-1\", …])".into());
+        }
+        if let Some(r) = self.regions.iter().find(|r| crate::validate::region(r).is_err()) {
+            return Err(format!("the fleet's region {} is not a region name", crate::validate::clean(r)));
+        }
+        if let Some(role) = &self.role
+            && (role.is_empty()
+                || role.len() > 64
+                || !role.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
+        {
+            return Err(format!("the fleet's role {} is not a role name", crate::validate::clean(role)));
+        }
+        let accounts = self.profiles.len().max(self.accounts.len());
+        if accounts > FLEET_ACCOUNTS_MAX || self.regions.len() > FLEET_REGIONS_MAX {
+            return Err(format!("a fleet spans at most {FLEET_ACCOUNTS_MAX} accounts and {FLEET_REGIONS_MAX} regions"));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -72,6 +156,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
             .unwrap_or_default();
         format!("{}: {at}{}", path.display(), e.message())
     })?;
+    for (name, f) in &config.fleet {
+        f.check().map_err(|e| format!("{}: [fleet.{name}]: {e}", path.display()))?;
+    }
     if let Some(c) = config.concurrency
         && !(1..=64).contains(&c)
     {

@@ -123,7 +123,7 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
         Command::Runs { action: Some(RunsAction::Resume { wait, resend, timeout }) } => {
             resume(ctx, Resume { wait: *wait, resend, timeout: *timeout }, out, err).await
         }
-        Command::Products { query } => products(client, query.clone(), output, out).await,
+        Command::Products { query, .. } => products(client, query.clone(), output, out).await,
         Command::Actions { product } => actions(client, product, output, out).await,
         Command::Params { product, action } => params(client, product, action, output, out).await,
         Command::History { product } => history(client, product, output, out).await,
@@ -874,6 +874,86 @@ async fn resume(ctx: &Context<'_>, ask: Resume<'_>, out: &mut dyn Write, err: &m
 }
 
 /// `sctui runs [export]`: reads the journal; needs no connection.
+/// `products --fleet`: every cell's products in one table with ACCOUNT and REGION, each cell's
+/// answer said on stderr as it comes; a cell that fails is named and the others still shown
+/// (exit 4 when any failed).
+pub async fn fleet_products(
+    fleet: &crate::fleet::Fleet,
+    query: Option<String>,
+    output: Output,
+    concurrency: usize,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let q = ProductQuery { query, page_size: 100, ..Default::default() };
+    for p in &fleet.problems {
+        let _ = writeln!(err, "sctui: fleet {}: {}", clean(&fleet.name), clean(p));
+    }
+    let label = |i: usize| {
+        let c = &fleet.cells[i];
+        format!("{} ({}) {}", clean(&c.account_name), clean(&c.account_id), clean(&c.region))
+    };
+    let answers = crate::fleet::products(fleet, &q, concurrency, |a| {
+        let line = match &a.result {
+            Ok(items) => format!("{}: {} products", label(a.cell), items.len()),
+            Err(e) => format!("{}: FAILED: {}", label(a.cell), clean(&e.to_string())),
+        };
+        if output == Output::Table {
+            let _ = writeln!(err, "{line}");
+        }
+    })
+    .await;
+    let failed = answers.iter().filter(|a| a.result.is_err()).count();
+    let mut rows = Vec::new();
+    let mut items = Vec::new();
+    let mut cells = Vec::new();
+    for a in &answers {
+        let c = &fleet.cells[a.cell];
+        let (status, error) = match &a.result {
+            Ok(list) => {
+                for p in list {
+                    rows.push(vec![
+                        c.account_name.clone(),
+                        c.account_id.clone(),
+                        c.region.clone(),
+                        p.name.clone(),
+                        p.status.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+                        output::opt(&p.product_name),
+                        output::opt(&p.provisioning_artifact_name),
+                        p.id.clone(),
+                    ]);
+                    let mut v = serde_json::to_value(p).unwrap_or_default();
+                    v["Account"] = json!(c.account_id);
+                    v["AccountName"] = json!(c.account_name);
+                    v["Region"] = json!(c.region);
+                    items.push(v);
+                }
+                ("ok", None)
+            }
+            Err(e) => ("failed", Some(clean(&e.to_string()))),
+        };
+        cells.push(json!({"Account": c.account_id, "AccountName": c.account_name, "Region": c.region, "Status": status, "Error": error}));
+    }
+    match output {
+        Output::Json => {
+            output::json(out, &json!({"ProvisionedProducts": items, "Cells": cells, "Problems": fleet.problems}))
+        }
+        Output::Table => {
+            let headers = ["ACCOUNT", "ID", "REGION", "NAME", "STATUS", "PRODUCT", "VERSION", "PRODUCT ID"];
+            output::table(out, &headers, &rows);
+            let answered = answers.len() - failed;
+            let _ = writeln!(
+                out,
+                "{} provisioned products in {answered} of {} cells of fleet {}",
+                rows.len(),
+                fleet.cells.len(),
+                clean(&fleet.name)
+            );
+        }
+    }
+    if failed > 0 || !fleet.problems.is_empty() { EXIT_API } else { EXIT_OK }
+}
+
 pub fn runs_report(
     path: &std::path::Path,
     export: Option<ExportFormat>,

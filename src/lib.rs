@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod emulator;
+pub mod fleet;
 pub mod headless;
 pub mod logging;
 pub mod paths;

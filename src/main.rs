@@ -82,6 +82,9 @@ async fn run(cli: Cli) -> i32 {
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
             headless::runs_report(&path, export, cli.global.output, &mut out, &mut err)
         }
+        Some(Command::Products { query, fleet: Some(fleet) }) => {
+            fleet_products(&cli.global, &config, fleet, query.clone()).await
+        }
         Some(Command::Login) => login(&cli.global, &config).await,
         Some(Command::Accounts) => accounts(&cli.global, &config).await,
         Some(command) => run_headless(&cli.global, command, &config).await,
@@ -399,4 +402,31 @@ async fn accounts(g: &Global, config: &sctui::config::Config) -> i32 {
             headless::EXIT_API
         }
     }
+}
+
+/// `products --fleet`: the fleet's cells, then every cell's products.
+async fn fleet_products(g: &Global, config: &sctui::config::Config, name: &str, query: Option<String>) -> i32 {
+    if g.demo {
+        eprintln!("sctui: --fleet reaches real accounts: use profiles, or an SSO session (sctui login)");
+        return headless::EXIT_BAD_INPUT;
+    }
+    let (name, spec) = match sctui::fleet::spec(name, config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            return headless::EXIT_BAD_INPUT;
+        }
+    };
+    let (settings, _) = settings(g, config);
+    let level = g.access_level.or(config.access_level).unwrap_or_default();
+    let fleet = match sctui::fleet::resolve(name, &spec, g.profile.as_deref(), &settings, level).await {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            return headless::EXIT_API;
+        }
+    };
+    let concurrency = usize::from(config.concurrency.unwrap_or(8));
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+    headless::fleet_products(&fleet, query, g.output, concurrency, &mut out, &mut err).await
 }

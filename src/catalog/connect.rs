@@ -4,6 +4,7 @@
 use super::error::{Error, ErrorKind};
 use aws_config::BehaviorVersion;
 use aws_config::meta::region::RegionProviderChain;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_servicecatalog::config::retry::RetryConfig;
 use aws_sdk_servicecatalog::config::timeout::TimeoutConfig;
 use aws_sdk_servicecatalog::config::{Credentials, Region, SharedHttpClient};
@@ -349,8 +350,48 @@ pub async fn live_clients(
         credentials = credentials.profile_name(p);
     }
     let credentials = credentials.build().await;
+    let (sc, sts, ssm) = clients_with(opts, settings, region, SharedCredentialsProvider::new(credentials)).await;
+    Ok((sc, sts, ssm, warnings))
+}
+
+/// Where an SSO session is: its start URL, its region, its name (sso-session profiles).
+pub struct SsoSessionRef<'a> {
+    pub start_url: &'a str,
+    pub region: &'a str,
+    pub session: Option<&'a str>,
+}
+
+/// The SSO credentials of `role` in `account`, from the session whose token the AWS CLI's cache
+/// holds (refreshed by GetRoleCredentials as they expire): a fleet's cell.
+pub fn sso_role_credentials(
+    sso: &SsoSessionRef<'_>,
+    account: &str,
+    role: &str,
+    settings: &ClientSettings,
+) -> SharedCredentialsProvider {
+    let provider_config =
+        aws_config::provider_config::ProviderConfig::without_region().with_http_client(http_client(settings));
+    let mut b = aws_config::sso::SsoCredentialsProvider::builder()
+        .configure(&provider_config)
+        .account_id(account)
+        .role_name(role)
+        .start_url(sso.start_url)
+        .region(Region::new(sso.region.to_string()));
+    if let Some(session) = sso.session {
+        b = b.session_name(session);
+    }
+    SharedCredentialsProvider::new(b.build())
+}
+
+/// The clients of a connection whose region and credentials are known.
+pub async fn clients_with(
+    opts: &LiveOptions,
+    settings: &ClientSettings,
+    region: Region,
+    credentials: SharedCredentialsProvider,
+) -> (aws_sdk_servicecatalog::Client, aws_sdk_sts::Client, aws_sdk_ssm::Client) {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http)
+        .http_client(http_client(settings))
         .region(region)
         .credentials_provider(credentials)
         .retry_config(settings.retry())
@@ -366,12 +407,11 @@ pub async fn live_clients(
         catalog = catalog.endpoint_url(url);
     }
     // SSM likewise: AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL, the profile's, or AWS's.
-    Ok((
+    (
         aws_sdk_servicecatalog::Client::from_conf(catalog.build()),
         aws_sdk_sts::Client::new(&shared),
         aws_sdk_ssm::Client::new(&shared),
-        warnings,
-    ))
+    )
 }
 
 #[cfg(test)]

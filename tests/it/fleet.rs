@@ -44,3 +44,92 @@ async fn each_account_and_region_is_its_own_cell() {
     assert_eq!(stats.executions_by_account.get("210987654321"), Some(&1));
     assert_eq!(stats.executions_by_account.get("123456789012"), None);
 }
+
+/// An SSO home: `~/.aws/config` with profile `dev` (sso-session `corp`), signed in through the
+/// emulator, which must approve logins at once.
+pub async fn signed_in_home(emu: &sctui::emulator::Emulator) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[profile dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = OpsAdmin\nregion = us-east-1\n\n\
+         [sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n",
+    )
+    .unwrap();
+    // The emulator approves at once (sso_approve_after 0): no one has to click.
+    let mut login = fleet_cmd(emu, home.path(), &["--profile", "dev", "login"]);
+    let out = tokio::task::spawn_blocking(move || login.output().unwrap()).await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    home
+}
+
+/// sctui with a clean environment whose AWS endpoints are all the emulator's.
+pub fn fleet_cmd(emu: &sctui::emulator::Emulator, home: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = sctui(home);
+    for var in [
+        "AWS_ENDPOINT_URL_SSO_OIDC",
+        "AWS_ENDPOINT_URL_SSO",
+        "AWS_ENDPOINT_URL_SERVICE_CATALOG",
+        "AWS_ENDPOINT_URL_STS",
+        "AWS_ENDPOINT_URL_SSM",
+    ] {
+        cmd.env(var, emu.url());
+    }
+    cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").args(args);
+    cmd
+}
+
+async fn run(emu: &sctui::emulator::Emulator, home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = fleet_cmd(emu, home, args);
+    tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
+}
+
+/// Issue 14: `products --fleet`: one table over every account and region of the SSO session,
+/// each cell with its own role credentials; a cell or account that fails is named, the others
+/// still listed.
+#[tokio::test]
+async fn products_across_a_fleet_of_sso_accounts_and_regions() {
+    let options = sctui::emulator::Options { time_scale: 0.0, sso_approve_after: Some(0.0), ..Default::default() };
+    let emu = sctui::emulator::start_local(world(0), options).await.unwrap();
+    let home = signed_in_home(&emu).await;
+    let spec = "role=OpsAdmin regions=eu-west-1,us-east-1";
+    let out = run(&emu, home.path(), &["--profile", "dev", "products", "--fleet", spec, "-o", "json"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut per_cell = std::collections::BTreeMap::new();
+    for p in v["ProvisionedProducts"].as_array().unwrap() {
+        *per_cell
+            .entry((p["AccountName"].as_str().unwrap().to_string(), p["Region"].as_str().unwrap().to_string()))
+            .or_insert(0) += 1;
+    }
+    let expect = [
+        (("dev", "eu-west-1"), 5),
+        (("dev", "us-east-1"), 2),
+        (("prod", "eu-west-1"), 23),
+        (("prod", "us-east-1"), 4),
+        (("staging", "eu-west-1"), 4),
+        (("staging", "us-east-1"), 2),
+    ];
+    let expect: std::collections::BTreeMap<(String, String), i32> =
+        expect.iter().map(|((a, r), n)| ((a.to_string(), r.to_string()), *n)).collect();
+    assert_eq!(per_cell, expect);
+    assert_eq!(v["Cells"].as_array().unwrap().len(), 6);
+    // The table, with each cell's answer on stderr as it came.
+    let out = run(&emu, home.path(), &["--profile", "dev", "products", "--fleet", spec]).await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(stdout.contains("40 provisioned products in 6 of 6 cells"), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("dev") && l.contains("210987654321") && l.contains("web-dev-01")));
+    assert!(stderr.contains("staging (345678901234) us-east-1: 2 products"), "{stderr}");
+    // A role only prod offers, and an account the session does not have: named, the rest shown.
+    let spec = "role=ServiceCatalogEndUser regions=eu-west-1 accounts=prod,dev,nosuch";
+    let out = run(&emu, home.path(), &["--profile", "dev", "products", "--fleet", spec]).await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("account 210987654321 (dev): no role ServiceCatalogEndUser"), "{stderr}");
+    assert!(stderr.contains("account nosuch: not offered by the SSO session"), "{stderr}");
+    assert!(stdout.contains("in 1 of 1 cells"), "prod's own products, at the user level: {stdout}");
+    // A bad spec is refused before anything is sent.
+    let out = run(&emu, home.path(), &["--profile", "dev", "products", "--fleet", "role=OpsAdmin"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("a fleet needs regions"));
+}

@@ -15,7 +15,8 @@ const RULES: &[(&str, &[&str])] = &[
     ("catalog", &["domain", "validate"]),
     ("runs", &["catalog", "domain", "paths", "validate"]),
     ("sso", &["catalog", "validate"]),
-    ("headless", &["catalog", "cli", "domain", "runs", "sso", "validate"]),
+    ("fleet", &["catalog", "config", "domain", "sso", "validate"]),
+    ("headless", &["catalog", "cli", "domain", "fleet", "runs", "sso", "validate"]),
     ("emulator", &["domain", "validate"]),
     ("tui", &["catalog", "config", "domain", "headless", "runs", "validate"]),
 ];
