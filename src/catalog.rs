@@ -281,6 +281,7 @@ impl CatalogClient {
             profile: None,
             region: Some(region.to_string()),
             endpoint: Some(endpoint.to_string()),
+            ..Default::default()
         };
         let (sdk, sts, ssm) = connect::demo_clients(endpoint, region, settings, access_key);
         CatalogClient::new(sdk, sts, target, None).with_max_rate(settings.max_rate).with_ssm(ssm)

@@ -216,8 +216,12 @@ pub struct BatchArgs {
     /// Action id (act-…) or exact name, looked up on each product's own version.
     pub action: String,
     /// Provisioned products by id or exact name, comma-separated.
-    #[arg(long, value_delimiter = ',', conflicts_with = "query", required_unless_present = "query")]
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["query", "fleet"], required_unless_present = "query")]
     pub products: Vec<String>,
+    /// Run on the products matching --query in every account and region of a fleet (a
+    /// `[fleet.NAME]` of the config, or "role=OpsAdmin regions=eu-west-1,us-east-1").
+    #[arg(long, value_name = "NAME|SPEC", requires = "query")]
+    pub fleet: Option<String>,
     /// Every provisioned product a search finds (free text or field:value, as `products --query`).
     /// It may not be blank: an unset shell variable must not select every product.
     #[arg(long)]

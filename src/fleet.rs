@@ -18,6 +18,8 @@ pub struct Cell {
     /// The profile it uses (a profiles fleet), for the journal and for resuming.
     pub profile: Option<String>,
     pub client: CatalogClient,
+    /// Runs here change production (the config's production accounts or profiles).
+    pub production: bool,
 }
 
 impl std::fmt::Debug for Cell {
@@ -91,6 +93,7 @@ async fn by_profiles(
                     region: r.clone(),
                     profile: Some(p.clone()),
                     client,
+                    production: false,
                 }),
                 Err(e) => problems.push(format!("profile {} in {r}: {}", clean(p), clean(&e.to_string()))),
             }
@@ -103,6 +106,7 @@ async fn by_profiles(
             Ok((account, _)) => account,
             Err(_) => "?".to_string(),
         };
+        c.client.target.account = Some(c.account_id.clone());
     }
     Fleet { name, cells, problems }
 }
@@ -155,13 +159,18 @@ async fn by_role(
         let credentials = crate::catalog::connect::sso_role_credentials(&session, &a.account_id, &role, settings);
         for r in &f.regions {
             let opts = LiveOptions { profile: None, region: Some(r.clone()), endpoint_url: None, access_level };
-            let client = CatalogClient::with_credentials(&opts, settings, r, credentials.clone()).await;
+            let mut client = CatalogClient::with_credentials(&opts, settings, r, credentials.clone()).await;
+            // The journal says where each run went, and with what, to take it up again.
+            client.target.profile = Some(sso.profile.clone());
+            client.target.account = Some(a.account_id.clone());
+            client.target.role = Some(role.clone());
             cells.push(Cell {
                 account_id: a.account_id.clone(),
                 account_name: a.account_name.clone(),
                 region: r.clone(),
                 profile: None,
                 client,
+                production: false,
             });
         }
     }

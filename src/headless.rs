@@ -49,6 +49,8 @@ pub struct Context<'a> {
     pub poll_error_timeout: Duration,
     /// Which profile or accounts change production (from the config).
     pub production: Production,
+    /// `batch --fleet`: the fleet, resolved (each cell's production already known).
+    pub fleet: Option<&'a crate::fleet::Fleet>,
 }
 
 /// Whether runs change production: by profile (known at once) or by account (asked of STS).
@@ -131,6 +133,10 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
         Command::Steps { record_id } => steps(ctx, record_id, output, out).await,
         Command::Stop { record_id, confirm } => stop(ctx, record_id, confirm.as_deref(), out, err).await,
         Command::Exec(args) => exec(ctx, args, out, err).await,
+        Command::Batch(args) if args.fleet.is_some() => match ctx.fleet {
+            Some(fleet) => fleet_batch(ctx, fleet, args, out, err).await,
+            None => Err(Failure::BadInput("the fleet could not be resolved".into())),
+        },
         Command::Batch(args) => batch(ctx, args, out, err).await,
     };
     if let Some(note) = client.take_access_note() {
@@ -568,6 +574,8 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
 
 /// One line of a batch: a product and what became of its run.
 struct BatchRow {
+    /// A fleet's cell: "account-name (id) region".
+    place: Option<String>,
     product: String,
     record: Option<String>,
     status: String,
@@ -577,7 +585,14 @@ struct BatchRow {
 
 impl BatchRow {
     fn skipped(pp: &ProvisionedProduct, why: String) -> BatchRow {
-        BatchRow { product: pp.name.clone(), record: None, status: "NOT_STARTED".into(), detail: why, ok: false }
+        BatchRow {
+            place: None,
+            product: pp.name.clone(),
+            record: None,
+            status: "NOT_STARTED".into(),
+            detail: why,
+            ok: false,
+        }
     }
 
     /// The STATUS cell: the record's status, or what became of a run without one.
@@ -604,7 +619,7 @@ impl BatchRow {
             BatchOutcome::Stopped => batch::STOPPED.to_string(),
         };
         let record = outcome.record().map(|d| d.record_id.clone());
-        BatchRow { product: pp.name.clone(), record, status, detail, ok: outcome.is_success() }
+        BatchRow { place: None, product: pp.name.clone(), record, status, detail, ok: outcome.is_success() }
     }
 }
 
@@ -703,6 +718,152 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
     })
 }
 
+/// Where a fleet's cell is, for people: `dev (210987654321) us-east-1`.
+fn place(c: &crate::fleet::Cell) -> String {
+    format!("{} ({}) {}", clean(&c.account_name), clean(&c.account_id), clean(&c.region))
+}
+
+/// The products matching the batch's query in every cell (cell index, product), and how many
+/// cells could not be listed (each named on `err`).
+async fn fleet_matches(
+    ctx: &Context<'_>,
+    fleet: &crate::fleet::Fleet,
+    args: &BatchArgs,
+    err: &mut dyn Write,
+) -> (Vec<(usize, ProvisionedProduct)>, usize) {
+    let q = ProductQuery { query: args.query.clone(), page_size: 100, ..Default::default() };
+    for p in &fleet.problems {
+        let _ = writeln!(err, "sctui: fleet {}: {}", clean(&fleet.name), clean(p));
+    }
+    let answers = crate::fleet::products(fleet, &q, usize::from(ctx.concurrency).max(1), |_| {}).await;
+    let mut found = Vec::new();
+    let mut unlisted = 0;
+    for a in answers {
+        match a.result {
+            Ok(list) => found.extend(list.into_iter().map(|p| (a.cell, p))),
+            Err(e) => {
+                unlisted += 1;
+                let why = clean(&e.to_string());
+                let _ = writeln!(err, "sctui: {}: not listed, nothing run there: {why}", place(&fleet.cells[a.cell]));
+            }
+        }
+    }
+    (found, unlisted)
+}
+
+/// Each matching product's run with its cell's runner, or the row that says why it has none.
+async fn fleet_items(
+    ctx: &Context<'_>,
+    fleet: &crate::fleet::Fleet,
+    found: &[(usize, ProvisionedProduct)],
+    args: &BatchArgs,
+    params: &Option<crate::domain::ParameterMap>,
+) -> (Vec<Option<BatchRow>>, Vec<(usize, Runner, RunSpec)>) {
+    let base = ctx.runner();
+    let mut rows: Vec<Option<BatchRow>> = Vec::new();
+    let mut items = Vec::new();
+    for (i, (c, pp)) in found.iter().enumerate() {
+        let cell = &fleet.cells[*c];
+        let row = match cell.client.find_action(pp, &args.action).await {
+            Ok(ActionLookup::Found(a)) => {
+                let runner = Runner { client: cell.client.clone(), ..base.clone() };
+                items.push((i, runner, RunSpec::new(new_id(), pp, &a, params.clone(), new_id())));
+                None
+            }
+            Ok(ActionLookup::NoVersion) => Some(BatchRow::skipped(pp, "the product has no version".into())),
+            Ok(ActionLookup::Missing { .. }) => {
+                Some(BatchRow::skipped(pp, format!("its version has no action {}", args.action)))
+            }
+            Err(e) => Some(BatchRow::skipped(pp, e.to_string())),
+        };
+        rows.push(row.map(|r| BatchRow { place: Some(place(cell)), ..r }));
+    }
+    (rows, items)
+}
+
+/// `sctui batch --fleet`: the action on the products matching the query in every cell of the
+/// fleet, each run with its own cell's client and credentials, at most `--concurrency` at once
+/// per account, one journal. A production account anywhere asks `--confirm N` for the whole
+/// batch; a cell that cannot be listed is named and the others run.
+async fn fleet_batch(
+    ctx: &Context<'_>,
+    fleet: &crate::fleet::Fleet,
+    args: &BatchArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let params = parse_params(&args.params).map_err(|es| Failure::BadInput(input::join(&es)))?;
+    let (found, unlisted) = fleet_matches(ctx, fleet, args, err).await;
+    if found.is_empty() {
+        return Err(Failure::BadInput("no provisioned product matches in the fleet; nothing was run".into()));
+    }
+    let n = found.len();
+    let production: Vec<String> = {
+        let mut v: Vec<String> =
+            found.iter().filter(|(c, _)| fleet.cells[*c].production).map(|(c, _)| place(&fleet.cells[*c])).collect();
+        v.dedup();
+        v
+    };
+    if !production.is_empty() && args.confirm.as_deref() != Some(n.to_string().as_str()) {
+        let _ = writeln!(
+            err,
+            "sctui: PRODUCTION: {} on {n} products reaches production ({}): add --confirm {n} to go ahead (nothing was run)",
+            clean(&args.action),
+            production.join(", ")
+        );
+        return Ok(EXIT_REFUSED);
+    }
+    let products: Vec<ProvisionedProduct> = found.iter().map(|(_, p)| p.clone()).collect();
+    if n > BATCH_ASK_ABOVE && !args.yes {
+        confirm_batch(ctx, &args.action, &products, err).await?;
+    }
+    let (mut rows, items) = fleet_items(ctx, fleet, &found, args, &params).await;
+    let plan = BatchPlan {
+        concurrency: usize::from(args.concurrency.unwrap_or(ctx.concurrency)),
+        stop_on_failure: args.stop_on_failure,
+        wait: args.wait,
+    };
+    let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = unjournaled.clone();
+    let names: Arc<Vec<String>> =
+        Arc::new(found.iter().map(|(c, p)| format!("{}  {}", place(&fleet.cells[*c]), clean(&p.name))).collect());
+    let table = ctx.output == Output::Table;
+    let notify = move |i: &usize, note: batch::Note<'_>| match note {
+        batch::Note::Progress(RunEvent::Unjournaled(why)) => {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            eprintln!("sctui: a run goes on, but {}", clean(&why));
+        }
+        batch::Note::Progress(RunEvent::Submitted(d)) if table => {
+            eprintln!("{}  {}  {}", clean(&d.record_id), clean(&output::status_text(&d.status)), names[*i]);
+        }
+        batch::Note::Done(outcome) if table => {
+            let record = outcome.record().map(|d| clean(&d.record_id)).unwrap_or("-".into());
+            eprintln!("{record}  {}  {}", BatchRow::status(outcome), names[*i]);
+        }
+        _ => {}
+    };
+    let deadline = Duration::from_secs_f64(args.timeout);
+    let Ok(outcomes) = tokio::time::timeout(deadline, batch::run_each(items, plan, notify)).await else {
+        let _ = writeln!(
+            err,
+            "sctui: gave up waiting after {:.0} s; the runs go on in AWS (`sctui runs` lists them, `sctui runs resume --wait` watches them)",
+            args.timeout
+        );
+        return Ok(EXIT_TIMEOUT);
+    };
+    for (i, outcome) in outcomes {
+        rows[i] =
+            Some(BatchRow { place: Some(place(&fleet.cells[found[i].0])), ..BatchRow::of(&found[i].1, &outcome) });
+    }
+    let rows: Vec<BatchRow> = rows.into_iter().flatten().collect();
+    print_batch(ctx.output, &rows, args.wait, out, err);
+    Ok(match () {
+        _ if unjournaled.load(std::sync::atomic::Ordering::SeqCst) => EXIT_JOURNAL,
+        _ if rows.iter().all(|r| r.ok) && unlisted == 0 && fleet.problems.is_empty() => EXIT_OK,
+        _ => EXIT_FAILED,
+    })
+}
+
 /// Many products and no `--yes`: on a terminal, the operator types the number of products to go
 /// ahead; without one, sctui refuses.
 async fn confirm_batch(
@@ -742,23 +903,33 @@ fn print_batch(output: Output, rows: &[BatchRow], wait: bool, out: &mut dyn Writ
         Output::Json => {
             let runs: Vec<_> = rows
                 .iter()
-                .map(|r| json!({"ProvisionedProductName": r.product, "RecordId": r.record, "Status": r.status, "Detail": r.detail}))
+                .map(|r| json!({"Cell": r.place, "ProvisionedProductName": r.product, "RecordId": r.record, "Status": r.status, "Detail": r.detail}))
                 .collect();
             output::json(out, &json!({"Runs": runs}));
         }
         Output::Table => {
+            let fleet = rows.iter().any(|r| r.place.is_some());
             let table: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
-                    vec![
+                    let mut row = vec![
                         r.product.clone(),
                         r.record.clone().unwrap_or_else(|| "-".into()),
                         r.status.clone(),
                         r.detail.clone(),
-                    ]
+                    ];
+                    if fleet {
+                        row.insert(0, r.place.clone().unwrap_or_default());
+                    }
+                    row
                 })
                 .collect();
-            output::table(out, &["PRODUCT", "RECORD", "STATUS", "DETAIL"], &table);
+            let headers: &[&str] = if fleet {
+                &["CELL", "PRODUCT", "RECORD", "STATUS", "DETAIL"]
+            } else {
+                &["PRODUCT", "RECORD", "STATUS", "DETAIL"]
+            };
+            output::table(out, headers, &table);
             let good = rows.iter().filter(|r| r.ok).count();
             let _ = writeln!(err, "{good} of {} runs {}", rows.len(), if wait { "succeeded" } else { "started" });
         }
@@ -977,6 +1148,7 @@ pub fn runs_report(
         (Some(ExportFormat::Json), _) | (None, Output::Json) => output::json(out, &json!({"Runs": runs})),
         (Some(ExportFormat::Md), _) => output::export_md(&runs, out),
         (None, Output::Table) => {
+            let fleet = runs.iter().any(|r| r.account.is_some());
             let rows: Vec<Vec<String>> = runs
                 .iter()
                 .map(|r| {
@@ -984,17 +1156,28 @@ pub fn runs_report(
                         true => "damaged: check history".to_string(),
                         false => format!("open ({})", r.last_status().map(|s| s.as_str()).unwrap_or("not answered")),
                     };
-                    vec![
+                    let mut row = vec![
                         r.requested_at.short(),
                         r.product_name.clone(),
                         r.action_name.clone(),
                         r.record_id.clone().unwrap_or_else(|| "-".into()),
                         r.outcome.map(|o| o.to_string()).unwrap_or_else(open),
                         r.caller.clone().unwrap_or_default(),
-                    ]
+                    ];
+                    if fleet {
+                        row.insert(1, r.account.clone().unwrap_or_else(|| "-".into()));
+                        row.insert(2, r.region.clone().unwrap_or_else(|| "-".into()));
+                    }
+                    row
                 })
                 .collect();
-            output::table(out, &["REQUESTED", "PRODUCT", "ACTION", "RECORD", "OUTCOME", "BY"], &rows);
+            // Runs of a fleet say where they went.
+            let headers: &[&str] = if fleet {
+                &["REQUESTED", "ACCOUNT", "REGION", "PRODUCT", "ACTION", "RECORD", "OUTCOME", "BY"]
+            } else {
+                &["REQUESTED", "PRODUCT", "ACTION", "RECORD", "OUTCOME", "BY"]
+            };
+            output::table(out, headers, &rows);
         }
     }
     EXIT_OK

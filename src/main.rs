@@ -105,12 +105,23 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
     for w in warnings {
         eprintln!("sctui: {}", sctui::validate::clean(&w));
     }
-    let (client, _emulator) = match connect(g, &settings).await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("sctui: {e:#}");
-            return headless::EXIT_API;
-        }
+    // `batch --fleet`: each cell has its own client; the first one serves what is not per cell.
+    let fleet = match command {
+        Command::Batch(args) if args.fleet.is_some() => match batch_fleet(g, config, args, &settings).await {
+            Ok(f) => Some(f),
+            Err(code) => return code,
+        },
+        _ => None,
+    };
+    let (client, _emulator) = match &fleet {
+        Some(f) => (f.cells[0].client.clone(), None),
+        None => match connect(g, &settings).await {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("sctui: {e:#}");
+                return headless::EXIT_API;
+            }
+        },
     };
     for n in &client.notices {
         eprintln!("sctui: {}", sctui::validate::clean(n));
@@ -145,6 +156,7 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
         token_window: token_window(g, config),
         poll_error_timeout: std::time::Duration::from_secs(g.poll_error_timeout),
         production: headless::Production(config.production_rule(g.profile.as_deref())),
+        fleet: fleet.as_ref(),
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();
@@ -429,4 +441,40 @@ async fn fleet_products(g: &Global, config: &sctui::config::Config, name: &str, 
     let concurrency = usize::from(config.concurrency.unwrap_or(8));
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
     headless::fleet_products(&fleet, query, g.output, concurrency, &mut out, &mut err).await
+}
+
+/// The fleet of `batch --fleet`, with each cell's production known; an exit code when it
+/// cannot be had.
+async fn batch_fleet(
+    g: &Global,
+    config: &sctui::config::Config,
+    args: &sctui::cli::BatchArgs,
+    settings: &sctui::catalog::ClientSettings,
+) -> Result<sctui::fleet::Fleet, i32> {
+    if g.demo {
+        eprintln!("sctui: --fleet reaches real accounts: use profiles, or an SSO session (sctui login)");
+        return Err(headless::EXIT_BAD_INPUT);
+    }
+    let name = args.fleet.as_deref().unwrap_or_default();
+    let (name, spec) = sctui::fleet::spec(name, config).map_err(|e| {
+        eprintln!("sctui: {e}");
+        headless::EXIT_BAD_INPUT
+    })?;
+    let level = g.access_level.or(config.access_level).unwrap_or_default();
+    let mut fleet = sctui::fleet::resolve(name, &spec, g.profile.as_deref(), settings, level).await.map_err(|e| {
+        eprintln!("sctui: {e}");
+        headless::EXIT_API
+    })?;
+    if fleet.cells.is_empty() {
+        for p in &fleet.problems {
+            eprintln!("sctui: {}", sctui::validate::clean(p));
+        }
+        eprintln!("sctui: the fleet has no account and region to run in");
+        return Err(headless::EXIT_API);
+    }
+    // By its profile (a profiles fleet) or by its account (every cell).
+    for c in &mut fleet.cells {
+        c.production = config.production_for(c.profile.as_deref(), Some(&c.account_id));
+    }
+    Ok(fleet)
 }

@@ -232,6 +232,8 @@ impl Runner {
             region: t.region.clone(),
             endpoint: t.endpoint.clone(),
             demo: t.demo,
+            account: t.account.clone(),
+            role: t.role.clone(),
             product_id: spec.product_id.clone(),
             product_name: spec.product_name.clone(),
             action_id: spec.action_id.clone(),
@@ -583,7 +585,9 @@ pub fn resumable(runs: &[JournalRun], target: &Target) -> Vec<JournalRun> {
                 || (!target.demo
                     && r.endpoint == target.endpoint
                     && r.region == target.region
-                    && r.profile == target.profile)
+                    && r.profile == target.profile
+                    && r.account == target.account
+                    && r.role == target.role)
         })
         .cloned()
         .collect()

@@ -17,6 +17,11 @@ pub struct Target {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint: Option<String>,
+    /// A fleet's cell: the account it is in…
+    pub account: Option<String>,
+    /// …and, for an SSO session's account, the role used there (`profile` is then the SSO
+    /// session's profile).
+    pub role: Option<String>,
 }
 
 /// The connection the operator asked for on the command line.
@@ -38,6 +43,8 @@ impl LiveOptions {
             profile: self.profile.clone(),
             region: self.region.clone(),
             endpoint: self.endpoint_url.as_deref().map(redact_userinfo),
+            account: None,
+            role: None,
         }
     }
 }

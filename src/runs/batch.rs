@@ -78,17 +78,70 @@ where
     K: Clone + Send + Sync + 'static,
     F: Fn(&K, Note<'_>) + Send + Sync + Clone + 'static,
 {
-    let gate = Arc::new(tokio::sync::Semaphore::new(plan.concurrency.max(1)));
+    let items = items.into_iter().map(|(k, spec)| (k, runner.clone(), spec)).collect();
+    run_each(items, plan, notify).await
+}
+
+/// The same, each run with its own runner (a fleet: each account's client). Runs of one
+/// account go in the order given, at most `plan.concurrency` at once per account, so a slow
+/// or throttled account never holds the others back; a failure anywhere stops a batch that
+/// stops on failure.
+pub async fn run_each<K, F>(items: Vec<(K, Runner, RunSpec)>, plan: BatchPlan, notify: F) -> Vec<(K, BatchOutcome)>
+where
+    K: Clone + Send + Sync + 'static,
+    F: Fn(&K, Note<'_>) + Send + Sync + Clone + 'static,
+{
     let failed = Arc::new(AtomicBool::new(false));
+    let mut groups: Vec<(String, Vec<Queued<K>>)> = Vec::new();
+    for (i, (key, runner, spec)) in items.into_iter().enumerate() {
+        let account = runner.client.target.account.clone().unwrap_or_default();
+        match groups.iter_mut().find(|(a, _)| *a == account) {
+            Some((_, list)) => list.push((i, key, runner, spec)),
+            None => groups.push((account, vec![(i, key, runner, spec)])),
+        }
+    }
+    let launchers: Vec<_> = groups
+        .into_iter()
+        .map(|(_, list)| {
+            let (failed, notify) = (failed.clone(), notify.clone());
+            tokio::spawn(launch(list, plan, failed, notify))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for l in launchers {
+        match l.await {
+            Ok(done) => out.extend(done),
+            Err(e) => tracing::error!(error = %e, "a batch launcher failed"),
+        }
+    }
+    out.sort_by_key(|(i, _, _)| *i);
+    out.into_iter().map(|(_, k, o)| (k, o)).collect()
+}
+
+/// A run waiting its turn: its place in the batch, the caller's key, its runner and spec.
+type Queued<K> = (usize, K, Runner, RunSpec);
+
+/// One account's runs, in order, at most `plan.concurrency` at once.
+async fn launch<K, F>(
+    items: Vec<Queued<K>>,
+    plan: BatchPlan,
+    failed: Arc<AtomicBool>,
+    notify: F,
+) -> Vec<(usize, K, BatchOutcome)>
+where
+    K: Clone + Send + Sync + 'static,
+    F: Fn(&K, Note<'_>) + Send + Sync + Clone + 'static,
+{
+    let gate = Arc::new(tokio::sync::Semaphore::new(plan.concurrency.max(1)));
     let mut tasks = Vec::new();
-    for (key, spec) in items {
+    for (i, key, runner, spec) in items {
         let permit = gate.clone().acquire_owned().await;
         if permit.is_err() || (plan.stop_on_failure && failed.load(Ordering::SeqCst)) {
             notify(&key, Note::Done(&BatchOutcome::Stopped));
-            tasks.push(tokio::spawn(std::future::ready((key, BatchOutcome::Stopped))));
+            tasks.push(tokio::spawn(std::future::ready((i, key, BatchOutcome::Stopped))));
             continue;
         }
-        let (runner, failed, notify) = (runner.clone(), failed.clone(), notify.clone());
+        let (failed, notify) = (failed.clone(), notify.clone());
         tasks.push(tokio::spawn(async move {
             let _permit = permit;
             notify(&key, Note::Launched);
@@ -97,7 +150,7 @@ where
                 failed.store(true, Ordering::SeqCst);
             }
             notify(&key, Note::Done(&outcome));
-            (key, outcome)
+            (i, key, outcome)
         }));
     }
     let mut out = Vec::with_capacity(tasks.len());

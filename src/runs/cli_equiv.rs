@@ -59,8 +59,13 @@ mod tests {
     #[test]
     fn the_live_target_is_named_and_the_demo_one_is_not() {
         let params: ParameterMap = [("Reason".to_string(), vec!["it's".to_string()])].into();
-        let live =
-            Target { demo: false, profile: Some("ops".into()), region: Some("eu-west-1".into()), endpoint: None };
+        let live = Target {
+            demo: false,
+            profile: Some("ops".into()),
+            region: Some("eu-west-1".into()),
+            endpoint: None,
+            ..Default::default()
+        };
         let line = execute_command(&live, "pp-1", "act-1", "tok", Some(&params));
         assert_eq!(
             line,
@@ -68,8 +73,13 @@ mod tests {
              --service-action-id act-1 --execute-token tok --parameters '{\"Reason\":[\"it'\\''s\"]}' \
              --profile ops --region eu-west-1"
         );
-        let demo =
-            Target { demo: true, profile: None, region: Some("eu-west-1".into()), endpoint: Some("http://x".into()) };
+        let demo = Target {
+            demo: true,
+            profile: None,
+            region: Some("eu-west-1".into()),
+            endpoint: Some("http://x".into()),
+            ..Default::default()
+        };
         let line = execute_command(&demo, "pp-1", "act-1", "tok", None);
         assert!(line.ends_with("--execute-token tok --endpoint-url http://x"), "{line}");
     }

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[expect(clippy::large_enum_variant, reason = "a journal's events are read once and folded into runs at once")]
 pub enum Event {
     /// Written before the execute is sent: from here on the run is never forgotten.
     Requested {
@@ -25,6 +26,11 @@ pub enum Event {
         endpoint: Option<String>,
         #[serde(default)]
         demo: bool,
+        /// A fleet's cell: its account, and the SSO role used there.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
         product_id: String,
         product_name: String,
         action_id: String,
@@ -270,6 +276,9 @@ pub struct JournalRun {
     pub region: Option<String>,
     pub endpoint: Option<String>,
     pub demo: bool,
+    /// A fleet's cell: its account, and the SSO role used there.
+    pub account: Option<String>,
+    pub role: Option<String>,
     pub product_id: String,
     pub product_name: String,
     pub action_id: String,
@@ -318,6 +327,8 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
             region,
             endpoint,
             demo,
+            account,
+            role,
             product_id,
             product_name,
             action_id,
@@ -338,6 +349,8 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
                 region: region.clone(),
                 endpoint: endpoint.clone(),
                 demo: *demo,
+                account: account.clone(),
+                role: role.clone(),
                 product_id: product_id.clone(),
                 product_name: product_name.clone(),
                 action_id: action_id.clone(),
@@ -416,6 +429,8 @@ mod tests {
             region: Some("eu-west-1".into()),
             endpoint: None,
             demo: false,
+            account: None,
+            role: None,
             product_id: "pp-1".into(),
             product_name: "web-prod-01".into(),
             action_id: "act-1".into(),

@@ -133,3 +133,91 @@ async fn products_across_a_fleet_of_sso_accounts_and_regions() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("a fleet needs regions"));
 }
+
+/// Issue 14: one action on the matching products of every account and region of a fleet: each
+/// run through its own account's role credentials, exactly one execution per product in its
+/// own account, one journal that says where each run went; production accounts ask first.
+#[tokio::test]
+async fn a_batch_across_a_fleet_runs_once_per_product_in_its_own_account() {
+    let options = sctui::emulator::Options { time_scale: 0.0, sso_approve_after: Some(0.0), ..Default::default() };
+    let emu = sctui::emulator::start_local(world(0), options).await.unwrap();
+    let home = signed_in_home(&emu).await;
+    let journal = home.path().join("journal.jsonl");
+    let journal_arg = journal.to_str().unwrap();
+    let spec = "role=OpsAdmin regions=eu-west-1,us-east-1";
+    let args = [
+        "--profile",
+        "dev",
+        "--journal",
+        journal_arg,
+        "batch",
+        RESTART,
+        "--fleet",
+        spec,
+        "--query",
+        "web",
+        "--yes",
+        "--wait",
+    ];
+    let out = run(&emu, home.path(), &[&args[..], &["-o", "json"]].concat()).await;
+    let stderr = text(&out.stderr);
+    assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runs = v["Runs"].as_array().unwrap();
+    let started: Vec<&serde_json::Value> = runs.iter().filter(|r| r["RecordId"].is_string()).collect();
+    assert!(started.len() >= 6, "web products in every cell: {runs:#?}");
+    // Exactly one execution per product that ran, counted in its own account.
+    let mut per_account = std::collections::BTreeMap::<String, u64>::new();
+    for r in &started {
+        let cell = r["Cell"].as_str().unwrap();
+        let id = cell.split(['(', ')']).nth(1).unwrap().to_string();
+        *per_account.entry(id).or_default() += 1;
+        assert_eq!(r["Status"], "SUCCEEDED", "{r}");
+    }
+    assert_eq!(emu.stats().executions_by_account, per_account);
+    assert_eq!(per_account.len(), 3, "three accounts: {per_account:?}");
+    // The journal says where each run went and with which role.
+    let (events, _) = sctui::runs::journal::Journal::read(&journal).unwrap();
+    let journaled = sctui::runs::journal::runs(&events);
+    assert_eq!(
+        journaled.len(),
+        runs.len() - runs.iter().filter(|r| r["Status"] == "NOT_STARTED" && r["RecordId"].is_null()).count()
+    );
+    assert!(
+        journaled.iter().all(|r| r.account.is_some() && r.role.as_deref() == Some("OpsAdmin") && r.region.is_some())
+    );
+    assert!(journaled.iter().all(|r| r.outcome.is_some()), "every run ended");
+    let listed = run(&emu, home.path(), &["--journal", journal_arg, "runs"]).await;
+    let table = text(&listed.stdout);
+    assert!(table.contains("ACCOUNT") && table.contains("REGION"), "{table}");
+    assert!(table.lines().any(|l| l.contains("345678901234") && l.contains("us-east-1")), "{table}");
+    // Production: prod is named in the config, so the whole batch asks for the count.
+    let config_dir = home.path().join("sctui-config");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let config = config_dir.join("config.toml");
+    std::fs::write(&config, "production_accounts = [\"123456789012\"]\n").unwrap();
+    let before = emu.stats().executions_started;
+    let guarded = [
+        "--config",
+        config.to_str().unwrap(),
+        "--profile",
+        "dev",
+        "--journal",
+        journal_arg,
+        "batch",
+        RESTART,
+        "--fleet",
+        spec,
+        "--query",
+        "web",
+        "--yes",
+    ];
+    let out = run(&emu, home.path(), &guarded).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("PRODUCTION") && stderr.contains("prod (123456789012)") && stderr.contains("--confirm"),
+        "{stderr}"
+    );
+    assert_eq!(emu.stats().executions_started, before, "nothing was run");
+}

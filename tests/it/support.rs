@@ -87,6 +87,8 @@ pub fn web_restart_requested(
         region: client.target.region.clone(),
         endpoint: client.target.endpoint.clone(),
         demo: false,
+        account: None,
+        role: None,
         product_id: product_id.into(),
         product_name: WEB.into(),
         action_id: action_id.into(),

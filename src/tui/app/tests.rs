@@ -392,6 +392,8 @@ fn uncertain_run_on_screen(app: &mut App) {
         region: None,
         endpoint: None,
         demo: false,
+        account: None,
+        role: None,
         product_id: "pp-0000000000000".into(),
         product_name: "web-00".into(),
         action_id: "act-1".into(),
