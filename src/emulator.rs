@@ -163,6 +163,14 @@ impl Emulator {
         cells.each(|s| s.time_scale = scale);
     }
 
+    /// The SSO session ends mid-shift: `account`'s role credentials expire now, and the SSO
+    /// tokens with them. How many role credentials ended.
+    pub fn expire_sso(&self, account: &str) -> usize {
+        let mut cells = self.shared.cells.lock().unwrap_or_else(|p| p.into_inner());
+        let now = now() + cells.clock_offset;
+        cells.expire_sso(account, now)
+    }
+
     /// Approves the pending SSO device login with `user_code` (every pending one with None).
     pub fn approve_sso(&self, user_code: Option<&str>) -> usize {
         self.shared.cells.lock().unwrap_or_else(|p| p.into_inner()).sso.approve(user_code)
@@ -297,6 +305,7 @@ fn routes() -> Router<Arc<Shared>> {
         .route("/assignment/roles", get(sso_call))
         .route("/federation/credentials", get(sso_call))
         .route("/_emulator/sso/approve", post(sso_approve))
+        .route("/_emulator/sso/expire", post(sso_expire))
         .route("/_emulator/sso/device", get(sso_page))
 }
 
@@ -600,4 +609,20 @@ async fn sso_page(State(shared): State<Arc<Shared>>, uri: axum::http::Uri) -> Re
     let text =
         if n > 0 { "Request approved: you can close this page.\n" } else { "No pending request has that code.\n" };
     text.into_response()
+}
+
+/// Ends the SSO session for a drill: `{"account": "345678901234"}`: that account's role
+/// credentials and every SSO token expire now. Answers how many credentials ended.
+async fn sso_expire(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let account = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("account").and_then(|a| a.as_str()).map(str::to_string))
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+    let Some(account) = account else {
+        return (axum::http::StatusCode::BAD_REQUEST, "give {\"account\": \"123456789012\"}\n").into_response();
+    };
+    let mut cells = shared.cells.lock().unwrap_or_else(|p| p.into_inner());
+    let now = now() + cells.clock_offset;
+    let n = cells.expire_sso(&account, now);
+    axum::Json(serde_json::json!({"expired": n})).into_response()
 }

@@ -177,6 +177,39 @@ async fn by_role(
     Ok(Fleet { name, cells, problems })
 }
 
+/// The client of one cell of an earlier fleet run (to take it up again): the SSO `role` in
+/// `account` through the SSO session of `profile`, or (no role) the `profile` itself.
+pub async fn cell_client(
+    profile: Option<&str>,
+    region: &str,
+    account: &str,
+    role: Option<&str>,
+    settings: &ClientSettings,
+    access_level: crate::domain::AccessLevel,
+) -> Result<CatalogClient, String> {
+    let opts = LiveOptions { profile: None, region: Some(region.to_string()), endpoint_url: None, access_level };
+    let mut client = match role {
+        Some(role) => {
+            let sso = crate::sso::config_for(profile).await?;
+            let session = crate::catalog::connect::SsoSessionRef {
+                start_url: &sso.start_url,
+                region: &sso.region,
+                session: sso.session.as_deref(),
+            };
+            let credentials = crate::catalog::connect::sso_role_credentials(&session, account, role, settings);
+            CatalogClient::with_credentials(&opts, settings, region, credentials).await
+        }
+        None => {
+            let opts = LiveOptions { profile: profile.map(str::to_string), ..opts };
+            CatalogClient::live(&opts, settings, None).await.map_err(|e| e.to_string())?
+        }
+    };
+    client.target.profile = profile.map(str::to_string);
+    client.target.account = Some(account.to_string());
+    client.target.role = role.map(str::to_string);
+    Ok(client)
+}
+
 /// What one cell answered: its products, or why not.
 pub struct CellProducts {
     pub cell: usize,

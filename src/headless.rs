@@ -51,6 +51,8 @@ pub struct Context<'a> {
     pub production: Production,
     /// `batch --fleet`: the fleet, resolved (each cell's production already known).
     pub fleet: Option<&'a crate::fleet::Fleet>,
+    /// `runs resume`: the clients of the fleet cells the journal's open runs went to.
+    pub cell_clients: Vec<CatalogClient>,
 }
 
 /// Whether runs change production: by profile (known at once) or by account (asked of STS).
@@ -963,12 +965,30 @@ fn resumed_row(r: &JournalRun, end: &Result<RecordDetail, RunError>, err: &mut d
 }
 
 /// `sctui runs resume [--wait]`: takes up every open run of this connection.
+/// This connection's open runs, then each fleet cell's, each with the runner of its own client;
+/// the journal's unreadable lines, and how many demo runs were closed.
+async fn open_everywhere(
+    ctx: &Context<'_>,
+) -> Result<(Vec<(Runner, JournalRun)>, Vec<journal::Problem>, usize), Failure> {
+    let mut open = Vec::new();
+    let (mut problems, mut closed) = (Vec::new(), 0);
+    for client in std::iter::once(ctx.client).chain(&ctx.cell_clients) {
+        let runner = Runner { client: client.clone(), ..ctx.runner() };
+        let (runs, p, c) = runner.open_runs().await.map_err(|e| Failure::BadInput(e.to_string()))?;
+        if problems.is_empty() {
+            problems = p;
+        }
+        closed += c;
+        open.extend(runs.into_iter().map(|r| (runner.clone(), r)));
+    }
+    Ok((open, problems, closed))
+}
+
 async fn resume(ctx: &Context<'_>, ask: Resume<'_>, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
     if ctx.journal.is_none() {
         return Err(Failure::BadInput("there is no journal to resume from".into()));
     }
-    let runner = ctx.runner();
-    let (open, problems, closed) = runner.open_runs().await.map_err(|e| Failure::BadInput(e.to_string()))?;
+    let (open, problems, closed) = open_everywhere(ctx).await?;
     for p in &problems {
         let _ = writeln!(err, "sctui: {p}");
     }
@@ -977,7 +997,7 @@ async fn resume(ctx: &Context<'_>, ask: Resume<'_>, out: &mut dyn Write, err: &m
             if closed == 1 { "1 open demo run was".to_string() } else { format!("{closed} open demo runs were") };
         let _ = writeln!(err, "sctui: {runs} closed as ABANDONED: their emulator ended with its process");
     }
-    if let Some(missing) = ask.resend.iter().find(|id| !open.iter().any(|r| &r.run == *id)) {
+    if let Some(missing) = ask.resend.iter().find(|id| !open.iter().any(|(_, r)| &r.run == *id)) {
         return Err(Failure::BadInput(format!("--resend {missing}: no open run of this connection has that id")));
     }
     if open.is_empty() {
@@ -987,8 +1007,8 @@ async fn resume(ctx: &Context<'_>, ask: Resume<'_>, out: &mut dyn Write, err: &m
     let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (wait, table) = (ask.wait, ctx.output == Output::Table);
     let mut tasks = Vec::new();
-    for r in open {
-        let (runner, flag) = (runner.clone(), unjournaled.clone());
+    for (runner, r) in open {
+        let flag = unjournaled.clone();
         let resend = ask.resend.contains(&r.run);
         tasks.push(tokio::spawn(async move {
             let mut report = |e: RunEvent| {

@@ -157,6 +157,10 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
         poll_error_timeout: std::time::Duration::from_secs(g.poll_error_timeout),
         production: headless::Production(config.production_rule(g.profile.as_deref())),
         fleet: fleet.as_ref(),
+        cell_clients: match command {
+            Command::Runs { action: Some(RunsAction::Resume { .. }) } => resume_cells(g, config, &settings).await,
+            _ => Vec::new(),
+        },
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();
@@ -477,4 +481,36 @@ async fn batch_fleet(
         c.production = config.production_for(c.profile.as_deref(), Some(&c.account_id));
     }
     Ok(fleet)
+}
+
+/// `runs resume`: a client for each fleet cell (account, region, role or profile) that open runs
+/// of the journal went to, each with its own account's credentials.
+async fn resume_cells(
+    g: &Global,
+    config: &sctui::config::Config,
+    settings: &sctui::catalog::ClientSettings,
+) -> Vec<sctui::catalog::CatalogClient> {
+    let Some(path) = journal_path(g) else { return Vec::new() };
+    let Ok((events, _)) = sctui::runs::journal::Journal::read(&path) else { return Vec::new() };
+    let mut keys: Vec<(Option<String>, String, String, Option<String>)> = Vec::new();
+    for r in sctui::runs::journal::runs(&events).into_iter().filter(|r| r.is_open() && !r.demo) {
+        if let (Some(account), Some(region)) = (r.account, r.region) {
+            let key = (r.profile, region, account, r.role);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    let level = g.access_level.or(config.access_level).unwrap_or_default();
+    let mut out = Vec::new();
+    for (profile, region, account, role) in keys {
+        match sctui::fleet::cell_client(profile.as_deref(), &region, &account, role.as_deref(), settings, level).await {
+            Ok(c) => out.push(c),
+            Err(e) => eprintln!(
+                "sctui: the open runs in {account} {region} cannot be taken up: {}",
+                sctui::validate::clean(&e)
+            ),
+        }
+    }
+    out
 }

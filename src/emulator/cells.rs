@@ -118,6 +118,18 @@ impl Cells {
         Ok(principals::caller(&self.world, key))
     }
 
+    /// Ends the SSO user's sessions: the role credentials handed out for `account` expire now,
+    /// and so do the SSO access tokens (the user must sign in again). How many credentials ended.
+    pub fn expire_sso(&mut self, account: &str, now: f64) -> usize {
+        let mut n = 0;
+        for s in self.sessions.values_mut().filter(|s| s.caller.account() == account && s.expires > now) {
+            s.expires = now;
+            n += 1;
+        }
+        self.sso.expire_tokens();
+        n
+    }
+
     /// Role credentials for the SSO user in `account` as `role`, valid `ttl` seconds of the
     /// emulator's clock: the access key and its session.
     pub fn issue(

@@ -284,6 +284,12 @@ impl Sso {
         }
     }
 
+    /// Every access and refresh token ends (the session ran out, or an admin revoked it).
+    pub fn expire_tokens(&mut self) {
+        self.tokens.clear();
+        self.refresh.clear();
+    }
+
     /// LogOut: the token is forgotten.
     pub fn logout(&mut self, token: Option<&str>) {
         if let Some(t) = token {

@@ -3,6 +3,7 @@
 
 use crate::support::*;
 use sctui::catalog::{CatalogClient, ProductQuery};
+use std::time::Duration;
 
 pub const DEV: &str = "AKIADEMODEVADMIN0001";
 pub const STAGING: &str = "AKIADEMOSTGADMIN0001";
@@ -220,4 +221,59 @@ async fn a_batch_across_a_fleet_runs_once_per_product_in_its_own_account() {
         "{stderr}"
     );
     assert_eq!(emu.stats().executions_started, before, "nothing was run");
+}
+
+/// Issue 14: the SSO session ends in the middle of a fleet batch: the staging account's role
+/// credentials and the token expire while its runs are in flight. The other accounts' runs end;
+/// staging's stay open in the journal (never lost, never sent again); `sctui login` and `runs
+/// resume` take them up with fresh credentials of their own account.
+#[tokio::test]
+async fn credentials_expiring_mid_batch_are_recovered_by_login_without_losing_or_repeating_a_run() {
+    const STAGING: &str = "345678901234";
+    let options = sctui::emulator::Options { time_scale: 10.0, sso_approve_after: Some(0.0), ..Default::default() };
+    let emu = sctui::emulator::start_local(world(0), options).await.unwrap();
+    let home = signed_in_home(&emu).await;
+    let journal = home.path().join("journal.jsonl");
+    let j = journal.to_str().unwrap().to_string();
+    let spec = "role=OpsAdmin regions=eu-west-1,us-east-1";
+    let common = ["--profile", "dev", "--journal", j.as_str(), "--poll-error-timeout", "2"];
+    let batch =
+        [&common[..], &["batch", RESTART, "--fleet", spec, "--query", "web", "--yes", "--wait", "-o", "json"]].concat();
+    let mut cmd = fleet_cmd(&emu, home.path(), &batch);
+    let child = tokio::task::spawn_blocking(move || cmd.output().unwrap());
+    // Mid-batch: once staging's two runs are in flight, its session ends.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while emu.stats().executions_by_account.get(STAGING) != Some(&2) {
+        assert!(std::time::Instant::now() < deadline, "staging's runs never started: {:?}", emu.stats());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(emu.expire_sso(STAGING) >= 1);
+    // Every record in flight ends; the runs still queued behind them end at once.
+    emu.set_time_scale(0.0);
+    emu.advance_clock(120.0);
+    let out = child.await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runs = v["Runs"].as_array().unwrap().clone();
+    let in_staging = |r: &serde_json::Value| r["Cell"].as_str().unwrap().contains(STAGING);
+    assert!(runs.iter().filter(|r| !in_staging(r) && r["RecordId"].is_string()).all(|r| r["Status"] == "SUCCEEDED"));
+    assert!(runs.iter().filter(|r| in_staging(r)).all(|r| r["Status"] == "LOST"), "{runs:#?}");
+    let executed = emu.stats().executions_by_account;
+    let open = || {
+        let (events, _) = sctui::runs::journal::Journal::read(&journal).unwrap();
+        sctui::runs::journal::runs(&events).into_iter().filter(|r| r.is_open()).count()
+    };
+    assert_eq!(open(), 2, "staging's runs are open, not lost");
+    // Without a new login, nothing can take them up: they stay open.
+    let resume = [&common[..], &["runs", "resume", "--wait"]].concat();
+    let out = run(&emu, home.path(), &resume).await;
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(open(), 2);
+    // Signed in again, each run is followed to its end with its own account's credentials.
+    let login = run(&emu, home.path(), &["--profile", "dev", "login"]).await;
+    assert!(login.status.success(), "{}", text(&login.stderr));
+    let out = run(&emu, home.path(), &resume).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(open(), 0, "every run ended");
+    assert_eq!(emu.stats().executions_by_account, executed, "nothing was sent twice");
 }
