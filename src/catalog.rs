@@ -301,6 +301,16 @@ impl CatalogClient {
         Ok(CatalogClient { notices, ..client })
     }
 
+    /// A client on a loaded configuration (a fleet's cell: `connect::cell_config`).
+    pub fn from_config(opts: &LiveOptions, settings: &ClientSettings, shared: &aws_types::SdkConfig) -> Self {
+        let (sdk, sts, ssm) = connect::clients_from(shared, opts);
+        let target = Target { region: sdk.config().region().map(|r| r.to_string()), ..opts.target() };
+        CatalogClient::new(sdk, sts, target, None)
+            .with_access_level(opts.access_level)
+            .with_max_rate(settings.max_rate)
+            .with_ssm(ssm)
+    }
+
     /// A client in `region` with given credentials (a fleet's cell: SSO role credentials).
     pub async fn with_credentials(
         opts: &LiveOptions,

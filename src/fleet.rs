@@ -151,6 +151,8 @@ async fn by_role(
         session: sso.session.as_deref(),
     };
     let mut cells = Vec::new();
+    // The configuration is loaded once; each cell only sets its region and credentials.
+    let base = crate::catalog::connect::base_config(settings, &f.regions[0]).await;
     for a in chosen {
         if !a.roles.contains(&role) {
             problems.push(format!("account {} ({}): no role {}", a.account_id, a.account_name, clean(&role)));
@@ -159,7 +161,8 @@ async fn by_role(
         let credentials = crate::catalog::connect::sso_role_credentials(&session, &a.account_id, &role, settings);
         for r in &f.regions {
             let opts = LiveOptions { profile: None, region: Some(r.clone()), endpoint_url: None, access_level };
-            let mut client = CatalogClient::with_credentials(&opts, settings, r, credentials.clone()).await;
+            let shared = crate::catalog::connect::cell_config(&base, r, credentials.clone());
+            let mut client = CatalogClient::from_config(&opts, settings, &shared);
             // The journal says where each run went, and with what, to take it up again.
             client.target.profile = Some(sso.profile.clone());
             client.target.account = Some(a.account_id.clone());

@@ -370,26 +370,42 @@ pub async fn accounts(portal: &aws_sdk_sso::Client, token: &str) -> Result<Vec<A
             break;
         }
     }
-    for a in &mut out {
-        let mut next: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let page = portal
-                .list_account_roles()
-                .access_token(token)
-                .account_id(&a.account_id)
-                .set_next_token(next.clone())
-                .max_results(100)
-                .send()
-                .await
-                .map_err(|e| portal_error("ListAccountRoles", &aws_sdk_sso::error::DisplayErrorContext(&e)))?;
-            a.roles.extend(page.role_list().iter().filter_map(|r| r.role_name()).map(clean));
-            next = page.next_token().filter(|t| !t.is_empty()).map(str::to_string);
-            if next.is_none() {
-                break;
-            }
-        }
+    // Each account's roles, 8 accounts at a time.
+    use futures::StreamExt;
+    let roles: Vec<Result<Vec<String>, String>> =
+        futures::stream::iter(out.iter().map(|a| account_roles(portal, token, a.account_id.clone())))
+            .buffered(8)
+            .collect()
+            .await;
+    for (a, r) in out.iter_mut().zip(roles) {
+        a.roles = r?;
     }
     Ok(out)
+}
+
+/// ListAccountRoles, every page (bounded).
+async fn account_roles(portal: &aws_sdk_sso::Client, token: &str, account: String) -> Result<Vec<String>, String> {
+    let mut roles = Vec::new();
+    let mut next: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = portal
+            .list_account_roles()
+            .access_token(token)
+            .account_id(&account)
+            .set_next_token(next.clone())
+            .max_results(100)
+            .send()
+            .await
+            .map_err(|e| {
+                format!("ListAccountRoles failed: {}", clean(&aws_sdk_sso::error::DisplayErrorContext(&e).to_string()))
+            })?;
+        roles.extend(page.role_list().iter().filter_map(|r| r.role_name()).map(clean));
+        next = page.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+        if next.is_none() {
+            break;
+        }
+    }
+    Ok(roles)
 }
 
 #[cfg(test)]

@@ -407,17 +407,47 @@ pub async fn clients_with(
         loader = loader.profile_name(p);
     }
     let shared = loader.load().await;
+    clients_from(&shared, opts)
+}
+
+/// The shared settings of a fleet's cells, loaded once (config files, endpoint variables):
+/// each cell then only sets its region and credentials (`cell_config`).
+pub async fn base_config(settings: &ClientSettings, region: &str) -> aws_types::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client(settings))
+        .region(Region::new(region.to_string()))
+        .no_credentials()
+        .retry_config(settings.retry())
+        .timeout_config(settings.timeouts())
+        .load()
+        .await
+}
+
+/// A cell's settings: the fleet's, with its region and credentials.
+pub fn cell_config(
+    base: &aws_types::SdkConfig,
+    region: &str,
+    credentials: SharedCredentialsProvider,
+) -> aws_types::SdkConfig {
+    base.to_builder().region(Region::new(region.to_string())).credentials_provider(credentials).build()
+}
+
+/// The clients of a loaded configuration.
+pub fn clients_from(
+    shared: &aws_types::SdkConfig,
+    opts: &LiveOptions,
+) -> (aws_sdk_servicecatalog::Client, aws_sdk_sts::Client, aws_sdk_ssm::Client) {
     // `--endpoint-url` is Service Catalog's (a VPC endpoint, say); STS keeps its own:
     // AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's, or AWS's default.
-    let mut catalog = aws_sdk_servicecatalog::config::Builder::from(&shared);
+    let mut catalog = aws_sdk_servicecatalog::config::Builder::from(shared);
     if let Some(url) = &opts.endpoint_url {
         catalog = catalog.endpoint_url(url);
     }
     // SSM likewise: AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL, the profile's, or AWS's.
     (
         aws_sdk_servicecatalog::Client::from_conf(catalog.build()),
-        aws_sdk_sts::Client::new(&shared),
-        aws_sdk_ssm::Client::new(&shared),
+        aws_sdk_sts::Client::new(shared),
+        aws_sdk_ssm::Client::new(shared),
     )
 }
 
