@@ -372,8 +372,8 @@ async fn login(g: &Global, config: &sctui::config::Config) -> i32 {
         }
     };
     let width = crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80);
-    let mut err = std::io::stderr();
-    match sctui::sso::login(&cfg, &oidc, &cache, width, &mut err).await {
+    let show = |p: &sctui::sso::Prompt| sctui::sso::write_prompt(p, width, &mut std::io::stderr());
+    match sctui::sso::login(&cfg, &oidc, &cache, show).await {
         Ok(token) => {
             println!(
                 "Logged in to {} (profile {}): the session is good until {}.",

@@ -221,14 +221,22 @@ async fn registration(
     Ok((id.to_string(), secret.to_string(), rfc3339(reg.client_secret_expires_at())))
 }
 
-/// What the operator reads: the URL, the code large, the URL with the code, a QR code of it.
-fn show(cfg: &SsoConfig, user_code: &str, uri: &str, complete: Option<&str>, width: usize, out: &mut dyn Write) {
-    let _ = writeln!(
-        out,
-        "Sign in to AWS IAM Identity Center ({}) for profile {}:",
-        clean(&cfg.start_url),
-        clean(&cfg.profile)
-    );
+/// What the operator must do to approve a login: open `uri` and enter `user_code` (or open
+/// `complete`, which has the code in it), before `minutes` are up. Every field is cleaned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub start_url: String,
+    pub profile: String,
+    pub uri: String,
+    pub user_code: String,
+    pub complete: Option<String>,
+    pub minutes: u64,
+}
+
+/// The prompt as text for a terminal: the URL, the code large, the URL with the code, a QR code.
+pub fn write_prompt(p: &Prompt, width: usize, out: &mut dyn Write) {
+    let (user_code, uri, complete) = (&p.user_code, &p.uri, p.complete.as_deref());
+    let _ = writeln!(out, "Sign in to AWS IAM Identity Center ({}) for profile {}:", p.start_url, p.profile);
     let _ = writeln!(out, "  1. Open {uri} on any device (a phone will do).");
     let _ = writeln!(out, "  2. Enter this code:");
     for line in big_code(user_code) {
@@ -243,6 +251,9 @@ fn show(cfg: &SsoConfig, user_code: &str, uri: &str, complete: Option<&str>, wid
             }
         }
     }
+    let minutes = p.minutes;
+    let _ = writeln!(out, "Waiting for the approval (the code expires in {minutes} minutes; Ctrl-C cancels)…");
+    let _ = out.flush();
 }
 
 /// Polls CreateToken at the pace the server asks until the approval, at most `expires`.
@@ -285,15 +296,14 @@ async fn wait_for_token(
     }
 }
 
-/// The device-code login: registers sctui (or reuses its registration from the cache), shows
-/// the URL and code (and a QR code where it fits), waits for the approval at the pace the
-/// server asks, and writes the token to the cache. `out` gets what the operator reads.
+/// The device-code login: registers sctui (or reuses its registration from the cache), gives
+/// `prompt` what the operator must do, waits for the approval at the pace the server asks, and
+/// writes the token to the cache.
 pub async fn login(
     cfg: &SsoConfig,
     oidc: &aws_sdk_ssooidc::Client,
     cache: &Path,
-    width: usize,
-    out: &mut dyn Write,
+    mut prompt: impl FnMut(&Prompt) + Send,
 ) -> Result<CachedToken, String> {
     let (client_id, secret, registration_expires) = registration(cfg, oidc, read_cache(cache).as_ref()).await?;
     let dev = oidc
@@ -308,13 +318,16 @@ pub async fn login(
     else {
         return Err("StartDeviceAuthorization answered without a device code, user code or URL".into());
     };
-    let complete = dev.verification_uri_complete().map(clean);
-    show(cfg, &clean(user_code), &clean(uri), complete.as_deref(), width, out);
     let expires = Duration::from_secs(u64::try_from(dev.expires_in()).unwrap_or(600).clamp(1, LOGIN_MAX.as_secs()));
     let interval = Duration::from_secs(u64::try_from(dev.interval()).unwrap_or(5).clamp(1, 60));
-    let minutes = expires.as_secs().div_ceil(60);
-    let _ = writeln!(out, "Waiting for the approval (the code expires in {minutes} minutes; Ctrl-C cancels)…");
-    let _ = out.flush();
+    prompt(&Prompt {
+        start_url: clean(&cfg.start_url),
+        profile: clean(&cfg.profile),
+        uri: clean(uri),
+        user_code: clean(user_code),
+        complete: dev.verification_uri_complete().map(clean),
+        minutes: expires.as_secs().div_ceil(60),
+    });
     let token = wait_for_token(oidc, (&client_id, &secret), device, interval, expires).await?;
     let access = token.access_token().filter(|t| !t.is_empty() && t.len() <= 16 * 1024);
     let Some(access) = access else { return Err("CreateToken answered without an access token".into()) };

@@ -143,6 +143,10 @@ pub enum Action {
         token: String,
         result: Result<Result<crate::domain::ImpactPreview, String>, Error>,
     },
+    /// `:login`: what the operator must do to approve it.
+    LoginPrompt(crate::sso::Prompt),
+    /// `:login` ended: until when the session is good, or why it failed.
+    LoginDone(Result<String, String>),
     /// (account, ARN) of the caller, or why it is not known.
     IdentityLoaded(Result<(String, String), Error>),
     /// Record id → action name, for a product's records sctui's journal holds.

@@ -94,7 +94,7 @@ impl App {
             Some(Overlay::Help { .. }) => KeyMode::Help,
             Some(Overlay::Decide { .. }) => KeyMode::ConfirmDecision,
             Some(Overlay::ConfirmStop { .. }) => KeyMode::ConfirmStop,
-            Some(Overlay::Copy(_)) | None => self.screen_key_mode(),
+            Some(Overlay::Copy(_) | Overlay::Login { .. }) | None => self.screen_key_mode(),
         }
     }
 
@@ -195,7 +195,16 @@ impl App {
                 };
                 vec![]
             }
-            (Some(Overlay::ConfirmQuit | Overlay::Help { .. } | Overlay::Copy(_) | Overlay::Decide { .. }), _) => {
+            (
+                Some(
+                    Overlay::ConfirmQuit
+                    | Overlay::Help { .. }
+                    | Overlay::Copy(_)
+                    | Overlay::Decide { .. }
+                    | Overlay::Login { .. },
+                ),
+                _,
+            ) => {
                 self.overlay = None;
                 vec![]
             }
@@ -358,8 +367,50 @@ impl App {
                 self.screen_command(Cmd::History)
             }
             P::Refresh => vec![self.list.reload()],
+            P::Login if self.session.target.demo => {
+                self.session.toast("The demo has no SSO: start sctui with an SSO profile to sign in", true);
+                vec![]
+            }
+            P::Login => {
+                self.overlay = Some(Overlay::Login { prompt: None, ended: None });
+                vec![Effect::Login { profile: self.session.target.profile.clone() }]
+            }
             P::Help => self.screen_command(Cmd::Help),
             P::Quit => self.screen_command(Cmd::Quit),
+        }
+    }
+
+    /// The access level the list settled on (narrower than asked), said once.
+    fn access_level_known(&mut self, narrowed: Option<String>, note: Option<String>) -> Vec<Effect> {
+        self.session.access_level = narrowed;
+        if let Some(n) = note {
+            self.session.toast(n, false);
+        }
+        vec![]
+    }
+
+    /// `:login`'s code to approve, on its dialog if it is still open.
+    fn login_prompt(&mut self, p: crate::sso::Prompt) -> Vec<Effect> {
+        if let Some(Overlay::Login { prompt, .. }) = &mut self.overlay {
+            *prompt = Some(p);
+        }
+        vec![]
+    }
+
+    /// `:login` ended: signed in, the connection is made again with the fresh credentials (runs
+    /// in flight go on being watched); otherwise the reason, on the dialog if it is still open.
+    fn login_done(&mut self, result: Result<String, String>) -> Vec<Effect> {
+        let text = match &result {
+            Ok(until) => format!("Signed in to IAM Identity Center: the session is good until {until}"),
+            Err(e) => format!("Sign-in failed: {e}"),
+        };
+        self.session.toast(text, result.is_err());
+        if let Some(Overlay::Login { ended, .. }) = &mut self.overlay {
+            *ended = Some(result.clone());
+        }
+        match result {
+            Ok(_) => self.reconnect(self.session.target.profile.clone(), self.session.target.region.clone()),
+            Err(_) => vec![],
         }
     }
 
@@ -570,7 +621,7 @@ impl App {
     /// A key: the command it means on this screen, or text typed into the focused input.
     /// Returns the effects and whether anything changed.
     fn key(&mut self, key: KeyEvent) -> (Vec<Effect>, bool) {
-        if matches!(self.overlay, Some(Overlay::Copy(_))) {
+        if matches!(self.overlay, Some(Overlay::Copy(_) | Overlay::Login { .. })) {
             self.overlay = None;
             return (vec![], true);
         }
@@ -609,7 +660,9 @@ impl App {
         match hit {
             Hit::Key(key) => self.key(key),
             // Outside a dialog: the help and copied text close; a question stays until answered.
-            Hit::Modal if matches!(self.overlay, Some(Overlay::Help { .. } | Overlay::Copy(_))) => {
+            Hit::Modal
+                if matches!(self.overlay, Some(Overlay::Help { .. } | Overlay::Copy(_) | Overlay::Login { .. })) =>
+            {
                 self.overlay = None;
                 (vec![], true)
             }
@@ -699,13 +752,7 @@ impl App {
                 }
                 vec![]
             }
-            Action::AccessLevelKnown { narrowed, note } => {
-                app.session.access_level = narrowed;
-                if let Some(n) = note {
-                    app.session.toast(n, false);
-                }
-                vec![]
-            }
+            Action::AccessLevelKnown { narrowed, note } => app.access_level_known(narrowed, note),
             Action::ProductUpdated(fresh) => {
                 app.list.on_product_updated(fresh);
                 vec![]
@@ -721,6 +768,8 @@ impl App {
                 app.list.on_definition(action_id, result);
                 vec![]
             }
+            Action::LoginPrompt(p) => app.login_prompt(p),
+            Action::LoginDone(result) => app.login_done(result),
             Action::IdentityLoaded(result) => {
                 app.identity_loaded(result);
                 vec![]

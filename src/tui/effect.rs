@@ -90,6 +90,10 @@ pub enum Effect {
         version: Option<String>,
         parameters: std::collections::BTreeMap<String, Vec<String>>,
     },
+    /// The device-code login of the profile's SSO session (`:login`).
+    Login {
+        profile: Option<String>,
+    },
     /// StopAutomationExecution on a run's execution, journaled on the run.
     StopAutomation {
         run: RunId,

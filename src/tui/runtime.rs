@@ -241,6 +241,7 @@ impl Runtime {
                     send.send(Action::RunFailed { run, error });
                 }
             }),
+            Effect::Login { profile } => self.login(profile),
             Effect::StopAutomation { run, execution_id, record_id } => {
                 self.stop_automation(run, execution_id, record_id)
             }
@@ -296,6 +297,16 @@ impl Runtime {
             Effect::Quit => {}
             read => self.read(read),
         }
+    }
+
+    /// `:login`, in the background: its prompt and its end come back as actions.
+    fn login(&self, profile: Option<String>) {
+        let settings = self.live.as_ref().map(|l| l.settings.clone()).unwrap_or_default();
+        let send = self.sender();
+        tokio::spawn(async move {
+            let result = sso_login(profile, settings, send.clone()).await;
+            send.send(Action::LoginDone(result));
+        });
     }
 
     /// Spawns `work` with the current runner, if there is one yet.
@@ -545,6 +556,17 @@ where
     terminal.draw(|f| view::render(app, f)).map_err(Into::into)?;
     crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
+}
+
+/// `:login`: the profile's SSO settings, the device-code flow (its prompt sent as it comes),
+/// the token written to the AWS CLI's cache. Until when the session is good, or why not.
+async fn sso_login(profile: Option<String>, settings: ClientSettings, send: Sender) -> Result<String, String> {
+    let cfg = crate::sso::config_for(profile.as_deref()).await?;
+    let (oidc, _) = crate::catalog::connect::sso_clients(&cfg.region, &settings).await;
+    let home = crate::sso::home().ok_or("HOME is not set: the token cache lives under it")?;
+    let cache = crate::sso::cache_path(&home, cfg.identifier());
+    let prompt = |p: &crate::sso::Prompt| send.send(Action::LoginPrompt(p.clone()));
+    crate::sso::login(&cfg, &oidc, &cache, prompt).await.map(|t| t.expires_at)
 }
 
 /// The form's parameters with Service Catalog's defaults, and what the action's SSM document

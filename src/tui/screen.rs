@@ -56,6 +56,12 @@ pub enum Overlay {
         run: super::action::RunId,
         resend: bool,
     },
+    /// `:login`: the device code to approve elsewhere (None until IAM Identity Center gave
+    /// one), and how it ended. Any key closes it; the login goes on and says its end.
+    Login {
+        prompt: Option<crate::sso::Prompt>,
+        ended: Option<Result<String, String>>,
+    },
 }
 
 /// What a screen's update may read and change besides its own state.

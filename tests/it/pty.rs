@@ -589,3 +589,46 @@ fn login_with_a_device_code_then_the_credential_chain_uses_it() {
     assert!(t.wait_exit().success());
     assert!(emu.stats().requests["GetRoleCredentials"] >= 1);
 }
+
+/// Issue 14: `:login` inside the TUI: started on an SSO profile whose session has no token yet,
+/// the list cannot load; `:login` shows the code to approve elsewhere, and once approved the
+/// connection is made again and the dev account's products appear.
+#[test]
+fn login_from_the_tui_then_the_list_loads() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(crate::support::emulator(1.0));
+    let url = emu.url();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[profile dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = OpsAdmin\nregion = us-east-1\n\n\
+         [sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n",
+    )
+    .unwrap();
+    let home_str = home.path().to_str().unwrap().to_string();
+    let env = [
+        ("HOME", home_str.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
+        ("AWS_ENDPOINT_URL_SSO", url.as_str()),
+        ("AWS_ENDPOINT_URL_SERVICE_CATALOG", url.as_str()),
+        ("AWS_ENDPOINT_URL_STS", url.as_str()),
+    ];
+    let mut t = Tui::spawn_with(CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")), &["--profile", "dev"], 50, 140, &env);
+    t.wait_for("sctui login --profile dev");
+    t.send(":login\r");
+    t.wait_for("Enter this code");
+    let screen = t.screen();
+    let code_line =
+        screen.lines().skip_while(|l| !l.contains("Enter this code")).nth(2).unwrap_or_default().to_string();
+    let user_code: String = code_line.chars().filter(|c| c.is_ascii_uppercase() || *c == '-').collect();
+    assert_eq!(user_code.len(), 9, "{screen}");
+    assert_eq!(emu.approve_sso(Some(&user_code)), 1);
+    t.wait_for("Signed in");
+    t.send("\x1b");
+    t.wait_for("web-dev-use1-01");
+    assert!(!t.screen().contains("web-prod-01"), "{}", t.screen());
+    t.send("q");
+    assert!(t.wait_exit().success());
+}

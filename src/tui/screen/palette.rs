@@ -17,11 +17,12 @@ pub enum Command {
     Runs,
     History,
     Refresh,
+    Login,
     Help,
     Quit,
 }
 
-pub const COMMANDS: [(&str, &str); 10] = [
+pub const COMMANDS: [(&str, &str); 11] = [
     ("profile", "profile NAME: connect with another AWS profile"),
     ("access", "access auto|account|role|user: which products and records are listed"),
     ("region", "region NAME: connect to another region"),
@@ -30,6 +31,7 @@ pub const COMMANDS: [(&str, &str); 10] = [
     ("runs", "runs: the runs of this session"),
     ("history", "history: the selected product's records"),
     ("refresh", "refresh: reload the products"),
+    ("login", "login: sign in to IAM Identity Center (SSO) with a device code"),
     ("help", "help: every key of this screen"),
     ("quit", "quit"),
 ];
@@ -78,6 +80,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "runs" => Ok(Command::Runs),
         "history" => Ok(Command::History),
         "refresh" => Ok(Command::Refresh),
+        "login" => Ok(Command::Login),
         "help" => Ok(Command::Help),
         "quit" | "q" => Ok(Command::Quit),
         "" => Err("type a command: profile, region, access, theme, filter, runs, history, refresh, help, quit".into()),

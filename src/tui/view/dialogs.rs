@@ -219,6 +219,63 @@ pub fn copy(text: &str, vcx: &ViewCx, f: &mut Frame, body: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, " Copy ", true)), area);
 }
 
+/// `:login`: the URL and the code, large, the URL with the code and a QR code of it where the
+/// screen has room; then how the login ended.
+pub fn login(
+    prompt: Option<&crate::sso::Prompt>,
+    ended: Option<&Result<String, String>>,
+    vcx: &ViewCx,
+    f: &mut Frame,
+    body: Rect,
+) {
+    let t = vcx.theme;
+    let mut lines = Vec::new();
+    match prompt {
+        None => lines.push(Line::from(Span::styled(
+            format!("{} asking IAM Identity Center for a code…", t.spinner(vcx.frame)),
+            t.dim(),
+        ))),
+        Some(p) => {
+            lines.push(Line::from(format!("Sign in ({}) for profile {}:", safe(&p.start_url), safe(&p.profile))));
+            lines.push(Line::from(vec![
+                Span::raw("  1. Open "),
+                Span::styled(safe(&p.uri), t.key()),
+                Span::raw(" on any device."),
+            ]));
+            lines.push(Line::from("  2. Enter this code:"));
+            let spaced: String = p.user_code.chars().map(|c| format!("{c} ")).collect();
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(format!("      {}", safe(spaced.trim_end())), t.title())));
+            lines.push(Line::default());
+            if let Some(c) = &p.complete {
+                lines.push(Line::from(format!("  Or open {}", safe(c))));
+                let room = usize::from(body.width.saturating_sub(6));
+                let rows = usize::from(body.height).saturating_sub(lines.len() + 6);
+                if let Some(qr) = crate::sso::qr_lines(c, room).filter(|q| q.len() <= rows) {
+                    lines.extend(qr.into_iter().map(Line::from));
+                }
+            }
+        }
+    }
+    let end = match ended {
+        None if prompt.is_some() => {
+            Span::styled("Waiting for the approval… (any key closes this; the sign-in goes on)", t.dim())
+        }
+        None => Span::raw(""),
+        Some(Ok(until)) => Span::styled(format!("Signed in: the session is good until {}", safe(until)), t.ok()),
+        Some(Err(e)) => Span::styled(format!("Sign-in failed: {}", safe(e)), t.error()),
+    };
+    lines.push(Line::default());
+    lines.push(Line::from(end));
+    let width = body.width.saturating_sub(4);
+    let area = centered(body, width, wrapped_height(&lines, width));
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(t, " Sign in to IAM Identity Center ", true)),
+        area,
+    );
+}
+
 /// The height of a bordered box `width` wide holding `lines` wrapped as they will be drawn.
 fn wrapped_height(lines: &[Line<'static>], width: u16) -> u16 {
     let rows = Paragraph::new(lines.to_vec()).wrap(Wrap { trim: false }).line_count(width.saturating_sub(2));
