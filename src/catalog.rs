@@ -318,13 +318,8 @@ impl CatalogClient {
         region: &str,
         credentials: aws_credential_types::provider::SharedCredentialsProvider,
     ) -> Self {
-        let region = aws_sdk_servicecatalog::config::Region::new(region.to_string());
-        let (sdk, sts, ssm) = connect::clients_with(opts, settings, region, credentials).await;
-        let target = Target { region: sdk.config().region().map(|r| r.to_string()), ..opts.target() };
-        CatalogClient::new(sdk, sts, target, None)
-            .with_access_level(opts.access_level)
-            .with_max_rate(settings.max_rate)
-            .with_ssm(ssm)
+        let base = connect::base_config(settings, region).await;
+        CatalogClient::from_config(opts, settings, &connect::cell_config(&base, region, credentials))
     }
 
     /// The access level the list calls ask for (`auto` by default).

@@ -534,15 +534,7 @@ async fn sso_call(
     } else {
         match serde_json::from_slice(&body) {
             Ok(v) => v,
-            Err(_) => {
-                let f = sso::Failure {
-                    status: 400,
-                    kind: "InvalidRequestException",
-                    error: Some("invalid_request"),
-                    message: "The request body is not JSON".into(),
-                };
-                return sso_answer(Err(f), &request_id);
-            }
+            Err(_) => return sso_answer(Err(sso::invalid_request("The request body is not JSON")), &request_id),
         }
     };
     let mut cells = shared.cells.lock().unwrap_or_else(|p| p.into_inner());

@@ -655,12 +655,40 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
     if products.len() > BATCH_ASK_ABOVE && !args.yes {
         confirm_batch(ctx, &args.action, &products, err).await?;
     }
+    let targets: Vec<BatchTarget> =
+        products.into_iter().map(|product| BatchTarget { product, client: ctx.client, place: None }).collect();
+    run_batch(ctx, args, &targets, &params, true, out, err).await
+}
+
+/// A product a batch runs on, the client of where it lives and, in a fleet, where that is.
+struct BatchTarget<'c> {
+    product: ProvisionedProduct,
+    client: &'c CatalogClient,
+    place: Option<String>,
+}
+
+/// The batch itself, for `batch` and `batch --fleet` alike: each target's action found on its
+/// own version, its run through its own client's runner (the scheduler groups them by account),
+/// progress on stderr for people, the table, and the exit code (`complete`: every product the
+/// batch was meant for could be listed).
+async fn run_batch(
+    ctx: &Context<'_>,
+    args: &BatchArgs,
+    targets: &[BatchTarget<'_>],
+    params: &Option<crate::domain::ParameterMap>,
+    complete: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<i32, Failure> {
+    let base = ctx.runner();
     let mut rows: Vec<Option<BatchRow>> = Vec::new();
     let mut items = Vec::new();
-    for (i, pp) in products.iter().enumerate() {
-        rows.push(match ctx.client.find_action(pp, &args.action).await {
+    for (i, t) in targets.iter().enumerate() {
+        let pp = &t.product;
+        let row = match t.client.find_action(pp, &args.action).await {
             Ok(ActionLookup::Found(a)) => {
-                items.push((i, RunSpec::new(new_id(), pp, &a, params.clone(), new_id())));
+                let runner = Runner { client: t.client.clone(), ..base.clone() };
+                items.push((i, runner, RunSpec::new(new_id(), pp, &a, params.clone(), new_id())));
                 None
             }
             Ok(ActionLookup::NoVersion) => Some(BatchRow::skipped(pp, "the product has no version".into())),
@@ -668,7 +696,8 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
                 Some(BatchRow::skipped(pp, format!("its version has no action {}", args.action)))
             }
             Err(e) => Some(BatchRow::skipped(pp, e.to_string())),
-        });
+        };
+        rows.push(row.map(|r| BatchRow { place: t.place.clone(), ..r }));
     }
     let plan = BatchPlan {
         concurrency: usize::from(args.concurrency.unwrap_or(ctx.concurrency)),
@@ -677,7 +706,15 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
     };
     let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = unjournaled.clone();
-    let names: Arc<Vec<String>> = Arc::new(products.iter().map(|p| clean(&p.name)).collect());
+    let names: Arc<Vec<String>> = Arc::new(
+        targets
+            .iter()
+            .map(|t| match &t.place {
+                Some(place) => format!("{place}  {}", clean(&t.product.name)),
+                None => clean(&t.product.name),
+            })
+            .collect(),
+    );
     let table = ctx.output == Output::Table;
     let notify = move |i: &usize, note: batch::Note<'_>| match note {
         batch::Note::Progress(RunEvent::Unjournaled(why)) => {
@@ -689,18 +726,13 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
             eprintln!("{}  {}  {}", clean(&d.record_id), clean(&output::status_text(&d.status)), names[*i]);
         }
         batch::Note::Done(outcome) if table => {
-            let status = BatchRow::status(outcome);
-            eprintln!(
-                "{}  {}  {}",
-                outcome.record().map(|d| clean(&d.record_id)).unwrap_or("-".into()),
-                status,
-                names[*i]
-            );
+            let record = outcome.record().map(|d| clean(&d.record_id)).unwrap_or("-".into());
+            eprintln!("{record}  {}  {}", BatchRow::status(outcome), names[*i]);
         }
         _ => {}
     };
     let deadline = Duration::from_secs_f64(args.timeout);
-    let Ok(outcomes) = tokio::time::timeout(deadline, batch::run(&ctx.runner(), items, plan, notify)).await else {
+    let Ok(outcomes) = tokio::time::timeout(deadline, batch::run_each(items, plan, notify)).await else {
         let _ = writeln!(
             err,
             "sctui: gave up waiting after {:.0} s; the runs go on in AWS (`sctui runs` lists them, `sctui runs resume --wait` watches them)",
@@ -709,13 +741,14 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
         return Ok(EXIT_TIMEOUT);
     };
     for (i, outcome) in outcomes {
-        rows[i] = Some(BatchRow::of(&products[i], &outcome));
+        let t = &targets[i];
+        rows[i] = Some(BatchRow { place: t.place.clone(), ..BatchRow::of(&t.product, &outcome) });
     }
     let rows: Vec<BatchRow> = rows.into_iter().flatten().collect();
     print_batch(ctx.output, &rows, args.wait, out, err);
     Ok(match () {
         _ if unjournaled.load(std::sync::atomic::Ordering::SeqCst) => EXIT_JOURNAL,
-        _ if rows.iter().all(|r| r.ok) => EXIT_OK,
+        _ if rows.iter().all(|r| r.ok) && complete => EXIT_OK,
         _ => EXIT_FAILED,
     })
 }
@@ -753,36 +786,6 @@ async fn fleet_matches(
     (found, unlisted)
 }
 
-/// Each matching product's run with its cell's runner, or the row that says why it has none.
-async fn fleet_items(
-    ctx: &Context<'_>,
-    fleet: &crate::fleet::Fleet,
-    found: &[(usize, ProvisionedProduct)],
-    args: &BatchArgs,
-    params: &Option<crate::domain::ParameterMap>,
-) -> (Vec<Option<BatchRow>>, Vec<(usize, Runner, RunSpec)>) {
-    let base = ctx.runner();
-    let mut rows: Vec<Option<BatchRow>> = Vec::new();
-    let mut items = Vec::new();
-    for (i, (c, pp)) in found.iter().enumerate() {
-        let cell = &fleet.cells[*c];
-        let row = match cell.client.find_action(pp, &args.action).await {
-            Ok(ActionLookup::Found(a)) => {
-                let runner = Runner { client: cell.client.clone(), ..base.clone() };
-                items.push((i, runner, RunSpec::new(new_id(), pp, &a, params.clone(), new_id())));
-                None
-            }
-            Ok(ActionLookup::NoVersion) => Some(BatchRow::skipped(pp, "the product has no version".into())),
-            Ok(ActionLookup::Missing { .. }) => {
-                Some(BatchRow::skipped(pp, format!("its version has no action {}", args.action)))
-            }
-            Err(e) => Some(BatchRow::skipped(pp, e.to_string())),
-        };
-        rows.push(row.map(|r| BatchRow { place: Some(place(cell)), ..r }));
-    }
-    (rows, items)
-}
-
 /// `sctui batch --fleet`: the action on the products matching the query in every cell of the
 /// fleet, each run with its own cell's client and credentials, at most `--concurrency` at once
 /// per account, one journal. A production account anywhere asks `--confirm N` for the whole
@@ -815,55 +818,19 @@ async fn fleet_batch(
         );
         return Ok(EXIT_REFUSED);
     }
-    let products: Vec<ProvisionedProduct> = found.iter().map(|(_, p)| p.clone()).collect();
+    let targets: Vec<BatchTarget> = found
+        .into_iter()
+        .map(|(c, product)| {
+            let cell = &fleet.cells[c];
+            BatchTarget { product, client: &cell.client, place: Some(place(cell)) }
+        })
+        .collect();
     if n > BATCH_ASK_ABOVE && !args.yes {
+        let products: Vec<ProvisionedProduct> = targets.iter().map(|t| t.product.clone()).collect();
         confirm_batch(ctx, &args.action, &products, err).await?;
     }
-    let (mut rows, items) = fleet_items(ctx, fleet, &found, args, &params).await;
-    let plan = BatchPlan {
-        concurrency: usize::from(args.concurrency.unwrap_or(ctx.concurrency)),
-        stop_on_failure: args.stop_on_failure,
-        wait: args.wait,
-    };
-    let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = unjournaled.clone();
-    let names: Arc<Vec<String>> =
-        Arc::new(found.iter().map(|(c, p)| format!("{}  {}", place(&fleet.cells[*c]), clean(&p.name))).collect());
-    let table = ctx.output == Output::Table;
-    let notify = move |i: &usize, note: batch::Note<'_>| match note {
-        batch::Note::Progress(RunEvent::Unjournaled(why)) => {
-            flag.store(true, std::sync::atomic::Ordering::SeqCst);
-            eprintln!("sctui: a run goes on, but {}", clean(&why));
-        }
-        batch::Note::Progress(RunEvent::Submitted(d)) if table => {
-            eprintln!("{}  {}  {}", clean(&d.record_id), clean(&output::status_text(&d.status)), names[*i]);
-        }
-        batch::Note::Done(outcome) if table => {
-            let record = outcome.record().map(|d| clean(&d.record_id)).unwrap_or("-".into());
-            eprintln!("{record}  {}  {}", BatchRow::status(outcome), names[*i]);
-        }
-        _ => {}
-    };
-    let deadline = Duration::from_secs_f64(args.timeout);
-    let Ok(outcomes) = tokio::time::timeout(deadline, batch::run_each(items, plan, notify)).await else {
-        let _ = writeln!(
-            err,
-            "sctui: gave up waiting after {:.0} s; the runs go on in AWS (`sctui runs` lists them, `sctui runs resume --wait` watches them)",
-            args.timeout
-        );
-        return Ok(EXIT_TIMEOUT);
-    };
-    for (i, outcome) in outcomes {
-        rows[i] =
-            Some(BatchRow { place: Some(place(&fleet.cells[found[i].0])), ..BatchRow::of(&found[i].1, &outcome) });
-    }
-    let rows: Vec<BatchRow> = rows.into_iter().flatten().collect();
-    print_batch(ctx.output, &rows, args.wait, out, err);
-    Ok(match () {
-        _ if unjournaled.load(std::sync::atomic::Ordering::SeqCst) => EXIT_JOURNAL,
-        _ if rows.iter().all(|r| r.ok) && unlisted == 0 && fleet.problems.is_empty() => EXIT_OK,
-        _ => EXIT_FAILED,
-    })
+    let complete = unlisted == 0 && fleet.problems.is_empty();
+    run_batch(ctx, args, &targets, &params, complete, out, err).await
 }
 
 /// Many products and no `--yes`: on a terminal, the operator types the number of products to go

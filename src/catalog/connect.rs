@@ -270,14 +270,7 @@ pub fn demo_ssm_client(
 /// (their operations are not signed); endpoints from AWS_ENDPOINT_URL_SSO_OIDC and
 /// AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, or AWS's.
 pub async fn sso_clients(region: &str, settings: &ClientSettings) -> (aws_sdk_ssooidc::Client, aws_sdk_sso::Client) {
-    let shared = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http_client(settings))
-        .region(Region::new(region.to_string()))
-        .no_credentials()
-        .retry_config(settings.retry())
-        .timeout_config(settings.timeouts())
-        .load()
-        .await;
+    let shared = base_config(settings, region).await;
     (aws_sdk_ssooidc::Client::new(&shared), aws_sdk_sso::Client::new(&shared))
 }
 
@@ -410,8 +403,8 @@ pub async fn clients_with(
     clients_from(&shared, opts)
 }
 
-/// The shared settings of a fleet's cells, loaded once (config files, endpoint variables):
-/// each cell then only sets its region and credentials (`cell_config`).
+/// Settings without credentials, loaded (config files, endpoint variables): the SSO clients',
+/// and a fleet's, whose cells then only set their region and credentials (`cell_config`).
 pub async fn base_config(settings: &ClientSettings, region: &str) -> aws_types::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client(settings))

@@ -87,7 +87,7 @@ impl Failure {
     }
 }
 
-fn invalid_request(message: impl Into<String>) -> Failure {
+pub fn invalid_request(message: impl Into<String>) -> Failure {
     Failure::oidc(400, "InvalidRequestException", "invalid_request", message)
 }
 

@@ -94,7 +94,7 @@ impl App {
             Some(Overlay::Help { .. }) => KeyMode::Help,
             Some(Overlay::Decide { .. }) => KeyMode::ConfirmDecision,
             Some(Overlay::ConfirmStop { .. }) => KeyMode::ConfirmStop,
-            Some(Overlay::Copy(_) | Overlay::Login { .. }) | None => self.screen_key_mode(),
+            Some(Overlay::Copy(_) | Overlay::Login(_)) | None => self.screen_key_mode(),
         }
     }
 
@@ -201,7 +201,7 @@ impl App {
                     | Overlay::Help { .. }
                     | Overlay::Copy(_)
                     | Overlay::Decide { .. }
-                    | Overlay::Login { .. },
+                    | Overlay::Login(_),
                 ),
                 _,
             ) => {
@@ -372,7 +372,7 @@ impl App {
                 vec![]
             }
             P::Login => {
-                self.overlay = Some(Overlay::Login { prompt: None, ended: None });
+                self.overlay = Some(Overlay::Login(Default::default()));
                 vec![Effect::Login { profile: self.session.target.profile.clone() }]
             }
             P::Help => self.screen_command(Cmd::Help),
@@ -391,8 +391,9 @@ impl App {
 
     /// `:login`'s code to approve, on its dialog if it is still open.
     fn login_prompt(&mut self, p: crate::sso::Prompt) -> Vec<Effect> {
-        if let Some(Overlay::Login { prompt, .. }) = &mut self.overlay {
-            *prompt = Some(p);
+        if let Some(Overlay::Login(d)) = &mut self.overlay {
+            d.qr = p.complete.as_deref().and_then(|c| crate::sso::qr_lines(c, usize::MAX)).unwrap_or_default();
+            d.prompt = Some(p);
         }
         vec![]
     }
@@ -405,8 +406,8 @@ impl App {
             Err(e) => format!("Sign-in failed: {e}"),
         };
         self.session.toast(text, result.is_err());
-        if let Some(Overlay::Login { ended, .. }) = &mut self.overlay {
-            *ended = Some(result.clone());
+        if let Some(Overlay::Login(d)) = &mut self.overlay {
+            d.ended = Some(result.clone());
         }
         match result {
             Ok(_) => self.reconnect(self.session.target.profile.clone(), self.session.target.region.clone()),
@@ -621,7 +622,7 @@ impl App {
     /// A key: the command it means on this screen, or text typed into the focused input.
     /// Returns the effects and whether anything changed.
     fn key(&mut self, key: KeyEvent) -> (Vec<Effect>, bool) {
-        if matches!(self.overlay, Some(Overlay::Copy(_) | Overlay::Login { .. })) {
+        if matches!(self.overlay, Some(Overlay::Copy(_) | Overlay::Login(_))) {
             self.overlay = None;
             return (vec![], true);
         }
@@ -660,9 +661,7 @@ impl App {
         match hit {
             Hit::Key(key) => self.key(key),
             // Outside a dialog: the help and copied text close; a question stays until answered.
-            Hit::Modal
-                if matches!(self.overlay, Some(Overlay::Help { .. } | Overlay::Copy(_) | Overlay::Login { .. })) =>
-            {
+            Hit::Modal if matches!(self.overlay, Some(Overlay::Help { .. } | Overlay::Copy(_) | Overlay::Login(_))) => {
                 self.overlay = None;
                 (vec![], true)
             }

@@ -95,6 +95,18 @@ pub enum Steps {
 }
 
 impl Run {
+    /// Reading the run's SSM execution: again by id once `known`, else found from the record.
+    fn load_steps(&self, run: RunId, record: RecordDetail, known: Option<String>) -> Effect {
+        Effect::LoadSteps {
+            run,
+            record,
+            outputs: self.outputs.clone(),
+            document: self.document.clone(),
+            sent: self.sent(),
+            known,
+        }
+    }
+
     /// The run as it was sent, to find its SSM execution by.
     pub fn sent(&self) -> crate::runs::automation::Sent {
         crate::runs::automation::Sent {
@@ -250,14 +262,7 @@ impl RunBook {
         if known.is_none() {
             r.steps = Some(Steps::Loading);
         }
-        Some(Effect::LoadSteps {
-            run,
-            record,
-            outputs: r.outputs.clone(),
-            document: r.document.clone(),
-            sent: r.sent(),
-            known,
-        })
+        Some(r.load_steps(run, record, known))
     }
 
     /// Stop the run's SSM execution: the effect, if it is still running.
@@ -278,14 +283,7 @@ impl RunBook {
         let id = candidates.get(*selected)?.automation_execution_id.clone();
         let record = r.record.clone()?;
         r.steps = Some(Steps::Loading);
-        Some(Effect::LoadSteps {
-            run,
-            record,
-            outputs: r.outputs.clone(),
-            document: r.document.clone(),
-            sent: r.sent(),
-            known: Some(id),
-        })
+        Some(r.load_steps(run, record, Some(id)))
     }
 
     /// ↑/↓ among the executions to pick from.

@@ -56,12 +56,19 @@ pub enum Overlay {
         run: super::action::RunId,
         resend: bool,
     },
-    /// `:login`: the device code to approve elsewhere (None until IAM Identity Center gave
-    /// one), and how it ended. Any key closes it; the login goes on and says its end.
-    Login {
-        prompt: Option<crate::sso::Prompt>,
-        ended: Option<Result<String, String>>,
-    },
+    /// `:login`. Any key closes it; the login goes on and says its end.
+    Login(LoginDialog),
+}
+
+/// `:login`'s dialog: the device code to approve elsewhere (None until IAM Identity Center gave
+/// one), and how the login ended.
+#[derive(Debug, Clone, Default)]
+pub struct LoginDialog {
+    pub prompt: Option<crate::sso::Prompt>,
+    /// The QR code of the URL with the code, made once when the prompt came (drawn where the
+    /// screen has room).
+    pub qr: Vec<String>,
+    pub ended: Option<Result<String, String>>,
 }
 
 /// What a screen's update may read and change besides its own state.

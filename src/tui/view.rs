@@ -135,7 +135,7 @@ pub fn render(app: &App, f: &mut Frame) {
             dialogs::confirm_quit((app.runs.in_flight(), app.runs.queued()), s.target.demo, &vcx, f, body)
         }
         Some(Overlay::Copy(text)) => dialogs::copy(text, &vcx, f, body),
-        Some(Overlay::Login { prompt, ended }) => dialogs::login(prompt.as_ref(), ended.as_ref(), &vcx, f, body),
+        Some(Overlay::Login(d)) => dialogs::login(d, &vcx, f, body),
         Some(Overlay::Decide { run, resend }) => dialogs::confirm_decision(app.runs.get(*run), *resend, &vcx, f, body),
         Some(Overlay::ConfirmStop { run, typed }) => {
             dialogs::confirm_stop(app.runs.get(*run), typed.as_ref(), &vcx, f, body)

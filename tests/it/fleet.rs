@@ -46,17 +46,9 @@ async fn each_account_and_region_is_its_own_cell() {
     assert_eq!(stats.executions_by_account.get("123456789012"), None);
 }
 
-/// An SSO home: `~/.aws/config` with profile `dev` (sso-session `corp`), signed in through the
-/// emulator, which must approve logins at once.
+/// An SSO home (`sso_home`) signed in through the emulator, which must approve logins at once.
 pub async fn signed_in_home(emu: &sctui::emulator::Emulator) -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
-    std::fs::write(
-        home.path().join(".aws/config"),
-        "[profile dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = OpsAdmin\nregion = us-east-1\n\n\
-         [sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n",
-    )
-    .unwrap();
+    let home = sso_home();
     // The emulator approves at once (sso_approve_after 0): no one has to click.
     let mut login = fleet_cmd(emu, home.path(), &["--profile", "dev", "login"]);
     let out = tokio::task::spawn_blocking(move || login.output().unwrap()).await.unwrap();

@@ -544,24 +544,9 @@ fn login_with_a_device_code_then_the_credential_chain_uses_it() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let emu = rt.block_on(crate::support::emulator(1.0));
     let url = emu.url();
-    let home = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
-    std::fs::write(
-        home.path().join(".aws/config"),
-        "[profile dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = OpsAdmin\nregion = us-east-1\n\n\
-         [sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n\
-         sso_registration_scopes = sso:account:access\n",
-    )
-    .unwrap();
+    let home = crate::support::sso_home();
     let home_str = home.path().to_str().unwrap().to_string();
-    let env = [
-        ("HOME", home_str.as_str()),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
-        ("AWS_ENDPOINT_URL_SSO", url.as_str()),
-        ("AWS_ENDPOINT_URL_SERVICE_CATALOG", url.as_str()),
-        ("AWS_ENDPOINT_URL_STS", url.as_str()),
-    ];
+    let env = crate::support::sso_env(&url, &home_str);
     let bin = || CommandBuilder::new(env!("CARGO_BIN_EXE_sctui"));
     let mut t = Tui::spawn_with(bin(), &["--profile", "dev", "login"], 60, 120, &env);
     t.wait_for("Enter this code");
@@ -598,23 +583,9 @@ fn login_from_the_tui_then_the_list_loads() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let emu = rt.block_on(crate::support::emulator(1.0));
     let url = emu.url();
-    let home = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
-    std::fs::write(
-        home.path().join(".aws/config"),
-        "[profile dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = OpsAdmin\nregion = us-east-1\n\n\
-         [sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n",
-    )
-    .unwrap();
+    let home = crate::support::sso_home();
     let home_str = home.path().to_str().unwrap().to_string();
-    let env = [
-        ("HOME", home_str.as_str()),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
-        ("AWS_ENDPOINT_URL_SSO", url.as_str()),
-        ("AWS_ENDPOINT_URL_SERVICE_CATALOG", url.as_str()),
-        ("AWS_ENDPOINT_URL_STS", url.as_str()),
-    ];
+    let env = crate::support::sso_env(&url, &home_str);
     let mut t = Tui::spawn_with(CommandBuilder::new(env!("CARGO_BIN_EXE_sctui")), &["--profile", "dev"], 50, 140, &env);
     t.wait_for("sctui login --profile dev");
     t.send(":login\r");

@@ -166,3 +166,31 @@ pub async fn http_get(url: &str) -> (u16, String) {
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     (head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0), body.to_string())
 }
+
+/// A HOME whose `~/.aws/config` is an SSO operator's, as the AWS CLI writes it: profile `dev`
+/// (the dev account's OpsAdmin, in us-east-1) of the sso-session `corp`. Not signed in yet.
+pub fn sso_home() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[profile dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = OpsAdmin\nregion = us-east-1\n\n\
+         [sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n\
+         sso_registration_scopes = sso:account:access\n",
+    )
+    .unwrap();
+    home
+}
+
+/// The environment of a process on `home` whose SSO, Service Catalog and STS are the emulator
+/// at `url`.
+pub fn sso_env<'a>(url: &'a str, home: &'a str) -> [(&'static str, &'a str); 6] {
+    [
+        ("HOME", home),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", url),
+        ("AWS_ENDPOINT_URL_SSO", url),
+        ("AWS_ENDPOINT_URL_SERVICE_CATALOG", url),
+        ("AWS_ENDPOINT_URL_STS", url),
+    ]
+}

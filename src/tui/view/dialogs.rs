@@ -221,13 +221,8 @@ pub fn copy(text: &str, vcx: &ViewCx, f: &mut Frame, body: Rect) {
 
 /// `:login`: the URL and the code, large, the URL with the code and a QR code of it where the
 /// screen has room; then how the login ended.
-pub fn login(
-    prompt: Option<&crate::sso::Prompt>,
-    ended: Option<&Result<String, String>>,
-    vcx: &ViewCx,
-    f: &mut Frame,
-    body: Rect,
-) {
+pub fn login(d: &crate::tui::screen::LoginDialog, vcx: &ViewCx, f: &mut Frame, body: Rect) {
+    let (prompt, qr, ended) = (d.prompt.as_ref(), &d.qr, d.ended.as_ref());
     let t = vcx.theme;
     let mut lines = Vec::new();
     match prompt {
@@ -251,8 +246,9 @@ pub fn login(
                 lines.push(Line::from(format!("  Or open {}", safe(c))));
                 let room = usize::from(body.width.saturating_sub(6));
                 let rows = usize::from(body.height).saturating_sub(lines.len() + 6);
-                if let Some(qr) = crate::sso::qr_lines(c, room).filter(|q| q.len() <= rows) {
-                    lines.extend(qr.into_iter().map(Line::from));
+                let widest = qr.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+                if !qr.is_empty() && widest <= room && qr.len() <= rows {
+                    lines.extend(qr.iter().map(|l| Line::from(l.clone())));
                 }
             }
         }
