@@ -183,7 +183,7 @@ fn app_with(products: Vec<ProvisionedProduct>) -> App {
     let n = products.len() as i32;
     update(
         &mut app,
-        Action::ProductsPage { generation: 1, page: Page { items: products, next_token: None, total: Some(n) } },
+        Action::ProductsPage { generation: 1, cell: None, page: Page { items: products, next_token: None, total: Some(n) } },
     );
     app
 }
@@ -236,7 +236,7 @@ fn render(rows: &mut Vec<Row>) {
 fn status_change_bytes(rows: &mut Vec<Row>) {
     let mut app = app_with(synthetic(50));
     // Open a form on the first product and start a run, as an operator would.
-    let key = app.list.selected_product().and_then(|p| p.artifact_key()).expect("product");
+    let key = app.list.selected_product().and_then(sctui::tui::screen::browse::actions_key).expect("product");
     let action = sctui::domain::ServiceAction {
         id: "act-1".into(),
         name: "AWS-RestartEC2Instance".into(),

@@ -16,6 +16,11 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// Open the TUI over a fleet: every account and region of a `[fleet.NAME]` of the config,
+    /// or one given as "role=OpsAdmin regions=eu-west-1,us-east-1". With --demo, `--fleet demo`
+    /// is the demo's three accounts in two regions.
+    #[arg(long, value_name = "NAME|SPEC")]
+    pub fleet: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

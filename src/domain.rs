@@ -168,6 +168,10 @@ pub struct ProvisionedProduct {
     pub provisioning_artifact_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_arn: Option<String>,
+    /// The fleet cell (account, region) it was listed from, in the TUI over a fleet: its
+    /// actions, runs and history go through that cell's client. Not part of the API.
+    #[serde(skip)]
+    pub cell: Option<u16>,
 }
 
 impl ProvisionedProduct {

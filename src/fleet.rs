@@ -180,6 +180,41 @@ async fn by_role(
     Ok(Fleet { name, cells, problems })
 }
 
+/// An account of the demo's emulator and the access key of its administrator.
+pub struct DemoAccount {
+    pub id: String,
+    pub name: String,
+    pub access_key: String,
+}
+
+/// The demo's fleet (`sctui --demo --fleet demo`): each account in each region of its emulator,
+/// each cell signed with its account's keys, so the emulator serves it from that account's cell.
+pub fn demo(
+    accounts: &[DemoAccount],
+    regions: &[String],
+    endpoint: &str,
+    settings: &ClientSettings,
+    accept_language: Option<String>,
+) -> Fleet {
+    let mut cells = Vec::new();
+    for a in accounts {
+        for r in regions {
+            let mut client = CatalogClient::demo_as(endpoint, r, settings, &a.access_key)
+                .with_accept_language(accept_language.clone());
+            client.target.account = Some(a.id.clone());
+            cells.push(Cell {
+                account_id: a.id.clone(),
+                account_name: a.name.clone(),
+                region: r.clone(),
+                profile: None,
+                client,
+                production: false,
+            });
+        }
+    }
+    Fleet { name: "demo".to_string(), cells, problems: Vec::new() }
+}
+
 /// The client of one cell of an earlier fleet run (to take it up again): the SSO `role` in
 /// `account` through the SSO session of `profile`, or (no role) the `profile` itself.
 pub async fn cell_client(

@@ -88,7 +88,7 @@ async fn run(cli: Cli) -> i32 {
         Some(Command::Login) => login(&cli.global, &config).await,
         Some(Command::Accounts) => accounts(&cli.global, &config).await,
         Some(command) => run_headless(&cli.global, command, &config).await,
-        None => run_tui(&cli.global, &config, warning, cli_read_only).await,
+        None => run_tui(&cli.global, &config, warning, cli_read_only, cli.fleet.as_deref()).await,
     }
 }
 
@@ -178,7 +178,13 @@ fn check_environment(g: &Global) -> Result<(), Vec<sctui::validate::Invalid>> {
 }
 
 /// The interactive TUI, on the demo emulator or connecting to AWS in the background.
-async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<String>, cli_read_only: bool) -> i32 {
+async fn run_tui(
+    g: &Global,
+    config: &sctui::config::Config,
+    warning: Option<String>,
+    cli_read_only: bool,
+    fleet: Option<&str>,
+) -> i32 {
     if let Err(errors) = check_environment(g) {
         for e in errors {
             eprintln!("sctui: {e}");
@@ -220,6 +226,9 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
         tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
         mouse: !g.no_mouse && config.mouse.unwrap_or(true),
     };
+    if let Some(name) = fleet {
+        return tui_fleet(g, config, name, settings, options).await;
+    }
     if !g.demo {
         let live = sctui::tui::Connection::Live {
             options: live_options(g),
@@ -235,6 +244,81 @@ async fn run_tui(g: &Global, config: &sctui::config::Config, warning: Option<Str
             headless::EXIT_API
         }
     }
+}
+
+/// The TUI over a fleet: resolved in the background (live), or the demo's own accounts and
+/// regions on its emulator.
+async fn tui_fleet(
+    g: &Global,
+    config: &sctui::config::Config,
+    name: &str,
+    settings: ClientSettings,
+    options: sctui::tui::Options,
+) -> i32 {
+    let access_level = g.access_level.or(config.access_level).unwrap_or_default();
+    if g.demo {
+        if name != "demo" {
+            eprintln!("sctui: with --demo, the fleet is the demo's own: --fleet demo");
+            return headless::EXIT_BAD_INPUT;
+        }
+        let (fleet, _emulator) = match demo_fleet(g, &settings).await {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("sctui: {e:#}");
+                return headless::EXIT_API;
+            }
+        };
+        let spec = sctui::config::FleetConfig::default();
+        let setup = sctui::tui::runtime::FleetSetup {
+            name: fleet.name.clone(),
+            spec,
+            profile: None,
+            settings,
+            access_level,
+            ready: Some(std::sync::Arc::new(fleet)),
+        };
+        return sctui::tui::run(sctui::tui::Connection::Fleet(setup), options).await;
+    }
+    let (name, spec) = match sctui::fleet::spec(name, config) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            return headless::EXIT_BAD_INPUT;
+        }
+    };
+    let setup =
+        sctui::tui::runtime::FleetSetup { name, spec, profile: g.profile.clone(), settings, access_level, ready: None };
+    sctui::tui::run(sctui::tui::Connection::Fleet(setup), options).await
+}
+
+/// The demo's fleet: each of its accounts (signed with that account's administrator's keys) in
+/// each of its regions, on one embedded emulator (kept alive by the handle).
+async fn demo_fleet(
+    g: &Global,
+    settings: &ClientSettings,
+) -> anyhow::Result<(sctui::fleet::Fleet, emulator::Emulator)> {
+    let world = load_world(None, g.scale)?;
+    let options = emulator::Options { time_scale: g.time_scale, ..Default::default() };
+    let emu = emulator::start_local(world.clone(), options).await.context("could not start the demo emulator")?;
+    // Each account is reached with the keys of its administrator (an admin principal whose ARN
+    // is in that account).
+    let mut accounts = Vec::new();
+    for a in &world.accounts {
+        let admin = world
+            .principals
+            .iter()
+            .find(|p| p.policy == emulator::world::Policy::Admin && p.arn.split(':').nth(4) == Some(a.id.as_str()));
+        if let Some(p) = admin {
+            accounts.push(sctui::fleet::DemoAccount {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                access_key: p.access_key.clone(),
+            });
+        }
+    }
+    let regions = if world.regions.is_empty() { vec![world.region.clone()] } else { world.regions.clone() };
+    let fleet = sctui::fleet::demo(&accounts, &regions, &emu.url(), settings, g.accept_language.clone());
+    Ok((fleet, emu))
 }
 
 /// `--token-window`, else the config's `token_window_secs`, else an hour.

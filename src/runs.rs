@@ -551,6 +551,15 @@ impl Runner {
     /// The open runs this connection can take up, the journal's problems, and how many open
     /// demo runs of earlier processes were closed as abandoned just now (their emulator is gone).
     pub async fn open_runs(&self) -> Result<(Vec<JournalRun>, Vec<Problem>, usize), JournalError> {
+        self.open_runs_for(std::slice::from_ref(&self.client.target)).await
+    }
+
+    /// The same for several connections at once (a fleet's cells): the open runs any of
+    /// `targets` can take up.
+    pub async fn open_runs_for(
+        &self,
+        targets: &[Target],
+    ) -> Result<(Vec<JournalRun>, Vec<Problem>, usize), JournalError> {
         let Some(j) = self.journal.clone() else { return Ok((Vec::new(), Vec::new(), 0)) };
         let path = j.path().to_path_buf();
         let read = tokio::task::spawn_blocking(move || Journal::read(&path)).await;
@@ -563,9 +572,16 @@ impl Runner {
         journal::mark_damaged(&mut runs, &problems);
         // A damaged run with no record may have been refused, or may have run: it is listed as
         // damaged for the operator to check, never sent again by itself.
-        let candidates =
-            resumable(&runs, &self.client.target).into_iter().filter(|r| !(r.damaged && r.record_id.is_none()));
-        let (demo, open): (Vec<_>, Vec<_>) = candidates.partition(|r| r.demo);
+        let mut candidates: Vec<JournalRun> = Vec::new();
+        for target in targets {
+            for r in resumable(&runs, target) {
+                let unsure = r.damaged && r.record_id.is_none();
+                if !unsure && !candidates.iter().any(|c| c.run == r.run) {
+                    candidates.push(r);
+                }
+            }
+        }
+        let (demo, open): (Vec<_>, Vec<_>) = candidates.into_iter().partition(|r| r.demo);
         let closed = demo.len();
         for r in demo {
             let reason = "it ran on a demo emulator, which ended with its process".to_string();

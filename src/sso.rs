@@ -385,11 +385,10 @@ pub async fn accounts(portal: &aws_sdk_sso::Client, token: &str) -> Result<Vec<A
     }
     // Each account's roles, 8 accounts at a time.
     use futures::StreamExt;
+    // Owned ids: the future is then Send for any caller (a spawned task resolving a fleet).
+    let ids: Vec<String> = out.iter().map(|a| a.account_id.clone()).collect();
     let roles: Vec<Result<Vec<String>, String>> =
-        futures::stream::iter(out.iter().map(|a| account_roles(portal, token, a.account_id.clone())))
-            .buffered(8)
-            .collect()
-            .await;
+        futures::stream::iter(ids.into_iter().map(|id| account_roles(portal, token, id))).buffered(8).collect().await;
     for (a, r) in out.iter_mut().zip(roles) {
         a.roles = r?;
     }

@@ -238,6 +238,23 @@ pub fn build_app(
     app
 }
 
+/// Where a fleet's TUI says it is before its cells are known: the SSO profile, and whether it
+/// is the demo's.
+pub fn fleet_target(f: &runtime::FleetSetup) -> Target {
+    let demo = f.ready.as_ref().and_then(|r| r.cells.first()).is_some_and(|c| c.client.target.demo);
+    Target { demo, profile: f.profile.clone(), ..Default::default() }
+}
+
+/// The App of a fleet: its name in the header, resolving until the runtime has its cells.
+pub fn open_fleet(app: &mut App, f: &runtime::FleetSetup) {
+    app.session.fleet = Some(session::FleetView {
+        name: f.name.clone(),
+        login_profile: f.spec.sso_profile.clone().or_else(|| f.profile.clone()),
+        ..Default::default()
+    });
+    app.session.conn = session::Conn::Resolving;
+}
+
 /// Opens the TUI on a ready client (demo) or resolves one in the background (live).
 pub async fn run(connection: Connection, options: Options) -> i32 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -250,10 +267,14 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     let (target, ready) = match &connection {
         Connection::Ready(c) => (c.target.clone(), true),
         Connection::Live { options, .. } => (options.target(), false),
+        Connection::Fleet(f) => (fleet_target(f), false),
     };
     let term = std::env::var("TERM").ok();
     let ids = Box::new(session::RandomIds);
     let mut app = build_app(target, ready, &options, term.as_deref(), screen::palette::aws_profiles(), ids);
+    if let Connection::Fleet(f) = &connection {
+        open_fleet(&mut app, f);
+    }
     let (mut rt, rx) = Runtime::new(connection, options.journal, options.read_only);
     rt.set_windows(options.token_window, options.poll_error_timeout);
     install_panic_hook();

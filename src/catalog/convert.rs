@@ -32,6 +32,7 @@ pub fn attribute(a: &sdk::ProvisionedProductAttribute) -> ProvisionedProduct {
         provisioning_artifact_id: s(a.provisioning_artifact_id()),
         provisioning_artifact_name: s(a.provisioning_artifact_name()),
         user_arn: s(a.user_arn()),
+        cell: None,
     }
 }
 
@@ -52,6 +53,7 @@ pub fn detail(d: &sdk::ProvisionedProductDetail) -> ProvisionedProduct {
         provisioning_artifact_id: s(d.provisioning_artifact_id()),
         provisioning_artifact_name: None,
         user_arn: None,
+        cell: None,
     }
 }
 

@@ -30,6 +30,16 @@ impl std::fmt::Debug for Connected {
     }
 }
 
+/// A resolved fleet: the runtime keeps its clients, the App reads its cells' names.
+#[derive(Clone)]
+pub struct FleetConnected(pub Arc<crate::fleet::Fleet>);
+
+impl std::fmt::Debug for FleetConnected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("FleetConnected").field(&self.0.cells).finish()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Action {
     Key(KeyEvent),
@@ -44,14 +54,22 @@ pub enum Action {
         generation: u64,
         result: Result<Connected, Error>,
     },
+    /// A page of products; `cell` is the fleet cell it came from (None: the connection).
     ProductsPage {
         generation: u64,
+        cell: Option<u16>,
         page: Page<ProvisionedProduct>,
     },
     ProductsFailed {
         generation: u64,
+        cell: Option<u16>,
         error: Error,
         retrying: bool,
+    },
+    /// The fleet was resolved (attempt `generation`): its cells, or why it could not be.
+    FleetReady {
+        generation: u64,
+        result: Result<FleetConnected, String>,
     },
     ProductUpdated(ProvisionedProduct),
     /// The access level the list calls use (`auto: user`) when narrower than the whole account,
@@ -61,7 +79,7 @@ pub enum Action {
         note: Option<String>,
     },
     ActionsLoaded {
-        key: (String, String),
+        key: crate::tui::screen::browse::ActionsKey,
         result: Result<Arc<Vec<ServiceAction>>, Error>,
     },
     FormLoaded {
@@ -122,6 +140,7 @@ pub enum Action {
         result: Result<(RecordDetail, Vec<RecordOutput>), Error>,
     },
     DefinitionLoaded {
+        cell: Option<u16>,
         action_id: String,
         result: Result<ActionDefinition, Error>,
     },

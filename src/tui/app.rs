@@ -7,7 +7,7 @@
 //! Never `view`.
 
 use super::action::RunId;
-use super::action::{Action, Connected};
+use super::action::{Action, Connected, FleetConnected};
 use super::effect::Effect;
 use super::hits::{Hit, List as HitList};
 use super::keymap::{self, Cmd, KeyMode};
@@ -20,7 +20,7 @@ use super::screen::review::Review;
 use super::screen::run::RunScreen;
 use super::screen::runs::RunsScreen;
 use super::screen::{Cx, Overlay, Screen};
-use super::session::{Conn, IdSource, Session};
+use super::session::{Conn, FleetCell, FleetView, IdSource, Session};
 use super::theme::Theme;
 use crate::catalog::{Error, Target};
 use crate::domain::{ParameterMap, ProvisionedProduct, ServiceAction, Timestamp};
@@ -248,12 +248,14 @@ impl App {
                 if self.session.read_only {
                     self.session.toast("READ-ONLY: stopping an automation is refused", true);
                 } else if self.runs.get(id).is_some_and(|r| r.stoppable()) {
-                    let typed = self.session.production.then(Input::default);
+                    let cell = self.runs.get(id).and_then(|r| r.product.cell);
+                    let typed = self.session.production_at(cell).then(Input::default);
                     self.overlay = Some(Overlay::ConfirmStop { run: id, typed });
                 } else {
                     self.session.toast("Nothing to stop: its SSM execution is not known or not running", false);
                 }
             }
+            Cmd::Login => return self.open_login(),
             Cmd::Resend | Cmd::Abandon => {
                 if let Screen::Run(s) = &self.screen
                     && self.runs.get(s.id).is_some_and(|r| r.decision.is_some())
@@ -274,14 +276,15 @@ impl App {
         let Some(r) = self.runs.get(run) else { return vec![] };
         let Some(fresh) = r.decision.as_ref().map(|d| d.token_fresh) else { return vec![] };
         let journal_id = r.journal_id.clone();
+        let cell = r.product.cell;
         if !resend {
             let reason = "abandoned by the operator: its Execute was never answered".to_string();
             self.runs.decided(run, RunPhase::Abandoned(reason.clone()));
-            return vec![Effect::Abandon { run, journal_id, reason }];
+            return vec![Effect::at(cell, Effect::Abandon { run, journal_id, reason })];
         }
         if fresh {
             let Some(open) = self.runs.decided(run, RunPhase::Submitting) else { return vec![] };
-            return vec![Effect::Resend { run, open }];
+            return vec![Effect::at(cell, Effect::Resend { run, open })];
         }
         let new = NewRun {
             product: r.product.clone(),
@@ -297,7 +300,10 @@ impl App {
         let id = self.runs.add(new, self.session.now);
         let Some(spec) = self.runs.get(id).map(|r| r.spec()) else { return vec![] };
         self.screen = Screen::Run(RunScreen::of(id));
-        vec![Effect::Abandon { run, journal_id, reason }, Effect::Execute { run: id, spec }]
+        vec![
+            Effect::at(cell, Effect::Abandon { run, journal_id, reason }),
+            Effect::at(cell, Effect::Execute { run: id, spec }),
+        ]
     }
 
     fn quit_now(&mut self) -> Vec<Effect> {
@@ -309,7 +315,11 @@ impl App {
     /// through the same sanitiser as the screen, so what is copied is exactly what is shown, and
     /// no control character reaches a clipboard (or a shell it is pasted into).
     fn copy(&mut self) -> Vec<Effect> {
-        let text = self.screen.copy_text(&self.list, &self.runs, &self.session.target);
+        let cell = match &self.screen {
+            Screen::Review(r) => r.form.product.cell,
+            _ => None,
+        };
+        let text = self.screen.copy_text(&self.list, &self.runs, &self.session.target_of(cell));
         let text = text.map(|t| crate::validate::clean(&t));
         match text {
             Some(t) if !self.session.settings.osc52 => {
@@ -371,10 +381,7 @@ impl App {
                 self.session.toast("The demo has no SSO: start sctui with an SSO profile to sign in", true);
                 vec![]
             }
-            P::Login => {
-                self.overlay = Some(Overlay::Login(Default::default()));
-                vec![Effect::Login { profile: self.session.target.profile.clone() }]
-            }
+            P::Login => self.open_login(),
             P::Help => self.screen_command(Cmd::Help),
             P::Quit => self.screen_command(Cmd::Quit),
         }
@@ -387,6 +394,51 @@ impl App {
             self.session.toast(n, false);
         }
         vec![]
+    }
+
+    /// `:login` (or L on a run whose credentials expired): the device-code dialog, for the
+    /// fleet's SSO profile or the connection's.
+    pub fn open_login(&mut self) -> Vec<Effect> {
+        self.overlay = Some(Overlay::Login(Default::default()));
+        let fleet = self.session.fleet.as_ref().and_then(|f| f.login_profile.clone());
+        vec![Effect::Login { profile: fleet.or_else(|| self.session.target.profile.clone()) }]
+    }
+
+    /// The fleet was resolved: its cells become the list's, each loaded on its own; the
+    /// journal's open runs of any of its accounts are taken up (again, after a login).
+    fn fleet_ready(&mut self, generation: u64, result: Result<FleetConnected, String>) -> Vec<Effect> {
+        if generation != self.session.connection {
+            return vec![];
+        }
+        let f = match result {
+            Ok(FleetConnected(f)) => f,
+            Err(e) => {
+                self.session.conn = Conn::Failed(e);
+                return vec![];
+            }
+        };
+        let config = &self.session.settings.config;
+        let cells: Vec<FleetCell> = f
+            .cells
+            .iter()
+            .map(|c| FleetCell {
+                account_id: c.account_id.clone(),
+                account_name: c.account_name.clone(),
+                region: c.region.clone(),
+                production: config.production_for(c.profile.as_deref(), Some(&c.account_id)),
+            })
+            .collect();
+        let login_profile = self.session.fleet.as_ref().and_then(|v| v.login_profile.clone());
+        let view =
+            FleetView { name: f.name.clone(), cells: cells.clone(), problems: f.problems.clone(), login_profile };
+        self.session.fleet = Some(view);
+        self.session.conn = Conn::Ready;
+        if let Some(p) = f.problems.first() {
+            let more = f.problems.len() - 1;
+            let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+            self.session.notice(format!("fleet {}: {p}{more}", f.name));
+        }
+        vec![self.list.set_fleet(cells), Effect::LoadJournal]
     }
 
     /// `:login`'s code to approve, on its dialog if it is still open.
@@ -410,6 +462,14 @@ impl App {
             d.ended = Some(result.clone());
         }
         match result {
+            // A fleet is resolved again: every cell gets credentials from the new session.
+            Ok(_) if self.session.fleet.is_some() => {
+                let s = &mut self.session;
+                s.connection += 1;
+                s.conn = Conn::Resolving;
+                self.list.forget();
+                vec![Effect::ConnectFleet { generation: s.connection }]
+            }
             Ok(_) => self.reconnect(self.session.target.profile.clone(), self.session.target.region.clone()),
             Err(_) => vec![],
         }
@@ -538,8 +598,7 @@ impl App {
     }
 
     fn journal_loaded(&mut self, open: Vec<JournalRun>, problems: Vec<String>, closed_demo: usize) -> Vec<Effect> {
-        let n = open.len();
-        let effects = self.runs.resume(open);
+        let (n, effects) = self.runs.resume(open, self.session.fleet.as_ref());
         if let Some(p) = problems.first() {
             let n = problems.len();
             let problems = if n == 1 { "1 journal problem".to_string() } else { format!("{n} journal problems") };
@@ -744,9 +803,10 @@ impl App {
         match action {
             Action::Key(_) | Action::Mouse(_) | Action::Paste(_) | Action::Resize(..) | Action::Tick(_) => vec![],
             Action::ClientReady { generation, result } => app.client_ready(generation, result),
-            Action::ProductsPage { generation, page } => app.list.on_page(generation, page),
-            Action::ProductsFailed { generation, error, retrying } => {
-                if let Some(text) = app.list.on_failed(generation, &error, retrying) {
+            Action::ProductsPage { generation, cell, page } => app.list.on_page(generation, cell, page),
+            Action::FleetReady { generation, result } => app.fleet_ready(generation, result),
+            Action::ProductsFailed { generation, cell, error, retrying } => {
+                if let Some(text) = app.list.on_failed(generation, cell, &error, retrying) {
                     app.session.toast(text, true);
                 }
                 vec![]
@@ -763,8 +823,8 @@ impl App {
                 }
                 effects
             }
-            Action::DefinitionLoaded { action_id, result } => {
-                app.list.on_definition(action_id, result);
+            Action::DefinitionLoaded { cell, action_id, result } => {
+                app.list.on_definition(cell, action_id, result);
                 vec![]
             }
             Action::LoginPrompt(p) => app.login_prompt(p),

@@ -109,10 +109,20 @@ pub enum Effect {
         pp_id: String,
         action_id: String,
     },
-    /// The runs of a batch, through the one batch scheduler.
+    /// The runs of a batch, through the one batch scheduler; each with its product's fleet
+    /// cell (None: the connection's own client).
     Batch {
-        runs: Vec<(RunId, RunSpec)>,
+        runs: Vec<(RunId, RunSpec, Option<u16>)>,
         plan: BatchPlan,
+    },
+    /// Resolve the fleet (again, after a login): every cell gets a new client.
+    ConnectFleet {
+        generation: u64,
+    },
+    /// `effect` through the client of one fleet cell: a product's own account and region.
+    InCell {
+        cell: u16,
+        effect: Box<Effect>,
     },
     /// Connect again with another profile or region (runs in flight keep their client).
     Reconnect {
@@ -137,4 +147,14 @@ pub enum Effect {
     Bell,
     Suspend,
     Quit,
+}
+
+impl Effect {
+    /// `effect` through the client of `cell`, or of the connection when there is none.
+    pub fn at(cell: Option<u16>, effect: Effect) -> Effect {
+        match cell {
+            Some(cell) => Effect::InCell { cell, effect: Box::new(effect) },
+            None => effect,
+        }
+    }
 }

@@ -57,6 +57,8 @@ pub enum Cmd {
     Abandon,
     /// Stop the run's SSM Automation execution (asks first).
     StopRun,
+    /// L on a run whose credentials expired: the SSO device-code login, then it is watched again.
+    Login,
 }
 
 /// Which key table is in force.
@@ -311,6 +313,13 @@ const RUN: &[Binding] = &[
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
     b!([(Char('e'), NONE)], "e", "run it again (same parameters, new token, reviewed first)", Rerun, false),
     b!([(Char('x'), NONE)], "x", "stop its SSM automation (asks first; the record ends FAILED)", StopRun, false),
+    b!(
+        [(Char('L'), SHIFT), (Char('L'), NONE)],
+        "L",
+        "log in again (IAM Identity Center) when its credentials expired; then it is watched again",
+        Login,
+        false
+    ),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "all runs", Runs, true),
     b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
     b!([(Char('?'), NONE), (F(1), NONE)], "?", "help: every key of this screen", Help, true),

@@ -4,7 +4,7 @@
 use super::action::RunId;
 use super::effect::Effect;
 use super::screen::Fetch;
-use super::session::Session;
+use super::session::{FleetView, Session};
 use crate::catalog::{Error, ErrorKind};
 use crate::domain::{
     ParameterMap, ProvisionedProduct, RecordDetail, RecordOutput, RecordStatus, ServiceAction, Timestamp,
@@ -74,6 +74,9 @@ pub struct Run {
     pub decision: Option<Decision>,
     /// The SSM Automation execution behind the run, once asked for (only while it is on screen).
     pub steps: Option<Steps>,
+    /// Its credentials expired while it was sent or watched: the run view offers the login,
+    /// after which the run is taken up again.
+    pub credentials_expired: bool,
     /// Record polls answered so far, and the poll the steps were last asked for after: at most
     /// one GetAutomationExecution per poll.
     pub polls: u64,
@@ -97,14 +100,15 @@ pub enum Steps {
 impl Run {
     /// Reading the run's SSM execution: again by id once `known`, else found from the record.
     fn load_steps(&self, run: RunId, record: RecordDetail, known: Option<String>) -> Effect {
-        Effect::LoadSteps {
+        let load = Effect::LoadSteps {
             run,
             record,
             outputs: self.outputs.clone(),
             document: self.document.clone(),
             sent: self.sent(),
             known,
-        }
+        };
+        Effect::at(self.product.cell, load)
     }
 
     /// The run as it was sent, to find its SSM execution by.
@@ -238,6 +242,7 @@ impl RunBook {
             journal: None,
             decision: None,
             steps: None,
+            credentials_expired: false,
             polls: 0,
             steps_at_poll: 0,
         });
@@ -273,7 +278,8 @@ impl RunBook {
             return None;
         }
         let record_id = r.record.as_ref()?.record_id.clone();
-        Some(Effect::StopAutomation { run, execution_id: a.automation_execution_id.clone(), record_id })
+        let stop = Effect::StopAutomation { run, execution_id: a.automation_execution_id.clone(), record_id };
+        Some(Effect::at(r.product.cell, stop))
     }
 
     /// The operator picked one of several executions: it is read, and kept as the run's.
@@ -313,35 +319,75 @@ impl RunBook {
     }
 
     /// Runs of earlier sessions that did not end: shown as resumed, and taken up again.
-    pub fn resume(&mut self, open: Vec<JournalRun>) -> Vec<Effect> {
+    /// Takes up the journal's open runs: each one this session does not know yet, and each one
+    /// it knows but stopped watching (its credentials expired, say: after a login they are
+    /// watched again, with the same run on screen). A run still watched is left alone. Over a
+    /// fleet each goes through the cell of its account and region. Returns how many were taken up.
+    pub fn resume(&mut self, open: Vec<JournalRun>, fleet: Option<&FleetView>) -> (usize, Vec<Effect>) {
         let mut effects = Vec::new();
         for j in open {
-            let product =
-                ProvisionedProduct { id: j.product_id.clone(), name: j.product_name.clone(), ..Default::default() };
-            let action = ServiceAction { id: j.action_id.clone(), name: j.action_name.clone(), ..Default::default() };
+            let cell = fleet.and_then(|f| f.cell_of(j.account.as_deref(), j.region.as_deref()));
+            let known = self.list.iter().find(|r| r.journal_id == j.run).map(|r| (r.id, r.phase.clone()));
             let phase = if j.record_id.is_some() { RunPhase::Watching } else { RunPhase::Submitting };
-            let new = NewRun {
-                product,
-                action,
-                document: None,
-                parameters: j.parameters.clone(),
-                token: j.token.clone(),
-                journal_id: j.run.clone(),
-                phase,
+            let id = match known {
+                // Watched already (and not failing for want of credentials), or decided.
+                Some((id, RunPhase::Watching | RunPhase::Submitting))
+                    if self.get(id).is_some_and(|r| r.credentials_expired) =>
+                {
+                    self.retake(id, phase, &j);
+                    id
+                }
+                Some((_, RunPhase::Watching | RunPhase::Submitting | RunPhase::Queued | RunPhase::Ended)) => continue,
+                Some((_, RunPhase::Uncertain(_) | RunPhase::Abandoned(_) | RunPhase::NotStarted(_))) => continue,
+                Some((id, _)) => {
+                    self.retake(id, phase, &j);
+                    id
+                }
+                None => {
+                    let product = ProvisionedProduct {
+                        id: j.product_id.clone(),
+                        name: j.product_name.clone(),
+                        cell,
+                        ..Default::default()
+                    };
+                    let action =
+                        ServiceAction { id: j.action_id.clone(), name: j.action_name.clone(), ..Default::default() };
+                    let new = NewRun {
+                        product,
+                        action,
+                        document: None,
+                        parameters: j.parameters.clone(),
+                        token: j.token.clone(),
+                        journal_id: j.run.clone(),
+                        phase,
+                    };
+                    let id = self.add(new, j.requested_at);
+                    if let Some(r) = self.get_mut(id) {
+                        r.timeline = j.statuses.clone();
+                        r.resumed = true;
+                        r.journal = Some(Box::new(j.clone()));
+                    }
+                    id
+                }
             };
-            let id = self.add(new, j.requested_at);
-            if let Some(r) = self.get_mut(id) {
-                r.timeline = j.statuses.clone();
-                r.resumed = true;
-                r.journal = Some(Box::new(j.clone()));
-            }
-            effects.push(Effect::Resume { run: id, open: Box::new(j) });
+            effects.push(Effect::at(cell, Effect::Resume { run: id, open: Box::new(j) }));
         }
-        effects
+        (effects.len(), effects)
+    }
+
+    /// A run this session stopped watching is watched again (the runtime ends its old watcher).
+    fn retake(&mut self, id: RunId, phase: RunPhase, j: &JournalRun) {
+        if let Some(r) = self.get_mut(id) {
+            r.phase = phase;
+            r.problem = None;
+            r.credentials_expired = false;
+            r.journal = Some(Box::new(j.clone()));
+        }
     }
 
     pub fn retrying(&mut self, run: RunId, error: &Error) {
         if let Some(r) = self.get_mut(run) {
+            r.credentials_expired |= error.kind == ErrorKind::Credentials;
             r.problem = Some(format!("{} (sending again with the same token)", operator_message(error, None)));
         }
     }
@@ -368,6 +414,12 @@ impl RunBook {
         let text = match error {
             RunError::Api(e) => operator_message(e, Some(&r.product.name)),
             other => other.to_string(),
+        };
+        r.credentials_expired = match error {
+            RunError::Api(e) | RunError::Unanswered(e) | RunError::Lost(e) | RunError::Unwatched(e) => {
+                e.kind == ErrorKind::Credentials
+            }
+            _ => false,
         };
         r.phase = match error {
             RunError::Lost(_) => RunPhase::Lost(text.clone()),
@@ -443,6 +495,7 @@ impl RunBook {
         let (record, outputs) = match result {
             Ok(x) => x,
             Err(e) => {
+                r.credentials_expired |= e.kind == ErrorKind::Credentials;
                 r.problem = Some(format!("{} (still watching)", operator_message(&e, None)));
                 return vec![];
             }
@@ -468,7 +521,7 @@ impl RunBook {
             r.product.name,
             status.as_ref().map(|s| s.as_str()).unwrap_or_default()
         );
-        let mut effects = vec![Effect::RefreshProduct { id: r.product.id.clone() }];
+        let mut effects = vec![Effect::at(r.product.cell, Effect::RefreshProduct { id: r.product.id.clone() })];
         session.toast(text, !ok);
         if session.settings.bell {
             effects.push(Effect::Bell);

@@ -2,7 +2,7 @@
 //! over one channel. `step` is the one way an action is applied: the real loop, the tests and
 //! the benchmarks all use it. Draws only when something changed.
 
-use super::action::{Action, Connected, RunId};
+use super::action::{Action, Connected, FleetConnected, RunId};
 use super::app::{App, update};
 use super::effect::Effect;
 use super::view;
@@ -10,7 +10,7 @@ use crate::catalog::{CatalogClient, ClientSettings, LiveOptions, Pager, ProductQ
 use crate::domain::Timestamp;
 use crate::runs::batch::{self, BatchOutcome, Note};
 use crate::runs::journal::Journal;
-use crate::runs::{RunEvent, Runner, schedule::PollSchedule};
+use crate::runs::{RunEvent, RunSpec, Runner, schedule::PollSchedule};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 use ratatui::Terminal;
@@ -19,10 +19,41 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-/// How the client is obtained: ready (demo) or resolved in the background (live).
+/// How the client is obtained: ready (demo) or resolved in the background (live); or a fleet's
+/// clients, one per cell.
 pub enum Connection {
     Ready(CatalogClient),
     Live { options: LiveOptions, settings: ClientSettings, accept_language: Option<String> },
+    Fleet(FleetSetup),
+}
+
+/// A fleet to resolve (again after a login), or already resolved (the demo's).
+#[derive(Clone)]
+pub struct FleetSetup {
+    pub name: String,
+    pub spec: crate::config::FleetConfig,
+    /// The SSO profile (`--profile`), when the fleet names none.
+    pub profile: Option<String>,
+    pub settings: ClientSettings,
+    pub access_level: crate::domain::AccessLevel,
+    /// Resolved already (the demo's fleet of its own accounts): used as it is.
+    pub ready: Option<Arc<crate::fleet::Fleet>>,
+}
+
+impl FleetSetup {
+    async fn resolve(self) -> Result<Arc<crate::fleet::Fleet>, String> {
+        if let Some(f) = self.ready {
+            return Ok(f);
+        }
+        let f =
+            crate::fleet::resolve(self.name, &self.spec, self.profile.as_deref(), &self.settings, self.access_level)
+                .await?;
+        if f.cells.is_empty() {
+            let why = f.problems.first().cloned().unwrap_or_else(|| "no account offers the role".into());
+            return Err(format!("the fleet has no account and region to list: {why}"));
+        }
+        Ok(Arc::new(f))
+    }
 }
 
 /// The live connection's options, to connect again with another profile or region.
@@ -47,6 +78,14 @@ pub struct Runtime {
     /// Watching a run gives up after failing this long.
     poll_error_timeout: Duration,
     products_task: Option<tokio::task::JoinHandle<()>>,
+    /// A fleet: how to resolve it, and each cell's runner (a product's `cell` indexes them).
+    fleet: Option<FleetSetup>,
+    cells: Vec<Runner>,
+    /// The cell an effect in flight is run for (`Effect::InCell`), for the answers that name it.
+    current_cell: Option<u16>,
+    /// The task sending or watching each run: a run taken up again (after a login) ends its
+    /// old watcher first, so that no run is ever watched twice.
+    watchers: std::collections::HashMap<RunId, tokio::task::AbortHandle>,
 }
 
 /// Where background work reports: the App's channel (a closed channel means the TUI has gone).
@@ -100,11 +139,12 @@ impl Runtime {
         let (tx, rx) = unbounded_channel();
         // Without a journal nothing may run: it could be forgotten.
         let read_only = read_only || journal.is_none();
-        let (ready, live) = match connection {
-            Connection::Ready(c) => (Some(c), None),
+        let (ready, live, fleet) = match connection {
+            Connection::Ready(c) => (Some(c), None, None),
             Connection::Live { options, settings, accept_language } => {
-                (None, Some(LiveSetup { options, settings, accept_language }))
+                (None, Some(LiveSetup { options, settings, accept_language }), None)
             }
+            Connection::Fleet(setup) => (None, None, Some(setup)),
         };
         let mut rt = Runtime {
             tx,
@@ -116,6 +156,10 @@ impl Runtime {
             token_window: crate::runs::TOKEN_WINDOW,
             poll_error_timeout: crate::runs::POLL_ERROR_TIMEOUT,
             products_task: None,
+            fleet,
+            cells: Vec::new(),
+            current_cell: None,
+            watchers: Default::default(),
         };
         rt.runner = ready.map(|c| rt.runner_for(c));
         (rt, rx)
@@ -134,6 +178,7 @@ impl Runtime {
         self.token_window = token_window;
         self.poll_error_timeout = poll_error_timeout;
         self.runner = self.runner.take().map(|r| self.runner_for(r.client));
+        self.cells = std::mem::take(&mut self.cells).into_iter().map(|r| self.runner_for(r.client)).collect();
     }
 
     /// A client for the connection attempt the App waits for becomes the runner.
@@ -143,6 +188,65 @@ impl Runtime {
         {
             self.runner = Some(self.runner_for(client.clone()));
         }
+        // A fleet: a runner per cell; what is not per cell (the journal) goes through the first.
+        if let Action::FleetReady { generation, result: Ok(FleetConnected(fleet)) } = action
+            && *generation == self.generation
+        {
+            self.cells = fleet.cells.iter().map(|c| self.runner_for(c.client.clone())).collect();
+            self.runner = self.cells.first().cloned();
+        }
+    }
+
+    /// Resolves the fleet in the background (SSO accounts, a client per cell); the App hears
+    /// FleetReady with its generation. Runs in flight keep their runners.
+    fn connect_fleet(&mut self, generation: u64) {
+        let Some(setup) = self.fleet.clone() else { return };
+        self.generation = generation;
+        self.runner = None;
+        self.cells.clear();
+        if let Some(old) = self.products_task.take() {
+            old.abort();
+        }
+        let send = self.sender();
+        tokio::spawn(async move {
+            let result = setup.resolve().await.map(FleetConnected);
+            send.send(Action::FleetReady { generation, result });
+        });
+    }
+
+    /// A connection (again): the live client, another profile or region, or the fleet's cells.
+    fn connection(&mut self, effect: Effect) {
+        match effect {
+            Effect::Connect if self.fleet.is_some() => self.connect_fleet(0),
+            Effect::Connect => {
+                if let Some(setup) = self.live.clone() {
+                    self.connect(setup, 0, self.read_only);
+                }
+            }
+            Effect::ConnectFleet { generation } => self.connect_fleet(generation),
+            Effect::Reconnect { generation, profile, region, read_only } => {
+                if let Some(mut setup) = self.live.clone() {
+                    setup.options.profile = profile;
+                    setup.options.region = region;
+                    self.connect(setup, generation, read_only);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An effect through one fleet cell's runner: the effect's work starts with it (each spawns
+    /// its task at once), then the connection's runner is back.
+    fn run_in_cell(&mut self, cell: u16, effect: Effect, host: &mut dyn Host) {
+        let Some(runner) = self.cells.get(usize::from(cell)).cloned() else {
+            tracing::warn!(cell, "no such fleet cell");
+            return;
+        };
+        let own = self.runner.replace(runner);
+        self.current_cell = Some(cell);
+        self.run(effect, host);
+        self.current_cell = None;
+        self.runner = own;
     }
 
     fn sender(&self) -> Sender {
@@ -173,7 +277,7 @@ impl Runtime {
     /// A run of an earlier session: taken up without sending, or as the operator decided.
     fn take_up(&mut self, effect: Effect) {
         match effect {
-            Effect::Resume { run, open } => self.with_runner(|runner, send| async move {
+            Effect::Resume { run, open } => self.watch(run, |runner, send| async move {
                 let mut report = reporter(run, send.clone());
                 match runner.take_up_asking(&open, &mut report).await {
                     Ok(_) => {}
@@ -185,13 +289,13 @@ impl Runtime {
                     Err(error) => send.send(Action::RunFailed { run, error }),
                 }
             }),
-            Effect::Adopt { run, open, record_id } => self.with_runner(|runner, send| async move {
+            Effect::Adopt { run, open, record_id } => self.watch(run, |runner, send| async move {
                 let mut report = reporter(run, send.clone());
                 if let Err(error) = runner.adopt_record(&open, &record_id, &mut report).await {
                     send.send(Action::RunFailed { run, error });
                 }
             }),
-            Effect::Resend { run, open } => self.with_runner(|runner, send| async move {
+            Effect::Resend { run, open } => self.watch(run, |runner, send| async move {
                 let mut report = reporter(run, send.clone());
                 if let Err(error) = runner.resend(&open, true, &mut report).await {
                     send.send(Action::RunFailed { run, error });
@@ -223,19 +327,9 @@ impl Runtime {
     /// Starts the work an effect asks for. Terminal effects (bell, suspend) go to the host.
     pub fn run(&mut self, effect: Effect, host: &mut dyn Host) {
         match effect {
-            Effect::Connect => {
-                if let Some(setup) = self.live.clone() {
-                    self.connect(setup, 0, self.read_only);
-                }
-            }
-            Effect::Reconnect { generation, profile, region, read_only } => {
-                if let Some(mut setup) = self.live.clone() {
-                    setup.options.profile = profile;
-                    setup.options.region = region;
-                    self.connect(setup, generation, read_only);
-                }
-            }
-            Effect::Execute { run, spec } => self.with_runner(|runner, send| async move {
+            e @ (Effect::Connect | Effect::ConnectFleet { .. } | Effect::Reconnect { .. }) => self.connection(e),
+            Effect::InCell { cell, effect } => self.run_in_cell(cell, *effect, host),
+            Effect::Execute { run, spec } => self.watch(run, |runner, send| async move {
                 let mut report = reporter(run, send.clone());
                 if let Err(error) = runner.run(&spec, &mut report).await {
                     send.send(Action::RunFailed { run, error });
@@ -248,16 +342,12 @@ impl Runtime {
             e @ (Effect::Resume { .. } | Effect::Adopt { .. } | Effect::Resend { .. } | Effect::Abandon { .. }) => {
                 self.take_up(e);
             }
-            Effect::Batch { runs, plan } => self.with_runner(|runner, send| async move {
-                batch::run(&runner, runs, plan, move |run: &RunId, note: Note<'_>| batch_note(*run, note, &send)).await;
-            }),
-            Effect::LoadJournal => self.with_runner(|runner, send| async move {
-                let (open, problems, closed_demo) = match runner.open_runs().await {
-                    Ok((open, problems, closed)) => (open, problems.iter().map(|p| p.to_string()).collect(), closed),
-                    Err(e) => (Vec::new(), vec![e.to_string()], 0),
-                };
-                send.send(Action::JournalLoaded { open, problems, closed_demo });
-            }),
+            Effect::Batch { runs, plan } => self.batch(runs, plan),
+            Effect::LoadJournal => {
+                // Over a fleet, the open runs of every cell's account and region.
+                let targets: Vec<crate::catalog::Target> = self.cells.iter().map(|r| r.client.target.clone()).collect();
+                self.load_journal(targets);
+            }
             Effect::LoadHistoryActions { pp_id } => {
                 let (journal, send) = (self.journal.clone(), self.sender());
                 tokio::spawn(async move {
@@ -272,12 +362,20 @@ impl Runtime {
                     send.send(Action::JournalRunFound { product, found });
                 });
             }
+            Effect::LoadProducts { generation, query } if !self.cells.is_empty() => {
+                if let Some(old) = self.products_task.take() {
+                    old.abort();
+                }
+                let clients: Vec<CatalogClient> = self.cells.iter().map(|r| r.client.clone()).collect();
+                self.products_task = Some(tokio::spawn(load_fleet(clients, generation, query, self.sender())));
+            }
             Effect::LoadProducts { generation, query } => {
                 let Some(client) = self.client() else { return };
                 if let Some(old) = self.products_task.take() {
                     old.abort();
                 }
-                self.products_task = Some(tokio::spawn(load_products(client, generation, query, self.sender())));
+                let send = self.sender();
+                self.products_task = Some(tokio::spawn(load_products(client, None, generation, query, send)));
             }
             Effect::SetAccessLevel(level) => {
                 if let Some(r) = self.runner.as_mut() {
@@ -299,14 +397,62 @@ impl Runtime {
         }
     }
 
+    /// The journal's open runs this connection (or any of the fleet's cells) can take up.
+    fn load_journal(&self, targets: Vec<crate::catalog::Target>) {
+        self.with_runner(|runner, send| async move {
+            let targets = if targets.is_empty() { vec![runner.client.target.clone()] } else { targets };
+            let (open, problems, closed_demo) = match runner.open_runs_for(&targets).await {
+                Ok((open, problems, closed)) => (open, problems.iter().map(|p| p.to_string()).collect(), closed),
+                Err(e) => (Vec::new(), vec![e.to_string()], 0),
+            };
+            send.send(Action::JournalLoaded { open, problems, closed_demo });
+        });
+    }
+
+    /// A batch: each run through its product's cell (a fleet's runs, at most the batch's
+    /// concurrency per account), or all through the connection's runner.
+    fn batch(&self, runs: Vec<(RunId, RunSpec, Option<u16>)>, plan: batch::BatchPlan) {
+        let Some(own) = self.runner.clone() else { return };
+        let items: Vec<(RunId, Runner, RunSpec)> = runs
+            .into_iter()
+            .map(|(id, spec, cell)| {
+                let runner = cell.and_then(|c| self.cells.get(usize::from(c))).cloned().unwrap_or_else(|| own.clone());
+                (id, runner, spec)
+            })
+            .collect();
+        let send = self.sender();
+        tokio::spawn(async move {
+            batch::run_each(items, plan, move |run: &RunId, note: Note<'_>| batch_note(*run, note, &send)).await;
+        });
+    }
+
     /// `:login`, in the background: its prompt and its end come back as actions.
     fn login(&self, profile: Option<String>) {
-        let settings = self.live.as_ref().map(|l| l.settings.clone()).unwrap_or_default();
+        let settings = match (&self.live, &self.fleet) {
+            (Some(l), _) => l.settings.clone(),
+            (None, Some(f)) => f.settings.clone(),
+            (None, None) => ClientSettings::default(),
+        };
         let send = self.sender();
         tokio::spawn(async move {
             let result = sso_login(profile, settings, send.clone()).await;
             send.send(Action::LoginDone(result));
         });
+    }
+
+    /// Spawns the work that sends or watches `run` (ending the run's earlier watcher).
+    fn watch<F, Fut>(&mut self, run: RunId, work: F)
+    where
+        F: FnOnce(Runner, Sender) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let Some(runner) = self.runner.clone() else { return };
+        self.watchers.retain(|_, h| !h.is_finished());
+        if let Some(old) = self.watchers.remove(&run) {
+            old.abort();
+        }
+        let handle = tokio::spawn(work(runner, self.sender()));
+        self.watchers.insert(run, handle.abort_handle());
     }
 
     /// Spawns `work` with the current runner, if there is one yet.
@@ -322,7 +468,7 @@ impl Runtime {
     /// The one-call reads: each answer comes back as its action.
     fn read(&self, effect: Effect) {
         let Some(client) = self.client() else { return };
-        let send = self.sender();
+        let (send, cell) = (self.sender(), self.current_cell);
         tokio::spawn(async move {
             let action = match effect {
                 Effect::RefreshProduct { id } => match client.product(&id).await {
@@ -331,11 +477,11 @@ impl Runtime {
                 },
                 Effect::LoadDefinition { action_id } => {
                     let result = client.action_definition(&action_id).await.map(|(_, d)| d);
-                    Action::DefinitionLoaded { action_id, result }
+                    Action::DefinitionLoaded { cell, action_id, result }
                 }
                 Effect::LoadActions { product_id, version_id } => {
                     let result = client.actions(&product_id, &version_id).await;
-                    Action::ActionsLoaded { key: (product_id, version_id), result }
+                    Action::ActionsLoaded { key: (cell, product_id, version_id), result }
                 }
                 Effect::LoadForm { pp_id, action_id } => load_form(&client, pp_id, action_id).await,
                 Effect::LoadHistory { pp_id, token } => {
@@ -420,9 +566,19 @@ async fn find_in_journal(
     Some((run.action_id, run.action_name, run.parameters))
 }
 
+/// Every fleet cell's products, at most 8 cells at a time (each cell has its own rate limit),
+/// each page reported with its cell as it arrives.
+async fn load_fleet(clients: Vec<CatalogClient>, generation: u64, query: ProductQuery, send: Sender) {
+    let loads = clients.into_iter().enumerate().map(|(i, client)| {
+        let cell = u16::try_from(i).ok();
+        load_products(client, cell, generation, query.clone(), send.clone())
+    });
+    futures::stream::iter(loads).buffer_unordered(8).collect::<Vec<()>>().await;
+}
+
 /// Every page of products, each reported as it arrives. A passing problem (network, throttling,
 /// 5xx) is retried with backoff from the same page; anything else waits for the operator (r).
-async fn load_products(client: CatalogClient, generation: u64, query: ProductQuery, send: Sender) {
+async fn load_products(client: CatalogClient, cell: Option<u16>, generation: u64, query: ProductQuery, send: Sender) {
     let mut pager = Pager::new("SearchProvisionedProducts");
     let mut backoff = PollSchedule::new(generation);
     // The level cannot change within one load: it is told with the first page.
@@ -431,12 +587,12 @@ async fn load_products(client: CatalogClient, generation: u64, query: ProductQue
         let error = match client.products_page(&query, pager.token()).await {
             Ok(page) => match pager.advance(page.next_token.as_deref()) {
                 Ok(more) => {
-                    if !told_level {
+                    if !told_level && cell.unwrap_or(0) == 0 {
                         told_level = true;
                         let narrowed = client.access_level_narrowed();
                         send.send(Action::AccessLevelKnown { narrowed, note: client.take_access_note() });
                     }
-                    send.send(Action::ProductsPage { generation, page });
+                    send.send(Action::ProductsPage { generation, cell, page });
                     if !more {
                         return;
                     }
@@ -447,7 +603,7 @@ async fn load_products(client: CatalogClient, generation: u64, query: ProductQue
             Err(e) => e,
         };
         let retrying = error.is_transient();
-        send.send(Action::ProductsFailed { generation, error, retrying });
+        send.send(Action::ProductsFailed { generation, cell, error, retrying });
         if !retrying {
             return;
         }

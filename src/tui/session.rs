@@ -51,6 +51,39 @@ impl IdSource for CountedIds {
     }
 }
 
+/// One cell of the fleet the TUI shows: an account in a region, as the screens name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetCell {
+    pub account_id: String,
+    /// The SSO account name, or the profile's name.
+    pub account_name: String,
+    pub region: String,
+    /// Runs here change production (the config's production accounts or profiles).
+    pub production: bool,
+}
+
+/// The fleet the TUI lists (`sctui --fleet NAME`): its name, its cells in the runtime's order
+/// (a product's `cell` indexes them), and what could not be made a cell.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FleetView {
+    pub name: String,
+    pub cells: Vec<FleetCell>,
+    pub problems: Vec<String>,
+    /// The profile whose SSO session the fleet's credentials come from (`:login` signs in to it).
+    pub login_profile: Option<String>,
+}
+
+impl FleetView {
+    /// The cell of a journal run (its account and region), to take it up with that account's client.
+    pub fn cell_of(&self, account: Option<&str>, region: Option<&str>) -> Option<u16> {
+        let i = self
+            .cells
+            .iter()
+            .position(|c| Some(c.account_id.as_str()) == account && Some(c.region.as_str()) == region)?;
+        u16::try_from(i).ok()
+    }
+}
+
 /// Settings fixed when the TUI opens (from flags and the config file).
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -105,6 +138,8 @@ pub struct Session {
     pub read_only: bool,
     /// The profile or account changes production.
     pub production: bool,
+    /// A fleet (`--fleet`): many accounts and regions in one list; None for one connection.
+    pub fleet: Option<FleetView>,
     pub toast: Option<Toast>,
     pub now: Timestamp,
     /// Animation frame (spinners).
@@ -125,6 +160,7 @@ impl Session {
             settings: Settings::default(),
             read_only: false,
             production: false,
+            fleet: None,
             toast: None,
             now,
             frame: 0,
@@ -144,6 +180,30 @@ impl Session {
 
     pub fn next_id(&mut self) -> String {
         self.ids.next_id()
+    }
+
+    /// The fleet cell a product was listed from.
+    pub fn cell(&self, cell: Option<u16>) -> Option<&FleetCell> {
+        self.fleet.as_ref()?.cells.get(usize::from(cell?))
+    }
+
+    /// Whether a run on a product of `cell` changes production: the connection's rule, or the
+    /// cell's own account.
+    pub fn production_at(&self, cell: Option<u16>) -> bool {
+        self.production || self.cell(cell).is_some_and(|c| c.production)
+    }
+
+    /// Where a product's requests go: its fleet cell's region and account, or the connection.
+    pub fn target_of(&self, cell: Option<u16>) -> Target {
+        match self.cell(cell) {
+            Some(c) => Target {
+                region: Some(c.region.clone()),
+                account: Some(c.account_id.clone()),
+                profile: None,
+                ..self.target.clone()
+            },
+            None => self.target.clone(),
+        }
     }
 }
 

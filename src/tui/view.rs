@@ -66,6 +66,34 @@ pub struct ViewCx<'a> {
     pub read_only: bool,
     /// Where the mouse can act in this frame.
     pub hits: &'a Hits,
+    /// The fleet, when the list spans accounts and regions: where each product lives.
+    pub fleet: Option<&'a crate::tui::session::FleetView>,
+}
+
+impl ViewCx<'_> {
+    /// The fleet cell of a product (None for the connection's own).
+    pub fn cell(&self, cell: Option<u16>) -> Option<&crate::tui::session::FleetCell> {
+        self.fleet?.cells.get(usize::from(cell?))
+    }
+}
+
+/// Where a fleet product's run would go, as a banner too big to miss: ` ACCOUNT staging
+/// (345678901234) · REGION us-east-1 `, red for a production account. None outside a fleet.
+pub fn place_banner(cell: Option<u16>, vcx: &ViewCx) -> Option<Line<'static>> {
+    let t = vcx.theme;
+    let c = vcx.cell(cell)?;
+    let colour = if c.production { ratatui::style::Color::Red } else { ratatui::style::Color::Blue };
+    let style = t.badge(colour);
+    let mut spans = vec![
+        Span::styled(format!(" ACCOUNT {} ({}) ", safe(&c.account_name), safe(&c.account_id)), style),
+        Span::raw(" "),
+        Span::styled(format!(" REGION {} ", safe(&c.region)), style),
+    ];
+    if c.production {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" PRODUCTION ACCOUNT ", t.badge(ratatui::style::Color::Red)));
+    }
+    Some(Line::from(spans))
 }
 
 pub fn render(app: &App, f: &mut Frame) {
@@ -78,6 +106,7 @@ pub fn render(app: &App, f: &mut Frame) {
         conn: &s.conn,
         read_only: s.read_only,
         hits: &app.hits,
+        fleet: s.fleet.as_ref(),
     };
     app.hits.clear();
     let _presenting = Presenting::start(vcx.presenter, s.theme.ascii);
@@ -98,11 +127,11 @@ pub fn render(app: &App, f: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    header::render(s, (app.runs.in_flight(), app.runs.queued()), &vcx, f, header_area);
+    header::render(s, (app.runs.in_flight(), app.runs.queued()), app.list.cells_answered(), &vcx, f, header_area);
     match &app.screen {
         Screen::Browse(_) => screen::browse::render(&app.list, true, &vcx, f, body),
         Screen::Form(form) => screen::form::render(form, &vcx, f, body),
-        Screen::Review(r) => screen::review::render(r, &s.target, &vcx, f, body),
+        Screen::Review(r) => screen::review::render(r, &s.target_of(r.form.product.cell), &vcx, f, body),
         Screen::Run(r) => screen::run::render(r, &app.runs, &vcx, f, body),
         Screen::Runs(r) => screen::runs::render(r, &app.runs, &vcx, f, body),
         Screen::History(h) => screen::history::render(h, &vcx, f, body),

@@ -18,7 +18,7 @@ const RULES: &[(&str, &[&str])] = &[
     ("fleet", &["catalog", "config", "domain", "sso", "validate"]),
     ("headless", &["catalog", "cli", "domain", "fleet", "runs", "sso", "validate"]),
     ("emulator", &["domain", "validate"]),
-    ("tui", &["catalog", "config", "domain", "headless", "runs", "sso", "validate"]),
+    ("tui", &["catalog", "config", "domain", "fleet", "headless", "runs", "sso", "validate"]),
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -52,13 +52,13 @@ fn app_with(n: usize) -> App {
     let items = (0..n).map(|i| product(i, "AVAILABLE")).collect();
     update(
         &mut app,
-        Action::ProductsPage { generation: 1, page: Page { items, next_token: None, total: Some(n as i32) } },
+        Action::ProductsPage { generation: 1, cell: None, page: Page { items, next_token: None, total: Some(n as i32) } },
     );
     app
 }
 
 fn open_form(app: &mut App) {
-    let version = app.list.selected_product().unwrap().artifact_key().unwrap();
+    let version = crate::tui::screen::browse::actions_key(app.list.selected_product().unwrap()).unwrap();
     let restart = ServiceAction { id: "act-1".into(), name: "AWS-RestartEC2Instance".into(), ..Default::default() };
     update(app, Action::ActionsLoaded { key: version, result: Ok(Arc::new(vec![restart])) });
     if app.key_mode() == KeyMode::Products {
@@ -104,7 +104,7 @@ fn the_first_page_selects_and_fetches_actions_once_per_version() {
     app.start();
     let items = vec![product(0, "AVAILABLE"), product(1, "AVAILABLE"), product(2, "AVAILABLE")];
     let page = Page { items, next_token: Some("t".into()), total: Some(5) };
-    let effects = update(&mut app, Action::ProductsPage { generation: 1, page });
+    let effects = update(&mut app, Action::ProductsPage { generation: 1, cell: None, page });
     assert!(matches!(&effects[..], [Effect::LoadActions { version_id, .. }] if version_id == "pa-even"));
     assert!(!app.list.loading.done);
     let effects = update(&mut app, ch('j'));
@@ -118,7 +118,7 @@ fn stale_pages_are_ignored() {
     let mut app = app_with(3);
     update(&mut app, ch('r'));
     let page = Page { items: vec![product(9, "ERROR")], next_token: None, total: None };
-    update(&mut app, Action::ProductsPage { generation: 1, page });
+    update(&mut app, Action::ProductsPage { generation: 1, cell: None, page });
     assert_eq!(app.list.len(), 3);
 }
 
@@ -132,11 +132,11 @@ fn the_selection_follows_the_product_across_a_refresh() {
     // The refreshed list comes back in another order, in two pages.
     let first = vec![product(4, "AVAILABLE"), product(3, "AVAILABLE")];
     let page = Page { items: first, next_token: Some("t".into()), total: Some(5) };
-    update(&mut app, Action::ProductsPage { generation: 2, page });
+    update(&mut app, Action::ProductsPage { generation: 2, cell: None, page });
     let rest = vec![product(2, "UNDER_CHANGE"), product(1, "AVAILABLE"), product(0, "AVAILABLE")];
     update(
         &mut app,
-        Action::ProductsPage { generation: 2, page: Page { items: rest, next_token: None, total: Some(5) } },
+        Action::ProductsPage { generation: 2, cell: None, page: Page { items: rest, next_token: None, total: Some(5) } },
     );
     assert_eq!(app.list.selected_product().unwrap().name, "web-02");
     assert_eq!(app.list.selected, 2);
@@ -513,7 +513,7 @@ fn copied_text_carries_no_control_character() {
     evil.id = "pp-\u{1b}[201~\u{15}echo PWNED > FILE\r\u{202e}".into();
     update(
         &mut app,
-        Action::ProductsPage { generation: 1, page: Page { items: vec![evil], next_token: None, total: None } },
+        Action::ProductsPage { generation: 1, cell: None, page: Page { items: vec![evil], next_token: None, total: None } },
     );
     let effects = update(&mut app, ch('c'));
     let [Effect::Copy(text)] = effects.as_slice() else { panic!("{effects:?}") };
@@ -556,7 +556,7 @@ fn the_filter_takes_field_value_terms() {
     let mut app = new_app(demo()).with_client_ready();
     app.start();
     let items = vec![product(0, "AVAILABLE"), product(1, "TAINTED"), product(2, "ERROR"), product(3, "TAINTED")];
-    update(&mut app, Action::ProductsPage { generation: 1, page: Page { items, next_token: None, total: Some(4) } });
+    update(&mut app, Action::ProductsPage { generation: 1, cell: None, page: Page { items, next_token: None, total: Some(4) } });
     let names = |app: &App| app.list.visible.iter().map(|&i| app.list.rows[i].product.name.clone()).collect::<Vec<_>>();
     app.list.set_filter("status:tainted".into());
     assert_eq!(names(&app), ["web-01", "web-03"]);

@@ -9,7 +9,7 @@ use crate::tui::effect::Effect;
 use crate::tui::hits::{Hit, List};
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::operator_message;
-use crate::tui::session::Conn;
+use crate::tui::session::{Conn, FleetCell};
 use crate::tui::view::{ViewCx, block, fit, safe};
 use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
@@ -60,6 +60,8 @@ pub enum SortKey {
     Version,
     LastRecord,
     Created,
+    /// A fleet's account, then region (offered only over a fleet).
+    Account,
 }
 
 impl SortKey {
@@ -72,11 +74,14 @@ impl SortKey {
             SortKey::Version => "version",
             SortKey::LastRecord => "last record",
             SortKey::Created => "created",
+            SortKey::Account => "account",
         }
     }
 
-    fn next(self) -> SortKey {
+    fn next(self, fleet: bool) -> SortKey {
         match self {
+            SortKey::Created if fleet => SortKey::Account,
+            SortKey::Account => SortKey::Listed,
             SortKey::Listed => SortKey::Name,
             SortKey::Name => SortKey::Status,
             SortKey::Status => SortKey::Product,
@@ -126,6 +131,47 @@ pub struct Loading {
     pub done: bool,
     pub total: Option<i32>,
     pub error: Option<String>,
+    /// Over a fleet: each cell's own progress, in the fleet's order.
+    pub cells: Vec<CellLoad>,
+}
+
+/// One fleet cell's part of the list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellLoad {
+    /// Pages are coming: the products so far.
+    Loading(usize),
+    /// Failing for a passing reason, and being asked again: the products so far, and why.
+    Retrying(usize, String),
+    /// Every page came: how many products.
+    Done(usize),
+    Failed(String),
+}
+
+impl Default for CellLoad {
+    fn default() -> Self {
+        CellLoad::Loading(0)
+    }
+}
+
+impl CellLoad {
+    pub fn ended(&self) -> bool {
+        matches!(self, CellLoad::Done(_) | CellLoad::Failed(_))
+    }
+
+    fn so_far(&self) -> usize {
+        match self {
+            CellLoad::Loading(n) | CellLoad::Retrying(n, _) | CellLoad::Done(n) => *n,
+            CellLoad::Failed(_) => 0,
+        }
+    }
+}
+
+/// The (product, version) key of a product's actions, with the fleet cell it lives in: an
+/// account sees the actions associated in it.
+pub type ActionsKey = (Option<u16>, String, String);
+
+pub fn actions_key(p: &ProvisionedProduct) -> Option<ActionsKey> {
+    p.artifact_key().map(|(product, version)| (p.cell, product, version))
 }
 
 /// A product and the lowercase text the filter searches (built once, not per keystroke). The
@@ -138,21 +184,28 @@ pub struct Row {
 
 impl Row {
     pub fn new(product: ProvisionedProduct) -> Row {
-        let key = search_key(&product);
+        let key = search_key(&product, None);
         Row { product: Box::new(product), key }
     }
 
     /// The rows of a page. The keys are built first, one after the other, so that they sit
     /// side by side in memory and the filter's scan stays in cache.
-    fn page(items: Vec<ProvisionedProduct>) -> Vec<Row> {
-        let keys: Vec<String> = items.iter().map(search_key).collect();
+    fn page(items: Vec<ProvisionedProduct>, cell: Option<&FleetCell>) -> Vec<Row> {
+        let keys: Vec<String> = items.iter().map(|p| search_key(p, cell)).collect();
         items.into_iter().zip(keys).map(|(p, key)| Row { product: Box::new(p), key }).collect()
     }
 }
 
-/// What the filter matches a product on, lowercase, fields separated so no match spans two.
-fn search_key(p: &ProvisionedProduct) -> String {
+/// What the filter matches a product on, lowercase, fields separated so no match spans two;
+/// over a fleet, its account (name and id) and region too.
+fn search_key(p: &ProvisionedProduct, cell: Option<&FleetCell>) -> String {
     let mut k = String::with_capacity(96);
+    if let Some(c) = cell {
+        for part in [c.account_name.as_str(), c.account_id.as_str(), c.region.as_str()] {
+            k.push_str(part);
+            k.push('\u{1}');
+        }
+    }
     for part in [
         p.name.as_str(),
         p.id.as_str(),
@@ -172,8 +225,9 @@ fn search_key(p: &ProvisionedProduct) -> String {
 }
 
 /// One term of the filter (lowercase): `field:value` looks in that field (name, id, status, type,
-/// product, version, tag, record), anything else anywhere in the search key.
-fn term_matches(p: &ProvisionedProduct, key: &str, term: &str) -> bool {
+/// product, version, tag, record; over a fleet account and region), anything else anywhere in
+/// the search key.
+fn term_matches(p: &ProvisionedProduct, cell: Option<&FleetCell>, key: &str, term: &str) -> bool {
     let Some((field, value)) = term.split_once(':').filter(|(_, v)| !v.is_empty()) else {
         return key.contains(term);
     };
@@ -187,6 +241,8 @@ fn term_matches(p: &ProvisionedProduct, key: &str, term: &str) -> bool {
         "version" | "provisioningartifactname" => p.provisioning_artifact_name.as_deref().is_some_and(has),
         "tag" | "tags" => p.tags.iter().any(|t| has(&format!("{}={}", t.key, t.value))),
         "record" | "lastrecordid" => p.last_record_id.as_deref().is_some_and(has),
+        "account" => cell.is_some_and(|c| has(&c.account_name) || has(&c.account_id)),
+        "region" => cell.is_some_and(|c| has(&c.region)),
         _ => key.contains(term),
     }
 }
@@ -212,9 +268,12 @@ pub struct ProductList {
     pub filter: Input,
     pub sort: SortKey,
     pub descending: bool,
-    pub actions: HashMap<(String, String), VersionActions>,
-    /// Each action's SSM document, by action id (fetched once).
-    pub definitions: HashMap<String, Fetch<ActionDefinition>>,
+    pub actions: HashMap<ActionsKey, VersionActions>,
+    /// Each action's SSM document, by (fleet cell, action id) (fetched once).
+    pub definitions: HashMap<(Option<u16>, String), Fetch<ActionDefinition>>,
+    /// Over a fleet: its cells (a product's `cell` indexes them), for the ACCOUNT and REGION
+    /// columns, the filter and the sort.
+    pub cells: Vec<FleetCell>,
     pub action_selected: usize,
     /// Products marked for a batch run, by id.
     pub marks: BTreeSet<String>,
@@ -240,8 +299,13 @@ impl ProductList {
         self.visible.get(self.selected).map(|&i| &*self.rows[i].product)
     }
 
+    /// The fleet cell a product was listed from.
+    pub fn cell(&self, cell: Option<u16>) -> Option<&FleetCell> {
+        self.cells.get(usize::from(cell?))
+    }
+
     pub fn actions_of_selected(&self) -> Option<&VersionActions> {
-        let key = self.selected_product()?.artifact_key()?;
+        let key = actions_key(self.selected_product()?)?;
         self.actions.get(&key)
     }
 
@@ -262,9 +326,14 @@ impl ProductList {
         !self.loading.done && *conn == Conn::Ready && self.loading.error.is_none()
     }
 
-    /// Loads the list again from the first page; pages of the earlier load are ignored.
+    /// Loads the list again from the first page (of every fleet cell); pages of the earlier
+    /// load are ignored.
     pub fn reload(&mut self) -> Effect {
-        self.loading = Loading { generation: self.loading.generation + 1, ..Default::default() };
+        self.loading = Loading {
+            generation: self.loading.generation + 1,
+            cells: vec![CellLoad::default(); self.cells.len()],
+            ..Default::default()
+        };
         Effect::LoadProducts {
             generation: self.loading.generation,
             query: ProductQuery { page_size: 100, ..Default::default() },
@@ -277,13 +346,20 @@ impl ProductList {
             pane: Pane::Products,
             loading: Loading { generation: self.loading.generation + 1, ..Default::default() },
             filter: std::mem::take(&mut self.filter),
-            sort: self.sort,
+            sort: if self.sort == SortKey::Account { SortKey::Listed } else { self.sort },
             descending: self.descending,
             ..Default::default()
         };
     }
 
-    pub fn on_page(&mut self, generation: u64, page: Page<ProvisionedProduct>) -> Vec<Effect> {
+    /// A fleet was resolved: its cells, and a list to load from each.
+    pub fn set_fleet(&mut self, cells: Vec<FleetCell>) -> Effect {
+        self.forget();
+        self.cells = cells;
+        self.reload()
+    }
+
+    pub fn on_page(&mut self, generation: u64, cell: Option<u16>, page: Page<ProvisionedProduct>) -> Vec<Effect> {
         if generation != self.loading.generation {
             return vec![];
         }
@@ -292,25 +368,61 @@ impl ProductList {
         }
         self.loading.pages += 1;
         self.loading.error = None;
-        self.loading.total = page.total.or(self.loading.total);
-        self.loading.done = page.next_token.is_none();
-        self.rows.extend(Row::page(page.items));
+        let mut items = page.items;
+        match cell.and_then(|c| self.loading.cells.get_mut(usize::from(c))) {
+            Some(state) => {
+                let so_far = state.so_far() + items.len();
+                *state = if page.next_token.is_none() { CellLoad::Done(so_far) } else { CellLoad::Loading(so_far) };
+                for p in &mut items {
+                    p.cell = cell;
+                }
+                self.loading.total = None;
+                self.loading.done = self.loading.cells.iter().all(CellLoad::ended);
+            }
+            None => {
+                self.loading.total = page.total.or(self.loading.total);
+                self.loading.done = page.next_token.is_none();
+            }
+        }
+        let place = self.cell(cell).cloned();
+        self.rows.extend(Row::page(items, place.as_ref()));
         self.filtered_for.clear();
         self.recompute();
         self.ensure_actions()
     }
 
     /// A failed page: the message to show, if it is about the current load.
-    pub fn on_failed(&mut self, generation: u64, error: &Error, retrying: bool) -> Option<String> {
+    /// A fleet cell's failure is that cell's alone: the others' products stay, and the
+    /// message names where it failed.
+    pub fn on_failed(&mut self, generation: u64, cell: Option<u16>, error: &Error, retrying: bool) -> Option<String> {
         if generation != self.loading.generation {
             return None;
         }
         let mut text = operator_message(error, None);
+        let place = self.cell(cell).map(|c| format!("{} {}", c.account_name, c.region));
+        if let (Some(place), Some(state)) = (place, cell.and_then(|c| self.loading.cells.get_mut(usize::from(c)))) {
+            *state = if retrying {
+                CellLoad::Retrying(state.so_far(), text.clone())
+            } else {
+                CellLoad::Failed(text.clone())
+            };
+            self.loading.done = self.loading.cells.iter().all(CellLoad::ended);
+            return Some(format!(
+                "{place}: {text}{}",
+                if retrying { " (retrying by itself)" } else { " (r loads again)" }
+            ));
+        }
         if retrying {
             text.push_str(" (retrying by itself; r retries now)");
         }
         self.loading.error = Some(text.clone());
         Some(text)
+    }
+
+    /// Over a fleet: cells that answered, and every cell.
+    pub fn cells_answered(&self) -> (usize, usize) {
+        let done = self.loading.cells.iter().filter(|c| matches!(c, CellLoad::Done(_))).count();
+        (done, self.loading.cells.len())
     }
 
     pub fn on_product_updated(&mut self, fresh: ProvisionedProduct) {
@@ -332,20 +444,21 @@ impl ProductList {
     fn update_row(&mut self, pp_id: &str, change: impl FnOnce(&mut ProvisionedProduct)) {
         if let Some(row) = self.rows.iter_mut().find(|r| r.product.id == pp_id) {
             change(&mut row.product);
-            row.key = search_key(&row.product);
+            row.key = search_key(&row.product, self.cells.get(usize::from(row.product.cell.unwrap_or(u16::MAX))));
             self.filtered_for.clear();
         }
     }
 
     /// The actions of a version arrived: their SSM documents are fetched once each.
-    pub fn on_actions(&mut self, key: (String, String), result: Result<Arc<Vec<ServiceAction>>, Error>) -> Vec<Effect> {
+    pub fn on_actions(&mut self, key: ActionsKey, result: Result<Arc<Vec<ServiceAction>>, Error>) -> Vec<Effect> {
         let mut effects = Vec::new();
         let value = match result {
             Ok(list) => {
                 for a in list.iter() {
-                    if !self.definitions.contains_key(&a.id) {
-                        self.definitions.insert(a.id.clone(), Fetch::Loading);
-                        effects.push(Effect::LoadDefinition { action_id: a.id.clone() });
+                    if let std::collections::hash_map::Entry::Vacant(e) = self.definitions.entry((key.0, a.id.clone()))
+                    {
+                        e.insert(Fetch::Loading);
+                        effects.push(Effect::at(key.0, Effect::LoadDefinition { action_id: a.id.clone() }));
                     }
                 }
                 Fetch::Ready(list)
@@ -356,21 +469,22 @@ impl ProductList {
         effects
     }
 
-    pub fn on_definition(&mut self, action_id: String, result: Result<ActionDefinition, Error>) {
+    pub fn on_definition(&mut self, cell: Option<u16>, action_id: String, result: Result<ActionDefinition, Error>) {
         let value = match result {
             Ok(d) => Fetch::Ready(d),
             Err(e) => Fetch::Failed(operator_message(&e, None)),
         };
-        self.definitions.insert(action_id, value);
+        self.definitions.insert((cell, action_id), value);
     }
 
-    /// The actions of a version: known, or asked for once (the effect, if any).
-    pub fn actions_for(&mut self, key: &(String, String)) -> (Option<&VersionActions>, Option<Effect>) {
+    /// The actions of a version (in its fleet cell): known, or asked for once (the effect, if any).
+    pub fn actions_for(&mut self, key: &ActionsKey) -> (Option<&VersionActions>, Option<Effect>) {
         if self.actions.contains_key(key) {
             return (self.actions.get(key), None);
         }
         self.actions.insert(key.clone(), Fetch::Loading);
-        (None, Some(Effect::LoadActions { product_id: key.0.clone(), version_id: key.1.clone() }))
+        let load = Effect::LoadActions { product_id: key.1.clone(), version_id: key.2.clone() };
+        (None, Some(Effect::at(key.0, load)))
     }
 
     /// Recomputes the visible rows after the list, filter or sort changed, keeping the selection
@@ -381,7 +495,7 @@ impl ProductList {
         let narrowing = !self.filtered_for.is_empty()
             && needle.starts_with(&self.filtered_for)
             && self.visible.len() <= self.rows.len();
-        let rows = &self.rows;
+        let (rows, cells) = (&self.rows, &self.cells);
         // One word: anywhere in the search key (the fast path). Several words, or `field:value`
         // as `products --query` takes: every term must match.
         let simple = !needle.contains([':', ' ']);
@@ -390,7 +504,8 @@ impl ProductList {
             if simple {
                 row.key.contains(&needle)
             } else {
-                needle.split_whitespace().all(|term| term_matches(&row.product, &row.key, term))
+                let cell = row.product.cell.and_then(|c| cells.get(usize::from(c)));
+                needle.split_whitespace().all(|term| term_matches(&row.product, cell, &row.key, term))
             }
         };
         let mut visible: Vec<usize> = if needle.is_empty() {
@@ -411,6 +526,9 @@ impl ProductList {
     fn sort_rows(&self, visible: &mut [usize]) {
         let p = |i: usize| &*self.rows[i].product;
         match self.sort {
+            // Over a fleet, cells in the fleet's order (each in its own), whatever order they
+            // answered in.
+            SortKey::Listed if !self.cells.is_empty() => visible.sort_by_key(|i| p(*i).cell),
             SortKey::Listed => {}
             SortKey::Name => visible.sort_by(|a, b| p(*a).name.cmp(&p(*b).name)),
             SortKey::Status => visible.sort_by_key(|i| p(*i).status.clone()),
@@ -433,6 +551,14 @@ impl ProductList {
             }),
             SortKey::Created => visible.sort_by(|a, b| {
                 p(*a).created_time.partial_cmp(&p(*b).created_time).unwrap_or(std::cmp::Ordering::Equal)
+            }),
+            // By account name, then region (cells are in that order within an account), then name.
+            SortKey::Account => visible.sort_by(|a, b| {
+                let place = |i: usize| {
+                    let c = p(i).cell;
+                    (self.cell(c).map(|c| c.account_name.as_str()), c)
+                };
+                place(*a).cmp(&place(*b)).then_with(|| p(*a).name.cmp(&p(*b).name))
             }),
         }
         if self.descending {
@@ -463,7 +589,7 @@ impl ProductList {
     }
 
     pub fn ensure_actions(&mut self) -> Vec<Effect> {
-        let Some(key) = self.selected_product().and_then(|p| p.artifact_key()) else { return vec![] };
+        let Some(key) = self.selected_product().and_then(actions_key) else { return vec![] };
         self.actions_for(&key).1.into_iter().collect()
     }
 
@@ -556,7 +682,7 @@ fn products_command(list: &mut ProductList, cmd: Cmd, page: isize) -> Vec<Effect
             list.ensure_actions()
         }
         Cmd::SortNext => {
-            list.sort = list.sort.next();
+            list.sort = list.sort.next(!list.cells.is_empty());
             list.resort();
             vec![]
         }
@@ -652,7 +778,12 @@ fn title(list: &ProductList, vcx: &ViewCx) -> Line<'static> {
     let loaded = list.len();
     let count = if list.filter.value().is_empty() { format!("{loaded}") } else { format!("{shown} of {loaded}") };
     spans.push(Span::raw(format!("{count} ")));
-    if list.loading_shown(vcx.conn) {
+    if list.loading_shown(vcx.conn) && !list.cells.is_empty() {
+        let (answered, all) = list.cells_answered();
+        let ended = list.loading.cells.iter().filter(|c| c.ended()).count();
+        let text = format!("{} loading: {ended} of {all} cells ended, {answered} answered ", t.spinner(vcx.frame));
+        spans.push(Span::styled(text, t.warn()));
+    } else if list.loading_shown(vcx.conn) {
         let total = list.loading.total.map(|n| format!(" of {n}")).unwrap_or_default();
         spans.push(Span::styled(format!("{} loading {loaded}{total} ", t.spinner(vcx.frame)), t.warn()));
     }
@@ -678,8 +809,32 @@ fn empty_text(list: &ProductList, conn: &Conn) -> String {
         _ if !list.filter.value().is_empty() => {
             format!("No product matches \"{}\" (Esc in the filter clears it).", safe(list.filter.value()))
         }
+        _ if !list.cells.is_empty() => "No provisioned products in the fleet's accounts and regions.".to_string(),
         _ => "No provisioned products in this account and region.".to_string(),
     }
+}
+
+/// Over a fleet, the line under the table: how many cells answered, and each one that did not
+/// (or is retrying) with why, so that one denied account never hides the others' products.
+fn cells_line(list: &ProductList, vcx: &ViewCx) -> Option<Line<'static>> {
+    let t = vcx.theme;
+    if list.cells.is_empty() {
+        return None;
+    }
+    let (answered, all) = list.cells_answered();
+    let mut spans = vec![Span::styled(format!(" cells: {answered} of {all} answered"), t.dim())];
+    for (c, state) in list.cells.iter().zip(&list.loading.cells) {
+        let (mark, why, style) = match state {
+            CellLoad::Failed(why) => (t.record_mark(Some(&crate::domain::RecordStatus::Failed)), why, t.error()),
+            CellLoad::Retrying(_, why) => ("…", why, t.warn()),
+            _ => continue,
+        };
+        spans.push(Span::styled(
+            format!(" · {mark} {} {}: {}", safe(&c.account_name), safe(&c.region), safe(why)),
+            style,
+        ));
+    }
+    Some(Line::from(spans))
 }
 
 /// The first row shown: the last frame's while the selection is inside its page; past an edge,
@@ -697,13 +852,27 @@ pub fn page_offset(last: usize, selected: usize, height: usize, len: usize) -> u
     selected.saturating_sub(height / 2).min(max)
 }
 
+/// Over a fleet: the widths of ACCOUNT and REGION, as wide as their longest value (within
+/// bounds); (0, 0) otherwise.
+fn place_widths(list: &ProductList, width: u16, vcx: &ViewCx) -> (u16, u16) {
+    if list.cells.is_empty() {
+        return (0, 0);
+    }
+    let longest = |f: &dyn Fn(&FleetCell) -> usize| list.cells.iter().map(f).max().unwrap_or(0) as u16;
+    let account = if vcx.presenter { 12 } else { longest(&|c| c.account_name.chars().count()).clamp(7, 16) };
+    let cap = if width >= 96 { 14 } else { 9 };
+    (account.min(if width >= 96 { 16 } else { 8 }), longest(&|c| c.region.len()).clamp(6, cap))
+}
+
 /// The products table's columns at `width`: headers (the sorted one marked), widths, what the
 /// rows need to know to fit their cells, and the spacing.
 fn product_columns(list: &ProductList, width: u16, vcx: &ViewCx) -> (Vec<String>, Vec<u16>, Columns, u16) {
     let t = vcx.theme;
-    let wide = width >= 110;
-    let with_type = width >= 140;
-    let with_record = width >= 96;
+    // Over a fleet, ACCOUNT and REGION take the room of the columns cut first.
+    let more = if list.cells.is_empty() { 0 } else { 20 };
+    let wide = width >= 110 + more;
+    let with_type = width >= 140 + more;
+    let with_record = width >= 96 + more;
     let spacing: u16 = if vcx.presenter { 2 } else { 1 };
     // The sorted column says so in its header.
     let arrow = match (list.descending, t.ascii) {
@@ -722,7 +891,12 @@ fn product_columns(list: &ProductList, width: u16, vcx: &ViewCx) -> (Vec<String>
         widths.push(13);
     }
     header.extend([head("PRODUCT", SortKey::Product), head("VERSION", SortKey::Version)]);
-    let product_w = if width >= 96 { 24 } else { 17 };
+    let fleet = !list.cells.is_empty();
+    let product_w = match (width >= 96, fleet) {
+        (true, _) => 24,
+        (false, false) => 17,
+        (false, true) => 13,
+    };
     widths.extend([product_w, 9]);
     if with_record {
         header.push(head("LAST RECORD", SortKey::LastRecord));
@@ -734,7 +908,9 @@ fn product_columns(list: &ProductList, width: u16, vcx: &ViewCx) -> (Vec<String>
     }
     // NAME takes what is left, up to 40 columns (a name is rarely longer; the rest stays
     // with the other columns instead of a wide gap after the name).
-    let used: u16 = widths.iter().sum::<u16>() + spacing * widths.len() as u16 + t.pointer().len() as u16;
+    let (account_w, region_w) = place_widths(list, width, vcx);
+    let extra = if fleet { account_w + region_w + 2 * spacing } else { 0 };
+    let used: u16 = widths.iter().sum::<u16>() + spacing * widths.len() as u16 + t.pointer().len() as u16 + extra;
     let name_w = width.saturating_sub(used).clamp(8, 40);
     // Room left on a wide screen goes to the columns that get cut first.
     let mut spare = width.saturating_sub(used + name_w);
@@ -758,7 +934,16 @@ fn product_columns(list: &ProductList, width: u16, vcx: &ViewCx) -> (Vec<String>
     widths[k + 1] = version_w;
     header.insert(0, head("NAME", SortKey::Name));
     widths.insert(0, name_w);
+    if fleet {
+        // Where each product lives, after its name: the account (its id in presenter mode,
+        // masked) and the region.
+        header.insert(1, head("ACCOUNT", SortKey::Account));
+        widths.insert(1, account_w);
+        header.insert(2, "REGION".into());
+        widths.insert(2, region_w);
+    }
     let columns = Columns {
+        account: fleet.then_some((account_w as usize, region_w as usize)),
         name: name_w as usize,
         kind: type_w as usize,
         product: product_w2 as usize,
@@ -774,8 +959,12 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
     let t = vcx.theme;
     vcx.hits.push(area, Hit::Pane(List::Products));
     let b = block(t, title(list, vcx), focused);
-    let inner = b.inner(area);
+    let mut inner = b.inner(area);
     f.render_widget(b, area);
+    if let Some(line) = cells_line(list, vcx).filter(|_| inner.height > 2) {
+        inner.height -= 1;
+        f.render_widget(Paragraph::new(line), Rect { y: inner.bottom(), height: 1, ..inner });
+    }
     if list.visible.is_empty() {
         f.render_widget(Paragraph::new(empty_text(list, vcx.conn)).wrap(Wrap { trim: true }), inner);
         return;
@@ -791,7 +980,8 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
         .iter()
         .map(|&i| {
             let marked = (!list.marks.is_empty()).then(|| list.marks.contains(&list.rows[i].product.id));
-            product_row(&list.rows[i].product, marked, &columns, vcx)
+            let p = &list.rows[i].product;
+            product_row(p, list.cell(p.cell), marked, &columns, vcx)
         })
         .collect();
     let table = Table::new(rows, widths.into_iter().map(Constraint::Length))
@@ -805,6 +995,8 @@ fn products(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area
 
 /// Which columns the products table shows at this width, and how wide the cut ones are.
 struct Columns {
+    /// Over a fleet: the widths of ACCOUNT and REGION.
+    account: Option<(usize, usize)>,
     name: usize,
     kind: usize,
     product: usize,
@@ -816,7 +1008,13 @@ struct Columns {
 
 /// One product's row. `marked` is None while nothing is marked; once something is, every
 /// name keeps a mark column so that marking a row does not shift its name.
-fn product_row(p: &ProvisionedProduct, marked: Option<bool>, c: &Columns, vcx: &ViewCx) -> TableRow<'static> {
+fn product_row(
+    p: &ProvisionedProduct,
+    place: Option<&FleetCell>,
+    marked: Option<bool>,
+    c: &Columns,
+    vcx: &ViewCx,
+) -> TableRow<'static> {
     let t = vcx.theme;
     let none = || t.none().to_string();
     let status = p.status.as_ref().map(|s| safe(s.as_str())).unwrap_or_else(none);
@@ -828,10 +1026,15 @@ fn product_row(p: &ProvisionedProduct, marked: Option<bool>, c: &Columns, vcx: &
     };
     let name_style = if marked == Some(true) { t.key() } else { ratatui::style::Style::new() };
     let name = fit(&format!("{mark}{}", safe(&p.name)), c.name);
-    let mut cells = vec![
-        Cell::from(Span::styled(name, name_style)),
-        Cell::from(Span::styled(status, t.product_status(p.status.as_ref()))),
-    ];
+    let mut cells = vec![Cell::from(Span::styled(name, name_style))];
+    if let Some((account_w, region_w)) = c.account {
+        // The account's name is masked in presenter mode as its id is: shown as the id.
+        let account = place.map(|x| if vcx.presenter { safe(&x.account_id) } else { safe(&x.account_name) });
+        let region = place.map(|x| safe(&x.region));
+        cells.push(Cell::from(Span::styled(fit(&account.unwrap_or_else(none), account_w), t.accent())));
+        cells.push(Cell::from(fit(&region.unwrap_or_else(none), region_w)));
+    }
+    cells.push(Cell::from(Span::styled(status, t.product_status(p.status.as_ref()))));
     let opt = |v: &Option<String>| v.as_deref().map(safe).unwrap_or_else(none);
     if c.with_type {
         cells.push(Cell::from(fit(&opt(&p.kind), c.kind)));
@@ -858,8 +1061,12 @@ fn actions(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area:
         (Some(n), Some(v)) => format!(" · {} {}", safe(n), safe(v)),
         _ => String::new(),
     };
-    let title =
-        Line::from(vec![Span::styled(" Actions ", t.title()), Span::raw(format!("· {}{version} ", safe(&p.name)))]);
+    let place =
+        list.cell(p.cell).map(|c| format!(" · {} {}", safe(&c.account_name), safe(&c.region))).unwrap_or_default();
+    let title = Line::from(vec![
+        Span::styled(" Actions ", t.title()),
+        Span::raw(format!("· {}{version}{place} ", safe(&p.name))),
+    ]);
     let b = block(t, title, focused);
     let inner = b.inner(area);
     f.render_widget(b, area);
@@ -907,7 +1114,8 @@ fn action_lines(
     let t = vcx.theme;
     let offset = if list.action_selected >= room { list.action_selected + 1 - room } else { 0 };
     let name_w = actions.iter().map(|a| a.name.chars().count()).max().unwrap_or(0).min(34);
-    let doc = |id: &str| match list.definitions.get(id) {
+    let cell = list.selected_product().and_then(|p| p.cell);
+    let doc = |id: &str| match list.definitions.get(&(cell, id.to_string())) {
         Some(Fetch::Ready(d)) => {
             format!("{} v{}", safe(d.name.as_deref().unwrap_or("?")), safe(d.version.as_deref().unwrap_or("?")))
         }

@@ -47,7 +47,8 @@ pub fn open(
     prefill: Option<ParameterMap>,
     batch: Option<Vec<ProvisionedProduct>>,
 ) -> Next {
-    let effect = Effect::LoadForm { pp_id: product.id.clone(), action_id: action.id.clone() };
+    let load = Effect::LoadForm { pp_id: product.id.clone(), action_id: action.id.clone() };
+    let effect = Effect::at(product.cell, load);
     (Screen::Form(Box::new(FormScreen::Loading { product, action, prefill, batch })), vec![effect])
 }
 
@@ -208,7 +209,9 @@ pub fn header_lines(form: &Form, width: u16, vcx: &ViewCx) -> Vec<Line<'static>>
     product.push(Span::raw(" · "));
     product.push(Span::styled(status, t.product_status(p.status.as_ref())));
     let width = usize::from(width);
-    let mut lines = hang(Line::from(product), width, 14);
+    // Over a fleet, where it runs comes first and large: the account and region.
+    let mut lines: Vec<Line<'static>> = crate::tui::view::place_banner(p.cell, vcx).into_iter().collect();
+    lines.extend(hang(Line::from(product), width, 14));
     lines.extend(hang(
         Line::from(vec![
             label(t, "Action"),

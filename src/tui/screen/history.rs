@@ -38,7 +38,7 @@ pub struct HistoryScreen {
 /// The history of `product`, its first page asked for.
 pub fn open(product: ProvisionedProduct) -> Next {
     let effects = vec![
-        Effect::LoadHistory { pp_id: product.id.clone(), token: None },
+        Effect::at(product.cell, Effect::LoadHistory { pp_id: product.id.clone(), token: None }),
         Effect::LoadHistoryActions { pp_id: product.id.clone() },
     ];
     let screen = HistoryScreen {
@@ -110,7 +110,8 @@ pub fn command(mut h: HistoryScreen, cmd: Cmd, cx: &mut Cx) -> Next {
             // At the end of what is loaded: the next page.
             match (&h.next_token, h.loading) {
                 (Some(t), false) if h.selected + 1 >= h.records.len() => {
-                    let effect = Effect::LoadHistory { pp_id: h.product.id.clone(), token: Some(t.clone()) };
+                    let load = Effect::LoadHistory { pp_id: h.product.id.clone(), token: Some(t.clone()) };
+                    let effect = Effect::at(h.product.cell, load);
                     h.loading = true;
                     vec![effect]
                 }
@@ -121,7 +122,7 @@ pub fn command(mut h: HistoryScreen, cmd: Cmd, cx: &mut Cx) -> Next {
             Some(record_id) => {
                 h.detail = Some((record_id.clone(), Fetch::Loading));
                 h.detail_scroll = 0;
-                vec![Effect::LoadRecord { record_id }]
+                vec![Effect::at(h.product.cell, Effect::LoadRecord { record_id })]
             }
             None => vec![],
         },

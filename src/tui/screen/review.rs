@@ -14,7 +14,7 @@ use crate::tui::effect::Effect;
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::{BatchSummary, NewRun, RunPhase, operator_message};
 use crate::tui::screen::browse::ProductList;
-use crate::tui::view::{ViewCx, block, hang, label, safe, scrolled, styled};
+use crate::tui::view::{ViewCx, block, fit, hang, label, safe, scrolled, styled};
 use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -124,19 +124,26 @@ pub fn open(form: Box<Form>, cx: &mut Cx) -> Next {
         (None, None) => (Preview::NotAsked("the SSM document is not known".into()), None),
         (None, Some(document)) => (
             Preview::Loading,
-            Some(Effect::LoadPreview {
-                token: token.clone(),
-                document: document.clone(),
-                version: form.definition.version.clone(),
-                parameters: preview_parameters(&form),
-            }),
+            Some(Effect::at(
+                form.product.cell,
+                Effect::LoadPreview {
+                    token: token.clone(),
+                    document: document.clone(),
+                    version: form.definition.version.clone(),
+                    parameters: preview_parameters(&form),
+                },
+            )),
         ),
     };
     let review = Review {
         token,
         parameters: form.parameters(),
         on_execute: false,
-        confirm: cx.session.production.then(Input::default),
+        // Production by the connection, or by the account of the product (or of any product of
+        // a batch).
+        confirm: (cx.session.production_at(form.product.cell)
+            || form.batch.iter().any(|p| cx.session.production_at(p.cell)))
+        .then(Input::default),
         batch,
         scroll: 0,
         typing: false,
@@ -181,7 +188,7 @@ impl ReviewScreen {
         let Some(plan) = self.review.batch.as_mut() else { return effects };
         let name = self.form.action.name.clone();
         for item in plan.items.iter_mut().filter(|i| matches!(i.action, Fetch::Loading)) {
-            let Some(key) = item.product.artifact_key() else {
+            let Some(key) = crate::tui::screen::browse::actions_key(&item.product) else {
                 item.action = Fetch::Ready(None);
                 continue;
             };
@@ -190,7 +197,8 @@ impl ReviewScreen {
                 Some(Fetch::Ready(actions)) => {
                     let found = find_action(actions, &name).cloned();
                     if let Some(a) = &found {
-                        effects.push(Effect::LoadTargets { pp_id: item.product.id.clone(), action_id: a.id.clone() });
+                        let load = Effect::LoadTargets { pp_id: item.product.id.clone(), action_id: a.id.clone() };
+                        effects.push(Effect::at(item.product.cell, load));
                     }
                     item.action = Fetch::Ready(found);
                 }
@@ -301,7 +309,8 @@ fn start_run(s: ReviewScreen, cx: &mut Cx) -> Next {
     };
     let id = cx.runs.add(new, cx.session.now);
     let spec = cx.runs.get(id).map(|r| r.spec());
-    let effects = spec.map(|spec| Effect::Execute { run: id, spec }).into_iter().collect();
+    let cell = form.product.cell;
+    let effects = spec.map(|spec| Effect::at(cell, Effect::Execute { run: id, spec })).into_iter().collect();
     (Screen::Run(RunScreen::of(id)), effects)
 }
 
@@ -340,7 +349,7 @@ fn start_batch(s: ReviewScreen, cx: &mut Cx) -> Next {
         let id = cx.runs.add(new, cx.session.now);
         ids.push(id);
         if queued && let Some(r) = cx.runs.get(id) {
-            specs.push((id, r.spec()));
+            specs.push((id, r.spec(), r.product.cell));
         }
     }
     cx.runs.batch = Some(BatchSummary { action: action_name, runs: ids });
@@ -562,11 +571,51 @@ fn batch_item_line(item: &BatchItem, vcx: &ViewCx) -> Line<'static> {
         (Fetch::Ready(Some(_)), Fetch::Failed(e)) => safe(e),
         _ => String::new(),
     };
-    Line::from(vec![
-        Span::raw(format!("  {:<28} ", safe(&item.product.name))),
-        Span::styled(format!("{action:<24} "), style),
-        Span::styled(target, t.ok()),
-    ])
+    let mut spans = vec![Span::raw(format!("  {:<28} ", safe(&item.product.name)))];
+    // Over a fleet, each product's account and region (a production account in red).
+    if let Some(c) = vcx.cell(item.product.cell) {
+        let account = if vcx.presenter { safe(&c.account_id) } else { safe(&c.account_name) };
+        let style = if c.production { t.error() } else { t.accent() };
+        spans.push(Span::styled(format!("{:<12} {:<14} ", fit(&account, 12), safe(&c.region)), style));
+    }
+    spans.push(Span::styled(format!("{action:<24} "), style));
+    spans.push(Span::styled(target, t.ok()));
+    Line::from(spans)
+}
+
+/// Over a fleet: how the batch spreads, `3 accounts, 2 regions: prod ×4 (PRODUCTION), dev ×3`.
+fn fleet_spread(plan: &BatchChoice, vcx: &ViewCx) -> Option<Line<'static>> {
+    let t = vcx.theme;
+    vcx.fleet?;
+    let mut accounts: Vec<(&str, &str, bool, usize)> = Vec::new();
+    let mut regions: Vec<&str> = Vec::new();
+    for item in &plan.items {
+        let Some(c) = vcx.cell(item.product.cell) else { continue };
+        if !regions.contains(&c.region.as_str()) {
+            regions.push(&c.region);
+        }
+        match accounts.iter_mut().find(|a| a.0 == c.account_id) {
+            Some(a) => a.3 += 1,
+            None => accounts.push((&c.account_id, &c.account_name, c.production, 1)),
+        }
+    }
+    let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    let mut spans = vec![
+        label(t, "Where"),
+        Span::raw(format!("{}, {}: ", plural(accounts.len(), "account"), plural(regions.len(), "region"))),
+    ];
+    for (i, (id, name, production, n)) in accounts.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(", "));
+        }
+        let who = if vcx.presenter { safe(id) } else { safe(name) };
+        if *production {
+            spans.push(Span::styled(format!("{who} x{n} (PRODUCTION)"), t.error()));
+        } else {
+            spans.push(Span::styled(format!("{who} x{n}"), t.accent()));
+        }
+    }
+    Some(Line::from(spans))
 }
 
 fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Frame, area: Rect) {
@@ -576,8 +625,12 @@ fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Fram
     let b = block(t, title, true);
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let mut lines = vec![Line::from(Span::styled("Each product gets its own run and ExecuteToken:", t.title()))];
     let width = inner.width as usize;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    if let Some(spread) = fleet_spread(plan, vcx) {
+        lines.extend(hang(spread, width, 14));
+    }
+    lines.push(Line::from(Span::styled("Each product gets its own run and ExecuteToken:", t.title())));
     lines.extend(plan.items.iter().flat_map(|item| hang(batch_item_line(item, vcx), width, 31)));
     lines.push(Line::default());
     let sent = match &s.review.parameters {

@@ -87,10 +87,11 @@ pub fn command(s: RunScreen, cmd: Cmd, cx: &mut Cx) -> Next {
                 cx.session.toast("No record to adopt: its product's history shows none since the request", true);
                 return (Screen::Run(s), vec![]);
             };
+            let cell = cx.runs.get(s.id).and_then(|r| r.product.cell);
             let effects = cx
                 .runs
                 .decided(s.id, RunPhase::Watching)
-                .map(|open| Effect::Adopt { run: s.id, open, record_id })
+                .map(|open| Effect::at(cell, Effect::Adopt { run: s.id, open, record_id }))
                 .into_iter()
                 .collect();
             (Screen::Run(s), effects)
@@ -169,6 +170,17 @@ fn facts(r: &Run, width: usize, vcx: &ViewCx) -> Vec<Line<'static>> {
     if let Some(p) = &r.problem {
         lines.push(Line::from(vec![label(t, "Connection"), Span::styled(safe(p), t.warn())]));
     }
+    // Expired credentials: the login is offered here, not a command to type elsewhere.
+    if r.credentials_expired {
+        lines.push(Line::from(vec![
+            label(t, "Sign in"),
+            Span::styled("[ Log in (L) ]", t.key()),
+            Span::styled(
+                "  its credentials expired; the run goes on in AWS, and once signed in it is watched again",
+                t.warn(),
+            ),
+        ]));
+    }
     let record = match (&r.record, &r.phase) {
         (Some(d), _) => d.record_id.clone(),
         (None, RunPhase::Queued | RunPhase::Submitting | RunPhase::Watching) => "(not yet created)".into(),
@@ -177,6 +189,11 @@ fn facts(r: &Run, width: usize, vcx: &ViewCx) -> Vec<Line<'static>> {
     lines.push(Line::from(vec![label(t, "Record"), Span::raw(safe(&record))]));
     let product = format!("{} ({})", safe(&r.product.name), safe(&r.product.id));
     lines.push(Line::from(vec![label(t, "Product"), Span::raw(product)]));
+    if let Some(c) = vcx.cell(r.product.cell) {
+        let place = format!("{} ({}) · {}", safe(&c.account_name), safe(&c.account_id), safe(&c.region));
+        let style = if c.production { t.error() } else { t.accent() };
+        lines.push(Line::from(vec![label(t, "Account"), Span::styled(place, style)]));
+    }
     let action = format!("{} · SSM {}", safe(&r.action.name), safe(r.document.as_deref().unwrap_or("?")));
     lines.push(Line::from(vec![label(t, "Action"), Span::raw(action)]));
     if let Some(role) = r.record.as_ref().and_then(|d| d.launch_role_arn.as_deref()) {

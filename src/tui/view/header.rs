@@ -8,13 +8,47 @@ use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// `runs`: how many are in flight and how many wait in a batch's queue.
-pub fn render(s: &Session, runs: (usize, usize), vcx: &ViewCx, f: &mut Frame, area: Rect) {
+/// `fleet ops · 5 of 6 cells answered (3 accounts)`.
+fn fleet_spans(
+    s: &Session,
+    fleet: &crate::tui::session::FleetView,
+    cells: (usize, usize),
+    vcx: &ViewCx,
+    spans: &mut Vec<Span<'static>>,
+) {
+    let t = vcx.theme;
+    if s.target.demo {
+        spans.push(Span::styled(" DEMO ", t.badge(Color::Magenta)));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(format!("fleet {}", safe(&fleet.name)), t.title()));
+    spans.push(Span::styled(" · ", t.dim()));
+    spans.push(match &s.conn {
+        Conn::Resolving => Span::styled("resolving accounts…", t.warn()),
+        Conn::Failed(_) => Span::styled("not connected", t.error()),
+        Conn::Ready if cells.0 < cells.1 => {
+            Span::styled(format!("{} of {} cells answered", cells.0, cells.1), t.warn())
+        }
+        Conn::Ready => Span::raw(format!("{} cells answered", cells.1)),
+    });
+    let mut ids: Vec<&str> = fleet.cells.iter().map(|c| c.account_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if !ids.is_empty() {
+        spans.push(Span::styled(format!(" ({} accounts)", ids.len()), t.dim()));
+    }
+}
+
+/// `runs`: how many are in flight and how many wait in a batch's queue; `cells`: over a fleet,
+/// how many of its cells answered the list, of how many.
+pub fn render(s: &Session, runs: (usize, usize), cells: (usize, usize), vcx: &ViewCx, f: &mut Frame, area: Rect) {
     let (in_flight, queued) = runs;
     let t = vcx.theme;
     let sep = || Span::styled(" · ", t.dim());
     let mut spans = vec![Span::styled(" sctui ", t.title()), Span::raw(" ")];
-    if s.target.demo {
+    if let Some(fleet) = &s.fleet {
+        fleet_spans(s, fleet, cells, vcx, &mut spans);
+    } else if s.target.demo {
         spans.push(Span::styled(" DEMO ", t.badge(Color::Magenta)));
         if area.width >= 110 {
             spans.push(Span::styled(" embedded emulator", t.dim()));
@@ -30,11 +64,12 @@ pub fn render(s: &Session, runs: (usize, usize), vcx: &ViewCx, f: &mut Frame, ar
             Conn::Ready => {}
         }
     }
-    if let Some(r) = &s.target.region {
+    if let Some(r) = s.target.region.as_ref().filter(|_| s.fleet.is_none()) {
         spans.push(sep());
         spans.push(Span::raw(format!("region {}", safe(r))));
     }
     if !s.target.demo
+        && s.fleet.is_none()
         && let Some(e) = &s.target.endpoint
     {
         spans.push(sep());
