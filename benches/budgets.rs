@@ -183,7 +183,11 @@ fn app_with(products: Vec<ProvisionedProduct>) -> App {
     let n = products.len() as i32;
     update(
         &mut app,
-        Action::ProductsPage { generation: 1, cell: None, page: Page { items: products, next_token: None, total: Some(n) } },
+        Action::ProductsPage {
+            generation: 1,
+            cell: None,
+            page: Page { items: products, next_token: None, total: Some(n) },
+        },
     );
     app
 }

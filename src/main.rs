@@ -300,24 +300,13 @@ async fn demo_fleet(
     let world = load_world(None, g.scale)?;
     let options = emulator::Options { time_scale: g.time_scale, ..Default::default() };
     let emu = emulator::start_local(world.clone(), options).await.context("could not start the demo emulator")?;
-    // Each account is reached with the keys of its administrator (an admin principal whose ARN
-    // is in that account).
-    let mut accounts = Vec::new();
-    for a in &world.accounts {
-        let admin = world
-            .principals
-            .iter()
-            .find(|p| p.policy == emulator::world::Policy::Admin && p.arn.split(':').nth(4) == Some(a.id.as_str()));
-        if let Some(p) = admin {
-            accounts.push(sctui::fleet::DemoAccount {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                access_key: p.access_key.clone(),
-            });
-        }
-    }
-    let regions = if world.regions.is_empty() { vec![world.region.clone()] } else { world.regions.clone() };
-    let fleet = sctui::fleet::demo(&accounts, &regions, &emu.url(), settings, g.accept_language.clone());
+    // Each account is reached with the keys of its administrator.
+    let accounts: Vec<sctui::fleet::DemoAccount> = world
+        .admin_keys()
+        .into_iter()
+        .map(|(id, name, access_key)| sctui::fleet::DemoAccount { id, name, access_key })
+        .collect();
+    let fleet = sctui::fleet::demo(&accounts, &world.all_regions(), &emu.url(), settings, g.accept_language.clone());
     Ok((fleet, emu))
 }
 

@@ -318,6 +318,26 @@ impl World {
         self.accounts.iter().find(|a| a.id == id).map(|a| a.name.as_str())
     }
 
+    /// Each account with the access key of an administrator of it (an admin principal whose
+    /// ARN is in that account): (id, name, access key), for the demo's fleet.
+    pub fn admin_keys(&self) -> Vec<(String, String, String)> {
+        self.accounts
+            .iter()
+            .filter_map(|a| {
+                let admin = self
+                    .principals
+                    .iter()
+                    .find(|p| p.policy == Policy::Admin && p.arn.split(':').nth(4) == Some(a.id.as_str()))?;
+                Some((a.id.clone(), a.name.clone(), admin.access_key.clone()))
+            })
+            .collect()
+    }
+
+    /// The regions of its cells (`region` alone when it names none).
+    pub fn all_regions(&self) -> Vec<String> {
+        if self.regions.is_empty() { vec![self.region.clone()] } else { self.regions.clone() }
+    }
+
     /// The (account, region) a provisioned product lives in.
     pub fn cell_of<'a>(&'a self, pp: &'a ProvisionedProduct) -> (&'a str, &'a str) {
         (pp.account.as_deref().unwrap_or(&self.account_id), pp.region.as_deref().unwrap_or(&self.region))

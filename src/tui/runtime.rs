@@ -249,6 +249,11 @@ impl Runtime {
         self.runner = own;
     }
 
+    /// Where the journal is (tests read it back).
+    pub fn journal_path(&self) -> Option<std::path::PathBuf> {
+        self.journal.as_ref().map(|j| j.path().to_path_buf())
+    }
+
     fn sender(&self) -> Sender {
         Sender(self.tx.clone())
     }

@@ -3,6 +3,7 @@
 
 use crate::support::*;
 use sctui::catalog::{CatalogClient, ProductQuery};
+use sctui::tui::runbook::RunPhase;
 use std::time::Duration;
 
 pub const DEV: &str = "AKIADEMODEVADMIN0001";
@@ -268,4 +269,132 @@ async fn credentials_expiring_mid_batch_are_recovered_by_login_without_losing_or
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(open(), 0, "every run ended");
     assert_eq!(emu.stats().executions_by_account, executed, "nothing was sent twice");
+}
+
+/// The demo's fleet on `emu`: each account with its administrator's keys, in each region; and,
+/// when `broken`, one more cell in a region that is none (it fails; the rest list).
+fn demo_fleet(emu: &sctui::emulator::Emulator, broken: bool) -> sctui::fleet::Fleet {
+    let w = world(0);
+    let accounts: Vec<sctui::fleet::DemoAccount> = w
+        .admin_keys()
+        .into_iter()
+        .map(|(id, name, access_key)| sctui::fleet::DemoAccount { id, name, access_key })
+        .collect();
+    assert_eq!(accounts.len(), 3, "prod, dev and staging");
+    let mut fleet = sctui::fleet::demo(&accounts, &w.all_regions(), &emu.url(), &fast_settings(1), None);
+    if broken {
+        // A cell the emulator refuses as AWS refuses a signature for a region that is none.
+        let bad = sctui::fleet::DemoAccount {
+            id: "999999999999".into(),
+            name: "broken".into(),
+            access_key: sctui::catalog::connect::DEMO_ACCESS_KEY.into(),
+        };
+        fleet.cells.extend(sctui::fleet::demo(&[bad], &["nowhere".into()], &emu.url(), &fast_settings(1), None).cells);
+    }
+    fleet
+}
+
+/// Issue 14 in the TUI: one products table over 3 accounts x 2 regions (each cell's products
+/// exactly, a failing cell named while the others list), filtered by account and region; a run
+/// on a staging product goes through staging's client in its region (the review says where in
+/// large type), and a batch over products of every account runs each once in its own account.
+#[tokio::test]
+async fn the_tui_over_a_fleet_lists_every_cell_and_runs_each_product_in_its_own_account() {
+    use crossterm::event::KeyCode;
+    let emu = emulator(0.02).await;
+    let fleet = demo_fleet(&emu, true);
+    let mut d = crate::tui::Driver::fleet(emu, fleet).await;
+    let w = world(0);
+    let cells = d.app.session.fleet.clone().unwrap().cells;
+    assert_eq!(cells.len(), 7);
+    assert_eq!(d.app.list.cells_answered(), (6, 7), "the cell in no region failed, the six others answered");
+    for (i, c) in cells.iter().enumerate().take(6) {
+        let want = w.provisioned_products.iter().filter(|pp| w.cell_of(pp) == (&c.account_id, &c.region)).count();
+        let got = d.app.list.products().filter(|p| p.cell == Some(i as u16)).count();
+        assert_eq!(got, want, "{} {}", c.account_name, c.region);
+        assert!(want > 0);
+    }
+    let screen = d.screen(140, 40);
+    assert!(screen.contains("ACCOUNT") && screen.contains("REGION"), "{screen}");
+    assert!(screen.contains("fleet demo · 6 of 7 cells answered (4 accounts)"), "{screen}");
+    assert!(screen.contains("cells: 6 of 7 answered · ✗ broken nowhere:"), "{screen}");
+    // Filtered by account and region: only staging's products in us-east-1.
+    d.key(KeyCode::Char('/'));
+    d.type_text("account:staging region:us-east-1");
+    d.key(KeyCode::Enter);
+    let shown: Vec<_> = d.app.list.visible.iter().map(|&i| d.app.list.rows[i].product.clone()).collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(
+        shown.iter().all(|p| d
+            .app
+            .session
+            .cell(p.cell)
+            .is_some_and(|c| c.account_name == "staging" && c.region == "us-east-1"))
+    );
+
+    // One run on a staging product in us-east-1: its form, review and run through staging's client.
+    d.pick("web-staging-use1-01", RESTART).await;
+    d.key(KeyCode::Enter);
+    d.until("the form", crate::tui::form_ready).await;
+    d.ctrl('s');
+    let review = d.screen(120, 40);
+    assert!(review.contains("ACCOUNT staging (345678901234)") && review.contains("REGION us-east-1"), "{review}");
+    assert!(review.contains("--region us-east-1") || d.app.session.target.demo, "{review}");
+    d.key(KeyCode::Char('y'));
+    d.until("the run ended", |a| {
+        a.runs.last().is_some_and(|r| {
+            r.record.as_ref().is_some_and(|x| x.status == Some(sctui::domain::RecordStatus::Succeeded))
+        })
+    })
+    .await;
+    let run = d.screen(120, 40);
+    assert!(run.contains("Account       staging (345678901234) · us-east-1"), "{run}");
+    let stats = d.emu.stats();
+    assert_eq!(stats.executions_by_account.get("345678901234"), Some(&1), "{stats:?}");
+    assert_eq!(stats.executions_by_account.len(), 1, "nothing anywhere else: {stats:?}");
+    let journal = d.journal_runs();
+    assert_eq!(journal[0].account.as_deref(), Some("345678901234"));
+    assert_eq!(journal[0].region.as_deref(), Some("us-east-1"));
+
+    // A batch over every account's web servers: one review, each product with its place.
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Char('/'));
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Char('/'));
+    d.type_text("product:ec2");
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Char('*'));
+    let marked = d.app.list.marked();
+    let mut per_account: std::collections::BTreeMap<String, u64> = Default::default();
+    for p in &marked {
+        *per_account.entry(d.app.session.cell(p.cell).unwrap().account_id.clone()).or_default() += 1;
+    }
+    assert_eq!(per_account.len(), 3, "web servers in all three accounts: {per_account:?}");
+    d.until("the actions", |a| matches!(a.list.actions_of_selected(), Some(sctui::tui::screen::Fetch::Ready(_)))).await;
+    d.key(KeyCode::Tab);
+    d.key(KeyCode::Enter);
+    d.until("the form", crate::tui::form_ready).await;
+    d.ctrl('s');
+    d.until("every product's action", |a| match &a.screen {
+        sctui::tui::screen::Screen::Review(r) => r
+            .review
+            .batch
+            .as_ref()
+            .is_some_and(|b| b.items.iter().all(|i| !matches!(i.action, sctui::tui::screen::Fetch::Loading))),
+        _ => false,
+    })
+    .await;
+    let review = d.screen(160, 50);
+    assert!(review.contains("Where         3 accounts, 2 regions:"), "{review}");
+    assert!(review.contains("staging") && review.contains("dev") && review.contains("prod"), "{review}");
+    d.key(KeyCode::Char('y'));
+    let n = marked.len();
+    d.until("every batch run ended", |a| {
+        a.runs.list.iter().skip(1).filter(|r| r.phase == RunPhase::Ended).count() == n
+    })
+    .await;
+    // Exactly one execution per product, each in its own account (staging's one run above too).
+    *per_account.entry("345678901234".into()).or_default() += 1;
+    let by_account: std::collections::BTreeMap<String, u64> = d.emu.stats().executions_by_account.into_iter().collect();
+    assert_eq!(by_account, per_account);
 }

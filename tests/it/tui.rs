@@ -74,6 +74,44 @@ impl Driver {
         d
     }
 
+    /// A driver over a fleet already resolved (the demo's accounts and regions on `emu`), with a
+    /// journal of its own; ready once every cell has answered or failed.
+    pub async fn fleet(emu: Emulator, fleet: sctui::fleet::Fleet) -> Driver {
+        let setup = sctui::tui::runtime::FleetSetup {
+            name: fleet.name.clone(),
+            spec: Default::default(),
+            profile: None,
+            settings: fast_settings(1),
+            access_level: Default::default(),
+            ready: Some(std::sync::Arc::new(fleet)),
+        };
+        let mut app = App::new(
+            Theme::plain_unicode(),
+            sctui::tui::fleet_target(&setup),
+            Timestamp::now(),
+            Box::new(CountedIds::default()),
+        );
+        sctui::tui::open_fleet(&mut app, &setup);
+        let journal = std::sync::Arc::new(sctui::runs::journal::Journal::open(&emu_journal_path()).unwrap());
+        let (mut rt, rx) = Runtime::new(Connection::Fleet(setup), Some(journal), false);
+        let mut host = TestHost::default();
+        for e in app.start() {
+            rt.run(e, &mut host);
+        }
+        let mut d = Driver { app, rt, rx, host, emu };
+        d.until("every cell answered or failed", |a| {
+            a.session.fleet.as_ref().is_some_and(|f| !f.cells.is_empty()) && a.list.loading.done
+        })
+        .await;
+        d
+    }
+
+    pub fn journal_runs(&self) -> Vec<sctui::runs::journal::JournalRun> {
+        let path = self.rt.journal_path().expect("a journal");
+        let (events, _) = sctui::runs::journal::Journal::read(&path).unwrap();
+        sctui::runs::journal::runs(&events)
+    }
+
     pub fn apply(&mut self, action: Action) {
         self.app.session.now = Timestamp::now();
         step(&mut self.app, &mut self.rt, &mut self.host, action);

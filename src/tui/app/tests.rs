@@ -52,7 +52,11 @@ fn app_with(n: usize) -> App {
     let items = (0..n).map(|i| product(i, "AVAILABLE")).collect();
     update(
         &mut app,
-        Action::ProductsPage { generation: 1, cell: None, page: Page { items, next_token: None, total: Some(n as i32) } },
+        Action::ProductsPage {
+            generation: 1,
+            cell: None,
+            page: Page { items, next_token: None, total: Some(n as i32) },
+        },
     );
     app
 }
@@ -136,7 +140,11 @@ fn the_selection_follows_the_product_across_a_refresh() {
     let rest = vec![product(2, "UNDER_CHANGE"), product(1, "AVAILABLE"), product(0, "AVAILABLE")];
     update(
         &mut app,
-        Action::ProductsPage { generation: 2, cell: None, page: Page { items: rest, next_token: None, total: Some(5) } },
+        Action::ProductsPage {
+            generation: 2,
+            cell: None,
+            page: Page { items: rest, next_token: None, total: Some(5) },
+        },
     );
     assert_eq!(app.list.selected_product().unwrap().name, "web-02");
     assert_eq!(app.list.selected, 2);
@@ -513,7 +521,11 @@ fn copied_text_carries_no_control_character() {
     evil.id = "pp-\u{1b}[201~\u{15}echo PWNED > FILE\r\u{202e}".into();
     update(
         &mut app,
-        Action::ProductsPage { generation: 1, cell: None, page: Page { items: vec![evil], next_token: None, total: None } },
+        Action::ProductsPage {
+            generation: 1,
+            cell: None,
+            page: Page { items: vec![evil], next_token: None, total: None },
+        },
     );
     let effects = update(&mut app, ch('c'));
     let [Effect::Copy(text)] = effects.as_slice() else { panic!("{effects:?}") };
@@ -556,7 +568,10 @@ fn the_filter_takes_field_value_terms() {
     let mut app = new_app(demo()).with_client_ready();
     app.start();
     let items = vec![product(0, "AVAILABLE"), product(1, "TAINTED"), product(2, "ERROR"), product(3, "TAINTED")];
-    update(&mut app, Action::ProductsPage { generation: 1, cell: None, page: Page { items, next_token: None, total: Some(4) } });
+    update(
+        &mut app,
+        Action::ProductsPage { generation: 1, cell: None, page: Page { items, next_token: None, total: Some(4) } },
+    );
     let names = |app: &App| app.list.visible.iter().map(|&i| app.list.rows[i].product.name.clone()).collect::<Vec<_>>();
     app.list.set_filter("status:tainted".into());
     assert_eq!(names(&app), ["web-01", "web-03"]);

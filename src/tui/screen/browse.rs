@@ -492,8 +492,10 @@ impl ProductList {
     fn recompute(&mut self) {
         let needle = self.filter.value().to_lowercase();
         // Typing more only narrows: search the current matches, not every product.
+        // Not once a `field:` is being typed: `account` matches less than `account:dev` does.
         let narrowing = !self.filtered_for.is_empty()
             && needle.starts_with(&self.filtered_for)
+            && !needle.contains(':')
             && self.visible.len() <= self.rows.len();
         let (rows, cells) = (&self.rows, &self.cells);
         // One word: anywhere in the search key (the fast path). Several words, or `field:value`
