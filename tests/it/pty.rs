@@ -573,6 +573,88 @@ fn login_with_a_device_code_then_the_credential_chain_uses_it() {
     assert!(!t.screen().contains("web-prod-01"), "dev's products in us-east-1 only: {}", t.screen());
     assert!(t.wait_exit().success());
     assert!(emu.stats().requests["GetRoleCredentials"] >= 1);
+
+    // The TUI over the session's fleet: the three accounts in two regions, one table.
+    let fleet = ["--profile", "dev", "--fleet", "role=OpsAdmin regions=eu-west-1,us-east-1"];
+    let mut t = Tui::spawn_with(bin(), &fleet, 60, 200, &env);
+    t.wait_for("Products 40");
+    t.wait_for("6 cells answered (3 accounts)");
+    let screen = t.screen();
+    for (name, account, region) in [
+        ("web-prod-01", "prod", "eu-west-1"),
+        ("web-prod-use1-01", "prod", "us-east-1"),
+        ("web-dev-01", "dev", "eu-west-1"),
+        ("web-dev-use1-01", "dev", "us-east-1"),
+        ("web-staging-11", "staging", "eu-west-1"),
+        ("web-staging-use1-01", "staging", "us-east-1"),
+    ] {
+        let row =
+            screen.lines().find(|l| l.contains(&format!(" {name} "))).unwrap_or_else(|| panic!("{name}: {screen}"));
+        assert!(row.contains(&format!(" {account} ")) && row.contains(&format!(" {region} ")), "{row}");
+    }
+    assert!(screen.contains("Products 40"), "every product of the six cells: {screen}");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}
+
+/// The device code of the `sctui login` (or `:login` dialog) on screen, approved in the emulator.
+fn approve_code_on_screen(t: &Tui, emu: &sctui::emulator::Emulator) {
+    t.wait_for("user_code=");
+    let screen = t.screen();
+    let after = screen.split("user_code=").nth(1).unwrap_or_default();
+    let user_code: String = after.chars().take_while(|c| c.is_ascii_uppercase() || *c == '-').collect();
+    assert_eq!(user_code.len(), 9, "{screen}");
+    assert_eq!(emu.approve_sso(Some(&user_code)), 1);
+}
+
+/// Issue 14: a run in the staging account of a fleet whose SSO session ends while it is in
+/// flight: the run view offers the login (L), the code is approved, the fleet gets fresh
+/// credentials and the same run is watched to its end; nothing is sent twice.
+#[test]
+fn credentials_expiring_mid_run_are_renewed_from_the_run_view() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Slow actions: the run is still in progress when the session ends.
+    let emu = rt.block_on(crate::support::emulator(100.0));
+    let url = emu.url();
+    let home = crate::support::sso_home();
+    let home_str = home.path().to_str().unwrap().to_string();
+    let mut env = crate::support::sso_env(&url, &home_str).to_vec();
+    env.push(("AWS_ENDPOINT_URL_SSM", &url));
+    let bin = || CommandBuilder::new(env!("CARGO_BIN_EXE_sctui"));
+    let mut t = Tui::spawn_with(bin(), &["--profile", "dev", "login"], 40, 120, &env);
+    approve_code_on_screen(&t, &emu);
+    assert!(t.wait_exit().success());
+
+    let fleet = ["--profile", "dev", "--fleet", "role=OpsAdmin accounts=dev,staging regions=eu-west-1"];
+    let mut t = Tui::spawn_with(bin(), &fleet, 40, 140, &env);
+    t.wait_for("2 cells answered");
+    t.send("/web-staging-11\r");
+    t.wait_for("Actions · web-staging-11 ");
+    t.wait_for("AWS-RestartEC2Instance v1");
+    t.send("\t\r");
+    t.wait_for("ACCOUNT staging (345678901234)");
+    t.wait_for("Review (Ctrl-S)");
+    t.send("\x13");
+    t.wait_for("Execute (y)");
+    t.send("y");
+    t.wait_for("IN_PROGRESS");
+    assert!(emu.expire_sso("345678901234") >= 1, "staging's role session ended");
+    t.wait_for_timeout("[ Log in (L) ]", std::time::Duration::from_secs(40));
+    t.send("L");
+    approve_code_on_screen(&t, &emu);
+    t.wait_for("Signed in");
+    t.send("\x1b");
+    // The action may end now: the run, watched again with staging's new credentials, ends.
+    // (Within the new credentials' hour: they were issued on the emulator's clock.)
+    emu.advance_clock(2_500.0);
+    t.wait_for_timeout("SUCCEEDED", std::time::Duration::from_secs(40));
+    assert!(!t.screen().contains("[ Log in (L) ]"), "{}", t.screen());
+    let stats = emu.stats();
+    assert_eq!(stats.executions_by_account.get("345678901234"), Some(&1), "sent once: {stats:?}");
+    t.send("q");
+    t.wait_for("cells: 2 of 2 answered");
+    t.send("q");
+    assert!(t.wait_exit().success());
 }
 
 /// Issue 14: `:login` inside the TUI: started on an SSO profile whose session has no token yet,
