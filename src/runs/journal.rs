@@ -267,7 +267,7 @@ pub fn parse(bytes: &[u8]) -> (Vec<Event>, Vec<Problem>) {
 }
 
 /// One run as the journal tells it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct JournalRun {
     pub run: String,
     pub requested_at: Timestamp,

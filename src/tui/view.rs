@@ -77,6 +77,16 @@ impl ViewCx<'_> {
     }
 }
 
+/// A fleet account as a screen names it: its name (with its id when `with_id`); in presenter
+/// mode only its id, which the frame masks (a name can say as much as an id).
+pub fn account_label(c: &crate::tui::session::FleetCell, vcx: &ViewCx, with_id: bool) -> String {
+    match (vcx.presenter, with_id) {
+        (true, _) => safe(&c.account_id),
+        (false, true) => format!("{} ({})", safe(&c.account_name), safe(&c.account_id)),
+        (false, false) => safe(&c.account_name),
+    }
+}
+
 /// Where a fleet product's run would go, as a banner too big to miss: ` ACCOUNT staging
 /// (345678901234) · REGION us-east-1 `, red for a production account. None outside a fleet.
 pub fn place_banner(cell: Option<u16>, vcx: &ViewCx) -> Option<Line<'static>> {
@@ -85,7 +95,7 @@ pub fn place_banner(cell: Option<u16>, vcx: &ViewCx) -> Option<Line<'static>> {
     let colour = if c.production { ratatui::style::Color::Red } else { ratatui::style::Color::Blue };
     let style = t.badge(colour);
     let mut spans = vec![
-        Span::styled(format!(" ACCOUNT {} ({}) ", safe(&c.account_name), safe(&c.account_id)), style),
+        Span::styled(format!(" ACCOUNT {} ", account_label(c, vcx, true)), style),
         Span::raw(" "),
         Span::styled(format!(" REGION {} ", safe(&c.region)), style),
     ];

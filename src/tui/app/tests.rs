@@ -686,3 +686,131 @@ fn the_page_stays_until_the_selection_leaves_it_and_versions_sort_naturally() {
     assert_eq!(natural_cmp("v2.0.0", "v10.0.0"), std::cmp::Ordering::Less);
     assert_eq!(natural_cmp("v1.0", "v1.0.1"), std::cmp::Ordering::Less);
 }
+
+/// A fleet of two cells: dev in eu-west-1, and prod (a production account) in us-east-1, each
+/// with one product; prod's answers first.
+fn fleet_app() -> App {
+    let mut app = new_app(demo());
+    let cell = |id: &str, name: &str, region: &str, production| FleetCell {
+        account_id: id.into(),
+        account_name: name.into(),
+        region: region.into(),
+        production,
+    };
+    let cells = vec![cell("210987654321", "dev", "eu-west-1", false), cell("123456789012", "prod", "us-east-1", true)];
+    app.session.fleet = Some(FleetView { name: "ops".into(), cells: cells.clone(), ..Default::default() });
+    app.list.set_fleet(cells);
+    let generation = app.list.loading.generation;
+    for (c, i) in [(1u16, 0usize), (0, 1)] {
+        let page = Page { items: vec![product(i, "AVAILABLE")], next_token: None, total: None };
+        update(&mut app, Action::ProductsPage { generation, cell: Some(c), page });
+    }
+    app
+}
+
+/// Issue 14: over a fleet, what concerns a product goes through its own cell's client: its
+/// actions (kept per cell), their documents, its form and its execute; the review of a product
+/// of a production account asks for the typed name even though the connection is not production.
+#[test]
+fn over_a_fleet_each_products_calls_go_through_its_cell() {
+    let mut app = fleet_app();
+    assert!(app.list.loading.done);
+    assert_eq!(app.list.cells_answered(), (2, 2));
+    // Listed in the fleet's order whatever order the cells answered in (dev's product first);
+    // the selection stays on the product first listed.
+    let names: Vec<String> = app.list.visible.iter().map(|&i| app.list.rows[i].product.name.clone()).collect();
+    assert_eq!(names, ["web-01", "web-00"]);
+    let p = app.list.selected_product().unwrap().clone();
+    assert_eq!((p.name.as_str(), p.cell), ("web-00", Some(1)));
+    // The other cell's product: its actions asked of its own account.
+    let effects = update(&mut app, key(KeyCode::Up));
+    assert!(
+        matches!(&effects[..], [Effect::InCell { cell: 0, effect }] if matches!(**effect, Effect::LoadActions { .. })),
+        "{effects:?}"
+    );
+    update(&mut app, key(KeyCode::Down));
+    assert_eq!(app.list.actions.len(), 2, "one entry per (cell, product, version): {:?}", app.list.actions.keys());
+    let key1 = crate::tui::screen::browse::actions_key(&p).unwrap();
+    assert_eq!(key1.0, Some(1));
+    let restart = ServiceAction { id: "act-1".into(), name: "AWS-RestartEC2Instance".into(), ..Default::default() };
+    let effects = update(&mut app, Action::ActionsLoaded { key: key1, result: Ok(Arc::new(vec![restart])) });
+    assert!(
+        matches!(&effects[..], [Effect::InCell { cell: 1, effect }] if matches!(**effect, Effect::LoadDefinition { .. })),
+        "{effects:?}"
+    );
+    update(&mut app, key(KeyCode::Tab));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::InCell { cell: 1, effect }] if matches!(**effect, Effect::LoadForm { .. })),
+        "{effects:?}"
+    );
+    let params = vec![ExecutionParameter {
+        name: "InstanceId".into(),
+        kind: crate::domain::ParameterKind::Target,
+        default_values: vec!["i-1".into()],
+    }];
+    let definition = crate::domain::ActionDefinition::default();
+    update(
+        &mut app,
+        Action::FormLoaded {
+            pp_id: p.id.clone(),
+            action_id: "act-1".into(),
+            result: Ok((params, definition)),
+            definition_missing: None,
+        },
+    );
+    assert!(!app.session.production);
+    update(&mut app, ctrl('s'));
+    assert_eq!(app.key_mode(), KeyMode::ReviewConfirm, "prod is a production account");
+    update(&mut app, key(KeyCode::Enter));
+    typed(&mut app, &p.name);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::InCell { cell: 1, effect }] if matches!(**effect, Effect::Execute { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(app.session.target_of(Some(1)).region.as_deref(), Some("us-east-1"));
+}
+
+/// Issue 14: the journal read again (a reconnect, or after a login) takes up only what this
+/// session stopped watching: a run still watched is not doubled; one whose credentials
+/// expired is watched again as the same run, through its cell.
+#[test]
+fn the_journal_read_again_takes_up_only_runs_no_longer_watched() {
+    let mut app = fleet_app();
+    let p = app.list.selected_product().unwrap().clone();
+    let action = ServiceAction { id: "act-1".into(), name: "AWS-RestartEC2Instance".into(), ..Default::default() };
+    let new = |journal_id: &str| NewRun {
+        product: p.clone(),
+        action: action.clone(),
+        document: None,
+        parameters: None,
+        token: format!("tok-{journal_id}"),
+        journal_id: journal_id.into(),
+        phase: RunPhase::Watching,
+    };
+    let watched = app.runs.add(new("j-1"), Timestamp(1.0));
+    let expired = app.runs.add(new("j-2"), Timestamp(1.0));
+    let error = crate::catalog::Error::new(ErrorKind::Credentials, "ExpiredTokenException", "the token expired");
+    update(&mut app, Action::RecordPolled { run: expired, result: Err(error) });
+    assert!(app.runs.get(expired).unwrap().credentials_expired);
+    let open = |run: &str| JournalRun {
+        run: run.into(),
+        account: Some("210987654321".into()),
+        region: Some("eu-west-1".into()),
+        product_id: p.id.clone(),
+        record_id: Some("rec-1".into()),
+        ..Default::default()
+    };
+    let effects = update(
+        &mut app,
+        Action::JournalLoaded { open: vec![open("j-1"), open("j-2")], problems: vec![], closed_demo: 0 },
+    );
+    assert_eq!(app.runs.list.len(), 2, "no run doubled");
+    assert!(
+        matches!(&effects[..], [Effect::InCell { cell: 0, effect }] if matches!(&**effect, Effect::Resume { run, .. } if *run == expired)),
+        "{effects:?}"
+    );
+    assert!(!app.runs.get(expired).unwrap().credentials_expired);
+    assert_eq!(app.runs.get(watched).unwrap().phase, RunPhase::Watching);
+}

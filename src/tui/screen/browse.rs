@@ -10,7 +10,7 @@ use crate::tui::hits::{Hit, List};
 use crate::tui::keymap::{Cmd, KeyMode};
 use crate::tui::runbook::operator_message;
 use crate::tui::session::{Conn, FleetCell};
-use crate::tui::view::{ViewCx, block, fit, safe};
+use crate::tui::view::{ViewCx, account_label, block, fit, safe};
 use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -832,7 +832,7 @@ fn cells_line(list: &ProductList, vcx: &ViewCx) -> Option<Line<'static>> {
             _ => continue,
         };
         spans.push(Span::styled(
-            format!(" · {mark} {} {}: {}", safe(&c.account_name), safe(&c.region), safe(why)),
+            format!(" · {mark} {} {}: {}", account_label(c, vcx, false), safe(&c.region), safe(why)),
             style,
         ));
     }
@@ -1031,7 +1031,7 @@ fn product_row(
     let mut cells = vec![Cell::from(Span::styled(name, name_style))];
     if let Some((account_w, region_w)) = c.account {
         // The account's name is masked in presenter mode as its id is: shown as the id.
-        let account = place.map(|x| if vcx.presenter { safe(&x.account_id) } else { safe(&x.account_name) });
+        let account = place.map(|x| account_label(x, vcx, false));
         let region = place.map(|x| safe(&x.region));
         cells.push(Cell::from(Span::styled(fit(&account.unwrap_or_else(none), account_w), t.accent())));
         cells.push(Cell::from(fit(&region.unwrap_or_else(none), region_w)));
@@ -1063,8 +1063,10 @@ fn actions(list: &ProductList, focused: bool, vcx: &ViewCx, f: &mut Frame, area:
         (Some(n), Some(v)) => format!(" · {} {}", safe(n), safe(v)),
         _ => String::new(),
     };
-    let place =
-        list.cell(p.cell).map(|c| format!(" · {} {}", safe(&c.account_name), safe(&c.region))).unwrap_or_default();
+    let place = list
+        .cell(p.cell)
+        .map(|c| format!(" · {} {}", account_label(c, vcx, false), safe(&c.region)))
+        .unwrap_or_default();
     let title = Line::from(vec![
         Span::styled(" Actions ", t.title()),
         Span::raw(format!("· {}{version}{place} ", safe(&p.name))),

@@ -574,7 +574,7 @@ fn batch_item_line(item: &BatchItem, vcx: &ViewCx) -> Line<'static> {
     let mut spans = vec![Span::raw(format!("  {:<28} ", safe(&item.product.name)))];
     // Over a fleet, each product's account and region (a production account in red).
     if let Some(c) = vcx.cell(item.product.cell) {
-        let account = if vcx.presenter { safe(&c.account_id) } else { safe(&c.account_name) };
+        let account = crate::tui::view::account_label(c, vcx, false);
         let style = if c.production { t.error() } else { t.accent() };
         spans.push(Span::styled(format!("{:<12} {:<14} ", fit(&account, 12), safe(&c.region)), style));
     }

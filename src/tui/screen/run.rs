@@ -190,7 +190,7 @@ fn facts(r: &Run, width: usize, vcx: &ViewCx) -> Vec<Line<'static>> {
     let product = format!("{} ({})", safe(&r.product.name), safe(&r.product.id));
     lines.push(Line::from(vec![label(t, "Product"), Span::raw(product)]));
     if let Some(c) = vcx.cell(r.product.cell) {
-        let place = format!("{} ({}) · {}", safe(&c.account_name), safe(&c.account_id), safe(&c.region));
+        let place = format!("{} · {}", crate::tui::view::account_label(c, vcx, true), safe(&c.region));
         let style = if c.production { t.error() } else { t.accent() };
         lines.push(Line::from(vec![label(t, "Account"), Span::styled(place, style)]));
     }

@@ -150,13 +150,19 @@ fn summary(batch: &BatchSummary, runs: &RunBook, vcx: &ViewCx) -> Line<'static> 
 fn row(r: &Run, wide: bool, vcx: &ViewCx) -> Row<'static> {
     let (status, style) = status_text(r, vcx);
     let product = if r.resumed { format!("{} (resumed)", safe(&r.product.name)) } else { safe(&r.product.name) };
-    let mut cells: Vec<Cell> = vec![
-        format!("{}", r.id.0).into(),
-        safe(&r.action.name).into(),
-        product.into(),
+    let mut cells: Vec<Cell> = vec![format!("{}", r.id.0).into(), safe(&r.action.name).into(), product.into()];
+    // Over a fleet: where each run went.
+    if vcx.fleet.is_some() {
+        let place = vcx
+            .cell(r.product.cell)
+            .map(|c| format!("{} {}", crate::tui::view::account_label(c, vcx, false), safe(&c.region)))
+            .unwrap_or_else(|| vcx.theme.none().to_string());
+        cells.push(place.into());
+    }
+    cells.extend([
         Cell::from(Span::styled(status, style)),
         elapsed(r, vcx).map(duration).unwrap_or_else(|| vcx.theme.none().into()).into(),
-    ];
+    ]);
     if wide {
         cells.push(r.record.as_ref().map(|d| safe(&d.record_id)).unwrap_or_default().into());
         // A run that never started (queued, skipped) has no start time.
@@ -201,6 +207,10 @@ pub fn render(s: &RunsScreen, runs: &RunBook, vcx: &ViewCx, f: &mut Frame, area:
         Constraint::Length(8),
     ];
     let mut header = vec!["#", "ACTION", "PRODUCT", "STATUS", "ELAPSED"];
+    if vcx.fleet.is_some() {
+        widths.insert(3, Constraint::Length(24));
+        header.insert(3, "ACCOUNT REGION");
+    }
     if wide {
         widths.extend([Constraint::Length(17), Constraint::Length(8)]);
         header.extend(["RECORD", "STARTED"]);
