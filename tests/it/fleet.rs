@@ -314,6 +314,21 @@ async fn the_tui_over_a_fleet_lists_every_cell_and_runs_each_product_in_its_own_
         assert_eq!(got, want, "{} {}", c.account_name, c.region);
         assert!(want > 0);
     }
+    // The projector's size and a wide one, from the first row (the first answer is not always
+    // the first cell's).
+    d.key(KeyCode::Char('g'));
+    d.until("the first row's actions", |a| {
+        matches!(a.list.actions_of_selected(), Some(sctui::tui::screen::Fetch::Ready(_)))
+    })
+    .await;
+    d.until("their documents", |a| {
+        a.list.definitions.values().all(|f| !matches!(f, sctui::tui::screen::Fetch::Loading))
+    })
+    .await;
+    // (The failed cell's message is on the line under the table; its toast would depend on the clock.)
+    d.app.session.toast = None;
+    crate::tui::snapshot("fleet_products_80x24", &d.screen(80, 24));
+    crate::tui::snapshot("fleet_products_160x40", &d.screen(160, 40));
     let screen = d.screen(140, 40);
     assert!(screen.contains("ACCOUNT") && screen.contains("REGION"), "{screen}");
     assert!(screen.contains("fleet demo · 6 of 7 cells answered (4 accounts)"), "{screen}");

@@ -198,7 +198,7 @@ fn emu_journal_path() -> std::path::PathBuf {
     dir.join("journal.jsonl")
 }
 
-fn snapshot(name: &str, text: &str) {
+pub fn snapshot(name: &str, text: &str) {
     insta::with_settings!({
         snapshot_path => "snapshots",
         prepend_module_to_snapshot => false,
