@@ -370,8 +370,16 @@ async fn the_tui_over_a_fleet_lists_every_cell_and_runs_each_product_in_its_own_
     let journal = d.journal_runs();
     assert_eq!(journal[0].account.as_deref(), Some("345678901234"));
     assert_eq!(journal[0].region.as_deref(), Some("us-east-1"));
+    // Its history, read in staging's us-east-1 cell, has the record the run made.
+    let record = d.app.runs.last().and_then(|r| r.record.clone()).unwrap().record_id;
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Char('h'));
+    d.until("the history", |a| matches!(&a.screen, sctui::tui::screen::Screen::History(h) if !h.loading)).await;
+    let sctui::tui::screen::Screen::History(h) = &d.app.screen else { unreachable!() };
+    assert!(h.error.is_none() && h.records.iter().any(|r| r.record_id == record), "{:?}", h.records);
 
     // A batch over every account's web servers: one review, each product with its place.
+    d.key(KeyCode::Esc);
     d.key(KeyCode::Esc);
     d.key(KeyCode::Char('/'));
     d.key(KeyCode::Esc);
