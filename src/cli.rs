@@ -164,10 +164,26 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum RunsAction {
-    /// Write a summary fit for a change ticket: who, what, when, parameters, outcome, record ids.
+    /// Write a summary fit for a change ticket: who, what, when, parameters, outcome, record ids,
+    /// and the journal's chain head (what `runs verify --head` checks later).
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
         format: ExportFormat,
+        /// Only runs requested at or after this time: RFC 3339 (2026-11-30T09:00:00Z), a date
+        /// (2026-11-30, UTC) or an age (90m, 12h, 7d).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// Only this run (its journal id; repeat for several).
+        #[arg(long = "run", value_name = "ID")]
+        runs: Vec<String>,
+    },
+    /// Check the journal's hash chain: exit 0 when every line follows the one before it, 1 at
+    /// the first broken link (a line edited, deleted or moved), which it names.
+    Verify {
+        /// A chain head an export recorded: also check that the journal still holds that line
+        /// (deleting the last lines is found this way).
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
     },
     /// Take up runs without an end: poll their record, or send the execute again with the same
     /// token if no record id was ever received.
@@ -190,6 +206,9 @@ pub enum RunsAction {
 pub enum ExportFormat {
     Md,
     Json,
+    /// Comma-separated values with a header row (cells that a spreadsheet would take for a
+    /// formula are quoted with a leading ').
+    Csv,
 }
 
 #[derive(Debug, Args)]

@@ -123,7 +123,7 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
         Command::Emulator(_)
         | Command::Login
         | Command::Accounts
-        | Command::Runs { action: None | Some(RunsAction::Export { .. }) } => Ok(EXIT_OK),
+        | Command::Runs { action: None | Some(RunsAction::Export { .. } | RunsAction::Verify { .. }) } => Ok(EXIT_OK),
         Command::Runs { action: Some(RunsAction::Resume { wait, resend, timeout }) } => {
             resume(ctx, Resume { wait: *wait, resend, timeout: *timeout }, out, err).await
         }
@@ -1112,29 +1112,127 @@ pub async fn fleet_products(
     if failed > 0 || !fleet.problems.is_empty() { EXIT_API } else { EXIT_OK }
 }
 
+/// What `runs export` writes: its format, and which runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportSpec {
+    pub format: ExportFormat,
+    pub since: Option<crate::domain::Timestamp>,
+    pub runs: Vec<String>,
+}
+
+impl ExportSpec {
+    /// `since` as RFC 3339, a date (UTC midnight) or an age before `now` (`90m`, `12h`, `7d`).
+    pub fn new(
+        format: ExportFormat,
+        since: Option<&str>,
+        runs: &[String],
+        now: crate::domain::Timestamp,
+    ) -> Result<ExportSpec, String> {
+        let since = since.map(|s| parse_since(s, now)).transpose()?;
+        Ok(ExportSpec { format, since, runs: runs.to_vec() })
+    }
+
+    fn keeps(&self, r: &crate::runs::journal::JournalRun) -> bool {
+        self.since.is_none_or(|t| r.requested_at.0 >= t.0) && (self.runs.is_empty() || self.runs.contains(&r.run))
+    }
+}
+
+fn parse_since(s: &str, now: crate::domain::Timestamp) -> Result<crate::domain::Timestamp, String> {
+    use time::format_description::well_known::Rfc3339;
+    let bad = || {
+        format!(
+            "--since {}: not a time: give RFC 3339 (2026-11-30T09:00:00Z), a date (2026-11-30) or an age (90m, 12h, 7d)",
+            crate::validate::clean(s)
+        )
+    };
+    let s = s.trim();
+    if let Some((n, unit)) = s.len().checked_sub(1).map(|i| s.split_at(i))
+        && let Ok(n) = n.parse::<u32>()
+    {
+        let secs = match unit {
+            "m" => 60.0,
+            "h" => 3600.0,
+            "d" => 86_400.0,
+            _ => return Err(bad()),
+        };
+        return Ok(crate::domain::Timestamp(now.0 - f64::from(n) * secs));
+    }
+    let text = if s.len() == 10 { format!("{s}T00:00:00Z") } else { s.to_string() };
+    let t = time::OffsetDateTime::parse(&text, &Rfc3339).map_err(|_| bad())?;
+    Ok(crate::domain::Timestamp(t.unix_timestamp_nanos() as f64 / 1e9))
+}
+
+/// `sctui runs verify`: the journal's hash chain, line by line.
+pub fn runs_verify(path: &std::path::Path, head: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "sctui: the journal {} could not be read: {e}", path.display());
+            return EXIT_BAD_INPUT;
+        }
+    };
+    match journal::verify(&bytes) {
+        journal::Verdict::Broken { line, why } => {
+            let _ = writeln!(err, "sctui: the journal {} is broken at line {line}: {why}", path.display());
+            EXIT_FAILED
+        }
+        journal::Verdict::Intact { lines, from, head: last } => {
+            if let Some(pinned) = head
+                && pinned != last
+                && !journal::holds(&bytes, pinned)
+            {
+                let _ = writeln!(
+                    err,
+                    "sctui: the journal {} does not hold the line with hash {}: it, or lines before it, were deleted or changed",
+                    path.display(),
+                    crate::validate::clean(pinned)
+                );
+                return EXIT_FAILED;
+            }
+            let older = if from > 1 { format!(" (lines 1 to {} predate the chain)", from - 1) } else { String::new() };
+            let _ = writeln!(out, "{}: {lines} lines, every link holds{older}; chain head {last}", path.display());
+            EXIT_OK
+        }
+    }
+}
+
 pub fn runs_report(
     path: &std::path::Path,
-    export: Option<ExportFormat>,
+    export: Option<ExportSpec>,
     output: Output,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let (events, problems) = match Journal::read(path) {
-        Ok(x) => x,
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => {
-            let _ = writeln!(err, "sctui: {e}");
+            let _ = writeln!(err, "sctui: the journal {} could not be read: {e}", path.display());
             return EXIT_BAD_INPUT;
         }
     };
+    let (events, problems) = journal::parse(&bytes);
     for p in &problems {
         let _ = writeln!(err, "sctui: {p}");
     }
     let mut runs = journal::runs(&events);
     journal::mark_damaged(&mut runs, &problems);
-    match (export, output) {
-        (Some(ExportFormat::Json), _) | (None, Output::Json) => output::json(out, &json!({"Runs": runs})),
-        (Some(ExportFormat::Md), _) => output::export_md(&runs, out),
-        (None, Output::Table) => {
+    if let Some(spec) = &export {
+        runs.retain(|r| spec.keeps(r));
+        let chain = output::Chain::of(path, &bytes);
+        if let Some(broken) = &chain.broken {
+            let _ = writeln!(err, "sctui: {broken}; `sctui runs verify` says more");
+        }
+        match spec.format {
+            ExportFormat::Json => output::json(out, &json!({"Runs": runs, "Journal": chain})),
+            ExportFormat::Md => output::export_md(&runs, &chain, out),
+            ExportFormat::Csv => output::export_csv(&runs, &chain, out),
+        }
+        return EXIT_OK;
+    }
+    match output {
+        Output::Json => output::json(out, &json!({"Runs": runs})),
+        Output::Table => {
             let fleet = runs.iter().any(|r| r.account.is_some());
             let rows: Vec<Vec<String>> = runs
                 .iter()

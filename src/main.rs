@@ -75,11 +75,22 @@ async fn run(cli: Cli) -> i32 {
                 eprintln!("sctui: no journal path: set HOME or XDG_STATE_HOME, or pass --journal PATH");
                 return headless::EXIT_BAD_INPUT;
             };
+            let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+            if let Some(RunsAction::Verify { head }) = action {
+                return headless::runs_verify(&path, head.as_deref(), &mut out, &mut err);
+            }
             let export = match action {
-                Some(RunsAction::Export { format }) => Some(*format),
+                Some(RunsAction::Export { format, since, runs }) => {
+                    match headless::ExportSpec::new(*format, since.as_deref(), runs, sctui::domain::Timestamp::now()) {
+                        Ok(spec) => Some(spec),
+                        Err(e) => {
+                            eprintln!("sctui: {e}");
+                            return headless::EXIT_BAD_INPUT;
+                        }
+                    }
+                }
                 _ => None,
             };
-            let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
             headless::runs_report(&path, export, cli.global.output, &mut out, &mut err)
         }
         Some(Command::Products { query, fleet: Some(fleet) }) => {

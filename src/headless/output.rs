@@ -80,8 +80,111 @@ pub fn record(out: &mut dyn Write, r: &RecordDetail, outputs: Option<&[RecordOut
 }
 
 /// The journal's runs as Markdown for a change ticket.
-pub fn export_md(runs: &[JournalRun], out: &mut dyn Write) {
+/// What an export says of the journal it was taken from: where, how long, its chain head (to
+/// pin in a ticket: `sctui runs verify --head` checks the journal still holds it), and whether
+/// the chain held when it was taken.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Chain {
+    pub path: String,
+    pub lines: usize,
+    pub chain_head: String,
+    pub intact: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken: Option<String>,
+}
+
+impl Chain {
+    pub fn of(path: &std::path::Path, bytes: &[u8]) -> Chain {
+        use crate::runs::journal::{Verdict, verify};
+        let path = clean(&path.display().to_string());
+        match verify(bytes) {
+            Verdict::Intact { lines, head, .. } => Chain { path, lines, chain_head: head, intact: true, broken: None },
+            Verdict::Broken { line, why } => Chain {
+                path: path.clone(),
+                lines: bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count(),
+                chain_head: String::new(),
+                intact: false,
+                broken: Some(format!("the journal {path} is broken at line {line}: {why}")),
+            },
+        }
+    }
+}
+
+/// A spreadsheet takes a cell starting with = + - @ (or a tab or return) for a formula: such a
+/// cell is written with a leading ' so that it stays text.
+fn csv_cell(text: &str) -> String {
+    let text = clean(text);
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text }
+}
+
+/// The runs as CSV, a header row first; each row carries the journal's chain head.
+pub fn export_csv(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
+    let mut w = csv::Writer::from_writer(out);
+    let _ = w.write_record([
+        "Run",
+        "RequestedAt",
+        "EndedAt",
+        "Caller",
+        "Account",
+        "Region",
+        "Profile",
+        "ProductId",
+        "ProductName",
+        "ActionId",
+        "ActionName",
+        "Parameters",
+        "ExecuteToken",
+        "RecordId",
+        "Outcome",
+        "Errors",
+        "ChainHead",
+    ]);
+    for r in runs {
+        let params = r.parameters.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default()).unwrap_or_default();
+        let errors: Vec<String> = r
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.code.as_deref().unwrap_or(""), e.description.as_deref().unwrap_or("")))
+            .collect();
+        let opt = |v: &Option<String>| v.as_deref().map(csv_cell).unwrap_or_default();
+        let _ = w.write_record([
+            csv_cell(&r.run),
+            r.requested_at.iso(),
+            r.ended_at.map(|t| t.iso()).unwrap_or_default(),
+            opt(&r.caller),
+            opt(&r.account),
+            opt(&r.region),
+            opt(&r.profile),
+            csv_cell(&r.product_id),
+            csv_cell(&r.product_name),
+            csv_cell(&r.action_id),
+            csv_cell(&r.action_name),
+            csv_cell(&params),
+            csv_cell(&r.token),
+            opt(&r.record_id),
+            r.outcome.map(|o| o.as_str().to_string()).unwrap_or_else(|| "OPEN".into()),
+            csv_cell(&errors.join("; ")),
+            chain.chain_head.clone(),
+        ]);
+    }
+    let _ = w.flush();
+}
+
+pub fn export_md(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
     let _ = writeln!(out, "# Service Catalog self-service actions\n");
+    match &chain.broken {
+        None => {
+            let _ = writeln!(
+                out,
+                "Journal `{}`, {} lines, chain head `{}` (`sctui runs verify --head {}` checks that the journal still holds it).\n",
+                chain.path, chain.lines, chain.chain_head, chain.chain_head
+            );
+        }
+        Some(why) => {
+            let _ = writeln!(out, "**Warning: {why}.**\n");
+        }
+    }
     for r in runs {
         let _ = writeln!(out, "## {} on {}\n", clean(&r.action_name), clean(&r.product_name));
         let _ = writeln!(out, "- Who: {}", clean(r.caller.as_deref().unwrap_or("unknown")));
@@ -174,4 +277,29 @@ pub fn accounts(out: &mut dyn Write, list: &[crate::sso::Account], output: crate
         .map(|a| vec![a.account_id.clone(), a.account_name.clone(), a.email_address.clone(), a.roles.join(", ")])
         .collect();
     table(out, &["ACCOUNT", "NAME", "EMAIL", "ROLES"], &rows);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A product named by a server as a formula stays text in a spreadsheet; control characters
+    /// never reach the file.
+    #[test]
+    fn csv_cells_never_become_formulas() {
+        assert_eq!(csv_cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        for bad in ["+1", "-1+2", "@SUM(A1)"] {
+            assert!(csv_cell(bad).starts_with('\''), "{bad}");
+        }
+        assert_eq!(csv_cell("web-prod-01"), "web-prod-01");
+        assert!(!csv_cell("a\u{1b}[31mb").contains('\u{1b}'));
+        let run = JournalRun { run: "r1".into(), product_name: "=cmd|' /C calc'!A0".into(), ..Default::default() };
+        let chain = Chain { path: "j".into(), lines: 1, chain_head: "h".into(), intact: true, broken: None };
+        let mut out = Vec::new();
+        export_csv(&[run], &chain, &mut out);
+        let mut reader = csv::Reader::from_reader(&out[..]);
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[8], "'=cmd|' /C calc'!A0");
+        assert_eq!(&row[16], "h");
+    }
 }

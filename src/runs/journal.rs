@@ -1,6 +1,12 @@
 //! The journal: append-only JSON Lines, one event per line, each written and synced before sctui
 //! acts on it. A torn last line (power loss) is tolerated on read; any other line that cannot be
 //! read is reported with its number and skipped, never fatal.
+//!
+//! Each line is a link of a hash chain (issue 15): it ends with `"prev"`, the hash of the line
+//! before it, and `"hash"`, the SHA-256 of the line as far as `prev` (so it covers the previous
+//! line's hash too). Editing a line breaks its own hash; deleting or moving one breaks the next
+//! line's `prev`; `verify` finds the first broken link. Writers take an exclusive lock on the file
+//! around reading the last line's hash and appending, so two processes never fork the chain.
 
 use crate::domain::{ParameterMap, RecordError, RecordOutput, RecordStatus, RunOutcome, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -137,6 +143,178 @@ pub struct Journal {
     notices: Vec<String>,
 }
 
+/// The `prev` of a journal's first line.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `event` as a link of the chain after `prev`: its JSON with `prev` and `hash` last. Returns
+/// the line (without its newline) and its hash.
+pub fn chained_line(event: &Event, prev: &str) -> Result<(String, String), serde_json::Error> {
+    let body = serde_json::to_string(event)?;
+    // An event is a JSON object: `{…}`.
+    let open = body.strip_suffix('}').unwrap_or(&body);
+    let linked = format!("{open},\"prev\":\"{prev}\"}}");
+    let hash = sha256_hex(linked.as_bytes());
+    Ok((format!("{open},\"prev\":\"{prev}\",\"hash\":\"{hash}\"}}"), hash))
+}
+
+/// What a line says about the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// Written before the chain (or by something else): no `hash`.
+    Unchained,
+    /// It has a `hash`, but its content does not give it: the line was changed.
+    Altered,
+    Chained {
+        prev: String,
+        hash: String,
+    },
+}
+
+fn hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The link a line (without its newline) is.
+pub fn link(line: &[u8]) -> Link {
+    let Ok(text) = std::str::from_utf8(line) else { return Link::Unchained };
+    let text = text.trim_end_matches('\r');
+    let Some(at) = text.rfind(",\"hash\":\"") else { return Link::Unchained };
+    let hash = &text[at + 9..];
+    let Some(hash) = hash.strip_suffix("\"}").filter(|h| hex64(h)) else { return Link::Altered };
+    let linked = format!("{}}}", &text[..at]);
+    let Some(prev) = linked.rfind(",\"prev\":\"").map(|p| &linked[p + 9..]).and_then(|p| p.strip_suffix("\"}")) else {
+        return Link::Altered;
+    };
+    if !hex64(prev) || sha256_hex(linked.as_bytes()) != hash {
+        return Link::Altered;
+    }
+    Link::Chained { prev: prev.to_string(), hash: hash.to_string() }
+}
+
+/// The hash the next line's `prev` names after `line`: its own, or for a line outside the chain
+/// (an older sctui's, a torn one) the SHA-256 of its bytes.
+pub fn hash_after(line: &[u8]) -> String {
+    match link(line) {
+        Link::Chained { hash, .. } => hash,
+        _ => sha256_hex(line),
+    }
+}
+
+/// The first broken link of a journal, or how it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every line from `from` on is chained and each follows the one before it. `head` is the
+    /// last line's hash (pin it in a ticket); lines before `from` predate the chain.
+    Intact { lines: usize, from: usize, head: String },
+    /// The first line (1-based) that breaks the chain, and why.
+    Broken { line: usize, why: String },
+}
+
+/// Checks the chain of a journal's bytes.
+pub fn verify(bytes: &[u8]) -> Verdict {
+    let mut prev: Option<(usize, String)> = None;
+    let mut first_chained = None;
+    let mut count = 0;
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        count += 1;
+        let number = i + 1;
+        let expected = prev.as_ref().map(|(_, h)| h.as_str()).unwrap_or(GENESIS);
+        match link(line) {
+            Link::Chained { prev: named, hash } => {
+                if named != expected {
+                    let why = match &prev {
+                        Some((n, _)) => format!(
+                            "it does not follow line {n}: a line between them was deleted, or lines were moved, or line {n} was changed with its hash made again"
+                        ),
+                        None => "it names a line before it, but it is the first: lines before it were deleted".into(),
+                    };
+                    return Verdict::Broken { line: number, why };
+                }
+                first_chained.get_or_insert(number);
+                prev = Some((number, hash));
+            }
+            Link::Altered => {
+                return Verdict::Broken {
+                    line: number,
+                    why: "its content does not match its hash: the line was changed".into(),
+                };
+            }
+            Link::Unchained if first_chained.is_some() => {
+                let why = "it has no hash, after chained lines: it was changed, or written by something other than sctui, or cut short by a crash";
+                return Verdict::Broken { line: number, why: why.into() };
+            }
+            Link::Unchained => prev = Some((number, sha256_hex(line))),
+        }
+    }
+    match (first_chained, prev) {
+        (Some(from), Some((_, head))) => Verdict::Intact { lines: count, from, head },
+        (None, Some((_, head))) => Verdict::Intact { lines: count, from: count + 1, head },
+        (_, None) => Verdict::Intact { lines: 0, from: 1, head: GENESIS.into() },
+    }
+}
+
+/// Whether a chained line of the journal has `hash` (a head an export pinned).
+pub fn holds(bytes: &[u8], hash: &str) -> bool {
+    bytes.split(|b| *b == b'\n').any(|line| matches!(link(line), Link::Chained { hash: h, .. } if h == hash))
+}
+
+/// The hash of the last line of the file (GENESIS for an empty one), read backwards in bounded
+/// steps.
+fn last_hash(file: &mut std::fs::File) -> std::io::Result<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    let mut end = len;
+    // Skip the final newline(s).
+    let mut tail: Vec<u8> = Vec::new();
+    const STEP: u64 = 4096;
+    while end > 0 {
+        let start = end.saturating_sub(STEP);
+        let mut chunk = vec![0u8; (end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut chunk)?;
+        chunk.extend_from_slice(&tail);
+        tail = chunk;
+        end = start;
+        let trimmed = tail.iter().rposition(|b| *b != b'\n').map(|p| &tail[..=p]).unwrap_or(&[]);
+        if let Some(nl) = trimmed.iter().rposition(|b| *b == b'\n') {
+            return Ok(hash_after(&trimmed[nl + 1..]));
+        }
+        // Lines are bounded by what sctui writes; a journal's last line is read whole however long.
+    }
+    let trimmed = tail.iter().rposition(|b| *b != b'\n').map(|p| &tail[..=p]).unwrap_or(&[]);
+    Ok(if trimmed.is_empty() { GENESIS.to_string() } else { hash_after(trimmed) })
+}
+
+/// Holds an exclusive advisory lock on a file until dropped.
+struct Locked<'a>(&'a std::fs::File);
+
+impl<'a> Locked<'a> {
+    fn new(file: &'a std::fs::File) -> std::io::Result<Locked<'a>> {
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock on a file descriptor this process owns; no memory is shared.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(Locked(file))
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: as above.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
 /// `$XDG_STATE_HOME/sctui/journal.jsonl`, else `~/.local/state/sctui/journal.jsonl`.
 pub fn default_path() -> Option<PathBuf> {
     crate::paths::state_dir().map(|d| d.join("journal.jsonl"))
@@ -170,24 +348,33 @@ impl Journal {
         &self.path
     }
 
-    /// Writes one event as one line and syncs it to disk before returning.
+    /// Writes one event as one line, linked to the line before it, and syncs it to disk before
+    /// returning.
     pub fn append(&self, event: &Event) -> Result<(), JournalError> {
-        let mut line = serde_json::to_string(event).map_err(|e| JournalError {
-            path: self.path.clone(),
-            what: "written",
-            source: e.into(),
-        })?;
-        line.push('\n');
+        let error = |source| JournalError { path: self.path.clone(), what: "written", source };
         let mut guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
         let (file, torn) = &mut *guard;
+        // The lock spans reading the last hash and appending: another process's line cannot
+        // come between them.
+        let lock = Locked::new(file).map_err(error)?;
+        // The journal is opened for appending only: its last line is read through a second handle.
+        let mut reader = {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(&self.path).map_err(error)?
+        };
+        let prev = last_hash(&mut reader).map_err(error)?;
+        let (mut line, _) = chained_line(event, &prev).map_err(|e| error(e.into()))?;
+        line.push('\n');
         if *torn {
             // Close the unfinished line first: an event never continues another's line.
             line.insert(0, '\n');
         }
         // One write of the whole line (O_APPEND), then to disk.
-        let result = file.write_all(line.as_bytes()).and_then(|_| file.sync_data());
+        let mut out: &std::fs::File = file;
+        let result = out.write_all(line.as_bytes()).and_then(|_| out.sync_data());
+        drop(lock);
         *torn = result.is_err();
-        result.map_err(|source| JournalError { path: self.path.clone(), what: "written", source })
+        result.map_err(error)
     }
 
     /// Every event that can be read, and the lines that could not. A missing file is empty.
@@ -509,5 +696,110 @@ mod torn {
         assert_eq!(events, vec![event], "the new event was read whole");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].run.as_deref(), Some("torn"));
+    }
+}
+
+#[cfg(test)]
+mod chain {
+    use super::*;
+
+    fn event(i: usize) -> Event {
+        Event::Status { run: format!("r{i}"), at: Timestamp(i as f64), status: RecordStatus::InProgress }
+    }
+
+    /// A journal of `n` events written through two handles in turn (as a TUI and a script
+    /// writing to the same file): its lines.
+    fn journal(n: usize) -> (tempfile::TempDir, PathBuf, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let (a, b) = (Journal::open(&path).unwrap(), Journal::open(&path).unwrap());
+        for i in 0..n {
+            if i % 2 == 0 { a.append(&event(i)).unwrap() } else { b.append(&event(i)).unwrap() }
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines = text.lines().map(str::to_string).collect();
+        (dir, path, lines)
+    }
+
+    fn verdict(lines: &[String]) -> Verdict {
+        verify(format!("{}\n", lines.join("\n")).as_bytes())
+    }
+
+    fn broken_at(lines: &[String]) -> usize {
+        match verdict(lines) {
+            Verdict::Broken { line, .. } => line,
+            v => panic!("not broken: {v:?}"),
+        }
+    }
+
+    #[test]
+    fn an_untouched_journal_verifies_and_its_head_is_its_last_line() {
+        let (_d, path, lines) = journal(6);
+        let Verdict::Intact { lines: n, from, head } = verify(&std::fs::read(&path).unwrap()) else { panic!() };
+        assert_eq!((n, from), (6, 1));
+        assert_eq!(
+            link(lines[5].as_bytes()),
+            Link::Chained { prev: hash_after(lines[4].as_bytes()), hash: head.clone() }
+        );
+        assert!(lines[0].contains(&format!("\"prev\":\"{GENESIS}\"")));
+        assert!(holds(&std::fs::read(&path).unwrap(), &head));
+        // The events read as before: the chain's fields are extra.
+        assert_eq!(Journal::read(&path).unwrap().0, (0..6).map(event).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn an_edited_line_is_found_at_that_line() {
+        let (_d, _p, mut lines) = journal(6);
+        lines[2] = lines[2].replace("IN_PROGRESS", "SUCCEEDED");
+        assert_eq!(broken_at(&lines), 3);
+        assert!(matches!(verdict(&lines), Verdict::Broken { why, .. } if why.contains("changed")));
+    }
+
+    #[test]
+    fn a_deleted_line_is_found_where_it_was() {
+        for gone in 0..5 {
+            let (_d, _p, mut lines) = journal(6);
+            lines.remove(gone);
+            assert_eq!(broken_at(&lines), gone + 1, "line {} deleted", gone + 1);
+        }
+    }
+
+    #[test]
+    fn reordered_lines_are_found_at_the_first_moved() {
+        let (_d, _p, mut lines) = journal(6);
+        lines.swap(1, 3);
+        assert_eq!(broken_at(&lines), 2);
+    }
+
+    /// An attacker who recomputes the edited line's hash still breaks the next line's link.
+    #[test]
+    fn an_edit_with_its_hash_made_again_breaks_the_next_link() {
+        let (_d, _p, mut lines) = journal(6);
+        let Link::Chained { prev, .. } = link(lines[2].as_bytes()) else { panic!() };
+        let forged = Event::Status { run: "r2".into(), at: Timestamp(2.0), status: RecordStatus::Succeeded };
+        lines[2] = chained_line(&forged, &prev).unwrap().0;
+        assert_eq!(broken_at(&lines), 4);
+        // The last line so edited is found only by the head an export pinned.
+        let (_d, _p, mut lines) = journal(3);
+        let Link::Chained { prev, hash: pinned } = link(lines[2].as_bytes()) else { panic!() };
+        lines[2] = chained_line(&forged, &prev).unwrap().0;
+        let bytes = format!("{}\n", lines.join("\n"));
+        assert!(matches!(verify(bytes.as_bytes()), Verdict::Intact { .. }));
+        assert!(!holds(bytes.as_bytes(), &pinned));
+    }
+
+    /// A journal an older sctui wrote goes on as a chain: its lines are reported as predating it.
+    #[test]
+    fn older_unchained_lines_come_first_and_are_said_to_predate_the_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let old: String = (0..2).map(|i| format!("{}\n", serde_json::to_string(&event(i)).unwrap())).collect();
+        std::fs::write(&path, old).unwrap();
+        Journal::open(&path).unwrap().append(&event(2)).unwrap();
+        assert!(matches!(verify(&std::fs::read(&path).unwrap()), Verdict::Intact { lines: 3, from: 3, .. }));
+        // A line without a hash after the chain began is a break.
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(&format!("{}\n", serde_json::to_string(&event(3)).unwrap()));
+        assert!(matches!(verify(text.as_bytes()), Verdict::Broken { line: 4, .. }));
     }
 }

@@ -2,6 +2,7 @@
 // Tests may panic on what they did not expect, and a drill may read as one long story.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+mod change;
 mod contract;
 mod faults;
 mod fleet;
