@@ -100,6 +100,17 @@ pub struct Global {
     /// instead, and never runs it twice blindly.
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=604800))]
     pub token_window: Option<u64>,
+    /// When a run or a batch ends, or a run needs you: run this with `sh -c`, the event as JSON on
+    /// its standard input (config `notify_command`; the schema is in the README).
+    #[arg(long, global = true, value_name = "CMD")]
+    pub notify_command: Option<String>,
+    /// The same events POSTed as JSON with a Slack-compatible `text` (config `notify_webhook`).
+    #[arg(long, global = true, value_name = "URL")]
+    pub notify_webhook: Option<String>,
+    /// How long the notify command, or one webhook attempt, may take (default 10; config
+    /// `notify_timeout_secs`).
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub notify_timeout: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -49,6 +49,12 @@ pub struct Config {
     pub keys: BTreeMap<String, String>,
     /// Fleets by name: the accounts and regions one list or batch spans (`[fleet.NAME]`).
     pub fleet: BTreeMap<String, FleetConfig>,
+    /// Run with `sh -c` when a run or a batch ends or a run needs the operator, the event on stdin.
+    pub notify_command: Option<String>,
+    /// POSTed the same events (http or https).
+    pub notify_webhook: Option<String>,
+    /// Seconds the notify command, or one webhook attempt, may take (1 to 300; default 10).
+    pub notify_timeout_secs: Option<u64>,
 }
 
 /// A fleet: accounts (profiles, or the accounts of an SSO session with one role) times regions.
@@ -180,6 +186,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
     if let Some(l) = &config.accept_language {
         crate::validate::accept_language(l).map_err(|e| format!("{}: accept_language {}", path.display(), e.rule))?;
     }
+    if let Some(t) = config.notify_timeout_secs
+        && !(1..=300).contains(&t)
+    {
+        return Err(format!("{}: notify_timeout_secs must be 1 to 300, not {t}", path.display()));
+    }
+    config
+        .notify_settings(None, None, None)
+        .check()
+        .map_err(|e| format!("{}: {}", path.display(), e.replace("--notify-", "notify_")))?;
     Ok(config)
 }
 
@@ -211,6 +226,20 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 impl Config {
+    /// Where notifications go: the flags, else the config.
+    pub fn notify_settings(
+        &self,
+        command: Option<&str>,
+        webhook: Option<&str>,
+        timeout: Option<u64>,
+    ) -> crate::notify::NotifySettings {
+        crate::notify::NotifySettings {
+            command: command.map(str::to_string).or_else(|| self.notify_command.clone()),
+            webhook: webhook.map(str::to_string).or_else(|| self.notify_webhook.clone()),
+            timeout: std::time::Duration::from_secs(timeout.or(self.notify_timeout_secs).unwrap_or(10)),
+        }
+    }
+
     /// The `[keys]` entries, read (each was checked when the file was parsed).
     pub fn key_specs(&self) -> Vec<keys::KeySpec> {
         self.keys.iter().filter_map(|(c, k)| keys::parse(c, k).ok()).collect()

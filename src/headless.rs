@@ -53,6 +53,8 @@ pub struct Context<'a> {
     pub fleet: Option<&'a crate::fleet::Fleet>,
     /// `runs resume`: the clients of the fleet cells the journal's open runs went to.
     pub cell_clients: Vec<CatalogClient>,
+    /// Told when a run or a batch ends or a run needs the operator.
+    pub notifier: Option<Arc<crate::notify::Notifier>>,
 }
 
 /// Whether runs change production: by profile (known at once) or by account (asked of STS).
@@ -100,6 +102,7 @@ pub const BATCH_ASK_ABOVE: usize = 3;
 impl Context<'_> {
     fn runner(&self) -> Runner {
         Runner::new(self.client.clone(), self.journal.clone(), self.read_only)
+            .with_notifier(self.notifier.clone())
             .with_token_window(self.token_window)
             .with_poll_error_timeout(self.poll_error_timeout)
     }
@@ -541,7 +544,7 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
     let steps =
         (ctx.output == Output::Table).then(|| tokio::spawn(step_lines(ctx.client.clone(), spec.sent(), polled)));
     let deadline = Duration::from_secs_f64(args.timeout);
-    let followed = tokio::time::timeout(deadline, runner.follow(&spec.run, &detail.record_id, &mut report)).await;
+    let followed = tokio::time::timeout(deadline, runner.follow(&spec, &detail.record_id, &mut report)).await;
     // The run's end closes the watcher's channel; its last lines come before the record.
     drop(report);
     if let Some(task) = steps {

@@ -8,6 +8,7 @@ pub mod emulator;
 pub mod fleet;
 pub mod headless;
 pub mod logging;
+pub mod notify;
 pub mod paths;
 pub mod runs;
 pub mod sso;

@@ -137,26 +137,10 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
     for n in &client.notices {
         eprintln!("sctui: {}", sctui::validate::clean(n));
     }
-    let journal =
-        if matches!(command, Command::Exec(_) | Command::Batch(_) | Command::Runs { .. } | Command::Stop { .. }) {
-            match open_journal(g) {
-                Ok(j) => {
-                    for n in j.notices() {
-                        eprintln!("sctui: {}", sctui::validate::clean(n));
-                    }
-                    Some(j)
-                }
-                Err(e) => {
-                    eprintln!("sctui: {e}");
-                    return headless::EXIT_API;
-                }
-            }
-        } else if matches!(command, Command::Steps { .. }) {
-            // Only read, to narrow the search by the record's action: without one, steps still work.
-            open_journal(g).ok()
-        } else {
-            None
-        };
+    let (journal, notifier) = match (headless_journal(g, command), notifier(g, config)) {
+        (Ok(j), Ok(n)) => (j, n),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
     let ctx = headless::Context {
         client: &client,
         output: g.output,
@@ -172,12 +156,58 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
             Command::Runs { action: Some(RunsAction::Resume { .. }) } => resume_cells(g, config, &settings).await,
             _ => Vec::new(),
         },
+        notifier: notifier.clone(),
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();
     let code = headless::run(command, &ctx, &mut out, &mut err).await;
+    // The notifications still going are waited for (each bounded by its timeout).
+    if let Some(n) = &notifier {
+        n.flush().await;
+    }
     let _ = out.flush();
     code
+}
+
+/// The journal a headless command writes (exec, batch, runs, stop) or only reads (steps, to
+/// narrow its search by the record's action: without one, steps still work).
+fn headless_journal(g: &Global, command: &Command) -> Result<Option<std::sync::Arc<Journal>>, i32> {
+    if matches!(command, Command::Steps { .. }) {
+        return Ok(open_journal(g).ok());
+    }
+    if !matches!(command, Command::Exec(_) | Command::Batch(_) | Command::Runs { .. } | Command::Stop { .. }) {
+        return Ok(None);
+    }
+    match open_journal(g) {
+        Ok(j) => {
+            for n in j.notices() {
+                eprintln!("sctui: {}", sctui::validate::clean(n));
+            }
+            Ok(Some(j))
+        }
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            Err(headless::EXIT_API)
+        }
+    }
+}
+
+/// The notifier of a headless command, checked before anything runs; its failures are said on
+/// stderr (they never change the run's exit code).
+fn notifier(
+    g: &Global,
+    config: &sctui::config::Config,
+) -> Result<Option<std::sync::Arc<sctui::notify::Notifier>>, i32> {
+    let notify = config.notify_settings(g.notify_command.as_deref(), g.notify_webhook.as_deref(), g.notify_timeout);
+    if let Err(e) = notify.check() {
+        eprintln!("sctui: {e}");
+        return Err(headless::EXIT_BAD_INPUT);
+    }
+    Ok(notify.any().then(|| {
+        let n = sctui::notify::Notifier::new(notify);
+        n.on_failure(std::sync::Arc::new(|what: String| eprintln!("sctui: {}", sctui::validate::clean(&what))));
+        n
+    }))
 }
 
 /// The endpoint variables the SDK would read (not in the demo, which reads none).
@@ -236,7 +266,12 @@ async fn run_tui(
         poll_error_timeout: std::time::Duration::from_secs(g.poll_error_timeout),
         tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
         mouse: !g.no_mouse && config.mouse.unwrap_or(true),
+        notify: config.notify_settings(g.notify_command.as_deref(), g.notify_webhook.as_deref(), g.notify_timeout),
     };
+    if let Err(e) = options.notify.check() {
+        eprintln!("sctui: {e}");
+        return headless::EXIT_BAD_INPUT;
+    }
     if let Some(name) = fleet {
         return tui_fleet(g, config, name, settings, options).await;
     }

@@ -115,7 +115,7 @@ impl RunSpec {
         }
     }
 
-    fn from_journal(r: &JournalRun) -> RunSpec {
+    pub fn from_journal(r: &JournalRun) -> RunSpec {
         RunSpec {
             run: r.run.clone(),
             product_id: r.product_id.clone(),
@@ -174,11 +174,54 @@ pub struct Runner {
     pub token_window: Duration,
     /// Watching gives up after failing this long.
     pub poll_error_timeout: Duration,
+    /// Told when a run ends or needs the operator (`--notify-command`, `--notify-webhook`).
+    pub notifier: Option<Arc<crate::notify::Notifier>>,
 }
 
 impl Runner {
     pub fn new(client: CatalogClient, journal: Option<Arc<Journal>>, read_only: bool) -> Runner {
-        Runner { client, journal, read_only, token_window: TOKEN_WINDOW, poll_error_timeout: POLL_ERROR_TIMEOUT }
+        Runner {
+            client,
+            journal,
+            read_only,
+            token_window: TOKEN_WINDOW,
+            poll_error_timeout: POLL_ERROR_TIMEOUT,
+            notifier: None,
+        }
+    }
+
+    pub fn with_notifier(mut self, notifier: Option<Arc<crate::notify::Notifier>>) -> Runner {
+        self.notifier = notifier;
+        self
+    }
+
+    /// Tells the notifier (if any) about `spec`: it ended with `record`, or needs the operator
+    /// (`status` UNCERTAIN, CREDENTIALS_EXPIRED, LOST, UNWATCHED, and why).
+    fn notify(&self, spec: &RunSpec, record: Option<&RecordDetail>, attention: Option<(&str, String)>) {
+        use crate::notify::{Kind, NotifyEvent};
+        let Some(n) = &self.notifier else { return };
+        let status = match (&attention, record.and_then(|r| r.status.as_ref())) {
+            (Some((s, _)), _) => s.to_string(),
+            (None, Some(s)) => s.as_str().to_string(),
+            (None, None) => "UNKNOWN".into(),
+        };
+        let kind = if attention.is_some() { Kind::RunNeedsAttention } else { Kind::RunEnded };
+        let mut e = NotifyEvent::new(kind, &spec.action_name, &status);
+        e.caller = operator();
+        e.run = Some(spec.run.clone());
+        e.action_id = Some(spec.action_id.clone());
+        e.product_name = Some(crate::validate::clean(&spec.product_name));
+        e.product_id = Some(spec.product_id.clone());
+        e.record_id = record.map(|r| r.record_id.clone());
+        let t = &self.client.target;
+        (e.account, e.region, e.profile) = (t.account.clone(), t.region.clone(), t.profile.clone());
+        e.reason = match attention {
+            Some((_, why)) => Some(crate::validate::clean(&why)),
+            None => record
+                .and_then(|r| r.record_errors.first())
+                .map(|x| crate::validate::clean(x.description.as_deref().unwrap_or(""))),
+        };
+        n.send(e.with_text());
     }
 
     pub fn with_poll_error_timeout(mut self, timeout: Duration) -> Runner {
@@ -294,7 +337,7 @@ impl Runner {
     /// as abandoned); one the caller may not read ends the watch at once (the run stays open).
     pub async fn follow(
         &self,
-        run: &str,
+        run: &RunSpec,
         record_id: &str,
         report: Report<'_>,
     ) -> Result<(RecordDetail, Vec<RecordOutput>), RunError> {
@@ -307,7 +350,7 @@ impl Runner {
     /// against a rate limit feels).
     pub async fn watch(
         &self,
-        run: &str,
+        run: &RunSpec,
         record: &RecordDetail,
         report: Report<'_>,
     ) -> Result<(RecordDetail, Vec<RecordOutput>), RunError> {
@@ -316,11 +359,14 @@ impl Runner {
 
     async fn follow_from(
         &self,
-        run: &str,
+        spec: &RunSpec,
         record_id: &str,
         answered: Option<&RecordDetail>,
         report: Report<'_>,
     ) -> Result<(RecordDetail, Vec<RecordOutput>), RunError> {
+        let run = spec.run.as_str();
+        // Expired credentials are told once per watch.
+        let mut told_credentials = false;
         let mut schedule = PollSchedule::for_key(record_id);
         // The answered status was journaled by `start`; an ended one is journaled with its end.
         let mut last: Option<RecordStatus> = answered.and_then(|r| r.status.clone()).filter(|s| !s.is_terminal());
@@ -344,20 +390,33 @@ impl Runner {
                     let ended = detail.is_terminal();
                     report(RunEvent::Polled(Ok((detail.clone(), outputs.clone()))));
                     if ended {
+                        self.notify(spec, Some(&detail), None);
                         return Ok((detail, outputs));
                     }
                     wait = schedule.after_answer();
                 }
                 Err(e) if e.kind == ErrorKind::NotFound => {
                     let reason = format!("its record {record_id} no longer exists: {e}");
-                    self.log_or_report(Event::Abandoned { run: run.to_string(), at: Timestamp::now(), reason }, report)
-                        .await;
+                    self.log_or_report(
+                        Event::Abandoned { run: run.to_string(), at: Timestamp::now(), reason: reason.clone() },
+                        report,
+                    )
+                    .await;
+                    self.notify(spec, answered, Some(("LOST", reason)));
                     return Err(RunError::Lost(e));
                 }
-                Err(e) if e.kind == ErrorKind::AccessDenied => return Err(RunError::Unwatched(e)),
+                Err(e) if e.kind == ErrorKind::AccessDenied => {
+                    self.notify(spec, answered, Some(("UNWATCHED", e.to_string())));
+                    return Err(RunError::Unwatched(e));
+                }
                 Err(e) => {
                     let since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
+                    if e.kind == ErrorKind::Credentials && !told_credentials {
+                        told_credentials = true;
+                        self.notify(spec, answered, Some(("CREDENTIALS_EXPIRED", e.to_string())));
+                    }
                     if since.elapsed() >= self.poll_error_timeout {
+                        self.notify(spec, answered, Some(("UNWATCHED", e.to_string())));
                         return Err(RunError::Unwatched(e));
                     }
                     tracing::warn!(error = %e, record_id, "polling failed; will try again");
@@ -392,7 +451,7 @@ impl Runner {
     /// Starts and follows a run to its end.
     pub async fn run(&self, spec: &RunSpec, report: Report<'_>) -> Result<RecordDetail, RunError> {
         let record = self.start(spec, report).await?;
-        Ok(self.watch(&spec.run, &record, report).await?.0)
+        Ok(self.watch(spec, &record, report).await?.0)
     }
 
     /// Takes up a run the journal shows as open: polls its record, or, if no record id was ever
@@ -443,7 +502,7 @@ impl Runner {
                 record.record_id
             }
         };
-        Ok(self.follow(&spec.run, &record, report).await?.0)
+        Ok(self.follow(&spec, &record, report).await?.0)
     }
 
     /// Takes up an open run without ever sending anything (the TUI at start-up): a run with a
@@ -455,7 +514,7 @@ impl Runner {
             Some(id) => id.clone(),
             None => self.adopt(open, report).await?.record_id,
         };
-        Ok(self.follow(&open.run, &record, report).await?.0)
+        Ok(self.follow(&RunSpec::from_journal(open), &record, report).await?.0)
     }
 
     /// Whether the run's token is still inside the token window: sending it again with it is
@@ -507,7 +566,7 @@ impl Runner {
         let event = Event::Created { run: open.run.clone(), at: Timestamp::now(), record_id: record.record_id.clone() };
         self.log_or_report(event, report).await;
         report(RunEvent::Submitted(record.clone()));
-        Ok(self.follow(&open.run, &record.record_id, report).await?.0)
+        Ok(self.follow(&RunSpec::from_journal(open), &record.record_id, report).await?.0)
     }
 
     /// The operator closed the run: journaled as abandoned with the reason.
@@ -524,6 +583,10 @@ impl Runner {
             .filter(|r| r.created_time.is_some_and(|t| t.0 <= until))
             .collect();
         let [record] = candidates.as_slice() else {
+            let uncertain = |why: String| {
+                self.notify(&RunSpec::from_journal(open), None, Some(("UNCERTAIN", why.clone())));
+                RunError::Uncertain(why)
+            };
             let found = if candidates.is_empty() {
                 "no action record".to_string()
             } else {
@@ -534,7 +597,7 @@ impl Runner {
             } else {
                 format!("its token is older than {} min", self.token_window.as_secs() / 60)
             };
-            return Err(RunError::Uncertain(format!(
+            return Err(uncertain(format!(
                 "run {} on {}: its Execute was never answered, {age}, and its product's history \
                  shows {found} from that time. Check `sctui history {}`; `sctui runs resume --resend {}` sends it again",
                 open.run, open.product_name, open.product_id, open.run

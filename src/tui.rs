@@ -198,6 +198,8 @@ pub struct Options {
     pub tmux: bool,
     /// Clicks and the wheel (`--no-mouse` or `mouse = false` turn them off).
     pub mouse: bool,
+    /// Where notifications go (none: not sent).
+    pub notify: crate::notify::NotifySettings,
 }
 
 /// The App the options ask for, before anything is connected. `term` is `$TERM` (the Linux
@@ -277,6 +279,9 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     }
     let (mut rt, rx) = Runtime::new(connection, options.journal, options.read_only);
     rt.set_windows(options.token_window, options.poll_error_timeout);
+    if options.notify.any() {
+        rt.set_notifier(crate::notify::Notifier::new(options.notify.clone()));
+    }
     install_panic_hook();
     let caps = Caps::for_term(term.as_deref(), options.mouse);
     if let Err(e) = enter(caps) {
@@ -294,6 +299,8 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
         Err(e) => Err(e),
     };
     leave();
+    // Notifications still going are waited for (each bounded by its timeout and retries).
+    rt.flush_notifications().await;
     match result {
         Ok(()) => {
             let n = app.runs.in_flight();
@@ -449,6 +456,7 @@ mod tests {
             poll_error_timeout: crate::runs::POLL_ERROR_TIMEOUT,
             tmux: true,
             mouse: true,
+            notify: Default::default(),
         }
     }
 

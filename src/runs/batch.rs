@@ -92,6 +92,9 @@ where
     F: Fn(&K, Note<'_>) + Send + Sync + Clone + 'static,
 {
     let failed = Arc::new(AtomicBool::new(false));
+    // The batch's end is told once, with its tally (each run's end is told by its runner).
+    let notifier = items.first().and_then(|(_, r, _)| r.notifier.clone());
+    let action = items.first().map(|(_, _, s)| s.action_name.clone()).unwrap_or_default();
     let mut groups: Vec<(String, Vec<Queued<K>>)> = Vec::new();
     for (i, (key, runner, spec)) in items.into_iter().enumerate() {
         let account = runner.client.target.account.clone().unwrap_or_default();
@@ -115,7 +118,31 @@ where
         }
     }
     out.sort_by_key(|(i, _, _)| *i);
-    out.into_iter().map(|(_, k, o)| (k, o)).collect()
+    let outcomes: Vec<(K, BatchOutcome)> = out.into_iter().map(|(_, k, o)| (k, o)).collect();
+    if let Some(n) = notifier {
+        n.send(batch_event(&action, outcomes.iter().map(|(_, o)| o)));
+    }
+    outcomes
+}
+
+/// The notification of a batch's end: its tally; SUCCEEDED only when every run did.
+fn batch_event<'a>(action: &str, outcomes: impl Iterator<Item = &'a BatchOutcome>) -> crate::notify::NotifyEvent {
+    use crate::notify::{Kind, NotifyEvent, Tally};
+    let mut t = Tally::default();
+    for o in outcomes {
+        t.total += 1;
+        match o {
+            o if o.is_success() => t.succeeded += 1,
+            BatchOutcome::Stopped => t.not_started += 1,
+            BatchOutcome::Failed(e) if !e.started() => t.not_started += 1,
+            _ => t.failed += 1,
+        }
+    }
+    let status = if t.succeeded == t.total { "SUCCEEDED" } else { "FAILED" };
+    let mut e = NotifyEvent::new(Kind::BatchEnded, action, status);
+    e.caller = super::operator();
+    e.batch = Some(t);
+    e.with_text()
 }
 
 /// A run waiting its turn: its place in the batch, the caller's key, its runner and spec.
@@ -172,7 +199,7 @@ where
     match runner.start(spec, &mut report).await {
         Err(e) => BatchOutcome::Failed(e),
         Ok(record) if !wait => BatchOutcome::Started(record),
-        Ok(record) => match runner.watch(&spec.run, &record, &mut report).await {
+        Ok(record) => match runner.watch(spec, &record, &mut report).await {
             Ok((end, _)) => BatchOutcome::Ended(end),
             Err(e) => BatchOutcome::Failed(e),
         },

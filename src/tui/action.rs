@@ -162,6 +162,8 @@ pub enum Action {
         token: String,
         result: Result<Result<crate::domain::ImpactPreview, String>, Error>,
     },
+    /// A notification could not be delivered (the runs are not affected): why.
+    NotifyFailed(String),
     /// `:login`: what the operator must do to approve it.
     LoginPrompt(crate::sso::Prompt),
     /// `:login` ended: until when the session is good, or why it failed.

@@ -797,6 +797,12 @@ impl App {
         }
     }
 
+    /// A problem on the message line; nothing to do.
+    fn say_error(&mut self, text: String) -> Vec<Effect> {
+        self.session.toast(text, true);
+        vec![]
+    }
+
     /// What background work reports: to the model it is about.
     fn on_result(&mut self, action: Action) -> Vec<Effect> {
         let app = self;
@@ -806,10 +812,7 @@ impl App {
             Action::ProductsPage { generation, cell, page } => app.list.on_page(generation, cell, page),
             Action::FleetReady { generation, result } => app.fleet_ready(generation, result),
             Action::ProductsFailed { generation, cell, error, retrying } => {
-                if let Some(text) = app.list.on_failed(generation, cell, &error, retrying) {
-                    app.session.toast(text, true);
-                }
-                vec![]
+                app.list.on_failed(generation, cell, &error, retrying).map(|t| app.say_error(t)).unwrap_or_default()
             }
             Action::AccessLevelKnown { narrowed, note } => app.access_level_known(narrowed, note),
             Action::ProductUpdated(fresh) => {
@@ -827,6 +830,7 @@ impl App {
                 app.list.on_definition(cell, action_id, result);
                 vec![]
             }
+            Action::NotifyFailed(what) => app.say_error(what),
             Action::LoginPrompt(p) => app.login_prompt(p),
             Action::LoginDone(result) => app.login_done(result),
             Action::IdentityLoaded(result) => {

@@ -83,6 +83,8 @@ pub struct Runtime {
     cells: Vec<Runner>,
     /// The cell an effect in flight is run for (`Effect::InCell`), for the answers that name it.
     current_cell: Option<u16>,
+    /// Told when a run or a batch ends or needs the operator; its failures come back as actions.
+    notifier: Option<Arc<crate::notify::Notifier>>,
     /// The task sending or watching each run: a run taken up again (after a login) ends its
     /// old watcher first, so that no run is ever watched twice.
     watchers: std::collections::HashMap<RunId, tokio::task::AbortHandle>,
@@ -159,6 +161,7 @@ impl Runtime {
             fleet,
             cells: Vec::new(),
             current_cell: None,
+            notifier: None,
             watchers: Default::default(),
         };
         rt.runner = ready.map(|c| rt.runner_for(c));
@@ -168,6 +171,7 @@ impl Runtime {
     /// The runner for a connected client, with this runtime's journal and windows.
     fn runner_for(&self, client: CatalogClient) -> Runner {
         Runner::new(client, self.journal.clone(), self.read_only)
+            .with_notifier(self.notifier.clone())
             .with_token_window(self.token_window)
             .with_poll_error_timeout(self.poll_error_timeout)
     }
@@ -247,6 +251,22 @@ impl Runtime {
         self.run(effect, host);
         self.current_cell = None;
         self.runner = own;
+    }
+
+    /// Notifications from now on (every runner gets it); a failure is shown on the message line.
+    pub fn set_notifier(&mut self, notifier: Arc<crate::notify::Notifier>) {
+        let send = self.sender();
+        notifier.on_failure(Arc::new(move |what: String| send.send(Action::NotifyFailed(what))));
+        self.notifier = Some(notifier);
+        self.runner = self.runner.take().map(|r| self.runner_for(r.client));
+        self.cells = std::mem::take(&mut self.cells).into_iter().map(|r| self.runner_for(r.client)).collect();
+    }
+
+    /// Waits for the notifications still being sent (the TUI is closing).
+    pub async fn flush_notifications(&self) {
+        if let Some(n) = &self.notifier {
+            n.flush().await;
+        }
     }
 
     /// Where the journal is (tests read it back).

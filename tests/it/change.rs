@@ -107,3 +107,131 @@ async fn verify_finds_an_edited_deleted_or_moved_line_and_exports_pin_the_chain_
     let (code, _, err) = sctui_runs(&emu, home.path(), &["runs", "verify", "--head", &head]).await;
     assert_eq!(code, 0, "{err}");
 }
+
+/// A webhook receiver on 127.0.0.1: every POST's JSON body, in order; answers `fail_first` POSTs
+/// with 500 before it takes them.
+struct Receiver {
+    url: String,
+    bodies: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+    posts: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+async fn receiver(fail_first: usize) -> Receiver {
+    use axum::routing::post;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let posts = std::sync::Arc::new(AtomicUsize::new(0));
+    let (b, p) = (bodies.clone(), posts.clone());
+    let app = axum::Router::new().route(
+        "/services/T000/B000/SECRETPATH",
+        post(move |body: axum::body::Bytes| {
+            let (b, p) = (b.clone(), p.clone());
+            async move {
+                if p.fetch_add(1, Ordering::SeqCst) < fail_first {
+                    return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                }
+                b.lock().unwrap().push(serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null));
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/services/T000/B000/SECRETPATH", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Receiver { url, bodies, posts }
+}
+
+/// Issue 15: one event per run end, and one per batch end, with the documented fields; the
+/// parameters never sent.
+#[tokio::test]
+async fn a_webhook_gets_exactly_one_event_per_run_end_and_per_batch() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let hook = receiver(0).await;
+    let (code, _, err) =
+        sctui_runs(&emu, home.path(), &["--notify-webhook", &hook.url, "exec", WEB, RESTART, "--wait"]).await;
+    assert_eq!(code, 0, "{err}");
+    let batch = ["--notify-webhook", &hook.url, "batch", RESTART, "--query", "name:web-prod-0*", "--wait"];
+    let (code, _, err) = sctui_runs(&emu, home.path(), &batch).await;
+    assert_eq!(code, 0, "{err}");
+    let bodies = hook.bodies.lock().unwrap().clone();
+    let events: Vec<&serde_json::Value> = bodies.iter().map(|b| &b["event"]).collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "run_ended").count(), 3, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "batch_ended").count(), 1, "{kinds:?}");
+    assert_eq!(kinds.len(), 4, "nothing else: {kinds:?}");
+    let journal = std::fs::read_to_string(journal(home.path())).unwrap();
+    for e in events.iter().filter(|e| e["kind"] == "run_ended") {
+        assert_eq!(e["schema"], "sctui.notify/1");
+        assert_eq!((e["status"].as_str(), e["action_name"].as_str()), (Some("SUCCEEDED"), Some(RESTART)));
+        for field in ["at", "run", "action_id", "product_name", "product_id", "record_id", "text"] {
+            assert!(e[field].is_string(), "{field}: {e}");
+        }
+        assert!(journal.contains(e["run"].as_str().unwrap()) && journal.contains(e["record_id"].as_str().unwrap()));
+        assert!(e.get("parameters").is_none());
+    }
+    let b = events.iter().find(|e| e["kind"] == "batch_ended").unwrap();
+    assert_eq!(b["batch"], serde_json::json!({"total": 2, "succeeded": 2, "failed": 0, "not_started": 0}));
+    // Slack's field: one line for people.
+    assert!(bodies.iter().all(|x| x["text"].as_str().is_some_and(|t| t.starts_with("sctui: "))), "{bodies:?}");
+    assert!(bodies[0]["text"].as_str().unwrap().contains(&format!("{RESTART} on {WEB} SUCCEEDED")), "{bodies:?}");
+}
+
+/// A webhook that fails is tried again (with backoff), and when it never takes the event the
+/// failure is said on stderr naming only its host; the run is not affected.
+#[tokio::test]
+async fn a_failing_webhook_is_retried_and_its_secret_path_never_shown() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let flaky = receiver(1).await;
+    let (code, _, err) =
+        sctui_runs(&emu, home.path(), &["--notify-webhook", &flaky.url, "exec", WEB, RESTART, "--wait"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(flaky.posts.load(std::sync::atomic::Ordering::SeqCst), 2, "a 500, then again");
+    assert_eq!(flaky.bodies.lock().unwrap().len(), 1);
+    let down = receiver(10).await;
+    let (code, _, err) =
+        sctui_runs(&emu, home.path(), &["--notify-webhook", &down.url, "exec", WEB, RESTART, "--wait"]).await;
+    assert_eq!(code, 0, "the run is not affected: {err}");
+    assert_eq!(down.posts.load(std::sync::atomic::Ordering::SeqCst), 3, "three attempts");
+    assert!(err.contains("the notify webhook (http://127.0.0.1) failed: HTTP 500"), "{err}");
+    let log = std::fs::read_to_string(home.path().join("state/sctui/sctui.log")).unwrap_or_default();
+    assert!(!err.contains("SECRETPATH") && !log.contains("SECRETPATH"), "the URL's path is its secret");
+    // Not a URL: refused before anything runs.
+    let (code, _, err) = sctui_runs(&emu, home.path(), &["--notify-webhook", "ftp://x/y", "exec", WEB, RESTART]).await;
+    assert_eq!(code, 2);
+    assert!(err.contains("--notify-webhook: the URL must be http:// or https://"), "{err}");
+}
+
+/// The notify command gets the event on its standard input; one that hangs is killed at its
+/// timeout, said on stderr, and the run ends as it would have.
+#[tokio::test]
+async fn a_notify_command_reads_the_event_and_one_that_hangs_is_killed_at_its_timeout() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let got = home.path().join("event.json");
+    let cmd = format!("cat > {}", got.display());
+    let (code, _, err) =
+        sctui_runs(&emu, home.path(), &["--notify-command", &cmd, "exec", WEB, RESTART, "--wait"]).await;
+    assert_eq!(code, 0, "{err}");
+    let e: serde_json::Value = serde_json::from_slice(&std::fs::read(&got).unwrap()).unwrap();
+    assert_eq!((e["kind"].as_str(), e["status"].as_str()), (Some("run_ended"), Some("SUCCEEDED")));
+    // A command that never ends: it writes its pid, then waits on a child forever.
+    let pid_file = home.path().join("pid");
+    let hang = format!("echo $$ > {}; sleep 600; true", pid_file.display());
+    let args = ["--notify-command", &hang, "--notify-timeout", "1", "exec", WEB, RESTART, "--wait"];
+    let (code, _, err) = sctui_runs(&emu, home.path(), &args).await;
+    assert_eq!(code, 0, "the run is not affected: {err}");
+    assert!(err.contains("the notify command failed: it took longer than 1 s and was stopped"), "{err}");
+    let pid: i32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    // SAFETY: signal 0 only asks whether the process, or any of its group, exists. (A killed
+    // grandchild is reaped by init a moment later: waited for, within a bound.)
+    let alive = || unsafe { libc::kill(pid, 0) } == 0 || unsafe { libc::kill(-pid, 0) } == 0;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while alive() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(!alive(), "the hanging command {pid} and its sleep were killed");
+    let journal = std::fs::read_to_string(journal(home.path())).unwrap();
+    assert_eq!(journal.matches("\"status\":\"SUCCEEDED\"").count(), 2);
+}

@@ -10,15 +10,16 @@ const RULES: &[(&str, &[&str])] = &[
     ("domain", &[]),
     ("validate", &["domain"]),
     ("logging", &["paths"]),
-    ("config", &["domain", "paths", "validate"]),
+    ("notify", &["domain", "validate"]),
+    ("config", &["domain", "notify", "paths", "validate"]),
     ("cli", &["config", "domain", "validate"]),
     ("catalog", &["domain", "validate"]),
-    ("runs", &["catalog", "domain", "paths", "validate"]),
+    ("runs", &["catalog", "domain", "notify", "paths", "validate"]),
     ("sso", &["catalog", "validate"]),
     ("fleet", &["catalog", "config", "domain", "sso", "validate"]),
-    ("headless", &["catalog", "cli", "domain", "fleet", "runs", "sso", "validate"]),
+    ("headless", &["catalog", "cli", "domain", "fleet", "notify", "runs", "sso", "validate"]),
     ("emulator", &["domain", "validate"]),
-    ("tui", &["catalog", "config", "domain", "fleet", "headless", "runs", "sso", "validate"]),
+    ("tui", &["catalog", "config", "domain", "fleet", "headless", "notify", "runs", "sso", "validate"]),
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -185,12 +185,19 @@ async fn expired_credentials_are_explained_and_polling_goes_on() {
         let id = record.record_id.clone();
         tokio::spawn(async move {
             runner
-                .follow("expiry-run", &id, &mut move |e| {
-                    if let RunEvent::Polled(Err(err)) = e {
-                        assert_eq!(err.kind, ErrorKind::Credentials);
-                        log.lock().unwrap().push(err.to_string());
-                    }
-                })
+                .follow(
+                    &sctui::runs::RunSpec::from_journal(&sctui::runs::journal::JournalRun {
+                        run: "expiry-run".into(),
+                        ..Default::default()
+                    }),
+                    &id,
+                    &mut move |e| {
+                        if let RunEvent::Polled(Err(err)) = e {
+                            assert_eq!(err.kind, ErrorKind::Credentials);
+                            log.lock().unwrap().push(err.to_string());
+                        }
+                    },
+                )
                 .await
         })
     };

@@ -1198,3 +1198,35 @@ async fn without_getdocument_the_form_says_what_it_lacks() {
     let screen = d.screen(120, 40);
     assert!(screen.contains("SSM preview   not allowed: needs ssm:StartExecutionPreview"), "{screen}");
 }
+
+/// Issue 15 in the TUI: a run's end reaches the notify command (the same Runner as the headless
+/// commands), and a notification that fails is said on the message line, the run unaffected.
+#[tokio::test]
+async fn the_tui_notifies_a_run_end_and_shows_a_failed_notification() {
+    let mut d = Driver::new(0.0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let got = dir.path().join("event.json");
+    let settings = sctui::notify::NotifySettings {
+        command: Some(format!("cat > {}; echo refused >&2; exit 3", got.display())),
+        webhook: None,
+        timeout: Duration::from_secs(10),
+    };
+    d.rt.set_notifier(sctui::notify::Notifier::new(settings));
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.key(KeyCode::Char('y'));
+    d.until("the run ended", |a| a.runs.list.first().is_some_and(|r| r.phase == RunPhase::Ended)).await;
+    d.until("the failed notification said", |a| {
+        a.session.toast.as_ref().is_some_and(|t| t.text.contains("the notify command failed: it exited with"))
+    })
+    .await;
+    let toast = d.app.session.toast.clone().unwrap().text;
+    assert!(toast.contains("refused"), "what it said on stderr: {toast}");
+    assert_eq!(d.app.runs.list[0].status(), Some(&RecordStatus::Succeeded));
+    let e: serde_json::Value = serde_json::from_slice(&std::fs::read(&got).unwrap()).unwrap();
+    assert_eq!(
+        (e["kind"].as_str(), e["status"].as_str(), e["product_name"].as_str()),
+        (Some("run_ended"), Some("SUCCEEDED"), Some(WEB))
+    );
+}
