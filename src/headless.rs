@@ -1227,7 +1227,9 @@ pub fn runs_report(
             let _ = writeln!(err, "sctui: {broken}; `sctui runs verify` says more");
         }
         match spec.format {
-            ExportFormat::Json => output::json(out, &json!({"Runs": runs, "Journal": chain})),
+            ExportFormat::Json => {
+                output::json(out, &json!({"Runs": output::export_json_runs(&runs), "Journal": chain}))
+            }
             ExportFormat::Md => output::export_md(&runs, &chain, out),
             ExportFormat::Csv => output::export_csv(&runs, &chain, out),
         }

@@ -8,6 +8,7 @@
 pub mod automation;
 pub mod batch;
 pub mod cli_equiv;
+pub mod console;
 pub mod journal;
 pub mod schedule;
 

@@ -111,6 +111,26 @@ impl Chain {
     }
 }
 
+/// A run's AWS console links (its product, record and SSM execution), where its region is known.
+pub fn console_links(r: &JournalRun) -> Vec<String> {
+    let Some(region) = r.region.as_deref() else { return Vec::new() };
+    let execution = crate::runs::console::execution_of(&r.outputs);
+    crate::runs::console::run_links(region, &r.product_id, r.record_id.as_deref(), execution)
+}
+
+/// The runs as the JSON export gives them: each with its `console` links.
+pub fn export_json_runs(runs: &[JournalRun]) -> Vec<serde_json::Value> {
+    runs.iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(r).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("console".into(), serde_json::json!(console_links(r)));
+            }
+            v
+        })
+        .collect()
+}
+
 /// A spreadsheet takes a cell starting with = + - @ (or a tab or return) for a formula: such a
 /// cell is written with a leading ' so that it stays text.
 fn csv_cell(text: &str) -> String {
@@ -138,6 +158,7 @@ pub fn export_csv(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
         "RecordId",
         "Outcome",
         "Errors",
+        "ConsoleLinks",
         "ChainHead",
     ]);
     for r in runs {
@@ -165,6 +186,7 @@ pub fn export_csv(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
             opt(&r.record_id),
             r.outcome.map(|o| o.as_str().to_string()).unwrap_or_else(|| "OPEN".into()),
             csv_cell(&errors.join("; ")),
+            console_links(r).join(" "),
             chain.chain_head.clone(),
         ]);
     }
@@ -210,6 +232,10 @@ pub fn export_md(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
         let _ = writeln!(out, "- Parameters: {params}");
         let _ = writeln!(out, "- ExecuteToken: `{}`", clean(&r.token));
         let _ = writeln!(out, "- Record: {}", clean(r.record_id.as_deref().unwrap_or("none")));
+        let links = console_links(r);
+        if !links.is_empty() {
+            let _ = writeln!(out, "- Console: {}", links.join(" · "));
+        }
         let outcome = r.outcome.map(|o| o.as_str()).unwrap_or("still open");
         let _ = writeln!(out, "- Outcome: **{outcome}**");
         for e in &r.errors {
@@ -300,6 +326,6 @@ mod tests {
         let mut reader = csv::Reader::from_reader(&out[..]);
         let row = reader.records().next().unwrap().unwrap();
         assert_eq!(&row[8], "'=cmd|' /C calc'!A0");
-        assert_eq!(&row[16], "h");
+        assert_eq!(&row[17], "h");
     }
 }

@@ -256,6 +256,7 @@ impl App {
                 }
             }
             Cmd::Login => return self.open_login(),
+            Cmd::ConsoleLink => return self.copy_out(self.console_links()),
             Cmd::Resend | Cmd::Abandon => {
                 if let Screen::Run(s) = &self.screen
                     && self.runs.get(s.id).is_some_and(|r| r.decision.is_some())
@@ -320,6 +321,38 @@ impl App {
             _ => None,
         };
         let text = self.screen.copy_text(&self.list, &self.runs, &self.session.target_of(cell));
+        self.copy_out(text)
+    }
+
+    /// `o`: the AWS console links of what this screen shows (in its product's region).
+    fn console_links(&self) -> Option<String> {
+        use crate::runs::console;
+        let region = |cell: Option<u16>| self.session.target_of(cell).region.unwrap_or_else(|| "us-east-1".into());
+        let of_run = |r: &crate::tui::runbook::Run| {
+            let execution = match &r.steps {
+                Some(crate::tui::runbook::Steps::Ready(a)) => Some(a.automation_execution_id.as_str()),
+                _ => console::execution_of(&r.outputs),
+            };
+            let record = r.record.as_ref().map(|d| d.record_id.as_str());
+            console::run_links(&region(r.product.cell), &r.product.id, record, execution).join("  ")
+        };
+        match &self.screen {
+            Screen::Browse(_) => {
+                let p = self.list.selected_product()?;
+                Some(console::provisioned_product(&region(p.cell), &p.id))
+            }
+            Screen::Run(s) => self.runs.get(s.id).map(of_run),
+            Screen::Runs(s) => s.chosen(&self.runs).map(of_run),
+            Screen::History(h) => {
+                let record = h.records.get(h.selected).map(|r| r.record_id.as_str());
+                Some(console::run_links(&region(h.product.cell), &h.product.id, record, None).join("  "))
+            }
+            Screen::Form(_) | Screen::Review(_) => None,
+        }
+    }
+
+    /// Puts `text` on the clipboard (OSC 52), or shows it to select where the terminal takes none.
+    fn copy_out(&mut self, text: Option<String>) -> Vec<Effect> {
         let text = text.map(|t| crate::validate::clean(&t));
         match text {
             Some(t) if !self.session.settings.osc52 => {

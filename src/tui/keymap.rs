@@ -59,6 +59,8 @@ pub enum Cmd {
     StopRun,
     /// L on a run whose credentials expired: the SSO device-code login, then it is watched again.
     Login,
+    /// o: the AWS console links of what is selected, copied like the rest.
+    ConsoleLink,
 }
 
 /// Which key table is in force.
@@ -148,6 +150,7 @@ const PRODUCTS: &[Binding] = &[
     b!([(Char('S'), SHIFT), (Char('S'), NONE)], "S", "reverse the sort order", SortReverse, false),
     b!([(Char('r'), NONE)], "r", "refresh the list", Refresh, true),
     b!([(Char('c'), NONE)], "c", "copy the product id (OSC 52: works over SSH and in tmux)", Copy, false),
+    b!([(Char('o'), NONE)], "o", "copy the product's AWS console link", ConsoleLink, false),
     b!([(Char('R'), SHIFT), (Char('R'), NONE)], "R", "runs started in this session", Runs, true),
     b!([(Char('l'), NONE)], "l", "watch the latest run", LastRun, false),
     b!([(Char('h'), NONE)], "h", "history: the product's records, newest first", History, true),
@@ -311,6 +314,7 @@ const RUN: &[Binding] = &[
     b!([(Char('d'), CTRL)], "Ctrl-D", "half a page down", HalfDown, false),
     b!([(Char('u'), CTRL)], "Ctrl-U", "half a page up", HalfUp, false),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
+    b!([(Char('o'), NONE)], "o", "copy the AWS console links: product, record, SSM execution", ConsoleLink, false),
     b!([(Char('e'), NONE)], "e", "run it again (same parameters, new token, reviewed first)", Rerun, false),
     b!([(Char('x'), NONE)], "x", "stop its SSM automation (asks first; the record ends FAILED)", StopRun, false),
     b!(
@@ -365,6 +369,7 @@ const RUNS: &[Binding] = &[
     b!([(Enter, NONE)], "Enter", "watch the run", Open, true),
     b!([(Char('/'), NONE)], "/", "filter the runs by action, product, status or record", Filter, true),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
+    b!([(Char('o'), NONE)], "o", "copy the run's AWS console links", ConsoleLink, false),
     b!([(Char('e'), NONE)], "e", "run it again (same parameters, new token, reviewed first)", Rerun, true),
     b!([(Esc, NONE)], "Esc", "clear the kept filter, else back to the products", Back, true),
     b!([(Char(':'), NONE), (Char(':'), SHIFT)], ":", "command palette", Palette, false),
@@ -378,6 +383,7 @@ const HISTORY: &[Binding] = &[
     b!([(Enter, NONE)], "Enter", "details: errors and outputs of the record", Open, true),
     b!([(Char('e'), NONE)], "e", "run this action again (parameters from the journal, new token)", Rerun, true),
     b!([(Char('c'), NONE)], "c", "copy the record id", Copy, false),
+    b!([(Char('o'), NONE)], "o", "copy the AWS console links of the product and the record", ConsoleLink, false),
     b!([(PageDown, NONE)], "PgDn", "scroll the details down", PageDown, false),
     b!([(PageUp, NONE)], "PgUp", "scroll the details up", PageUp, false),
     b!([(Char('d'), CTRL)], "Ctrl-D", "half a page of records down", HalfDown, false),

@@ -53,8 +53,20 @@ async fn verify_finds_an_edited_deleted_or_moved_line_and_exports_pin_the_chain_
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| &r[head_col] == head.as_str() && &r[outcome_col] == "SUCCEEDED"), "{csv_text}");
+    // Console links for the ticket: the product, the record, the SSM execution behind it.
+    let links_col = headers.iter().position(|h| h == "ConsoleLinks").unwrap();
+    let links: Vec<String> = rows[0][links_col].split(' ').map(str::to_string).collect();
+    let record = runs[0]["record_id"].as_str().unwrap();
+    assert_eq!(links.len(), 3, "{links:?}");
+    assert!(links[0].starts_with(
+        "https://eu-west-1.console.aws.amazon.com/servicecatalog/home?region=eu-west-1#/provisioned-products/pp-"
+    ));
+    assert!(links[1].ends_with(&format!("#/records/{record}")), "{links:?}");
+    assert!(links[2].contains("/systems-manager/automation/execution/"), "{links:?}");
+    assert_eq!(runs[0]["console"][1].as_str(), Some(links[1].as_str()));
     let (_, md, _) = sctui_runs(&emu, home.path(), &["runs", "export"]).await;
     assert!(md.contains(&format!("chain head `{head}`")), "{md}");
+    assert!(md.contains(&format!("- Console: {}", links.join(" · "))), "{md}");
     // Which runs: one by its id, since a time, an age.
     let first = runs[0]["run"].as_str().unwrap().to_string();
     let (_, one, _) = sctui_runs(&emu, home.path(), &["runs", "export", "--format", "json", "--run", &first]).await;

@@ -1223,6 +1223,20 @@ async fn the_tui_notifies_a_run_end_and_shows_a_failed_notification() {
     .await;
     let toast = d.app.session.toast.clone().unwrap().text;
     assert!(toast.contains("refused"), "what it said on stderr: {toast}");
+    // o on the run: its console links, through the same copy as c (OSC 52).
+    d.until("its SSM execution", |a| matches!(a.runs.list[0].steps, Some(sctui::tui::runbook::Steps::Ready(_)))).await;
+    let effects =
+        sctui::tui::app::update(&mut d.app, Action::Key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::NONE)));
+    let run = &d.app.runs.list[0];
+    let Some(sctui::tui::effect::Effect::Copy(text)) = effects.first() else { panic!("{effects:?}") };
+    let Some(sctui::tui::runbook::Steps::Ready(a)) = &run.steps else { unreachable!() };
+    let want = sctui::runs::console::run_links(
+        "eu-west-1",
+        &run.product.id,
+        Some(&run.record.as_ref().unwrap().record_id),
+        Some(&a.automation_execution_id),
+    );
+    assert_eq!(text, &want.join("  "));
     assert_eq!(d.app.runs.list[0].status(), Some(&RecordStatus::Succeeded));
     let e: serde_json::Value = serde_json::from_slice(&std::fs::read(&got).unwrap()).unwrap();
     assert_eq!(

@@ -52,7 +52,7 @@ impl RunsScreen {
             .collect()
     }
 
-    fn chosen<'a>(&self, runs: &'a RunBook) -> Option<&'a Run> {
+    pub fn chosen<'a>(&self, runs: &'a RunBook) -> Option<&'a Run> {
         self.shown(runs).get(self.selected).copied()
     }
 
