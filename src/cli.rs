@@ -21,6 +21,10 @@ pub struct Cli {
     /// is the demo's three accounts in two regions.
     #[arg(long, value_name = "NAME|SPEC")]
     pub fleet: Option<String>,
+    /// Record the TUI session as an asciicast v2 file (0600; presenter masking applies; each run
+    /// started is journaled with the file's name and where it starts in it).
+    #[arg(long, value_name = "FILE.cast")]
+    pub record: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

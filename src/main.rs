@@ -99,7 +99,10 @@ async fn run(cli: Cli) -> i32 {
         Some(Command::Login) => login(&cli.global, &config).await,
         Some(Command::Accounts) => accounts(&cli.global, &config).await,
         Some(command) => run_headless(&cli.global, command, &config).await,
-        None => run_tui(&cli.global, &config, warning, cli_read_only, cli.fleet.as_deref()).await,
+        None => {
+            let tui = TuiArgs { fleet: cli.fleet.as_deref(), record: cli.record.clone() };
+            run_tui(&cli.global, &config, warning, cli_read_only, tui).await
+        }
     }
 }
 
@@ -218,14 +221,21 @@ fn check_environment(g: &Global) -> Result<(), Vec<sctui::validate::Invalid>> {
     sctui::catalog::connect::check_endpoint_environment(|k| std::env::var(k).ok())
 }
 
+/// What only the TUI takes from the command line.
+struct TuiArgs<'a> {
+    fleet: Option<&'a str>,
+    record: Option<std::path::PathBuf>,
+}
+
 /// The interactive TUI, on the demo emulator or connecting to AWS in the background.
 async fn run_tui(
     g: &Global,
     config: &sctui::config::Config,
     warning: Option<String>,
     cli_read_only: bool,
-    fleet: Option<&str>,
+    tui: TuiArgs<'_>,
 ) -> i32 {
+    let TuiArgs { fleet, record } = tui;
     if let Err(errors) = check_environment(g) {
         for e in errors {
             eprintln!("sctui: {e}");
@@ -267,6 +277,7 @@ async fn run_tui(
         tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
         mouse: !g.no_mouse && config.mouse.unwrap_or(true),
         notify: config.notify_settings(g.notify_command.as_deref(), g.notify_webhook.as_deref(), g.notify_timeout),
+        record,
     };
     if let Err(e) = options.notify.check() {
         eprintln!("sctui: {e}");

@@ -84,6 +84,8 @@ pub struct RunSpec {
     pub action_name: String,
     pub parameters: Option<ParameterMap>,
     pub token: String,
+    /// Where the run starts in the session's recording (set by the TUI's runtime).
+    pub recording: Option<journal::Recording>,
 }
 
 impl RunSpec {
@@ -113,6 +115,7 @@ impl RunSpec {
             action_name: action.name.clone(),
             parameters,
             token,
+            recording: None,
         }
     }
 
@@ -125,6 +128,7 @@ impl RunSpec {
             action_name: r.action_name.clone(),
             parameters: r.parameters.clone(),
             token: r.token.clone(),
+            recording: r.recording.clone(),
         }
     }
 }
@@ -284,6 +288,7 @@ impl Runner {
             action_name: spec.action_name.clone(),
             parameters: spec.parameters.clone(),
             token: spec.token.clone(),
+            recording: spec.recording.clone(),
         };
         // Never run what could be forgotten.
         self.log(requested).await.map_err(|e| RunError::Journal(e.to_string()))?;

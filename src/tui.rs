@@ -6,6 +6,7 @@ pub mod app;
 pub mod effect;
 pub mod hits;
 pub mod keymap;
+pub mod record;
 pub mod runbook;
 pub mod runtime;
 pub mod screen;
@@ -101,10 +102,11 @@ fn install_panic_hook() {
 }
 
 struct TerminalHost {
-    terminal: Terminal<CrosstermBackend<Sgr16<Stdout>>>,
+    terminal: Terminal<CrosstermBackend<Sgr16<record::Tee<Stdout>>>>,
     caps: Caps,
     /// Inside tmux: copied text goes through tmux too.
     tmux: bool,
+    recorder: Option<std::sync::Arc<std::sync::Mutex<record::Recorder>>>,
 }
 
 impl Host for TerminalHost {
@@ -126,6 +128,10 @@ impl Host for TerminalHost {
     }
 
     fn draw(&mut self, app: &App) -> std::io::Result<()> {
+        // A recording learns a new size before the frame drawn at it.
+        if let (Some(r), Ok(size)) = (&self.recorder, self.terminal.size()) {
+            r.lock().unwrap_or_else(|p| p.into_inner()).resize(size.width, size.height);
+        }
         if self.caps.modern {
             runtime::draw_synchronized(&mut self.terminal, app)
         } else {
@@ -136,8 +142,11 @@ impl Host for TerminalHost {
     fn copy(&mut self, text: &str) {
         let text = crate::validate::clean(text);
         let sequence = if self.tmux { tmux_passthrough(&osc52(&text)) } else { osc52(&text) };
-        let _ = self.terminal.backend_mut().write_all(sequence.as_bytes());
+        // Straight to the terminal (once the frame is out): a recording never holds the
+        // clipboard's text, which presenter masking does not touch.
         let _ = self.terminal.backend_mut().flush();
+        let mut out = std::io::stdout();
+        let _ = out.write_all(sequence.as_bytes()).and_then(|()| out.flush());
         if self.tmux {
             tmux_set_buffer(text);
         }
@@ -200,6 +209,8 @@ pub struct Options {
     pub mouse: bool,
     /// Where notifications go (none: not sent).
     pub notify: crate::notify::NotifySettings,
+    /// `--record FILE.cast`: the session as asciicast v2.
+    pub record: Option<std::path::PathBuf>,
 }
 
 /// The App the options ask for, before anything is connected. `term` is `$TERM` (the Linux
@@ -257,6 +268,19 @@ pub fn open_fleet(app: &mut App, f: &runtime::FleetSetup) {
     app.session.conn = session::Conn::Resolving;
 }
 
+/// `--record`: the recording, started at the terminal's size; the runtime journals runs with it.
+fn start_recording(
+    path: Option<&std::path::Path>,
+    term: Option<&str>,
+    rt: &mut Runtime,
+) -> Result<Option<std::sync::Arc<std::sync::Mutex<record::Recorder>>>, String> {
+    let Some(path) = path else { return Ok(None) };
+    let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
+    let r = record::Recorder::create(path, w, h, term)?;
+    rt.set_recording(r.name.clone(), r.started());
+    Ok(Some(std::sync::Arc::new(std::sync::Mutex::new(r))))
+}
+
 /// Opens the TUI on a ready client (demo) or resolves one in the background (live).
 pub async fn run(connection: Connection, options: Options) -> i32 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -282,6 +306,13 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     if options.notify.any() {
         rt.set_notifier(crate::notify::Notifier::new(options.notify.clone()));
     }
+    let recorder = match start_recording(options.record.as_deref(), term.as_deref(), &mut rt) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            return crate::headless::EXIT_BAD_INPUT;
+        }
+    };
     install_panic_hook();
     let caps = Caps::for_term(term.as_deref(), options.mouse);
     if let Err(e) = enter(caps) {
@@ -289,10 +320,10 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
         eprintln!("sctui: could not set up the terminal: {e}");
         return crate::headless::EXIT_API;
     }
-    let out = Sgr16::new(std::io::stdout(), caps.sgr16);
+    let out = Sgr16::new(record::Tee { inner: std::io::stdout(), recorder: recorder.clone() }, caps.sgr16);
     let result = match Terminal::new(CrosstermBackend::new(out)) {
         Ok(terminal) => {
-            let mut host = TerminalHost { terminal, caps, tmux: options.tmux };
+            let mut host = TerminalHost { terminal, caps, tmux: options.tmux, recorder: recorder.clone() };
             let size = host.terminal.size().ok().map(|s| (s.width, s.height));
             runtime::run_loop(&mut app, &mut rt, rx, &mut host, size).await
         }
@@ -301,6 +332,13 @@ pub async fn run(connection: Connection, options: Options) -> i32 {
     leave();
     // Notifications still going are waited for (each bounded by its timeout and retries).
     rt.flush_notifications().await;
+    if let Some(r) = &recorder {
+        let r = r.lock().unwrap_or_else(|p| p.into_inner());
+        match &r.failed {
+            Some(e) => eprintln!("sctui: the recording {} stopped early: {e}", r.name),
+            None => eprintln!("sctui: the session was recorded in {} (asciicast v2: `asciinema play`)", r.name),
+        }
+    }
     match result {
         Ok(()) => {
             let n = app.runs.in_flight();
@@ -457,6 +495,7 @@ mod tests {
             tmux: true,
             mouse: true,
             notify: Default::default(),
+            record: None,
         }
     }
 

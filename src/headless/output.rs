@@ -159,6 +159,7 @@ pub fn export_csv(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
         "Outcome",
         "Errors",
         "ConsoleLinks",
+        "Recording",
         "ChainHead",
     ]);
     for r in runs {
@@ -187,6 +188,7 @@ pub fn export_csv(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
             r.outcome.map(|o| o.as_str().to_string()).unwrap_or_else(|| "OPEN".into()),
             csv_cell(&errors.join("; ")),
             console_links(r).join(" "),
+            r.recording.as_ref().map(|x| csv_cell(&format!("{} at {:.1} s", x.file, x.at))).unwrap_or_default(),
             chain.chain_head.clone(),
         ]);
     }
@@ -235,6 +237,9 @@ pub fn export_md(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
         let links = console_links(r);
         if !links.is_empty() {
             let _ = writeln!(out, "- Console: {}", links.join(" · "));
+        }
+        if let Some(x) = &r.recording {
+            let _ = writeln!(out, "- Recording: `{}` at {:.1} s", clean(&x.file), x.at);
         }
         let outcome = r.outcome.map(|o| o.as_str()).unwrap_or("still open");
         let _ = writeln!(out, "- Outcome: **{outcome}**");
@@ -326,6 +331,6 @@ mod tests {
         let mut reader = csv::Reader::from_reader(&out[..]);
         let row = reader.records().next().unwrap().unwrap();
         assert_eq!(&row[8], "'=cmd|' /C calc'!A0");
-        assert_eq!(&row[17], "h");
+        assert_eq!(&row[18], "h");
     }
 }

@@ -44,6 +44,9 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         parameters: Option<ParameterMap>,
         token: String,
+        /// Where the run starts in the session's recording (`--record`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recording: Option<Recording>,
     },
     /// Service Catalog answered the execute with this record.
     Created {
@@ -90,6 +93,14 @@ pub enum Event {
         at: Timestamp,
         execution_id: String,
     },
+}
+
+/// Where a run starts in a session recording (`sctui --record FILE.cast`): the file's name, and
+/// the seconds from the recording's start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Recording {
+    pub file: String,
+    pub at: f64,
 }
 
 impl Event {
@@ -482,6 +493,9 @@ pub struct JournalRun {
     pub reason: Option<String>,
     /// A line about this run could not be read: its end may be missing (check its history).
     pub damaged: bool,
+    /// Where it starts in the session's recording, if one was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording: Option<Recording>,
 }
 
 impl JournalRun {
@@ -522,6 +536,7 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
             action_name,
             parameters,
             token,
+            recording,
         } = e
         {
             if index.contains_key(run) {
@@ -538,20 +553,14 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
                 demo: *demo,
                 account: account.clone(),
                 role: role.clone(),
+                recording: recording.clone(),
                 product_id: product_id.clone(),
                 product_name: product_name.clone(),
                 action_id: action_id.clone(),
                 action_name: action_name.clone(),
                 parameters: parameters.clone(),
                 token: token.clone(),
-                record_id: None,
-                statuses: Vec::new(),
-                outcome: None,
-                ended_at: None,
-                errors: Vec::new(),
-                outputs: Vec::new(),
-                reason: None,
-                damaged: false,
+                ..Default::default()
             });
             continue;
         }
@@ -624,6 +633,7 @@ mod tests {
             action_name: "AWS-RestartEC2Instance".into(),
             parameters: Some([("InstanceId".to_string(), vec!["i-1".to_string()])].into()),
             token: "tok-1".into(),
+            recording: None,
         }
     }
 

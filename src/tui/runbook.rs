@@ -148,6 +148,8 @@ impl Run {
             action_name: self.action.name.clone(),
             parameters: self.parameters.clone(),
             token: self.token.clone(),
+            // The runtime knows the recording's clock: it sets this as it starts the run.
+            recording: None,
         }
     }
 }

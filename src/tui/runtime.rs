@@ -85,6 +85,9 @@ pub struct Runtime {
     current_cell: Option<u16>,
     /// Told when a run or a batch ends or needs the operator; its failures come back as actions.
     notifier: Option<Arc<crate::notify::Notifier>>,
+    /// The session's recording (`--record`): its file's name and start, to journal where each
+    /// run starts in it.
+    recording: Option<(String, std::time::Instant)>,
     /// The task sending or watching each run: a run taken up again (after a login) ends its
     /// old watcher first, so that no run is ever watched twice.
     watchers: std::collections::HashMap<RunId, tokio::task::AbortHandle>,
@@ -162,6 +165,7 @@ impl Runtime {
             cells: Vec::new(),
             current_cell: None,
             notifier: None,
+            recording: None,
             watchers: Default::default(),
         };
         rt.runner = ready.map(|c| rt.runner_for(c));
@@ -262,6 +266,20 @@ impl Runtime {
         self.cells = std::mem::take(&mut self.cells).into_iter().map(|r| self.runner_for(r.client)).collect();
     }
 
+    /// The session is recorded: each run started from now on is journaled with where it starts.
+    pub fn set_recording(&mut self, file: String, started: std::time::Instant) {
+        self.recording = Some((file, started));
+    }
+
+    /// Where in the recording a run starts now.
+    fn recording_now(&self) -> Option<crate::runs::journal::Recording> {
+        let (file, started) = self.recording.as_ref()?;
+        Some(crate::runs::journal::Recording {
+            file: file.clone(),
+            at: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        })
+    }
+
     /// Waits for the notifications still being sent (the TUI is closing).
     pub async fn flush_notifications(&self) {
         if let Some(n) = &self.notifier {
@@ -354,12 +372,15 @@ impl Runtime {
         match effect {
             e @ (Effect::Connect | Effect::ConnectFleet { .. } | Effect::Reconnect { .. }) => self.connection(e),
             Effect::InCell { cell, effect } => self.run_in_cell(cell, *effect, host),
-            Effect::Execute { run, spec } => self.watch(run, |runner, send| async move {
-                let mut report = reporter(run, send.clone());
-                if let Err(error) = runner.run(&spec, &mut report).await {
-                    send.send(Action::RunFailed { run, error });
-                }
-            }),
+            Effect::Execute { run, mut spec } => {
+                spec.recording = self.recording_now();
+                self.watch(run, |runner, send| async move {
+                    let mut report = reporter(run, send.clone());
+                    if let Err(error) = runner.run(&spec, &mut report).await {
+                        send.send(Action::RunFailed { run, error });
+                    }
+                })
+            }
             Effect::Login { profile } => self.login(profile),
             Effect::StopAutomation { run, execution_id, record_id } => {
                 self.stop_automation(run, execution_id, record_id)
@@ -440,7 +461,8 @@ impl Runtime {
         let Some(own) = self.runner.clone() else { return };
         let items: Vec<(RunId, Runner, RunSpec)> = runs
             .into_iter()
-            .map(|(id, spec, cell)| {
+            .map(|(id, mut spec, cell)| {
+                spec.recording = self.recording_now();
                 let runner = cell.and_then(|c| self.cells.get(usize::from(c))).cloned().unwrap_or_else(|| own.clone());
                 (id, runner, spec)
             })

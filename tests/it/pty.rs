@@ -685,3 +685,94 @@ fn login_from_the_tui_then_the_list_loads() {
     t.send("q");
     assert!(t.wait_exit().success());
 }
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+/// The screen a vt100 terminal shows after `bytes`.
+fn replay(bytes: &[u8], rows: u16, cols: u16) -> vt100::Parser {
+    let mut p = vt100::Parser::new(nz(rows), nz(cols), 0);
+    p.process(bytes);
+    p
+}
+
+/// Issue 15: `--record` writes the session as asciicast v2 (0600); replayed through a terminal
+/// emulator it ends on the screen the live terminal showed, presenter masking holds in it, and
+/// the run started is journaled with the recording's name and where it starts in it.
+#[test]
+fn a_recorded_session_replays_to_the_live_screen_with_presenter_masking() {
+    let home = tempfile::tempdir().unwrap();
+    let home_str = home.path().to_str().unwrap().to_string();
+    let state = home.path().join("state");
+    let state_str = state.to_str().unwrap().to_string();
+    let cast = home.path().join("session.cast");
+    let cast_str = cast.to_str().unwrap().to_string();
+    let env = [("HOME", home_str.as_str()), ("XDG_STATE_HOME", state_str.as_str())];
+    let bin = || CommandBuilder::new(env!("CARGO_BIN_EXE_sctui"));
+    let args = ["--demo", "--presenter", "--time-scale", "0.05", "--record", &cast_str];
+    let mut t = Tui::spawn_with(bin(), &args, 30, 100, &env);
+    t.wait_for("web-prod-01");
+    t.send("/web-prod-01\r");
+    t.wait_for("Products 1 of 23");
+    t.send("\t");
+    t.wait_for("AWS-RestartEC2Instance v1");
+    t.send("\r");
+    t.wait_for("Review (Ctrl-S)");
+    t.send("\x13");
+    t.wait_for("Execute (y)");
+    t.send("y");
+    t.wait_for("SUCCEEDED");
+    t.send("\x1b");
+    t.wait_for("Products 1 of 23");
+    t.send("q");
+    assert!(t.wait_exit().success());
+    t.assert_restored();
+
+    // What the terminal showed just before sctui left its screen.
+    let raw = t.raw.lock().unwrap().clone();
+    let leave = raw.windows(8).rposition(|w| w == b"\x1b[?1049l").expect("the alternate screen was left");
+    let live = replay(&raw[..leave], 30, 100);
+    // The recording, replayed.
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&cast).unwrap().permissions().mode() & 0o777, 0o600);
+    let text = std::fs::read_to_string(&cast).unwrap();
+    let mut lines = text.lines();
+    let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(
+        (header["version"].as_i64(), header["width"].as_i64(), header["height"].as_i64()),
+        (Some(2), Some(100), Some(30))
+    );
+    let mut played = vt100::Parser::new(nz(30), nz(100), 0);
+    let mut last = 0.0;
+    for line in lines {
+        let e: serde_json::Value = serde_json::from_str(line).unwrap();
+        let at = e[0].as_f64().unwrap();
+        assert!(at >= last, "events in time order");
+        last = at;
+        match e[1].as_str().unwrap() {
+            "o" => played.process(e[2].as_str().unwrap().as_bytes()),
+            "r" => {
+                let (w, h) = e[2].as_str().unwrap().split_once('x').unwrap();
+                played.screen_mut().set_size(nz(h.parse().unwrap()), nz(w.parse().unwrap()));
+            }
+            other => panic!("unknown event {other}"),
+        }
+    }
+    assert_eq!(played.screen().contents(), live.screen().contents(), "the recording ends on the live screen");
+    assert!(played.screen().contents().contains("web-prod-01"));
+    // Presenter masking holds: no account number or product id in the clear, masked ones instead.
+    assert!(!text.contains("123456789012") && !text.contains("pp-6y61928a94txg"), "unmasked ids in the recording");
+    assert!(text.contains("pp-•••"), "masked ids");
+    // The run says where it starts in the recording.
+    let out = crate::support::sctui(home.path()).args(["runs", "export", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rec = &v["Runs"][0]["recording"];
+    assert_eq!(rec["file"], "session.cast");
+    assert!(rec["at"].as_f64().is_some_and(|a| a > 0.0 && a < last), "{rec}");
+    // An existing recording is never overwritten.
+    let mut t = Tui::spawn_with(bin(), &args, 30, 100, &env);
+    assert!(!t.wait_exit().success());
+    assert!(t.screen().contains("the file exists and is not empty"), "{}", t.screen());
+    assert_eq!(std::fs::read_to_string(&cast).unwrap(), text);
+}

@@ -95,6 +95,7 @@ pub fn web_restart_requested(
         action_name: RESTART.into(),
         parameters: None,
         token: token.into(),
+        recording: None,
     }
 }
 
