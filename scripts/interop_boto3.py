@@ -158,6 +158,15 @@ for _ in range(100):
         break
     time.sleep(0.1)
 check("a preview missing a required parameter fails", answer["Status"] == "Failed", answer.get("StatusMessage"))
+
+# SSM Change Calendar: the demo's freeze calendar is open; an unknown one is InvalidDocument.
+state = ssm.get_calendar_state(CalendarNames=["prod-change-freeze"])
+check("GetCalendarState", state["State"] in ("OPEN", "CLOSED") and "AtTime" in state, state["State"])
+try:
+    ssm.get_calendar_state(CalendarNames=["no-such-calendar"])
+    check("GetCalendarState, unknown", False)
+except ClientError as e:
+    check("GetCalendarState, unknown", e.response["Error"]["Code"] == "InvalidDocument", e.response["Error"]["Message"])
 # IAM Identity Center (issue 14): SSO OIDC's device flow and the SSO portal, restJson1.
 import urllib.request
 oidc = client("sso-oidc")

@@ -195,6 +195,19 @@ impl CatalogClient {
         self.paced(OP, async { call.await.map_err(self.err(OP)) }).await.map(|_| ())
     }
 
+    /// GetCalendarState: whether the SSM Change Calendars `names` allow changes now (CLOSED when
+    /// any is closed), and when that changes next, as SSM says.
+    pub async fn calendar_state(&self, names: &[String]) -> Result<crate::domain::CalendarState, Error> {
+        const OP: &str = "GetCalendarState";
+        let ssm = self.ssm_client(OP)?;
+        let call = ssm.get_calendar_state().set_calendar_names(Some(names.to_vec())).send();
+        let out = self.paced(OP, async { call.await.map_err(self.err(OP)) }).await?;
+        Ok(crate::domain::CalendarState {
+            closed: out.state() != Some(&aws_sdk_ssm::types::CalendarState::Open),
+            next_transition: out.next_transition_time().map(crate::validate::clean),
+        })
+    }
+
     /// DescribeAutomationExecutions: executions of `document` started between `after` and
     /// `before` (every page, bounded), newest first as SSM lists them.
     pub async fn automations_between(

@@ -248,6 +248,10 @@ pub struct ExecArgs {
     /// On a production profile or account: the product's name, typed to confirm (as the TUI asks).
     #[arg(long, value_name = "NAME")]
     pub confirm: Option<String>,
+    /// Run even while a change calendar of the config (`freeze_calendars`) is CLOSED, or cannot be
+    /// read; the reason is journaled with the run.
+    #[arg(long, value_name = "REASON")]
+    pub override_freeze: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -271,6 +275,10 @@ pub struct BatchArgs {
     /// On a production profile or account: the number of products, typed to confirm.
     #[arg(long, value_name = "N")]
     pub confirm: Option<String>,
+    /// Run even while a change calendar of the config (`freeze_calendars`) is CLOSED, or cannot be
+    /// read; the reason is journaled with every run.
+    #[arg(long, value_name = "REASON")]
+    pub override_freeze: Option<String>,
     /// NAME=VALUE, sent to every product (repeat a NAME for several values). TARGET parameters
     /// left out are resolved by Service Catalog for each product.
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]

@@ -55,6 +55,9 @@ pub struct Config {
     pub notify_webhook: Option<String>,
     /// Seconds the notify command, or one webhook attempt, may take (1 to 300; default 10).
     pub notify_timeout_secs: Option<u64>,
+    /// SSM Change Calendars that production runs check first: while one is CLOSED they are
+    /// refused (`--override-freeze REASON`, or a reason typed on the review, runs them anyway).
+    pub freeze_calendars: Vec<String>,
 }
 
 /// A fleet: accounts (profiles, or the accounts of an SSO session with one role) times regions.
@@ -185,6 +188,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
     }
     if let Some(l) = &config.accept_language {
         crate::validate::accept_language(l).map_err(|e| format!("{}: accept_language {}", path.display(), e.rule))?;
+    }
+    if config.freeze_calendars.len() > 20 || config.freeze_calendars.iter().any(|c| c.is_empty() || c.len() > 2048) {
+        return Err(format!("{}: freeze_calendars: at most 20 names of 1 to 2048 characters", path.display()));
     }
     if let Some(t) = config.notify_timeout_secs
         && !(1..=300).contains(&t)

@@ -139,6 +139,14 @@ pub struct Tag {
     pub value: String,
 }
 
+/// What SSM Change Calendars say of changes now: closed (a freeze) or not, and when that changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarState {
+    /// CLOSED (or any state SSM may add that is not OPEN: fail closed).
+    pub closed: bool,
+    pub next_transition: Option<String>,
+}
+
 /// A provisioned product as SearchProvisionedProducts (ProvisionedProductAttribute) describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]

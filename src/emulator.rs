@@ -171,6 +171,11 @@ impl Emulator {
         cells.expire_sso(account, now)
     }
 
+    /// Opens or closes a change calendar in every account and region (`OPEN` or `CLOSED`).
+    pub fn set_calendar(&self, name: &str, state: &str) -> bool {
+        self.shared.cells.lock().unwrap_or_else(|p| p.into_inner()).set_calendar(name, state)
+    }
+
     /// Approves the pending SSO device login with `user_code` (every pending one with None).
     pub fn approve_sso(&self, user_code: Option<&str>) -> usize {
         self.shared.cells.lock().unwrap_or_else(|p| p.into_inner()).sso.approve(user_code)
@@ -306,6 +311,7 @@ fn routes() -> Router<Arc<Shared>> {
         .route("/federation/credentials", get(sso_call))
         .route("/_emulator/sso/approve", post(sso_approve))
         .route("/_emulator/sso/expire", post(sso_expire))
+        .route("/_emulator/calendar", post(set_calendar))
         .route("/_emulator/sso/device", get(sso_page))
 }
 
@@ -605,6 +611,23 @@ async fn sso_page(State(shared): State<Arc<Shared>>, uri: axum::http::Uri) -> Re
 
 /// Ends the SSO session for a drill: `{"account": "345678901234"}`: that account's role
 /// credentials and every SSO token expire now. Answers how many credentials ended.
+/// `POST /_emulator/calendar {"name": "prod-freeze", "state": "CLOSED"}`: a freeze begins or ends.
+async fn set_calendar(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let v = serde_json::from_slice::<serde_json::Value>(&body).unwrap_or_default();
+    let (name, state) = (v.get("name").and_then(|n| n.as_str()), v.get("state").and_then(|s| s.as_str()));
+    let (Some(name), Some(state @ ("OPEN" | "CLOSED"))) = (name, state) else {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            "give {\"name\": \"CALENDAR\", \"state\": \"OPEN\" or \"CLOSED\"}\n",
+        )
+            .into_response();
+    };
+    if !shared.cells.lock().unwrap_or_else(|p| p.into_inner()).set_calendar(name, state) {
+        return (axum::http::StatusCode::NOT_FOUND, "no such calendar in the catalog file\n").into_response();
+    }
+    axum::Json(serde_json::json!({"name": name, "state": state})).into_response()
+}
+
 async fn sso_expire(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let account = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()

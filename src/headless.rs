@@ -55,6 +55,8 @@ pub struct Context<'a> {
     pub cell_clients: Vec<CatalogClient>,
     /// Told when a run or a batch ends or a run needs the operator.
     pub notifier: Option<Arc<crate::notify::Notifier>>,
+    /// Change calendars production runs check first (the config's `freeze_calendars`).
+    pub freeze_calendars: Vec<String>,
 }
 
 /// Whether runs change production: by profile (known at once) or by account (asked of STS).
@@ -94,6 +96,46 @@ impl Production {
         );
         Some(EXIT_REFUSED)
     }
+}
+
+/// A production run while a change calendar is closed (or unreadable): refused (the exit code),
+/// or, with `--override-freeze REASON`, let through with what the journal keeps.
+async fn freeze_guard(
+    ctx: &Context<'_>,
+    client: &CatalogClient,
+    reason: Option<&str>,
+    what: &str,
+    err: &mut dyn Write,
+) -> Result<Option<crate::runs::journal::FreezeOverride>, i32> {
+    use crate::runs::freeze;
+    let calendars = &ctx.freeze_calendars;
+    if calendars.is_empty() || ctx.production.why(client).await.is_none() {
+        return Ok(None);
+    }
+    let state = freeze::check(client, calendars).await;
+    if !state.blocks() {
+        return Ok(None);
+    }
+    let Some(reason) = reason else {
+        let _ = writeln!(
+            err,
+            "sctui: FREEZE: {}: nothing was run; --override-freeze \"REASON\" runs {} anyway and journals why",
+            state.describe(calendars),
+            clean(what)
+        );
+        return Err(EXIT_REFUSED);
+    };
+    let reason = freeze::check_reason(reason).map_err(|e| {
+        let _ = writeln!(err, "sctui: {e}");
+        EXIT_BAD_INPUT
+    })?;
+    let _ = writeln!(
+        err,
+        "sctui: FREEZE overridden ({}): {} runs; the journal keeps why: {reason}",
+        state.describe(calendars),
+        clean(what)
+    );
+    Ok(Some(crate::runs::journal::FreezeOverride { calendars: calendars.clone(), state: state.label().into(), reason }))
 }
 
 /// `batch` asks (or, without a terminal, refuses without `--yes`) above this many products.
@@ -502,7 +544,12 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
     if let Some(code) = ctx.production.guard(ctx.client, args.confirm.as_deref(), &pp.name, &what, err).await {
         return Ok(code);
     }
-    let spec = RunSpec::new(new_id(), &pp, &action, params, token.clone());
+    let freeze = match freeze_guard(ctx, ctx.client, args.override_freeze.as_deref(), &what, err).await {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
+    };
+    let mut spec = RunSpec::new(new_id(), &pp, &action, params, token.clone());
+    spec.freeze = freeze;
     let runner = ctx.runner();
     let unjournaled = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut inner = progress(ctx.output, &pp.name, unjournaled.clone());
@@ -655,12 +702,16 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
     if let Some(code) = ctx.production.guard(ctx.client, args.confirm.as_deref(), &expected, &what, err).await {
         return Ok(code);
     }
+    let freeze = match freeze_guard(ctx, ctx.client, args.override_freeze.as_deref(), &what, err).await {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
+    };
     if products.len() > BATCH_ASK_ABOVE && !args.yes {
         confirm_batch(ctx, &args.action, &products, err).await?;
     }
     let targets: Vec<BatchTarget> =
         products.into_iter().map(|product| BatchTarget { product, client: ctx.client, place: None }).collect();
-    run_batch(ctx, args, &targets, &params, true, out, err).await
+    run_batch(ctx, args, &targets, &params, (true, freeze), out, err).await
 }
 
 /// A product a batch runs on, the client of where it lives and, in a fleet, where that is.
@@ -679,7 +730,7 @@ async fn run_batch(
     args: &BatchArgs,
     targets: &[BatchTarget<'_>],
     params: &Option<crate::domain::ParameterMap>,
-    complete: bool,
+    (complete, freeze): (bool, Option<crate::runs::journal::FreezeOverride>),
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Failure> {
@@ -691,7 +742,9 @@ async fn run_batch(
         let row = match t.client.find_action(pp, &args.action).await {
             Ok(ActionLookup::Found(a)) => {
                 let runner = Runner { client: t.client.clone(), ..base.clone() };
-                items.push((i, runner, RunSpec::new(new_id(), pp, &a, params.clone(), new_id())));
+                let mut spec = RunSpec::new(new_id(), pp, &a, params.clone(), new_id());
+                spec.freeze = freeze.clone();
+                items.push((i, runner, spec));
                 None
             }
             Ok(ActionLookup::NoVersion) => Some(BatchRow::skipped(pp, "the product has no version".into())),
@@ -833,7 +886,21 @@ async fn fleet_batch(
         confirm_batch(ctx, &args.action, &products, err).await?;
     }
     let complete = unlisted == 0 && fleet.problems.is_empty();
-    run_batch(ctx, args, &targets, &params, complete, out, err).await
+    // Each production account's calendars are asked in that account.
+    let mut freeze = None;
+    let mut asked: Vec<&str> = Vec::new();
+    for cell in fleet.cells.iter().filter(|c| c.production) {
+        if asked.contains(&cell.account_id.as_str()) {
+            continue;
+        }
+        asked.push(&cell.account_id);
+        let what = format!("{} in {}", args.action, place(cell));
+        match freeze_guard(ctx, &cell.client, args.override_freeze.as_deref(), &what, err).await {
+            Ok(f) => freeze = freeze.or(f),
+            Err(code) => return Ok(code),
+        }
+    }
+    run_batch(ctx, args, &targets, &params, (complete, freeze), out, err).await
 }
 
 /// Many products and no `--yes`: on a terminal, the operator types the number of products to go

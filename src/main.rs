@@ -160,6 +160,7 @@ async fn run_headless(g: &Global, command: &Command, config: &sctui::config::Con
             _ => Vec::new(),
         },
         notifier: notifier.clone(),
+        freeze_calendars: config.freeze_calendars.clone(),
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();

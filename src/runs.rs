@@ -9,6 +9,7 @@ pub mod automation;
 pub mod batch;
 pub mod cli_equiv;
 pub mod console;
+pub mod freeze;
 pub mod journal;
 pub mod schedule;
 
@@ -86,6 +87,8 @@ pub struct RunSpec {
     pub token: String,
     /// Where the run starts in the session's recording (set by the TUI's runtime).
     pub recording: Option<journal::Recording>,
+    /// Run in a freeze, with the operator's reason.
+    pub freeze: Option<journal::FreezeOverride>,
 }
 
 impl RunSpec {
@@ -116,6 +119,7 @@ impl RunSpec {
             parameters,
             token,
             recording: None,
+            freeze: None,
         }
     }
 
@@ -129,6 +133,7 @@ impl RunSpec {
             parameters: r.parameters.clone(),
             token: r.token.clone(),
             recording: r.recording.clone(),
+            freeze: r.freeze.clone(),
         }
     }
 }
@@ -289,6 +294,7 @@ impl Runner {
             parameters: spec.parameters.clone(),
             token: spec.token.clone(),
             recording: spec.recording.clone(),
+            freeze: spec.freeze.clone(),
         };
         // Never run what could be forgotten.
         self.log(requested).await.map_err(|e| RunError::Journal(e.to_string()))?;

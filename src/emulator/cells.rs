@@ -73,6 +73,19 @@ impl Cells {
         self.stores.insert((account, region), store);
     }
 
+    /// Opens or closes the change calendar `name` in every account and region. Whether it exists.
+    pub fn set_calendar(&mut self, name: &str, state: &str) -> bool {
+        let set = |w: &mut World| {
+            let found = w.calendars.iter_mut().find(|c| c.name == name);
+            found.map(|c| c.state = state.to_string()).is_some()
+        };
+        let known = set(&mut self.world);
+        for s in self.stores.values_mut() {
+            set(&mut s.world);
+        }
+        known
+    }
+
     /// The store of the world's own account and region.
     pub fn main(&mut self) -> &mut Store {
         let (world, scale, window, preview) = (&self.world, self.time_scale, self.token_window, self.execution_preview);

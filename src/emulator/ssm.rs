@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 pub const TARGET_PREFIX: &str = "AmazonSSM.";
 
 /// The SSM operations this emulator answers.
-pub const OPERATIONS: [&str; 8] = [
+pub const OPERATIONS: [&str; 9] = [
+    "GetCalendarState",
     "DescribeDocument",
     "GetDocument",
     "StartExecutionPreview",
@@ -42,8 +43,49 @@ pub fn dispatch(store: &mut Store, caller: &Caller, op: &str, body: &[u8], now: 
         "DescribeAutomationExecutions" => describe_executions(store, decode(body)?, now),
         "DescribeAutomationStepExecutions" => describe_steps(store, decode(body)?, now),
         "StopAutomationExecution" => stop(store, caller, decode(body)?, now),
+        "GetCalendarState" => calendar_state(store, decode(body)?, now),
         other => Err(ServiceError::unknown_operation(&format!("{TARGET_PREFIX}{other}"))),
     }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CalendarStateRequest {
+    calendar_names: Option<Vec<String>>,
+    at_time: Option<String>,
+}
+
+/// GetCalendarState: CLOSED when any of the named calendars is closed; a name that is no
+/// change calendar is InvalidDocument, as SSM answers. (The emulator keeps no schedule: the
+/// state is the calendar's now, whatever `AtTime` asks.)
+fn calendar_state(store: &Store, req: CalendarStateRequest, now: f64) -> Result<Value, ServiceError> {
+    let names = req.calendar_names.unwrap_or_default();
+    if names.is_empty() {
+        return Err(ServiceError::validation(
+            "1 validation error detected: Value null at 'calendarNames' failed to satisfy constraint: Member must not be null",
+        ));
+    }
+    let mut closed = false;
+    let mut next: Option<String> = None;
+    for n in &names {
+        check_len("calendarNames", n, 1, 2048)?;
+        // A name, or an ARN ending in document/NAME.
+        let name = n.rsplit_once(":document/").map_or(n.as_str(), |(_, name)| name);
+        let Some(c) = store.world.calendars.iter().find(|c| c.name == name) else {
+            return Err(ServiceError::ssm(
+                "InvalidDocument",
+                format!("Calendar {} does not exist.", crate::validate::clean(n)),
+            ));
+        };
+        closed |= c.state == "CLOSED";
+        next = next.or_else(|| c.next_transition.clone());
+    }
+    let at = req.at_time.unwrap_or_else(|| crate::domain::Timestamp(now).iso());
+    let mut out = serde_json::json!({"State": if closed { "CLOSED" } else { "OPEN" }, "AtTime": at});
+    if let Some(t) = next {
+        out["NextTransitionTime"] = Value::String(t);
+    }
+    Ok(out)
 }
 
 fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ServiceError> {
@@ -59,7 +101,7 @@ fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ServiceError
 fn authorize(store: &Store, caller: &Caller, op: &str) -> Result<(), ServiceError> {
     let w = &store.world;
     let resource = match op {
-        "DescribeDocument" | "GetDocument" | "StartExecutionPreview" => {
+        "DescribeDocument" | "GetDocument" | "StartExecutionPreview" | "GetCalendarState" => {
             format!("arn:aws:ssm:{}:{}:document/*", w.region, w.account_id)
         }
         "GetExecutionPreview" => format!("arn:aws:ssm:{}:{}:*", w.region, w.account_id),

@@ -31,6 +31,22 @@ pub struct World {
     /// IAM Identity Center: the roles each account offers to the SSO user.
     #[serde(default)]
     pub sso_roles: Vec<SsoRole>,
+    /// SSM Change Calendars (GetCalendarState), in every account and region; opened and
+    /// closed at run time by `POST /_emulator/calendar`.
+    #[serde(default)]
+    pub calendars: Vec<Calendar>,
+}
+
+/// An SSM Change Calendar: its name and whether changes are allowed now.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    pub name: String,
+    /// OPEN or CLOSED.
+    pub state: String,
+    /// When it changes state next (RFC 3339), as GetCalendarState's NextTransitionTime.
+    #[serde(default)]
+    pub next_transition: Option<String>,
 }
 
 /// An account of the emulator.
@@ -363,6 +379,7 @@ impl World {
             accounts: self.accounts.clone(),
             regions: self.regions.clone(),
             sso_roles: self.sso_roles.clone(),
+            calendars: self.calendars.clone(),
         }
     }
 

@@ -238,6 +238,15 @@ pub fn export_md(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
         if !links.is_empty() {
             let _ = writeln!(out, "- Console: {}", links.join(" · "));
         }
+        if let Some(f) = &r.freeze {
+            let _ = writeln!(
+                out,
+                "- Freeze: run while {} was {}; the reason given: {}",
+                clean(&f.calendars.join(", ")),
+                clean(&f.state),
+                clean(&f.reason)
+            );
+        }
         if let Some(x) = &r.recording {
             let _ = writeln!(out, "- Recording: `{}` at {:.1} s", clean(&x.file), x.at);
         }

@@ -47,6 +47,9 @@ pub enum Event {
         /// Where the run starts in the session's recording (`--record`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         recording: Option<Recording>,
+        /// Run while a change calendar was closed (or could not be read): why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        freeze: Option<FreezeOverride>,
     },
     /// Service Catalog answered the execute with this record.
     Created {
@@ -101,6 +104,15 @@ pub enum Event {
 pub struct Recording {
     pub file: String,
     pub at: f64,
+}
+
+/// A run started in a freeze: the calendars, what they said (CLOSED or UNKNOWN), and the
+/// operator's reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FreezeOverride {
+    pub calendars: Vec<String>,
+    pub state: String,
+    pub reason: String,
 }
 
 impl Event {
@@ -496,6 +508,9 @@ pub struct JournalRun {
     /// Where it starts in the session's recording, if one was made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording: Option<Recording>,
+    /// Run in a freeze, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub freeze: Option<FreezeOverride>,
 }
 
 impl JournalRun {
@@ -537,6 +552,7 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
             parameters,
             token,
             recording,
+            freeze,
         } = e
         {
             if index.contains_key(run) {
@@ -554,6 +570,7 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
                 account: account.clone(),
                 role: role.clone(),
                 recording: recording.clone(),
+                freeze: freeze.clone(),
                 product_id: product_id.clone(),
                 product_name: product_name.clone(),
                 action_id: action_id.clone(),
@@ -634,6 +651,7 @@ mod tests {
             parameters: Some([("InstanceId".to_string(), vec!["i-1".to_string()])].into()),
             token: "tok-1".into(),
             recording: None,
+            freeze: None,
         }
     }
 

@@ -150,6 +150,7 @@ impl Run {
             token: self.token.clone(),
             // The runtime knows the recording's clock: it sets this as it starts the run.
             recording: None,
+            freeze: None,
         }
     }
 }

@@ -247,3 +247,75 @@ async fn a_notify_command_reads_the_event_and_one_that_hangs_is_killed_at_its_ti
     let journal = std::fs::read_to_string(journal(home.path())).unwrap();
     assert_eq!(journal.matches("\"status\":\"SUCCEEDED\"").count(), 2);
 }
+
+/// Issue 15: freeze windows. A production run asks the config's change calendars first: OPEN
+/// runs; CLOSED refuses (nothing sent) unless `--override-freeze REASON`, which the journal
+/// keeps with the run; a calendar that cannot be read holds runs as a freeze does.
+#[tokio::test]
+async fn a_closed_change_calendar_refuses_production_runs_unless_overridden_with_a_reason() {
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "production_accounts = [\"123456789012\"]\nfreeze_calendars = [\"prod-change-freeze\"]\n")
+        .unwrap();
+    let c = config.to_str().unwrap();
+    let exec = |extra: &[&str]| {
+        let mut v = vec!["--config", c, "exec", WEB, RESTART, "--wait", "--confirm", WEB];
+        v.extend_from_slice(extra);
+        v.into_iter().map(str::to_string).collect::<Vec<String>>()
+    };
+    let run = |args: Vec<String>| {
+        let (emu, home) = (&emu, home.path());
+        async move {
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            sctui_runs(emu, home, &refs).await
+        }
+    };
+    let (code, _, err) = run(exec(&[])).await;
+    assert_eq!(code, 0, "open: {err}");
+    assert!(emu.set_calendar("prod-change-freeze", "CLOSED"));
+    let before = emu.stats().executions_started;
+    let (code, _, err) = run(exec(&[])).await;
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("FREEZE: change calendar prod-change-freeze: CLOSED: nothing was run"), "{err}");
+    assert_eq!(emu.stats().executions_started, before, "nothing was sent");
+    let (code, _, err) = run(exec(&["--override-freeze", "CHG-1234: the outage fix cannot wait"])).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("FREEZE overridden"), "{err}");
+    let (code, _, err) = run(exec(&["--override-freeze", "   "])).await;
+    assert_eq!(code, 2, "a blank reason is no reason: {err}");
+    // A batch: refused whole, or every run with the reason.
+    let batch = ["--config", c, "batch", RESTART, "--query", "name:web-prod-0*", "--wait", "--confirm", "2"];
+    let (code, _, err) = sctui_runs(&emu, home.path(), &batch).await;
+    assert_eq!(code, 5, "{err}");
+    let mut with = batch.to_vec();
+    with.extend(["--override-freeze", "CHG-1235"]);
+    let (code, _, err) = sctui_runs(&emu, home.path(), &with).await;
+    assert_eq!(code, 0, "{err}");
+    // The journal keeps the reasons, and the export says them.
+    let (_, json, _) = sctui_runs(&emu, home.path(), &["runs", "export", "--format", "json"]).await;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let runs = v["Runs"].as_array().unwrap();
+    let frozen: Vec<&serde_json::Value> = runs.iter().filter(|r| !r["freeze"].is_null()).collect();
+    assert_eq!(frozen.len(), 3, "{runs:?}");
+    assert_eq!(frozen[0]["freeze"]["reason"], "CHG-1234: the outage fix cannot wait");
+    assert_eq!(frozen[0]["freeze"]["state"], "CLOSED");
+    assert_eq!(frozen[0]["freeze"]["calendars"][0], "prod-change-freeze");
+    assert!(frozen[1..].iter().all(|r| r["freeze"]["reason"] == "CHG-1235"));
+    let (_, md, _) = sctui_runs(&emu, home.path(), &["runs", "export"]).await;
+    assert!(md.contains("- Freeze: run while prod-change-freeze was CLOSED; the reason given: CHG-1234"), "{md}");
+    // Open again: runs go.
+    assert!(emu.set_calendar("prod-change-freeze", "OPEN"));
+    let (code, _, err) = run(exec(&[])).await;
+    assert_eq!(code, 0, "{err}");
+    // A calendar that cannot be read holds runs (fail closed), saying why.
+    std::fs::write(&config, "production_accounts = [\"123456789012\"]\nfreeze_calendars = [\"no-such-calendar\"]\n")
+        .unwrap();
+    let (code, _, err) = run(exec(&[])).await;
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("could not be read, so changes are held") && err.contains("InvalidDocument"), "{err}");
+    // Not production: no calendar is asked.
+    std::fs::write(&config, "freeze_calendars = [\"no-such-calendar\"]\n").unwrap();
+    let (code, _, err) = sctui_runs(&emu, home.path(), &["--config", c, "exec", WEB, RESTART, "--wait"]).await;
+    assert_eq!(code, 0, "{err}");
+}

@@ -414,3 +414,38 @@ async fn what_each_run_was_given_tells_apart_executions_the_search_finds() {
     assert_ne!(b.automation_execution_id, a.automation_execution_id);
     assert!(!b.parameters["InstanceId"].contains(&ids[0]), "web-prod-02's own instances");
 }
+
+/// Issue 15: GetCalendarState through aws-sdk-ssm: OPEN, CLOSED once the switch closes it (in
+/// every account), an unknown calendar is InvalidDocument, a missing name a validation error,
+/// and the end user's managed policy does not allow it.
+#[tokio::test]
+async fn get_calendar_state_answers_open_closed_and_unknown_calendars() {
+    let emu = emulator(0.0).await;
+    let ssm = ssm(&emu);
+    let ask = |names: &[&str]| {
+        ssm.get_calendar_state().set_calendar_names(Some(names.iter().map(|n| n.to_string()).collect())).send()
+    };
+    let open = ask(&["prod-change-freeze"]).await.unwrap();
+    assert_eq!(open.state(), Some(&aws_sdk_ssm::types::CalendarState::Open));
+    assert!(open.at_time().is_some());
+    assert!(emu.set_calendar("prod-change-freeze", "CLOSED"));
+    let arn = "arn:aws:ssm:eu-west-1:123456789012:document/prod-change-freeze";
+    assert_eq!(ask(&[arn]).await.unwrap().state(), Some(&aws_sdk_ssm::types::CalendarState::Closed));
+    let dev = ssm_as(&emu, "AKIADEMODEVADMIN0001");
+    let closed = dev.get_calendar_state().calendar_names("prod-change-freeze").send().await.unwrap();
+    assert_eq!(closed.state(), Some(&aws_sdk_ssm::types::CalendarState::Closed), "closed in every account");
+    let e = ask(&["no-such-calendar"]).await.unwrap_err().into_service_error();
+    assert_eq!(e.meta().code(), Some("InvalidDocument"), "{e:?}");
+    let e = ssm.get_calendar_state().send().await.unwrap_err().into_service_error();
+    assert_eq!(e.meta().code(), Some("ValidationException"), "{e:?}");
+    let end_user = ssm_as(&emu, "AKIADEMOENDUSER00001");
+    let e = end_user
+        .get_calendar_state()
+        .calendar_names("prod-change-freeze")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(e.meta().code(), Some("AccessDeniedException"), "{e:?}");
+    assert!(!emu.set_calendar("no-such-calendar", "OPEN"));
+}

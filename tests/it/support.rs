@@ -96,6 +96,7 @@ pub fn web_restart_requested(
         parameters: None,
         token: token.into(),
         recording: None,
+        freeze: None,
     }
 }
 
