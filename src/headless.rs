@@ -98,6 +98,21 @@ impl Production {
     }
 }
 
+/// The production confirmation (`confirm` against what is expected), then the freeze: what
+/// the journal keeps of an overridden freeze, or the exit code of a refusal.
+async fn guards(
+    ctx: &Context<'_>,
+    (confirm, expected): (Option<&str>, &str),
+    reason: Option<&str>,
+    what: &str,
+    err: &mut dyn Write,
+) -> Result<Option<crate::runs::journal::FreezeOverride>, i32> {
+    if let Some(code) = ctx.production.guard(ctx.client, confirm, expected, what, err).await {
+        return Err(code);
+    }
+    freeze_guard(ctx, ctx.client, reason, what, err).await
+}
+
 /// A production run while a change calendar is closed (or unreadable): refused (the exit code),
 /// or, with `--override-freeze REASON`, let through with what the journal keeps.
 async fn freeze_guard(
@@ -536,15 +551,32 @@ fn progress(
     }
 }
 
+/// An `exec` whose run did not start (or whose start was not answered): its exit code.
+fn not_started(e: RunError, err: &mut dyn Write) -> Result<i32, Failure> {
+    match e {
+        RunError::Refused(reason) => {
+            let _ = writeln!(err, "sctui: {reason}");
+            Ok(EXIT_REFUSED)
+        }
+        RunError::Api(e) | RunError::Lost(e) => Err(Failure::Api(e)),
+        e @ (RunError::Unanswered(_) | RunError::Uncertain(_) | RunError::Unwatched(_)) => {
+            let _ = writeln!(err, "sctui: {}", clean(&e.to_string()));
+            Ok(EXIT_API)
+        }
+        RunError::Journal(e) => {
+            let _ = writeln!(err, "sctui: {}", clean(&e));
+            Ok(EXIT_API)
+        }
+    }
+}
+
 async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<i32, Failure> {
     let params = parse_params(&args.params).map_err(|es| Failure::BadInput(input::join(&es)))?;
     let token = args.token.clone().unwrap_or_else(new_id);
     let (pp, action) = resolve(ctx.client, &args.product, &args.action).await?;
     let what = format!("{} on {}", action.name, pp.name);
-    if let Some(code) = ctx.production.guard(ctx.client, args.confirm.as_deref(), &pp.name, &what, err).await {
-        return Ok(code);
-    }
-    let freeze = match freeze_guard(ctx, ctx.client, args.override_freeze.as_deref(), &what, err).await {
+    let (confirm, reason) = (args.confirm.as_deref(), args.override_freeze.as_deref());
+    let freeze = match guards(ctx, (confirm, &pp.name), reason, &what, err).await {
         Ok(f) => f,
         Err(code) => return Ok(code),
     };
@@ -564,19 +596,7 @@ async fn exec(ctx: &Context<'_>, args: &ExecArgs, out: &mut dyn Write, err: &mut
     let journal_failed = || unjournaled.load(std::sync::atomic::Ordering::SeqCst);
     let detail = match runner.start(&spec, &mut report).await {
         Ok(d) => d,
-        Err(RunError::Refused(reason)) => {
-            let _ = writeln!(err, "sctui: {reason}");
-            return Ok(EXIT_REFUSED);
-        }
-        Err(RunError::Api(e) | RunError::Lost(e)) => return Err(Failure::Api(e)),
-        Err(e @ (RunError::Unanswered(_) | RunError::Uncertain(_) | RunError::Unwatched(_))) => {
-            let _ = writeln!(err, "sctui: {}", clean(&e.to_string()));
-            return Ok(EXIT_API);
-        }
-        Err(RunError::Journal(e)) => {
-            let _ = writeln!(err, "sctui: {}", clean(&e));
-            return Ok(EXIT_API);
-        }
+        Err(e) => return not_started(e, err),
     };
     if !args.wait {
         match ctx.output {
@@ -699,10 +719,8 @@ async fn batch(ctx: &Context<'_>, args: &BatchArgs, out: &mut dyn Write, err: &m
     }
     let what = format!("{} on {} products", args.action, products.len());
     let expected = products.len().to_string();
-    if let Some(code) = ctx.production.guard(ctx.client, args.confirm.as_deref(), &expected, &what, err).await {
-        return Ok(code);
-    }
-    let freeze = match freeze_guard(ctx, ctx.client, args.override_freeze.as_deref(), &what, err).await {
+    let (confirm, reason) = (args.confirm.as_deref(), args.override_freeze.as_deref());
+    let freeze = match guards(ctx, (confirm, &expected), reason, &what, err).await {
         Ok(f) => f,
         Err(code) => return Ok(code),
     };

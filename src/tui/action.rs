@@ -162,6 +162,11 @@ pub enum Action {
         token: String,
         result: Result<Result<crate::domain::ImpactPreview, String>, Error>,
     },
+    /// What the change calendars say, for the review with `token`.
+    FreezeLoaded {
+        token: String,
+        freeze: crate::runs::freeze::Freeze,
+    },
     /// A notification could not be delivered (the runs are not affected): why.
     NotifyFailed(String),
     /// `:login`: what the operator must do to approve it.

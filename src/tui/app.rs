@@ -16,7 +16,7 @@ use super::screen::browse::{Pane, ProductList};
 use super::screen::form::FormScreen;
 use super::screen::history::HistoryScreen;
 use super::screen::palette::{self, Command as P};
-use super::screen::review::Review;
+use super::screen::review::{self, Review};
 use super::screen::run::RunScreen;
 use super::screen::runs::RunsScreen;
 use super::screen::{Cx, Overlay, Screen};
@@ -410,6 +410,16 @@ impl App {
                 self.screen_command(Cmd::History)
             }
             P::Refresh => vec![self.list.reload()],
+            P::OverrideFreeze(reason) => {
+                match &mut self.screen {
+                    Screen::Review(r) if matches!(r.review.freeze, review::FreezeCheck::Held { .. }) => {
+                        self.session.toast(format!("FREEZE overridden, the journal keeps why: {reason}"), false);
+                        r.review.freeze_reason = Some(reason);
+                    }
+                    _ => self.session.toast("override-freeze: only on a review that a change freeze holds", true),
+                }
+                vec![]
+            }
             P::Login if self.session.target.demo => {
                 self.session.toast("The demo has no SSO: start sctui with an SSO profile to sign in", true);
                 vec![]
@@ -586,6 +596,12 @@ impl App {
             }
             (Screen::Review(mut r), Action::PreviewLoaded { token, result }) => {
                 r.on_preview(&token, result);
+                Screen::Review(r)
+            }
+            (Screen::Review(mut r), Action::FreezeLoaded { token, freeze }) if r.review.token == token => {
+                if let review::FreezeCheck::Loading = r.review.freeze {
+                    r.review.freeze = review::FreezeCheck::of(&freeze, &self.session.settings.config.freeze_calendars);
+                }
                 Screen::Review(r)
             }
             (Screen::History(mut h), Action::HistoryActions { pp_id, actions }) if h.product.id == pp_id => {
@@ -906,6 +922,7 @@ impl App {
             a @ (Action::FormLoaded { .. }
             | Action::TargetsLoaded { .. }
             | Action::PreviewLoaded { .. }
+            | Action::FreezeLoaded { .. }
             | Action::HistoryPage { .. }
             | Action::HistoryActions { .. }
             | Action::RecordLoaded { .. }) => {

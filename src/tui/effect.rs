@@ -90,6 +90,11 @@ pub enum Effect {
         version: Option<String>,
         parameters: std::collections::BTreeMap<String, Vec<String>>,
     },
+    /// GetCalendarState on the config's freeze calendars, for the review with `token`.
+    LoadFreeze {
+        token: String,
+        calendars: Vec<String>,
+    },
     /// The device-code login of the profile's SSO session (`:login`).
     Login {
         profile: Option<String>,

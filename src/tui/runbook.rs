@@ -77,6 +77,8 @@ pub struct Run {
     /// Its credentials expired while it was sent or watched: the run view offers the login,
     /// after which the run is taken up again.
     pub credentials_expired: bool,
+    /// Started during a change freeze, with the operator's reason (journaled with the run).
+    pub freeze: Option<crate::runs::journal::FreezeOverride>,
     /// Record polls answered so far, and the poll the steps were last asked for after: at most
     /// one GetAutomationExecution per poll.
     pub polls: u64,
@@ -150,7 +152,7 @@ impl Run {
             token: self.token.clone(),
             // The runtime knows the recording's clock: it sets this as it starts the run.
             recording: None,
-            freeze: None,
+            freeze: self.freeze.clone(),
         }
     }
 }
@@ -195,7 +197,7 @@ impl RunBook {
         self.list.iter().find(|r| r.id == id)
     }
 
-    fn get_mut(&mut self, id: RunId) -> Option<&mut Run> {
+    pub fn get_mut(&mut self, id: RunId) -> Option<&mut Run> {
         self.list.iter_mut().find(|r| r.id == id)
     }
 
@@ -246,6 +248,7 @@ impl RunBook {
             decision: None,
             steps: None,
             credentials_expired: false,
+            freeze: None,
             polls: 0,
             steps_at_poll: 0,
         });

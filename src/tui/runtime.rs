@@ -556,6 +556,9 @@ impl Runtime {
                     Action::PreviewLoaded { token, result }
                 }
                 Effect::LoadIdentity => Action::IdentityLoaded(client.caller_identity().await),
+                Effect::LoadFreeze { token, calendars } => {
+                    Action::FreezeLoaded { token, freeze: crate::runs::freeze::check(&client, &calendars).await }
+                }
                 other => {
                     tracing::error!(?other, "not a read");
                     return;

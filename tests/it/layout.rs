@@ -19,7 +19,7 @@ const RULES: &[(&str, &[&str])] = &[
     ("fleet", &["catalog", "config", "domain", "sso", "validate"]),
     ("headless", &["catalog", "cli", "domain", "fleet", "notify", "runs", "sso", "validate"]),
     ("emulator", &["domain", "validate"]),
-    ("tui", &["catalog", "config", "domain", "fleet", "headless", "notify", "runs", "sso", "validate"]),
+    ("tui", &["catalog", "config", "domain", "fleet", "headless", "notify", "paths", "runs", "sso", "validate"]),
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

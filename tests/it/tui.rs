@@ -1244,3 +1244,41 @@ async fn the_tui_notifies_a_run_end_and_shows_a_failed_notification() {
         (Some("run_ended"), Some("SUCCEEDED"), Some(WEB))
     );
 }
+
+/// Issue 15 in the TUI: the review of a production run asks the change calendars; while one is
+/// CLOSED the run is refused, and `:override-freeze REASON` on the review runs it, the journal
+/// keeping the reason.
+#[tokio::test]
+async fn a_change_freeze_holds_the_review_until_a_reason_is_given() {
+    let mut d = Driver::new(0.0).await;
+    d.app.session.production = true;
+    d.app.session.settings.config.freeze_calendars = vec!["prod-change-freeze".into()];
+    assert!(d.emu.set_calendar("prod-change-freeze", "CLOSED"));
+    d.pick(WEB, RESTART).await;
+    d.open_form().await;
+    d.ctrl('s');
+    d.until("the calendars' answer", |a| {
+        matches!(a.review().map(|r| &r.freeze), Some(sctui::tui::screen::review::FreezeCheck::Held { .. }))
+    })
+    .await;
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("FREEZE: change calendar prod-change-freeze: CLOSED"), "{screen}");
+    d.key(KeyCode::Enter);
+    d.type_text(WEB);
+    d.key(KeyCode::Enter);
+    assert!(d.app.runs.list.is_empty(), "nothing was sent");
+    assert!(d.app.session.toast.as_ref().is_some_and(|t| t.text.contains("FREEZE")));
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Char(':'));
+    d.type_text("override-freeze CHG-9 approved by the change board");
+    d.key(KeyCode::Enter);
+    assert!(d.screen(120, 40).contains("FREEZE overridden"));
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Enter);
+    d.until("the run ended", |a| a.runs.list.first().is_some_and(|r| r.phase == RunPhase::Ended)).await;
+    let journal = d.rt.journal_path().unwrap();
+    let (events, _) = sctui::runs::journal::Journal::read(&journal).unwrap();
+    let runs = sctui::runs::journal::runs(&events);
+    let f = runs[0].freeze.as_ref().expect("journaled with the freeze");
+    assert_eq!((f.state.as_str(), f.reason.as_str()), ("CLOSED", "CHG-9 approved by the change board"));
+}

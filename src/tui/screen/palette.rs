@@ -18,11 +18,13 @@ pub enum Command {
     History,
     Refresh,
     Login,
+    /// On a review held by a change freeze: the reason to run anyway (journaled).
+    OverrideFreeze(String),
     Help,
     Quit,
 }
 
-pub const COMMANDS: [(&str, &str); 11] = [
+pub const COMMANDS: [(&str, &str); 12] = [
     ("profile", "profile NAME: connect with another AWS profile"),
     ("access", "access auto|account|role|user: which products and records are listed"),
     ("region", "region NAME: connect to another region"),
@@ -32,6 +34,7 @@ pub const COMMANDS: [(&str, &str); 11] = [
     ("history", "history: the selected product's records"),
     ("refresh", "refresh: reload the products"),
     ("login", "login: sign in to IAM Identity Center (SSO) with a device code"),
+    ("override-freeze", "override-freeze REASON: on a review held by a change freeze, run anyway (journaled)"),
     ("help", "help: every key of this screen"),
     ("quit", "quit"),
 ];
@@ -81,6 +84,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "history" => Ok(Command::History),
         "refresh" => Ok(Command::Refresh),
         "login" => Ok(Command::Login),
+        "override-freeze" => {
+            let reason = needs("the reason to run during the freeze")?;
+            crate::runs::freeze::check_reason(&reason)
+                .map(Command::OverrideFreeze)
+                .map_err(|e| e.replace("--override-freeze", "override-freeze"))
+        }
         "help" => Ok(Command::Help),
         "quit" | "q" => Ok(Command::Quit),
         "" => Err("type a command: profile, region, access, theme, filter, runs, history, refresh, help, quit".into()),

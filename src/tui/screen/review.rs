@@ -65,6 +65,34 @@ pub struct Review {
     pub typing: bool,
     /// What SSM says the run would touch (its execution preview).
     pub preview: Preview,
+    /// What the config's change calendars say of a production run.
+    pub freeze: FreezeCheck,
+    /// The reason to run during the freeze (`:override-freeze REASON`).
+    pub freeze_reason: Option<String>,
+}
+
+/// The change calendars' word on a production run (`freeze_calendars`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FreezeCheck {
+    /// Not production, or no calendar in the config.
+    NotAsked,
+    Loading,
+    Open,
+    /// Closed, or unreadable: what they say, and CLOSED or UNKNOWN for the journal.
+    Held {
+        calendars: Vec<String>,
+        text: String,
+        label: &'static str,
+    },
+}
+
+impl FreezeCheck {
+    pub fn of(freeze: &crate::runs::freeze::Freeze, calendars: &[String]) -> FreezeCheck {
+        if !freeze.blocks() {
+            return FreezeCheck::Open;
+        }
+        FreezeCheck::Held { calendars: calendars.to_vec(), text: freeze.describe(calendars), label: freeze.label() }
+    }
 }
 
 /// SSM's execution preview of a single run, as the review shows it in one line.
@@ -135,7 +163,20 @@ pub fn open(form: Box<Form>, cx: &mut Cx) -> Next {
             )),
         ),
     };
+    // A production run asks the change calendars first, in the (first) production product's account.
+    let production = std::iter::once(form.product.cell)
+        .chain(form.batch.iter().map(|p| p.cell))
+        .find(|c| cx.session.production_at(*c));
+    let calendars = cx.session.settings.config.freeze_calendars.clone();
+    let (freeze, ask_freeze) = match production {
+        Some(cell) if !calendars.is_empty() => {
+            (FreezeCheck::Loading, Some(Effect::at(cell, Effect::LoadFreeze { token: token.clone(), calendars })))
+        }
+        _ => (FreezeCheck::NotAsked, None),
+    };
     let review = Review {
+        freeze,
+        freeze_reason: None,
         token,
         parameters: form.parameters(),
         on_execute: false,
@@ -152,6 +193,7 @@ pub fn open(form: Box<Form>, cx: &mut Cx) -> Next {
     let mut screen = ReviewScreen { form, review };
     let mut effects = screen.resolve_batch(cx.list);
     effects.extend(ask);
+    effects.extend(ask_freeze);
     (Screen::Review(Box::new(screen)), effects)
 }
 
@@ -282,6 +324,34 @@ fn unconfirmed(review: &Review, expected: &str, what: &str, cx: &mut Cx) -> bool
     }
 }
 
+/// Held by a change freeze without a reason given (or the calendars not answered yet).
+fn frozen(review: &Review, cx: &mut Cx) -> bool {
+    match (&review.freeze, &review.freeze_reason) {
+        (FreezeCheck::Loading, _) => {
+            cx.session.toast("Asking the change calendars first (GetCalendarState); nothing was sent", true);
+            true
+        }
+        (FreezeCheck::Held { text, .. }, None) => {
+            let t = format!("FREEZE: {text}: nothing was sent; `:override-freeze REASON` runs it anyway (journaled)");
+            cx.session.toast(t, true);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The freeze a run starts in, with its reason, as the journal keeps it.
+fn overridden(review: &Review) -> Option<crate::runs::journal::FreezeOverride> {
+    match (&review.freeze, &review.freeze_reason) {
+        (FreezeCheck::Held { calendars, label, .. }, Some(reason)) => Some(crate::runs::journal::FreezeOverride {
+            calendars: calendars.clone(),
+            state: label.to_string(),
+            reason: reason.clone(),
+        }),
+        _ => None,
+    }
+}
+
 /// Read-only: nothing is sent, and no run is made that would look as if it were going.
 fn refused_read_only(cx: &mut Cx) -> bool {
     if cx.session.read_only {
@@ -294,10 +364,11 @@ const READ_ONLY: &str =
     "READ-ONLY: executing is off (--read-only, the profile's read_only, or no journal); nothing was sent";
 
 fn start_run(s: ReviewScreen, cx: &mut Cx) -> Next {
-    if refused_read_only(cx) || unconfirmed(&s.review, &s.form.product.name, "exactly ", cx) {
+    if refused_read_only(cx) || unconfirmed(&s.review, &s.form.product.name, "exactly ", cx) || frozen(&s.review, cx) {
         return (Screen::Review(Box::new(s)), vec![]);
     }
     let ReviewScreen { form, review } = s;
+    let freeze = overridden(&review);
     let new = NewRun {
         product: form.product.clone(),
         action: form.action.clone(),
@@ -308,6 +379,9 @@ fn start_run(s: ReviewScreen, cx: &mut Cx) -> Next {
         phase: RunPhase::Submitting,
     };
     let id = cx.runs.add(new, cx.session.now);
+    if let Some(r) = cx.runs.get_mut(id) {
+        r.freeze = freeze;
+    }
     let spec = cx.runs.get(id).map(|r| r.spec());
     let cell = form.product.cell;
     let effects = spec.map(|spec| Effect::at(cell, Effect::Execute { run: id, spec })).into_iter().collect();
@@ -318,9 +392,13 @@ fn start_run(s: ReviewScreen, cx: &mut Cx) -> Next {
 /// action are shown as not started, with the reason.
 fn start_batch(s: ReviewScreen, cx: &mut Cx) -> Next {
     let Some(plan) = s.review.batch.clone() else { return (Screen::Review(Box::new(s)), vec![]) };
-    if refused_read_only(cx) || unconfirmed(&s.review, &plan.items.len().to_string(), "(the number of products) ", cx) {
+    if refused_read_only(cx)
+        || unconfirmed(&s.review, &plan.items.len().to_string(), "(the number of products) ", cx)
+        || frozen(&s.review, cx)
+    {
         return (Screen::Review(Box::new(s)), vec![]);
     }
+    let freeze = overridden(&s.review);
     let action_name = s.form.action.name.clone();
     let mut specs = Vec::new();
     let mut ids = Vec::new();
@@ -348,6 +426,9 @@ fn start_batch(s: ReviewScreen, cx: &mut Cx) -> Next {
         };
         let id = cx.runs.add(new, cx.session.now);
         ids.push(id);
+        if let Some(r) = cx.runs.get_mut(id) {
+            r.freeze = freeze.clone();
+        }
         if queued && let Some(r) = cx.runs.get(id) {
             specs.push((id, r.spec(), r.product.cell));
         }
@@ -407,6 +488,9 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
     }
     lines.push(Line::default());
     lines.extend(hang(preview_line(&review.preview, vcx), width, 14));
+    if let Some(f) = freeze_line(review, vcx) {
+        lines.extend(hang(f, width, 14));
+    }
     lines.push(Line::default());
     let token = Line::from(vec![
         label(t, "ExecuteToken"),
@@ -420,6 +504,26 @@ pub fn render(s: &ReviewScreen, target: &Target, vcx: &ViewCx, f: &mut Frame, ar
     let mut decision = vec![Line::default()];
     buttons(s, vcx, &mut decision);
     details_and_decision(lines, decision, s.review.scroll, vcx, f, inner);
+}
+
+/// The change calendars' word on a production run, when the config names calendars.
+fn freeze_line(review: &Review, vcx: &ViewCx) -> Option<Line<'static>> {
+    let t = vcx.theme;
+    let (text, style) = match (&review.freeze, &review.freeze_reason) {
+        (FreezeCheck::NotAsked, _) => return None,
+        (FreezeCheck::Loading, _) => {
+            (format!("{} asking the change calendars (GetCalendarState)…", t.spinner(vcx.frame)), t.dim())
+        }
+        (FreezeCheck::Open, _) => ("change calendars open: no freeze".to_string(), t.ok()),
+        (FreezeCheck::Held { text, .. }, None) => (
+            format!("FREEZE: {}. `:override-freeze REASON` runs it anyway; the journal keeps the reason", safe(text)),
+            t.error(),
+        ),
+        (FreezeCheck::Held { text, .. }, Some(reason)) => {
+            (format!("FREEZE overridden ({}): {}", safe(text), safe(reason)), t.warn())
+        }
+    };
+    Some(Line::from(vec![label(t, "Freeze"), Span::styled(text, style)]))
 }
 
 /// SSM's execution preview in one line: what the run would touch and what its steps do.
@@ -649,6 +753,9 @@ fn render_batch(s: &ReviewScreen, plan: &BatchChoice, vcx: &ViewCx, f: &mut Fram
         "go on: every product is run"
     };
     lines.push(Line::from(vec![label(t, "On a failure"), Span::styled(stop, t.key()), Span::styled("  (f)", t.dim())]));
+    if let Some(f) = freeze_line(&s.review, vcx) {
+        lines.extend(hang(f, width, 14));
+    }
     let mut decision = vec![Line::default()];
     if let Some(typed) = &s.review.confirm {
         decision.push(Line::from(Span::styled(
