@@ -1234,7 +1234,9 @@ fn parse_since(s: &str, now: crate::domain::Timestamp) -> Result<crate::domain::
         )
     };
     let s = s.trim();
-    if let Some((n, unit)) = s.len().checked_sub(1).map(|i| s.split_at(i))
+    // The unit is the last character (split where it starts: a multi-byte one is not cut).
+    if let Some((i, _)) = s.char_indices().last()
+        && let (n, unit) = s.split_at(i)
         && let Ok(n) = n.parse::<u32>()
     {
         let secs = match unit {
@@ -1356,4 +1358,24 @@ pub fn runs_report(
         }
     }
     EXIT_OK
+}
+
+#[cfg(test)]
+mod since {
+    use super::parse_since;
+    use crate::domain::Timestamp;
+
+    /// Ages, dates and RFC 3339; anything else, however it ends (a multi-byte last character
+    /// included), is refused with the flag named, never a panic.
+    #[test]
+    fn since_takes_ages_dates_and_rfc3339() {
+        let now = Timestamp(1_000_000.0);
+        assert_eq!(parse_since("90m", now), Ok(Timestamp(1_000_000.0 - 5400.0)));
+        assert_eq!(parse_since("2d", now), Ok(Timestamp(1_000_000.0 - 172_800.0)));
+        assert_eq!(parse_since("1970-01-02", now), Ok(Timestamp(86_400.0)));
+        assert_eq!(parse_since("1970-01-01T00:01:00Z", now), Ok(Timestamp(60.0)));
+        for bad in ["yesterday", "5é", "é", "", "12x", "-3h"] {
+            assert!(parse_since(bad, now).is_err_and(|e| e.starts_with("--since")), "{bad}");
+        }
+    }
 }

@@ -472,8 +472,7 @@ impl App {
             })
             .collect();
         let login_profile = self.session.fleet.as_ref().and_then(|v| v.login_profile.clone());
-        let view =
-            FleetView { name: f.name.clone(), cells: cells.clone(), problems: f.problems.clone(), login_profile };
+        let view = FleetView { name: f.name.clone(), cells: cells.clone(), login_profile };
         self.session.fleet = Some(view);
         self.session.conn = Conn::Ready;
         if let Some(p) = f.problems.first() {

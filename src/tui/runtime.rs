@@ -185,6 +185,11 @@ impl Runtime {
     pub fn set_windows(&mut self, token_window: Duration, poll_error_timeout: Duration) {
         self.token_window = token_window;
         self.poll_error_timeout = poll_error_timeout;
+        self.rebuild_runners();
+    }
+
+    /// The runners again, with this runtime's journal, windows and notifier (same clients).
+    fn rebuild_runners(&mut self) {
         self.runner = self.runner.take().map(|r| self.runner_for(r.client));
         self.cells = std::mem::take(&mut self.cells).into_iter().map(|r| self.runner_for(r.client)).collect();
     }
@@ -262,8 +267,7 @@ impl Runtime {
         let send = self.sender();
         notifier.on_failure(Arc::new(move |what: String| send.send(Action::NotifyFailed(what))));
         self.notifier = Some(notifier);
-        self.runner = self.runner.take().map(|r| self.runner_for(r.client));
-        self.cells = std::mem::take(&mut self.cells).into_iter().map(|r| self.runner_for(r.client)).collect();
+        self.rebuild_runners();
     }
 
     /// The session is recorded: each run started from now on is journaled with where it starts.

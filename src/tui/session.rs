@@ -62,13 +62,12 @@ pub struct FleetCell {
     pub production: bool,
 }
 
-/// The fleet the TUI lists (`sctui --fleet NAME`): its name, its cells in the runtime's order
-/// (a product's `cell` indexes them), and what could not be made a cell.
+/// The fleet the TUI lists (`sctui --fleet NAME`): its name and its cells in the runtime's order
+/// (a product's `cell` indexes them).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FleetView {
     pub name: String,
     pub cells: Vec<FleetCell>,
-    pub problems: Vec<String>,
     /// The profile whose SSO session the fleet's credentials come from (`:login` signs in to it).
     pub login_profile: Option<String>,
 }

@@ -444,7 +444,7 @@ impl ProductList {
     fn update_row(&mut self, pp_id: &str, change: impl FnOnce(&mut ProvisionedProduct)) {
         if let Some(row) = self.rows.iter_mut().find(|r| r.product.id == pp_id) {
             change(&mut row.product);
-            row.key = search_key(&row.product, self.cells.get(usize::from(row.product.cell.unwrap_or(u16::MAX))));
+            row.key = search_key(&row.product, row.product.cell.and_then(|c| self.cells.get(usize::from(c))));
             self.filtered_for.clear();
         }
     }
