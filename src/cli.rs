@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "sctui",
-    version,
+    version = crate::version::VERSION,
     about = "Run AWS Service Catalog self-service actions from a terminal",
     long_about = "Run AWS Service Catalog self-service actions from a terminal.\n\n\
         With no command, opens the interactive TUI. `--demo` runs everything on an embedded \
@@ -175,6 +175,39 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<RunsAction>,
     },
+    /// Where sctui's config, journal and log are, and a commented example config.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print a shell completion script: subcommands, flags and their values; bash and zsh also
+    /// complete --profile with the profiles of ~/.aws/config and ~/.aws/credentials. The Debian
+    /// package installs them; otherwise, for example, `sctui completions bash >
+    /// ~/.local/share/bash-completion/completions/sctui`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff): sctui's, or a command's (`sctui man runs export`). `--dir DIR`
+    /// writes every page there instead (sctui.1, sctui-exec.1, ...). Read one with
+    /// `sctui man | man -l -`.
+    Man {
+        /// The command whose page to print (default: sctui's own, with the TUI's keys).
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+        /// Write every page into this folder (created if needed; existing pages are replaced).
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print where the config file, the journal and the log are (flags and XDG variables
+    /// applied), and whether each exists.
+    Path,
+    /// Print a commented example config: every setting, with its default or an example value.
+    Example,
 }
 
 #[derive(Debug, Subcommand)]

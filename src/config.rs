@@ -150,6 +150,10 @@ pub struct ProfileConfig {
     pub region: Option<String>,
 }
 
+/// A commented example config (`sctui config example`): every setting, the defaults set and the
+/// rest as `# ` examples. The README shows it whole.
+pub const EXAMPLE: &str = include_str!("config/example.toml");
+
 /// The default place of the config file.
 pub fn default_path() -> Option<PathBuf> {
     crate::paths::config_dir().map(|d| d.join("config.toml"))
@@ -284,6 +288,86 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names of Config's fields, as serde asks for them.
+    fn config_fields() -> &'static [&'static str] {
+        use serde::de::{Error, Visitor};
+        struct Fields(std::cell::Cell<&'static [&'static str]>);
+        impl<'de> serde::Deserializer<'de> for &Fields {
+            type Error = serde::de::value::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+                Err(Error::custom("only a struct's fields are read"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                self.0.set(fields);
+                Err(Error::custom("read"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+                unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+            }
+        }
+        let fields = Fields(std::cell::Cell::new(&[]));
+        let _ = Config::deserialize(&fields);
+        assert!(fields.0.get().len() > 10, "Config's fields were not read");
+        fields.0.get()
+    }
+
+    /// The example with every `# setting` line taken in (prose comments stay comments).
+    fn example_with_every_setting() -> String {
+        let setting = regex::Regex::new(r"^# (\[[a-z_.-]+\]|[a-z_]+ = )").unwrap();
+        EXAMPLE.lines().map(|l| if setting.is_match(l) { &l[2..] } else { l }).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn the_example_config_parses_as_it_is_and_with_every_example_taken_in() {
+        let path = Path::new("example.toml");
+        let as_is = parse(EXAMPLE, path).unwrap();
+        assert_eq!(as_is.profile, None, "as it is, the example changes no connection");
+        assert!(!as_is.read_only && as_is.production_profiles.is_empty() && as_is.notify_webhook.is_none());
+        let all = parse(&example_with_every_setting(), path).unwrap();
+        // Every setting is shown: a new one missing from the example fails here.
+        let shown = [
+            all.profile.is_some(),
+            all.region.is_some(),
+            all.theme.is_some(),
+            all.bell.is_some(),
+            all.access_level.is_some(),
+            all.accept_language.is_some(),
+            all.concurrency.is_some(),
+            all.max_response_mb.is_some(),
+            all.max_rate.is_some(),
+            all.token_window_secs.is_some(),
+            !all.production_profiles.is_empty(),
+            !all.production_accounts.is_empty(),
+            all.profiles.get("audit").is_some_and(|p| p.read_only),
+            all.profiles.get("prod-eu").is_some_and(|p| p.production && p.region.is_some()),
+            all.osc52.is_some(),
+            all.mouse.is_some(),
+            all.keys.len() == 2,
+            all.fleet.len() == 2,
+            all.notify_command.is_some(),
+            all.notify_webhook.is_some(),
+            all.notify_timeout_secs.is_some(),
+            !all.freeze_calendars.is_empty(),
+        ];
+        assert!(shown.iter().all(|s| *s), "{shown:?}");
+        // Every field of Config, read off its Deserialize, is in the example: a setting added
+        // without an example fails here.
+        for field in config_fields() {
+            let set = format!("{field} = ");
+            let table = format!("[{field}");
+            assert!(
+                example_with_every_setting().lines().any(|l| l.starts_with(&set) || l.starts_with(&table)),
+                "the example config does not show `{field}`"
+            );
+        }
+    }
 
     #[test]
     fn production_is_told_by_profile_by_account_and_when_the_account_is_unknown() {

@@ -28,10 +28,33 @@ pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 pub const EXIT_TIMEOUT: i32 = 3;
 pub const EXIT_API: i32 = 4;
-/// `--read-only` refused to execute.
+/// Refused: `--read-only`, production without `--confirm`, or a closed change calendar.
 pub const EXIT_REFUSED: i32 = 5;
 /// The action ran, but the journal could not record how it went (a full disk, say).
 pub const EXIT_JOURNAL: i32 = 6;
+
+/// Every exit code and what it means: the README's table and the man page are made from this.
+pub const EXIT_CODES: &[(i32, &str)] = &[
+    (EXIT_OK, "success (with `--wait`: the record SUCCEEDED)"),
+    (EXIT_FAILED, "the record FAILED (its RecordErrors are printed)"),
+    (EXIT_BAD_INPUT, "bad input: nothing was sent"),
+    (
+        EXIT_TIMEOUT,
+        "`--timeout` passed while waiting (`exec`, `batch` and `runs resume` with `--wait`; the runs go on in AWS)",
+    ),
+    (
+        EXIT_API,
+        "an API or connection error, with what to do next; also a watch that had to stop: a record that no longer \
+         exists or may not be read (at once), or calls failing for longer than `--poll-error-timeout` (default 300 s: \
+         expired credentials, no network), the run left open for `runs resume`",
+    ),
+    (
+        EXIT_REFUSED,
+        "refused: `--read-only`, a production run without its `--confirm`, or a change calendar closed without \
+         `--override-freeze` (nothing was sent)",
+    ),
+    (EXIT_JOURNAL, "the action ran, but the journal could not record how it went (a full disk, say)"),
+];
 
 /// What a headless command works with.
 pub struct Context<'a> {
@@ -183,6 +206,9 @@ pub async fn run(command: &Command, ctx: &Context<'_>, out: &mut dyn Write, err:
         Command::Emulator(_)
         | Command::Login
         | Command::Accounts
+        | Command::Config { .. }
+        | Command::Completions { .. }
+        | Command::Man { .. }
         | Command::Runs { action: None | Some(RunsAction::Export { .. } | RunsAction::Verify { .. }) } => Ok(EXIT_OK),
         Command::Runs { action: Some(RunsAction::Resume { wait, resend, timeout }) } => {
             resume(ctx, Resume { wait: *wait, resend, timeout: *timeout }, out, err).await
@@ -1314,9 +1340,10 @@ pub fn runs_report(
             let _ = writeln!(err, "sctui: {broken}; `sctui runs verify` says more");
         }
         match spec.format {
-            ExportFormat::Json => {
-                output::json(out, &json!({"Runs": output::export_json_runs(&runs), "Journal": chain}))
-            }
+            ExportFormat::Json => output::json(
+                out,
+                &json!({"Runs": output::export_json_runs(&runs), "Journal": chain, "ExportedBy": crate::version::line()}),
+            ),
             ExportFormat::Md => output::export_md(&runs, &chain, out),
             ExportFormat::Csv => output::export_csv(&runs, &chain, out),
         }

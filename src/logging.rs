@@ -17,9 +17,14 @@ const SECRET_BEARING_TARGETS: [&str; 10] = [
     "rustls",
 ];
 
+/// `$XDG_STATE_HOME/sctui/sctui.log`, else `~/.local/state/sctui/sctui.log`.
+pub fn default_path() -> Option<PathBuf> {
+    state_dir().map(|d| d.join("sctui.log"))
+}
+
 /// Installs the file logger. Level from `SCTUI_LOG` (default `info`). Returns the path in use, if any.
 pub fn init(path: Option<&Path>) -> Option<PathBuf> {
-    let path = path.map(Path::to_path_buf).or_else(|| state_dir().map(|d| d.join("sctui.log")))?;
+    let path = path.map(Path::to_path_buf).or_else(default_path)?;
     let file = open_private(&path).ok()?.file;
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("SCTUI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -36,5 +41,9 @@ pub fn init(path: Option<&Path>) -> Option<PathBuf> {
         .with_writer(std::sync::Mutex::new(file))
         .try_init()
         .is_ok();
+    // The first line says which build wrote what follows.
+    if installed {
+        tracing::info!("{}", crate::version::line());
+    }
     installed.then_some(path)
 }

@@ -12,6 +12,10 @@ use std::sync::Arc;
 
 fn main() {
     let cli = Cli::parse();
+    // What sctui says about itself needs no log, no runtime and no AWS.
+    if let Some(code) = about_sctui(&cli) {
+        std::process::exit(code);
+    }
     sctui::logging::init(cli.global.log_file.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -24,6 +28,42 @@ fn main() {
     // Do not wait for background tasks (a poll in flight) to finish.
     runtime.shutdown_background();
     std::process::exit(code);
+}
+
+/// `completions`, `man` and `config`: printed at once, before anything is opened.
+fn about_sctui(cli: &Cli) -> Option<i32> {
+    use sctui::cli::ConfigAction;
+    let mut out = std::io::stdout().lock();
+    let done = match &cli.command {
+        Some(Command::Completions { shell }) => sctui::manual::completions(*shell, &mut out),
+        Some(Command::Man { dir: Some(dir), .. }) => sctui::manual::write_pages(dir).map(|written| {
+            for path in written {
+                let _ = writeln!(out, "{}", sctui::validate::clean(&path.display().to_string()));
+            }
+        }),
+        Some(Command::Man { command, dir: None }) => match sctui::manual::page(command) {
+            Ok(text) => out.write_all(text.as_bytes()),
+            Err(e) => {
+                eprintln!("sctui: {e}");
+                return Some(headless::EXIT_BAD_INPUT);
+            }
+        },
+        Some(Command::Config { action: ConfigAction::Example }) => out.write_all(sctui::config::EXAMPLE.as_bytes()),
+        Some(Command::Config { action: ConfigAction::Path }) => {
+            let json = cli.global.output == sctui::cli::Output::Json;
+            sctui::manual::print_places(&sctui::manual::places(&cli.global), json, &mut out)
+        }
+        _ => return None,
+    };
+    match done.and_then(|()| out.flush()) {
+        Ok(()) => Some(headless::EXIT_OK),
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Some(headless::EXIT_OK),
+        Err(e) => {
+            eprintln!("sctui: {e}");
+            Some(headless::EXIT_API)
+        }
+    }
 }
 
 /// The command line, with the config file's defaults filled in where a flag was not given.

@@ -295,6 +295,7 @@ impl Runner {
             token: spec.token.clone(),
             recording: spec.recording.clone(),
             freeze: spec.freeze.clone(),
+            sctui: Some(crate::version::line()),
         };
         // Never run what could be forgotten.
         self.log(requested).await.map_err(|e| RunError::Journal(e.to_string()))?;

@@ -13,9 +13,14 @@ pub fn check(command: &Command) -> Result<(), Vec<Invalid>> {
         }
     };
     let params = match command {
-        Command::Emulator(_) | Command::Products { .. } | Command::Runs { .. } | Command::Login | Command::Accounts => {
-            None
-        }
+        Command::Emulator(_)
+        | Command::Products { .. }
+        | Command::Runs { .. }
+        | Command::Login
+        | Command::Accounts
+        | Command::Config { .. }
+        | Command::Completions { .. }
+        | Command::Man { .. } => None,
         Command::Actions { product } | Command::History { product } => {
             push(validate::product_ref("product", product));
             None

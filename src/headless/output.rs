@@ -160,6 +160,7 @@ pub fn export_csv(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
         "Errors",
         "ConsoleLinks",
         "Recording",
+        "Sctui",
         "ChainHead",
     ]);
     for r in runs {
@@ -189,6 +190,7 @@ pub fn export_csv(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
             csv_cell(&errors.join("; ")),
             console_links(r).join(" "),
             r.recording.as_ref().map(|x| csv_cell(&format!("{} at {:.1} s", x.file, x.at))).unwrap_or_default(),
+            opt(&r.sctui),
             chain.chain_head.clone(),
         ]);
     }
@@ -197,6 +199,7 @@ pub fn export_csv(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
 
 pub fn export_md(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
     let _ = writeln!(out, "# Service Catalog self-service actions\n");
+    let _ = writeln!(out, "Exported by {}.\n", crate::version::line());
     match &chain.broken {
         None => {
             let _ = writeln!(
@@ -250,6 +253,8 @@ pub fn export_md(runs: &[JournalRun], chain: &Chain, out: &mut dyn Write) {
         if let Some(x) = &r.recording {
             let _ = writeln!(out, "- Recording: `{}` at {:.1} s", clean(&x.file), x.at);
         }
+        let by = r.sctui.as_deref().unwrap_or("not recorded (journaled by an older sctui)");
+        let _ = writeln!(out, "- Sent by: {}", clean(by));
         let outcome = r.outcome.map(|o| o.as_str()).unwrap_or("still open");
         let _ = writeln!(out, "- Outcome: **{outcome}**");
         for e in &r.errors {
@@ -340,6 +345,6 @@ mod tests {
         let mut reader = csv::Reader::from_reader(&out[..]);
         let row = reader.records().next().unwrap().unwrap();
         assert_eq!(&row[8], "'=cmd|' /C calc'!A0");
-        assert_eq!(&row[18], "h");
+        assert_eq!(&row[19], "h");
     }
 }

@@ -50,6 +50,10 @@ pub enum Event {
         /// Run while a change calendar was closed (or could not be read): why.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         freeze: Option<FreezeOverride>,
+        /// The sctui that sent it: version, commit, and whether its tree was dirty (absent on
+        /// runs journaled before sctui recorded it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sctui: Option<String>,
     },
     /// Service Catalog answered the execute with this record.
     Created {
@@ -511,6 +515,9 @@ pub struct JournalRun {
     /// Run in a freeze, and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub freeze: Option<FreezeOverride>,
+    /// The sctui that requested it (`sctui --version`), when the journal says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sctui: Option<String>,
 }
 
 impl JournalRun {
@@ -553,6 +560,7 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
             token,
             recording,
             freeze,
+            sctui,
         } = e
         {
             if index.contains_key(run) {
@@ -571,6 +579,7 @@ pub fn runs(events: &[Event]) -> Vec<JournalRun> {
                 role: role.clone(),
                 recording: recording.clone(),
                 freeze: freeze.clone(),
+                sctui: sctui.clone(),
                 product_id: product_id.clone(),
                 product_name: product_name.clone(),
                 action_id: action_id.clone(),
@@ -652,6 +661,7 @@ mod tests {
             token: "tok-1".into(),
             recording: None,
             freeze: None,
+            sctui: Some(crate::version::line()),
         }
     }
 

@@ -433,6 +433,35 @@ const CONFIRM_QUIT: &[Binding] = &[
 ];
 
 impl KeyMode {
+    /// What the screen is, in words: the help's title and the man page's sections.
+    pub fn title(self) -> &'static str {
+        use KeyMode::*;
+        match self {
+            Products => "products list",
+            Actions => "actions list",
+            Filter => "filter",
+            FormText => "parameter form, typing a value",
+            FormChecklist => "parameter form, TARGET checklist",
+            FormButton => "parameter form",
+            Review => "review before execute",
+            ReviewConfirm => "review of a production run",
+            ReviewTyping => "review of a production run, typing the name",
+            ReviewBatch => "review of a batch",
+            Run => "run",
+            RunUncertain => "run whose Execute was never answered",
+            RunChoose => "run: pick its SSM execution",
+            ConfirmDecision => "confirm a choice for an uncertain run",
+            Runs => "runs",
+            History => "history",
+            Palette => "command palette",
+            Help => "help",
+            ConfirmQuit => "quit",
+            ConfirmDiscard => "drop the form's changes?",
+            ConfirmStop => "stop the run's SSM automation?",
+            RunsFilter => "runs filter",
+        }
+    }
+
     /// Every key table, for the help screen's tests and the README check.
     pub const ALL: [KeyMode; 22] = [
         KeyMode::Products,

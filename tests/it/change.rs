@@ -43,6 +43,13 @@ async fn verify_finds_an_edited_deleted_or_moved_line_and_exports_pin_the_chain_
     assert_eq!(v["Journal"]["Intact"], true);
     let runs = v["Runs"].as_array().unwrap();
     assert_eq!(runs.len(), 2);
+    // Each run says which build sent it: what `--version` prints, and the log's first line.
+    let version = text(&sctui(home.path()).arg("--version").output().unwrap().stdout).trim().to_string();
+    assert!(version.starts_with(&format!("sctui {} (commit ", env!("CARGO_PKG_VERSION"))), "{version}");
+    assert!(runs.iter().all(|r| r["sctui"] == version.as_str()), "{json}");
+    assert_eq!(v["ExportedBy"], version.as_str());
+    let log = std::fs::read_to_string(home.path().join("state/sctui/sctui.log")).unwrap();
+    assert!(log.lines().next().unwrap().ends_with(&version), "{log}");
     let (code, csv_text, _) = sctui_runs(&emu, home.path(), &["runs", "export", "--format", "csv"]).await;
     assert_eq!(code, 0);
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
@@ -53,6 +60,8 @@ async fn verify_finds_an_edited_deleted_or_moved_line_and_exports_pin_the_chain_
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| &r[head_col] == head.as_str() && &r[outcome_col] == "SUCCEEDED"), "{csv_text}");
+    let by_col = headers.iter().position(|h| h == "Sctui").unwrap();
+    assert!(rows.iter().all(|r| r[by_col] == version), "{csv_text}");
     // Console links for the ticket: the product, the record, the SSM execution behind it.
     let links_col = headers.iter().position(|h| h == "ConsoleLinks").unwrap();
     let links: Vec<String> = rows[0][links_col].split(' ').map(str::to_string).collect();
@@ -66,6 +75,7 @@ async fn verify_finds_an_edited_deleted_or_moved_line_and_exports_pin_the_chain_
     assert_eq!(runs[0]["console"][1].as_str(), Some(links[1].as_str()));
     let (_, md, _) = sctui_runs(&emu, home.path(), &["runs", "export"]).await;
     assert!(md.contains(&format!("chain head `{head}`")), "{md}");
+    assert_eq!(md.matches(&format!("- Sent by: {version}\n")).count(), 2, "{md}");
     assert!(md.contains(&format!("- Console: {}", links.join(" · "))), "{md}");
     // Which runs: one by its id, since a time, an age.
     let first = runs[0]["run"].as_str().unwrap().to_string();

@@ -7,19 +7,21 @@ use std::path::{Path, PathBuf};
 /// Each top-level module and the crate modules it may name (besides itself).
 const RULES: &[(&str, &[&str])] = &[
     ("paths", &[]),
+    ("version", &[]),
     ("domain", &[]),
     ("validate", &["domain"]),
-    ("logging", &["paths"]),
+    ("logging", &["paths", "version"]),
     ("notify", &["domain", "validate"]),
     ("config", &["domain", "notify", "paths", "validate"]),
-    ("cli", &["config", "domain", "validate"]),
+    ("cli", &["config", "domain", "validate", "version"]),
     ("catalog", &["domain", "validate"]),
-    ("runs", &["catalog", "domain", "notify", "paths", "validate"]),
+    ("runs", &["catalog", "domain", "notify", "paths", "validate", "version"]),
     ("sso", &["catalog", "validate"]),
     ("fleet", &["catalog", "config", "domain", "sso", "validate"]),
-    ("headless", &["catalog", "cli", "domain", "fleet", "notify", "runs", "sso", "validate"]),
+    ("headless", &["catalog", "cli", "domain", "fleet", "notify", "runs", "sso", "validate", "version"]),
     ("emulator", &["domain", "validate"]),
     ("tui", &["catalog", "config", "domain", "fleet", "headless", "notify", "paths", "runs", "sso", "validate"]),
+    ("manual", &["cli", "config", "headless", "logging", "runs", "tui", "validate", "version"]),
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

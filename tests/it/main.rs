@@ -9,6 +9,7 @@ mod fleet;
 mod headless;
 mod hostile;
 mod layout;
+mod package;
 mod principals;
 mod protocol;
 mod pty;

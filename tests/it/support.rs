@@ -97,6 +97,7 @@ pub fn web_restart_requested(
         token: token.into(),
         recording: None,
         freeze: None,
+        sctui: None,
     }
 }
 

@@ -410,6 +410,7 @@ fn uncertain_run_on_screen(app: &mut App) {
         token: "t-1".into(),
         recording: None,
         freeze: None,
+        sctui: None,
     };
     let open = crate::runs::journal::runs(&[requested]);
     update(app, Action::JournalLoaded { open, problems: vec![], closed_demo: 0 });

@@ -9,38 +9,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-fn mode_name(mode: KeyMode) -> &'static str {
-    use KeyMode::*;
-    match mode {
-        Products => "products list",
-        Actions => "actions list",
-        Filter => "filter",
-        FormText => "parameter form, typing a value",
-        FormChecklist => "parameter form, TARGET checklist",
-        FormButton => "parameter form",
-        Review => "review before execute",
-        ReviewConfirm => "review of a production run",
-        ReviewTyping => "review of a production run, typing the name",
-        ReviewBatch => "review of a batch",
-        Run => "run",
-        RunUncertain => "run whose Execute was never answered",
-        RunChoose => "run: pick its SSM execution",
-        ConfirmDecision => "confirm a choice for an uncertain run",
-        Runs => "runs",
-        History => "history",
-        Palette => "command palette",
-        Help => "help",
-        ConfirmQuit => "quit",
-        ConfirmDiscard => "drop the form's changes?",
-        ConfirmStop => "stop the run's SSM automation?",
-        RunsFilter => "runs filter",
-    }
-}
-
 /// Every key of `mode` (the screen under the help), the global ones and the config's extra ones.
 pub fn help(mode: KeyMode, extra: &[Override], scroll: u16, vcx: &ViewCx, f: &mut Frame, body: Rect) {
     let t = vcx.theme;
-    let mut lines = vec![Line::from(Span::styled(format!("Keys: {}", mode_name(mode)), t.title())), Line::default()];
+    let mut lines = vec![Line::from(Span::styled(format!("Keys: {}", mode.title()), t.title())), Line::default()];
     for b in keymap::bindings(mode).iter().chain(keymap::global()) {
         lines.push(Line::from(vec![Span::styled(format!("  {:<12}", b.label), t.key()), Span::raw(b.help)]));
     }
