@@ -300,3 +300,44 @@ fn the_readme_shows_the_exit_codes_and_the_example_config_the_binary_has() {
     let block = format!("```toml\n{}```", sctui::config::EXAMPLE);
     assert!(readme.contains(&block), "README.md's config block is not `sctui config example`");
 }
+
+#[test]
+fn config_path_says_where_each_file_is_and_the_example_config_is_taken_without_a_word() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let run = |args: &[&str]| out(crate::support::sctui(h).env("XDG_CONFIG_HOME", h.join("cfg")).args(args));
+    // Nothing there yet: the XDG places, said to be missing, and nothing is created by asking.
+    let o = run(&["config", "path", "-o", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let place = |what: &str| v.as_array().unwrap().iter().find(|p| p["what"] == what).unwrap().clone();
+    assert_eq!(place("config")["path"], h.join("cfg/sctui/config.toml").to_str().unwrap());
+    assert_eq!(place("journal")["path"], h.join("state/sctui/journal.jsonl").to_str().unwrap());
+    assert_eq!(place("log")["path"], h.join("state/sctui/sctui.log").to_str().unwrap());
+    assert!(v.as_array().unwrap().iter().all(|p| p["exists"] == false && p["from"] == "default"), "{v}");
+    assert!(!h.join("state").exists() && !h.join("cfg").exists(), "config path created a folder");
+
+    // The example, written where config path says, is read without a warning by a command.
+    let example = run(&["config", "example"]);
+    std::fs::create_dir_all(h.join("cfg/sctui")).unwrap();
+    std::fs::write(h.join("cfg/sctui/config.toml"), &example.stdout).unwrap();
+    let listed = run(&["--demo", "products", "-o", "json"]);
+    assert!(listed.status.success() && listed.stderr.is_empty(), "{}", String::from_utf8_lossy(&listed.stderr));
+    let table = String::from_utf8_lossy(&run(&["--journal", "/tmp/j.jsonl", "config", "path"]).stdout).into_owned();
+    assert!(
+        table.contains(&format!("config   {}  (default; exists)", h.join("cfg/sctui/config.toml").display())),
+        "{table}"
+    );
+    assert!(table.contains("journal  /tmp/j.jsonl  (--journal; "), "{table}");
+    assert!(
+        table.contains("log      ") && table.contains("sctui.log  (default; exists)"),
+        "the demo wrote its log: {table}"
+    );
+
+    // A page that does not exist: exit 2, the pages named, the word shown escaped.
+    let o = run(&["man", "no\u{1b}[2Jpe"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no manual page for `no\\u{1b}[2Jpe`") && err.contains("runs export"), "{err}");
+    assert!(o.stdout.is_empty());
+}
