@@ -149,6 +149,39 @@ _sctui_aws_profiles
     let offered: BTreeSet<String> = String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect();
     assert_eq!(offered, ["creds-only", "default", "ops-admin", "prod-eu"].map(String::from).into());
     assert!(["PWNED1", "PWNED2", "PWNED3"].iter().all(|m| !cwd.join(m).exists()));
+    // And as a person at a zsh prompt would: an interactive zsh in a pseudo-terminal (zpty),
+    // <Tab> after `--profile ` lists the profiles, `sctui ex<Tab>` becomes `sctui exec `. Each
+    // step waits for what it expects to be drawn; `timeout` bounds the whole.
+    let fpath = dir.path().join("fpath");
+    std::fs::create_dir_all(&fpath).unwrap();
+    std::fs::copy(&zsh_script, fpath.join("_sctui")).unwrap();
+    let interactive = r#"
+zmodload zsh/zpty
+zpty -b z 'zsh -f -i'
+zpty -w z "PS1='> '; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z "export AWS_CONFIG_FILE=${(q)2} AWS_SHARED_CREDENTIALS_FILE=${(q)3}"
+zpty -w z 'show() { zle -M "BUF<$BUFFER>" }; zle -N show; bindkey "^X" show; print RE""ADY'
+zpty -r -m z out '*READY*' || exit 3
+zpty -w -n z $'sctui --profile \t'
+zpty -r -m z out '*prod-eu*' || exit 4
+print -r -- "$out" | tr -d '\r' | tail -1
+zpty -w -n z $'\C-u'
+zpty -w -n z $'sctui ex\t\C-x'
+zpty -r -m z out '*BUF<*>*' || exit 5
+print -r -- "$out" | tr -d '\r' | grep -o 'BUF<[^>]*>'
+zpty -d z
+"#;
+    let shown = ok(Command::new("timeout")
+        .args(["30", "zsh", "-f", "-c", interactive, "driver"])
+        .arg(&fpath)
+        .args([&aws.0, &aws.1])
+        .current_dir(cwd));
+    // Without the terminal's control sequences (CSI … letter).
+    let shown = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").unwrap().replace_all(&shown, "").into_owned();
+    let lines: Vec<&str> = shown.lines().collect();
+    let listed: BTreeSet<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(listed, ["creds-only", "default", "ops-admin", "prod-eu"].into(), "{shown:?}");
+    assert_eq!(lines.get(1), Some(&"BUF<sctui exec >"), "{shown:?}");
     let script = std::fs::read_to_string(&zsh_script).unwrap();
     assert!(script.contains("--output=[") && script.contains("(table json)"), "enum values are listed");
     assert_eq!(script.matches(":PROFILE:_sctui_aws_profiles").count(), script.matches("--profile=[").count());
