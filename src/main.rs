@@ -36,11 +36,19 @@ fn about_sctui(cli: &Cli) -> Option<i32> {
     let mut out = std::io::stdout().lock();
     let done = match &cli.command {
         Some(Command::Completions { shell }) => sctui::manual::completions(*shell, &mut out),
-        Some(Command::Man { dir: Some(dir), .. }) => sctui::manual::write_pages(dir).map(|written| {
-            for path in written {
-                let _ = writeln!(out, "{}", sctui::validate::clean(&path.display().to_string()));
+        Some(Command::Man { dir: Some(dir), .. }) => match sctui::manual::write_pages(dir) {
+            Ok(written) => {
+                for path in written {
+                    let _ = writeln!(out, "{}", sctui::validate::clean(&path.display().to_string()));
+                }
+                Ok(())
             }
-        }),
+            Err(e) => {
+                let dir = sctui::validate::clean(&dir.display().to_string());
+                eprintln!("sctui: could not write the manual pages into {dir}: {e}; name a folder you can write to");
+                return Some(headless::EXIT_BAD_INPUT);
+            }
+        },
         Some(Command::Man { command, dir: None }) => match sctui::manual::page(command) {
             Ok(text) => out.write_all(text.as_bytes()),
             Err(e) => {
@@ -60,7 +68,7 @@ fn about_sctui(cli: &Cli) -> Option<i32> {
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Some(headless::EXIT_OK),
         Err(e) => {
-            eprintln!("sctui: {e}");
+            eprintln!("sctui: could not write to standard output: {e}");
             Some(headless::EXIT_API)
         }
     }

@@ -45,16 +45,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
 ];
 
 /// A page's title line: the date is the commit's, so that building the same commit twice gives
-/// the same pages.
+/// the same pages ("undated" when the commit is not known).
 fn man(cmd: clap::Command) -> clap_mangen::Man {
-    let date = crate::version::VERSION
-        .split_whitespace()
-        .map(|w| w.trim_end_matches([',', ')']))
-        .find(|w| w.len() == 10 && w.as_bytes()[4] == b'-' && w.as_bytes()[7] == b'-');
-    clap_mangen::Man::new(cmd)
-        .date(date.unwrap_or_default().to_string())
-        .source(crate::version::line())
-        .manual("sctui manual")
+    let date = if crate::version::COMMIT_DATE.is_empty() { "undated" } else { crate::version::COMMIT_DATE };
+    clap_mangen::Man::new(cmd).date(date).source(crate::version::line()).manual("sctui manual")
 }
 
 /// The sections clap_mangen writes, then ours.
@@ -212,8 +206,8 @@ pub fn write_pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// bash: profile names from the AWS CLI's files, for `--profile`. Only names of letters, digits
-/// and `._@+-` are offered, at most 2,000 lines of each file are read, and nothing read is
-/// evaluated (no compgen -W, whose word list the shell expands).
+/// and `._@+-` are offered, at most 2,000 reads of 1,024 characters of each file are made, and
+/// nothing read is evaluated (no compgen -W, whose word list the shell expands).
 const BASH_PROFILES: &str = r#"
 # sctui: --profile completes with the profiles of the AWS CLI's config and credentials files.
 _sctui_aws_profiles() {
@@ -221,7 +215,7 @@ _sctui_aws_profiles() {
     for f in "${AWS_CONFIG_FILE:-$HOME/.aws/config}" "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}"; do
         [[ -f $f && -r $f ]] || continue
         n=0
-        while IFS= read -r line && (( n++ < 2000 )); do
+        while IFS= read -r -n 1024 line && (( n++ < 2000 )); do
             if [[ $line =~ ^[[:space:]]*\[(profile[[:space:]]+)?([A-Za-z0-9._@+-]{1,128})[[:space:]]*\][[:space:]]*$ ]]; then
                 [[ $seen == *" ${BASH_REMATCH[2]} "* ]] && continue
                 seen+="${BASH_REMATCH[2]} "
@@ -233,7 +227,10 @@ _sctui_aws_profiles() {
 
 _sctui_with_profiles() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} p
-    if [[ $prev == = && $COMP_CWORD -ge 2 ]]; then
+    # `--profile=x` arrives as `--profile` `=` `x`, and `--profile=` with `=` as the word itself.
+    if [[ $cur == = ]]; then
+        cur=
+    elif [[ $prev == = && $COMP_CWORD -ge 2 ]]; then
         prev=${COMP_WORDS[COMP_CWORD-2]}
     fi
     if [[ $prev == --profile ]]; then
@@ -258,11 +255,12 @@ const ZSH_PROFILES: &str = r#"
 # sctui: --profile completes with the profiles of the AWS CLI's config and credentials files.
 (( $+functions[_sctui_aws_profiles] )) ||
 _sctui_aws_profiles() {
+    emulate -L zsh
     local f line
-    local -a names
+    local -aU names
     for f in "${AWS_CONFIG_FILE:-$HOME/.aws/config}" "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}"; do
         [[ -f $f && -r $f ]] || continue
-        for line in "${(@f)$(head -n 2000 -- "$f")}"; do
+        for line in "${(@f)$(head -c 1048576 -- "$f" | head -n 2000)}"; do
             if [[ $line =~ '^[[:space:]]*\[(profile[[:space:]]+)?([A-Za-z0-9._@+-]{1,128})[[:space:]]*\][[:space:]]*$' ]]; then
                 names+=("${match[2]}")
             fi
@@ -284,10 +282,13 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> std::io:
     match shell {
         clap_complete::Shell::Bash => script.push_str(BASH_PROFILES),
         clap_complete::Shell::Zsh => {
+            // Where clap_complete's script is not as expected, say so rather than write a
+            // script that zsh would not load (above `#compdef`, say).
+            let at = script.find("\n_sctui() {").filter(|_| script.contains(ZSH_PROFILE_ACTION)).ok_or_else(|| {
+                std::io::Error::other("the zsh script from clap_complete has no `_sctui() {` or --profile to extend")
+            })?;
+            script.insert_str(at + 1, ZSH_PROFILES.trim_start());
             script = script.replace(ZSH_PROFILE_ACTION, ":PROFILE:_sctui_aws_profiles");
-            // The function must be defined before `_sctui` is first run (`compdef` at the end).
-            let at = script.find("\n_sctui() {").map_or(0, |i| i + 1);
-            script.insert_str(at, ZSH_PROFILES.trim_start());
         }
         _ => {}
     }

@@ -8,6 +8,9 @@ pub const VERSION: &str = env!("SCTUI_VERSION");
 /// The full commit id, or empty when unknown.
 pub const COMMIT: &str = env!("SCTUI_COMMIT");
 
+/// The commit's date (`2026-11-30`), or empty when unknown.
+pub const COMMIT_DATE: &str = env!("SCTUI_COMMIT_DATE");
+
 /// Built from a tree whose tracked files had changes not committed.
 pub fn dirty() -> bool {
     env!("SCTUI_DIRTY") == "1"
