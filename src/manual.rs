@@ -40,7 +40,11 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("SCTUI_LOG", "The log's level and filters (default info), for example debug or sctui=trace."),
     ("NO_COLOR", "Set to anything: no colours (as --no-color)."),
     ("LANG, LC_ALL, LC_CTYPE", "Not UTF-8: ASCII borders and symbols (as --ascii)."),
-    ("TERM", "The terminal; dumb or unset is refused by the TUI (the commands still work)."),
+    (
+        "TERM",
+        "The terminal: on a basic one (unset, dumb, linux, vt100, vt220, ansi) the TUI keeps to 16 colours or none, no mouse and no synchronized output; linux and the vt100 family also get ASCII.",
+    ),
+    ("COLORTERM", "truecolor or 24bit: the themes' exact colours."),
     ("TMUX", "Inside tmux, copying also fills tmux's paste buffer."),
 ];
 
