@@ -173,7 +173,7 @@ async fn freeze_guard(
         state.describe(calendars),
         clean(what)
     );
-    Ok(Some(crate::runs::journal::FreezeOverride { calendars: calendars.clone(), state: state.label().into(), reason }))
+    Ok(state.overridden(calendars, reason))
 }
 
 /// `batch` asks (or, without a terminal, refuses without `--yes`) above this many products.

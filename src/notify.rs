@@ -16,6 +16,9 @@ pub const SCHEMA: &str = "sctui.notify/1";
 /// Attempts of a webhook POST (5xx, 429 and network failures are tried again, with backoff).
 const WEBHOOK_ATTEMPTS: u32 = 3;
 
+/// A webhook's answer is read up to this many bytes (it is never used).
+const WEBHOOK_ANSWER_MAX: usize = 64 * 1024;
+
 /// What ended, or what needs the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -299,8 +302,10 @@ async fn post(url: &str, body: String, timeout: Duration) -> Result<(), String> 
         match tokio::time::timeout(timeout, client.request(request)).await {
             Ok(Ok(response)) => {
                 let status = response.status();
-                // The answer is read (bounded) and dropped: its body may echo the secret.
-                let _ = tokio::time::timeout(timeout, response.into_body().collect()).await;
+                // The answer is read (bounded in time and size) and dropped: its body may echo
+                // the secret.
+                let body = http_body_util::Limited::new(response.into_body(), WEBHOOK_ANSWER_MAX);
+                let _ = tokio::time::timeout(timeout, body.collect()).await;
                 if status.is_success() {
                     return Ok(());
                 }

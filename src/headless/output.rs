@@ -114,7 +114,7 @@ impl Chain {
 /// A run's AWS console links (its product, record and SSM execution), where its region is known.
 pub fn console_links(r: &JournalRun) -> Vec<String> {
     let Some(region) = r.region.as_deref() else { return Vec::new() };
-    let execution = crate::runs::console::execution_of(&r.outputs);
+    let execution = crate::runs::automation::named(&r.outputs);
     crate::runs::console::run_links(region, &r.product_id, r.record_id.as_deref(), execution)
 }
 

@@ -37,20 +37,12 @@ pub fn automation(region: &str, execution_id: &str) -> String {
 }
 
 /// The links of a run: its product, its record once known, its execution once known (from the
-/// record's `AutomationExecutionId` output, or as found).
+/// record's `AutomationExecutionId` output, `automation::named`, or as found).
 pub fn run_links(region: &str, pp_id: &str, record_id: Option<&str>, execution_id: Option<&str>) -> Vec<String> {
     let mut out = vec![provisioned_product(region, pp_id)];
     out.extend(record_id.map(|r| record(region, r)));
     out.extend(execution_id.map(|e| automation(region, e)));
     out
-}
-
-/// The execution id a record's outputs name.
-pub fn execution_of(outputs: &[crate::domain::RecordOutput]) -> Option<&str> {
-    outputs
-        .iter()
-        .find(|o| o.output_key.as_deref() == Some("AutomationExecutionId"))
-        .and_then(|o| o.output_value.as_deref())
 }
 
 #[cfg(test)]

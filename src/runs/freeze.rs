@@ -32,6 +32,15 @@ impl Freeze {
         }
     }
 
+    /// What the journal keeps of a run started in this freeze for `reason` (none while open).
+    pub fn overridden(&self, calendars: &[String], reason: String) -> Option<super::journal::FreezeOverride> {
+        self.blocks().then(|| super::journal::FreezeOverride {
+            calendars: calendars.to_vec(),
+            state: self.label().to_string(),
+            reason,
+        })
+    }
+
     /// `change calendar prod-change-freeze is CLOSED (it opens at …)` for people.
     pub fn describe(&self, calendars: &[String]) -> String {
         let names = calendars.iter().map(|c| crate::validate::clean(c)).collect::<Vec<_>>().join(", ");

@@ -331,7 +331,7 @@ impl App {
         let of_run = |r: &crate::tui::runbook::Run| {
             let execution = match &r.steps {
                 Some(crate::tui::runbook::Steps::Ready(a)) => Some(a.automation_execution_id.as_str()),
-                _ => console::execution_of(&r.outputs),
+                _ => crate::runs::automation::named(&r.outputs),
             };
             let record = r.record.as_ref().map(|d| d.record_id.as_str());
             console::run_links(&region(r.product.cell), &r.product.id, record, execution).join("  ")
@@ -599,7 +599,7 @@ impl App {
             }
             (Screen::Review(mut r), Action::FreezeLoaded { token, freeze }) if r.review.token == token => {
                 if let review::FreezeCheck::Loading = r.review.freeze {
-                    r.review.freeze = review::FreezeCheck::of(&freeze, &self.session.settings.config.freeze_calendars);
+                    r.review.freeze = review::FreezeCheck::of(freeze, &self.session.settings.config.freeze_calendars);
                 }
                 Screen::Review(r)
             }

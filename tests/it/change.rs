@@ -225,6 +225,41 @@ async fn a_failing_webhook_is_retried_and_its_secret_path_never_shown() {
     assert!(err.contains("--notify-webhook: the URL must be http:// or https://"), "{err}");
 }
 
+/// A webhook that answers 200 with an endless body: its answer is read only so far (64 KiB), so
+/// the command ends without waiting for the timeout, and the hook sends a few socket buffers'
+/// worth, never the gigabytes reading it to the end for 30 s would take.
+#[tokio::test]
+async fn a_webhook_answering_without_end_is_read_only_so_far() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let sent = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = sent.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            let counted = counted.clone();
+            async move {
+                let chunk = bytes::Bytes::from(vec![b'x'; 64 * 1024]);
+                let endless = futures::stream::repeat_with(move || {
+                    counted.fetch_add(chunk.len(), Ordering::SeqCst);
+                    Ok::<_, std::io::Error>(chunk.clone())
+                });
+                axum::body::Body::from_stream(endless)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let emu = emulator(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let args = ["--notify-webhook", &url, "--notify-timeout", "30", "exec", WEB, RESTART, "--wait"];
+    let (code, _, err) = sctui_runs(&emu, home.path(), &args).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("notify webhook"), "a 200 is taken, whatever its body: {err}");
+    let sent = sent.load(Ordering::SeqCst);
+    assert!(sent < 64 << 20, "the hook sent {sent} bytes: its answer was read on and on");
+}
+
 /// The notify command gets the event on its standard input; one that hangs is killed at its
 /// timeout, said on stderr, and the run ends as it would have.
 #[tokio::test]

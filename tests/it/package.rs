@@ -27,15 +27,21 @@ fn ok(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// zsh is not on every machine: CI (`.ci/run`, which sets CI) installs it and requires it here;
-/// elsewhere its part is left out, and said.
-fn zsh() -> bool {
-    let there = Command::new("zsh").arg("-fc").arg("true").output().is_ok_and(|o| o.status.success());
-    assert!(there || std::env::var_os("CI").is_none(), "zsh is not installed (apt-get install zsh; .ci/run does)");
-    if !there {
-        eprintln!("zsh is not installed: its completion checks are left out here");
+/// Whether `tools` are all installed. Not every machine has them: CI (`.ci/run`, which sets CI)
+/// installs them and requires them here; elsewhere what they check is left out, and said.
+fn installed(tools: &[&str], left_out: &str) -> bool {
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|t| {
+            Command::new("sh").args(["-c", &format!("command -v {t}")]).output().map_or(true, |o| !o.status.success())
+        })
+        .collect();
+    assert!(missing.is_empty() || std::env::var_os("CI").is_none(), "missing {missing:?} (.ci/run installs them)");
+    if !missing.is_empty() {
+        eprintln!("{left_out} left out here: {missing:?} not installed");
     }
-    there
+    missing.is_empty()
 }
 
 /// What `--version` must print: the build's version (the library this test links has the same
@@ -52,22 +58,6 @@ fn expected_version() -> String {
         assert!(expected.contains(&head[..12]), "{expected}");
     }
     expected
-}
-
-/// The Debian tools the package test needs. CI (`.ci/run`, which sets CI) installs them and
-/// requires them here; elsewhere their absence is said and the test left out.
-fn debian_tools() -> bool {
-    let missing: Vec<&str> = ["dpkg-deb", "dpkg-shlibdeps", "man", "groff", "zcat"]
-        .into_iter()
-        .filter(|t| {
-            Command::new("sh").args(["-c", &format!("command -v {t}")]).output().map_or(true, |o| !o.status.success())
-        })
-        .collect();
-    assert!(missing.is_empty() || std::env::var_os("CI").is_none(), "missing {missing:?} (.ci/run installs them)");
-    if !missing.is_empty() {
-        eprintln!("the package test is left out here: {missing:?} not installed");
-    }
-    missing.is_empty()
 }
 
 /// AWS CLI files with two good profiles, hostile section names and a good one past the bound.
@@ -143,7 +133,7 @@ fn completions_load_in_bash_and_zsh_and_complete_commands_values_and_profiles() 
         assert!(!cwd.join(mark).exists(), "a profile name was run as a command");
     }
 
-    if !zsh() {
+    if !installed(&["zsh"], "the zsh completion checks are") {
         return;
     }
     let zsh_script = dir.path().join("_sctui");
@@ -237,7 +227,7 @@ fn words(text: &str) -> String {
 
 #[test]
 fn the_debian_package_installs_a_binary_that_names_its_build_with_its_man_pages_and_completions() {
-    if !debian_tools() {
+    if !installed(&["dpkg-deb", "dpkg-shlibdeps", "man", "groff", "zcat"], "the package test is") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

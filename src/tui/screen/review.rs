@@ -78,20 +78,21 @@ pub enum FreezeCheck {
     NotAsked,
     Loading,
     Open,
-    /// Closed, or unreadable: what they say, and CLOSED or UNKNOWN for the journal.
+    /// Closed, or unreadable: the calendars' answer, and what it says for people (made once, not
+    /// at every frame).
     Held {
+        freeze: crate::runs::freeze::Freeze,
         calendars: Vec<String>,
         text: String,
-        label: &'static str,
     },
 }
 
 impl FreezeCheck {
-    pub fn of(freeze: &crate::runs::freeze::Freeze, calendars: &[String]) -> FreezeCheck {
+    pub fn of(freeze: crate::runs::freeze::Freeze, calendars: &[String]) -> FreezeCheck {
         if !freeze.blocks() {
             return FreezeCheck::Open;
         }
-        FreezeCheck::Held { calendars: calendars.to_vec(), text: freeze.describe(calendars), label: freeze.label() }
+        FreezeCheck::Held { text: freeze.describe(calendars), freeze, calendars: calendars.to_vec() }
     }
 }
 
@@ -343,11 +344,7 @@ fn frozen(review: &Review, cx: &mut Cx) -> bool {
 /// The freeze a run starts in, with its reason, as the journal keeps it.
 fn overridden(review: &Review) -> Option<crate::runs::journal::FreezeOverride> {
     match (&review.freeze, &review.freeze_reason) {
-        (FreezeCheck::Held { calendars, label, .. }, Some(reason)) => Some(crate::runs::journal::FreezeOverride {
-            calendars: calendars.clone(),
-            state: label.to_string(),
-            reason: reason.clone(),
-        }),
+        (FreezeCheck::Held { freeze, calendars, .. }, Some(reason)) => freeze.overridden(calendars, reason.clone()),
         _ => None,
     }
 }
